@@ -1,0 +1,107 @@
+/*
+ * capture.h - from a capture file to one record per RDP connection attempt.
+ *
+ * libpcap reads the file; packet.c finds TCP segments; tracker.c keeps a
+ * bounded table of connections, reassembles the first bytes of each
+ * direction, runs the shared decoder on them and classifies the attempt.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_CAPTURE_H
+#define RDPNEG_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rdpneg/rdpneg.h"
+
+#define RDPNEG_DEFAULT_PORT		3389
+#define RDPNEG_DEFAULT_MAX_CONNECTIONS	65536
+#define RDPNEG_DEFAULT_IDLE_TIMEOUT	300	/* seconds of capture time */
+#define RDPNEG_STREAM_LIMIT		4096	/* bytes kept per direction */
+#define RDPNEG_MAX_PORTS		64
+#define RDPNEG_TOKEN_MAX		512	/* cookie bytes kept */
+#define RDPNEG_TEXT_MAX			160
+
+struct rdpneg_config {
+	uint16_t	ports[RDPNEG_MAX_PORTS];	/* RDP server ports */
+	size_t		nports;
+	size_t		max_connections;
+	uint32_t	idle_timeout;
+};
+
+struct rdpneg_endpoint {
+	uint8_t		addr[16];	/* IPv4 in the first 4 bytes */
+	uint16_t	port;
+};
+
+/* Which optional parts of an attempt are present. */
+#define RDPNEG_ATTEMPT_REQUEST		0x01u	/* a CR was seen */
+#define RDPNEG_ATTEMPT_REQ_NEG		0x02u	/* ... with RDP_NEG_REQ */
+#define RDPNEG_ATTEMPT_CORRELATION	0x04u	/* ... and correlation info */
+#define RDPNEG_ATTEMPT_TOKEN		0x08u	/* ... and a cookie/token */
+#define RDPNEG_ATTEMPT_RESPONSE		0x10u	/* a CC was seen */
+#define RDPNEG_ATTEMPT_RSP_NEG		0x20u	/* ... with RSP or FAILURE */
+
+struct rdpneg_attempt {
+	int			family;		/* 4 or 6 */
+	struct rdpneg_endpoint	client;
+	struct rdpneg_endpoint	server;
+	uint64_t		first_frame;
+	int64_t			ts_sec;		/* first packet, UTC */
+	uint32_t		ts_nsec;
+	uint64_t		request_frame;	/* 0: none */
+	uint64_t		response_frame;	/* 0: none */
+	unsigned		have;		/* RDPNEG_ATTEMPT_* */
+	enum rdpneg_token_kind	token_kind;
+	uint8_t			token[RDPNEG_TOKEN_MAX];
+	size_t			token_len;	/* bytes kept in token */
+	size_t			token_value_off; /* value starts here */
+	uint8_t			request_flags;
+	uint32_t		requested;
+	uint8_t			correlation_id[16];
+	uint8_t			response_type;	/* RDPNEG_TYPE_RSP/FAILURE */
+	uint8_t			response_flags;
+	uint32_t		response_value;	/* selected or failureCode */
+	enum rdpneg_outcome	outcome;
+	enum rdpneg_end		end;
+	char			malformed[RDPNEG_TEXT_MAX];	/* "" none */
+	char			incomplete[RDPNEG_TEXT_MAX];	/* "" none */
+};
+
+/* Counters for one capture. */
+struct rdpneg_capture_stats {
+	uint64_t	packets;
+	uint64_t	bytes;		/* captured bytes of all packets */
+	uint64_t	cut_packets;	/* caplen < len */
+	uint64_t	tcp_segments;
+	uint64_t	ip_fragments;	/* not reassembled */
+	uint64_t	bad_packets;	/* invalid IP/TCP headers */
+	uint64_t	attempts;	/* records emitted */
+	uint64_t	overflow;	/* connections not tracked: table full */
+	uint64_t	expired;	/* closed by the idle timeout */
+	size_t		peak_connections;
+	int		linktype;	/* DLT_* of the file */
+};
+
+typedef void (*rdpneg_attempt_fn)(const struct rdpneg_attempt *attempt,
+    void *arg);
+
+/* Ports 3389, default table size and idle timeout. */
+void rdpneg_init_config(struct rdpneg_config *cfg);
+
+/* Is port one of the configured RDP server ports? */
+int rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port);
+
+/*
+ * Analyze one capture (pcap or pcapng; path "-" is standard input).
+ * Calls fn for every RDP connection attempt, in the order their records
+ * complete.  Returns 0, or -1 with the reason in errbuf when the file could
+ * not be opened or is damaged; attempts seen before the damage are still
+ * reported through fn before the call returns.
+ */
+int rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
+    rdpneg_attempt_fn fn, void *arg, struct rdpneg_capture_stats *stats,
+    char *errbuf, size_t errsize);
+
+#endif /* RDPNEG_CAPTURE_H */

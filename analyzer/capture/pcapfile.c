@@ -1,0 +1,127 @@
+/*
+ * pcapfile.c - read a pcap or pcapng file with libpcap and feed the tracker.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define _DEFAULT_SOURCE		/* pcap.h needs u_char and friends */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "capture/capture.h"
+#include "capture/packet.h"
+#include "capture/tracker.h"
+
+void
+rdpneg_init_config(struct rdpneg_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ports[0] = RDPNEG_DEFAULT_PORT;
+	cfg->nports = 1;
+	cfg->max_connections = RDPNEG_DEFAULT_MAX_CONNECTIONS;
+	cfg->idle_timeout = RDPNEG_DEFAULT_IDLE_TIMEOUT;
+}
+
+int
+rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nports; i++)
+		if (cfg->ports[i] == port)
+			return 1;
+	return 0;
+}
+
+static pcap_t *
+open_capture(const char *path, char *errbuf)
+{
+	/* Nanosecond precision keeps pcapng if_tsresol=9 timestamps whole. */
+	if (strcmp(path, "-") == 0)
+		return pcap_fopen_offline_with_tstamp_precision(stdin,
+		    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	return pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+}
+
+static void
+count_packet(struct rdpneg_capture_stats *stats, enum packet_result r)
+{
+	switch (r) {
+	case PACKET_TCP:
+		stats->tcp_segments++;
+		break;
+	case PACKET_FRAGMENT:
+		stats->ip_fragments++;
+		break;
+	case PACKET_BAD:
+		stats->bad_packets++;
+		break;
+	default:
+		break;
+	}
+}
+
+int
+rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
+    rdpneg_attempt_fn fn, void *arg, struct rdpneg_capture_stats *stats,
+    char *errbuf, size_t errsize)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	struct tracker *t;
+	struct segment seg;
+	enum packet_result r;
+	pcap_t *p;
+	int rc = 0, next;
+
+	memset(stats, 0, sizeof(*stats));
+	p = open_capture(path, pcap_err);
+	if (p == NULL) {
+		snprintf(errbuf, errsize, "%s", pcap_err);
+		return -1;
+	}
+	stats->linktype = pcap_datalink(p);
+	if (!packet_linktype_supported(stats->linktype)) {
+		snprintf(errbuf, errsize, "unsupported link type %s (%d)",
+		    pcap_datalink_val_to_name(stats->linktype) != NULL ?
+		    pcap_datalink_val_to_name(stats->linktype) : "unknown",
+		    stats->linktype);
+		pcap_close(p);
+		return -1;
+	}
+	t = tracker_new(cfg, fn, arg, stats);
+	if (t == NULL) {
+		snprintf(errbuf, errsize, "out of memory");
+		pcap_close(p);
+		return -1;
+	}
+	while ((next = pcap_next_ex(p, &hdr, &data)) == 1) {
+		stats->packets++;
+		stats->bytes += hdr->caplen;
+		if (hdr->caplen < hdr->len)
+			stats->cut_packets++;
+		r = packet_parse(stats->linktype, data, hdr->caplen, hdr->len,
+		    &seg);
+		count_packet(stats, r);
+		if (r != PACKET_TCP)
+			continue;
+		/* With nanosecond precision tv_usec holds nanoseconds. */
+		if (tracker_segment(t, &seg, stats->packets,
+		    (int64_t)hdr->ts.tv_sec, (uint32_t)hdr->ts.tv_usec) < 0) {
+			snprintf(errbuf, errsize, "out of memory");
+			rc = -1;
+			break;
+		}
+	}
+	if (next == PCAP_ERROR) {
+		snprintf(errbuf, errsize, "%s", pcap_geterr(p));
+		rc = -1;
+	}
+	tracker_free(t);	/* reports what is still open */
+	pcap_close(p);
+	return rc;
+}

@@ -1,0 +1,623 @@
+/*
+ * tracker.c - connection table and negotiation state machine.
+ *
+ * A connection enters the table on its SYN (or SYN/ACK when the SYN was
+ * not captured), or on a first segment that starts with an X.224
+ * Connection Request or Confirm.  Each direction's first bytes are
+ * reassembled until the shared decoder has the CR (client) or the CC
+ * (server); the buffers are then released.  The small record that is left
+ * waits for the connection's end (RST, both FINs, the idle timeout or the
+ * end of the capture), then is classified and handed to the caller.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/socks.h"
+#include "capture/stream.h"
+#include "capture/tracker.h"
+
+enum { CLIENT = 0, SERVER = 1 };
+
+enum half_state {
+	HALF_IDLE = 0,		/* no payload yet */
+	HALF_COLLECT,		/* reassembling, PDU not decided */
+	HALF_DONE		/* decided; buffers released */
+};
+
+struct half {
+	struct stream	 s;
+	uint32_t	 isn;
+	uint32_t	 skip;		/* SOCKS handshake before the TPKT */
+	uint8_t		 state;		/* enum half_state */
+	unsigned	 isn_seen:1;
+	unsigned	 seen:1;	/* any packet from this side */
+	unsigned	 fin:1;
+};
+
+struct conn {
+	struct conn		*hnext;		/* hash chain */
+	struct conn		*older;		/* LRU list by last packet */
+	struct conn		*newer;
+	uint32_t		 hash;
+	int			 family;
+	struct rdpneg_endpoint	 ep[2];		/* CLIENT, SERVER */
+	uint64_t		 first_frame;
+	uint64_t		 request_frame;
+	uint64_t		 response_frame;
+	uint64_t		 end_frame;
+	int64_t			 first_sec;
+	int64_t			 last_sec;
+	uint32_t		 first_nsec;
+	struct half		 half[2];
+	unsigned		 rdp_port:1;	/* server port configured */
+	unsigned		 syn:1;		/* client SYN seen */
+	unsigned		 synack:1;	/* server SYN/ACK seen */
+	unsigned		 cr_seen:1;	/* CR header seen, maybe partial */
+	unsigned		 have;		/* RDPNEG_ATTEMPT_* */
+	enum rdpneg_end		 end;
+	enum rdpneg_token_kind	 token_kind;
+	uint8_t			*token;
+	uint16_t		 token_len;
+	uint16_t		 token_value_off;
+	uint8_t			 request_flags;
+	uint32_t		 requested;
+	uint8_t			 correlation_id[16];
+	uint8_t			 response_type;
+	uint8_t			 response_flags;
+	uint32_t		 response_value;
+	char			*malformed;
+};
+
+struct tracker {
+	const struct rdpneg_config	*cfg;
+	rdpneg_attempt_fn		 fn;
+	void				*arg;
+	struct rdpneg_capture_stats	*stats;
+	struct conn			**buckets;
+	size_t				 nbuckets;	/* power of two */
+	size_t				 count;
+	struct conn			*oldest;
+	struct conn			*newest;
+	int				 oom;		/* malloc failed */
+};
+
+/* ---- table */
+
+static uint32_t
+hash_endpoint(int family, const uint8_t *addr, uint16_t port)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i, n = family == 6 ? 16 : 4;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	h = (h ^ (port & 0xffu)) * 16777619u;
+	h = (h ^ (port >> 8)) * 16777619u;
+	return h;
+}
+
+/* Symmetric, so both directions of a connection find the same bucket. */
+static uint32_t
+hash_segment(const struct segment *seg)
+{
+	return hash_endpoint(seg->family, seg->src, seg->sport) ^
+	    hash_endpoint(seg->family, seg->dst, seg->dport);
+}
+
+static int
+endpoint_eq(const struct rdpneg_endpoint *ep, const uint8_t *addr,
+    uint16_t port)
+{
+	return ep->port == port && memcmp(ep->addr, addr, 16) == 0;
+}
+
+/* Find the connection and the direction of seg: CLIENT or SERVER sent it. */
+static struct conn *
+table_find(struct tracker *t, const struct segment *seg, uint32_t h,
+    int *dir)
+{
+	struct conn *c;
+
+	for (c = t->buckets[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
+		if (c->hash != h || c->family != seg->family)
+			continue;
+		if (endpoint_eq(&c->ep[CLIENT], seg->src, seg->sport) &&
+		    endpoint_eq(&c->ep[SERVER], seg->dst, seg->dport)) {
+			*dir = CLIENT;
+			return c;
+		}
+		if (endpoint_eq(&c->ep[SERVER], seg->src, seg->sport) &&
+		    endpoint_eq(&c->ep[CLIENT], seg->dst, seg->dport)) {
+			*dir = SERVER;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static void
+lru_unlink(struct tracker *t, struct conn *c)
+{
+	if (c->older != NULL)
+		c->older->newer = c->newer;
+	else
+		t->oldest = c->newer;
+	if (c->newer != NULL)
+		c->newer->older = c->older;
+	else
+		t->newest = c->older;
+	c->older = c->newer = NULL;
+}
+
+static void
+lru_append(struct tracker *t, struct conn *c)
+{
+	c->older = t->newest;
+	c->newer = NULL;
+	if (t->newest != NULL)
+		t->newest->newer = c;
+	else
+		t->oldest = c;
+	t->newest = c;
+}
+
+static void
+table_remove(struct tracker *t, struct conn *c)
+{
+	struct conn **pp = &t->buckets[c->hash & (t->nbuckets - 1)];
+
+	while (*pp != c)
+		pp = &(*pp)->hnext;
+	*pp = c->hnext;
+	lru_unlink(t, c);
+	t->count--;
+	stream_free(&c->half[CLIENT].s);
+	stream_free(&c->half[SERVER].s);
+	free(c->token);
+	free(c->malformed);
+	free(c);
+}
+
+static struct conn *
+table_add(struct tracker *t, const struct segment *seg, uint32_t h,
+    int sender_is_client)
+{
+	struct conn *c;
+	int from = sender_is_client ? CLIENT : SERVER;
+	int to = sender_is_client ? SERVER : CLIENT;
+
+	if (t->count >= t->cfg->max_connections) {
+		t->stats->overflow++;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		t->oom = 1;
+		return NULL;
+	}
+	c->hash = h;
+	c->family = seg->family;
+	memcpy(c->ep[from].addr, seg->src, 16);
+	c->ep[from].port = seg->sport;
+	memcpy(c->ep[to].addr, seg->dst, 16);
+	c->ep[to].port = seg->dport;
+	c->rdp_port = rdpneg_config_has_port(t->cfg, c->ep[SERVER].port) != 0;
+	c->hnext = t->buckets[h & (t->nbuckets - 1)];
+	t->buckets[h & (t->nbuckets - 1)] = c;
+	lru_append(t, c);
+	if (++t->count > t->stats->peak_connections)
+		t->stats->peak_connections = t->count;
+	return c;
+}
+
+/* ---- recording what the decoder found */
+
+static void
+note_malformed(struct conn *c, const char *who, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
+{
+	char text[RDPNEG_TEXT_MAX], *m;
+	size_t old = c->malformed != NULL ? strlen(c->malformed) : 0;
+
+	rdpneg_format_status(st, pdu, text, sizeof(text));
+	m = realloc(c->malformed, old + strlen(who) + strlen(text) + 3);
+	if (m == NULL)
+		return;
+	sprintf(m + old, "%s%s%s", old ? "; " : "", who, text);
+	c->malformed = m;
+}
+
+static void
+record_request(struct conn *c, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
+{
+	size_t n;
+
+	c->have |= RDPNEG_ATTEMPT_REQUEST;
+	if (pdu->have & RDPNEG_HAVE_TOKEN) {
+		n = pdu->token.len < RDPNEG_TOKEN_MAX ? pdu->token.len :
+		    RDPNEG_TOKEN_MAX;
+		c->token = malloc(n ? n : 1);
+		if (c->token != NULL) {
+			memcpy(c->token, pdu->token.ptr, n);
+			c->token_len = (uint16_t)n;
+			c->token_value_off = (uint16_t)(pdu->token.len -
+			    pdu->token_value.len);
+			c->token_kind = pdu->token_kind;
+			c->have |= RDPNEG_ATTEMPT_TOKEN;
+		}
+	}
+	if ((pdu->have & RDPNEG_HAVE_NEG) && pdu->neg.type == RDPNEG_TYPE_REQ &&
+	    st != RDPNEG_ERR_NEG_SHORT) {
+		c->have |= RDPNEG_ATTEMPT_REQ_NEG;
+		c->request_flags = pdu->neg.flags;
+		c->requested = pdu->neg.value;
+	}
+	if (pdu->have & RDPNEG_HAVE_CORRELATION) {
+		c->have |= RDPNEG_ATTEMPT_CORRELATION;
+		memcpy(c->correlation_id, pdu->correlation_id, 16);
+	}
+	if (rdpneg_status_is_malformed(st))
+		note_malformed(c, "request: ", st, pdu);
+}
+
+static void
+record_response(struct conn *c, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
+{
+	c->have |= RDPNEG_ATTEMPT_RESPONSE;
+	if ((pdu->have & RDPNEG_HAVE_NEG) &&
+	    (pdu->neg.type == RDPNEG_TYPE_RSP ||
+	    pdu->neg.type == RDPNEG_TYPE_FAILURE) &&
+	    st != RDPNEG_ERR_NEG_SHORT) {
+		c->have |= RDPNEG_ATTEMPT_RSP_NEG;
+		c->response_type = pdu->neg.type;
+		c->response_flags = pdu->neg.flags;
+		c->response_value = pdu->neg.value;
+	}
+	if (rdpneg_status_is_malformed(st))
+		note_malformed(c, "response: ", st, pdu);
+}
+
+/* ---- per-direction decoding */
+
+enum verdict {
+	KEEP,		/* wait for more bytes or the end */
+	DROP		/* not RDP: forget the connection */
+};
+
+static void
+half_done(struct half *h)
+{
+	h->state = HALF_DONE;
+	stream_free(&h->s);
+}
+
+/*
+ * Decide what the reassembled bytes of one direction are: the client's
+ * CR or the server's CC, possibly behind a SOCKS handshake.
+ */
+static enum verdict
+decode_half(struct conn *c, int dir, uint64_t frame)
+{
+	struct half *h = &c->half[dir];
+	struct rdpneg_pdu pdu;
+	enum rdpneg_status st;
+	uint8_t want = dir == CLIENT ? RDPNEG_TPDU_CR : RDPNEG_TPDU_CC;
+	long n;
+
+	while (h->state == HALF_COLLECT && h->s.contig > h->skip) {
+		st = rdpneg_decode_pdu(h->s.data + h->skip,
+		    h->s.contig - h->skip, &pdu);
+		if ((pdu.have & RDPNEG_HAVE_X224) && pdu.tpdu == want) {
+			if (dir == CLIENT)
+				c->cr_seen = 1;
+			if (st == RDPNEG_TRUNCATED)
+				return KEEP;
+			if (dir == CLIENT) {
+				record_request(c, st, &pdu);
+				c->request_frame = frame;
+			} else {
+				record_response(c, st, &pdu);
+				c->response_frame = frame;
+			}
+			half_done(h);
+			return KEEP;
+		}
+		if (st == RDPNEG_TRUNCATED && !(pdu.have & RDPNEG_HAVE_X224))
+			return KEEP;
+		/* Not the PDU we want here: a SOCKS handshake first? */
+		if (h->skip == 0) {
+			n = dir == CLIENT ?
+			    socks_client_prefix(h->s.data, h->s.contig) :
+			    socks_server_prefix(h->s.data, h->s.contig);
+			if (n == 0)
+				return KEEP;
+			if (n > 0 && (uint32_t)n < h->s.limit) {
+				h->skip = (uint32_t)n;
+				continue;
+			}
+		}
+		half_done(h);
+		/* On other ports only a client that sends a CR is RDP. */
+		if (!c->rdp_port && !(c->have & RDPNEG_ATTEMPT_REQUEST))
+			return DROP;
+		return KEEP;
+	}
+	return KEEP;
+}
+
+static enum verdict
+add_payload(struct tracker *t, struct conn *c, int dir,
+    const struct segment *seg, uint64_t frame)
+{
+	struct half *h = &c->half[dir];
+	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
+
+	if (h->state == HALF_DONE)
+		return KEEP;
+	if (h->state == HALF_IDLE) {
+		stream_init(&h->s, h->isn_seen ? h->isn + 1u : seq,
+		    RDPNEG_STREAM_LIMIT);
+		h->state = HALF_COLLECT;
+	}
+	if (stream_add(&h->s, seq, seg->payload, seg->caplen, seg->len) < 0) {
+		t->oom = 1;
+		return KEEP;
+	}
+	return decode_half(c, dir, frame);
+}
+
+/* ---- classification and emission */
+
+static enum rdpneg_outcome
+classify(const struct conn *c)
+{
+	if ((c->have & RDPNEG_ATTEMPT_REQUEST) || c->cr_seen) {
+		if (!(c->have & RDPNEG_ATTEMPT_RESPONSE))
+			return RDPNEG_OUTCOME_NO_RESPONSE;
+		if (!(c->have & RDPNEG_ATTEMPT_RSP_NEG))
+			return RDPNEG_OUTCOME_LEGACY;
+		return c->response_type == RDPNEG_TYPE_RSP ?
+		    RDPNEG_OUTCOME_SELECTED : RDPNEG_OUTCOME_FAILURE;
+	}
+	if (c->syn && !c->synack && !(c->have & RDPNEG_ATTEMPT_RESPONSE)) {
+		if (c->end == RDPNEG_END_RST_SERVER)
+			return RDPNEG_OUTCOME_REFUSED;
+		if (!c->half[SERVER].seen)
+			return RDPNEG_OUTCOME_UNANSWERED;
+	}
+	return RDPNEG_OUTCOME_NO_REQUEST;
+}
+
+/* Why a PDU that started never completed: data missing from the capture. */
+static void
+describe_incomplete(const struct conn *c, int dir, char *buf, size_t size)
+{
+	const struct half *h = &c->half[dir];
+	const char *who = dir == CLIENT ? "request" : "response";
+	struct rdpneg_pdu pdu;
+	size_t have;
+
+	if (h->state != HALF_COLLECT || h->s.contig <= h->skip)
+		return;
+	have = h->s.contig - h->skip;
+	if (rdpneg_decode_pdu(h->s.data + h->skip, have, &pdu) !=
+	    RDPNEG_TRUNCATED)
+		return;
+	if (stream_stuck_on_cut(&h->s))
+		snprintf(buf, size, "%s: cut by the capture's snap length "
+		    "after %zu bytes", who, have);
+	else if (h->s.overflow && h->s.contig == h->s.limit)
+		snprintf(buf, size, "%s: longer than the %u-byte reassembly "
+		    "limit", who, (unsigned)h->s.limit);
+	else if (pdu.have & RDPNEG_HAVE_TPKT)
+		snprintf(buf, size, "%s: only %zu of %u bytes seen", who,
+		    have, (unsigned)pdu.tpkt_length);
+	else
+		snprintf(buf, size, "%s: only %zu bytes seen", who, have);
+}
+
+static void
+emit(struct tracker *t, struct conn *c)
+{
+	struct rdpneg_attempt a;
+
+	if (!c->rdp_port && !(c->have & RDPNEG_ATTEMPT_REQUEST) && !c->cr_seen)
+		return;		/* never shown to be RDP */
+	memset(&a, 0, sizeof(a));
+	a.family = c->family;
+	a.client = c->ep[CLIENT];
+	a.server = c->ep[SERVER];
+	a.first_frame = c->first_frame;
+	a.ts_sec = c->first_sec;
+	a.ts_nsec = c->first_nsec;
+	a.request_frame = c->request_frame;
+	a.response_frame = c->response_frame ? c->response_frame :
+	    c->end_frame;
+	a.have = c->have;
+	a.token_kind = c->token_kind;
+	if (c->token != NULL)
+		memcpy(a.token, c->token, c->token_len);
+	a.token_len = c->token_len;
+	a.token_value_off = c->token_value_off;
+	a.request_flags = c->request_flags;
+	a.requested = c->requested;
+	memcpy(a.correlation_id, c->correlation_id, 16);
+	a.response_type = c->response_type;
+	a.response_flags = c->response_flags;
+	a.response_value = c->response_value;
+	a.outcome = classify(c);
+	a.end = c->end;
+	if (c->malformed != NULL)
+		snprintf(a.malformed, sizeof(a.malformed), "%s", c->malformed);
+	describe_incomplete(c, CLIENT, a.incomplete, sizeof(a.incomplete));
+	if (a.incomplete[0] == '\0')
+		describe_incomplete(c, SERVER, a.incomplete,
+		    sizeof(a.incomplete));
+	t->stats->attempts++;
+	t->fn(&a, t->arg);
+}
+
+static void
+finish(struct tracker *t, struct conn *c)
+{
+	emit(t, c);
+	table_remove(t, c);
+}
+
+static void
+expire_idle(struct tracker *t, int64_t now)
+{
+	while (t->oldest != NULL &&
+	    now - t->oldest->last_sec > (int64_t)t->cfg->idle_timeout) {
+		t->stats->expired++;
+		finish(t, t->oldest);
+	}
+}
+
+/* ---- the segment entry point */
+
+/*
+ * A first segment without a SYN makes a connection only when it starts an
+ * X.224 CR (the sender is the client) or CC (the receiver is the client).
+ */
+static int
+starts_with_tpdu(const struct segment *seg, uint8_t tpdu)
+{
+	return seg->caplen >= 6 && seg->payload[0] == 3 &&
+	    seg->payload[1] == 0 && (seg->payload[5] & 0xf0) == tpdu;
+}
+
+static struct conn *
+lookup_or_create(struct tracker *t, const struct segment *seg, int *dir)
+{
+	uint32_t h = hash_segment(seg);
+	struct conn *c = table_find(t, seg, h, dir);
+	int syn = (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+	int synack = (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK);
+
+	/* A new SYN on a used 4-tuple starts a new connection. */
+	if (c != NULL && syn && (*dir != CLIENT ||
+	    (c->half[CLIENT].isn_seen && c->half[CLIENT].isn != seg->seq) ||
+	    (!c->half[CLIENT].isn_seen && c->half[CLIENT].state != HALF_IDLE))) {
+		finish(t, c);
+		c = NULL;
+	}
+	if (c != NULL)
+		return c;
+	*dir = CLIENT;
+	if (syn)
+		return table_add(t, seg, h, 1);
+	if (synack) {
+		*dir = SERVER;
+		return table_add(t, seg, h, 0);
+	}
+	if (seg->flags & TCP_RST)
+		return NULL;
+	if (starts_with_tpdu(seg, RDPNEG_TPDU_CR))
+		return table_add(t, seg, h, 1);
+	if (starts_with_tpdu(seg, RDPNEG_TPDU_CC) &&
+	    (rdpneg_config_has_port(t->cfg, seg->sport))) {
+		*dir = SERVER;
+		return table_add(t, seg, h, 0);
+	}
+	return NULL;
+}
+
+int
+tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
+    int64_t sec, uint32_t nsec)
+{
+	struct conn *c;
+	struct half *h;
+	int dir;
+
+	expire_idle(t, sec);
+	c = lookup_or_create(t, seg, &dir);
+	if (c == NULL)
+		return t->oom ? -1 : 0;
+	if (c->first_frame == 0) {
+		c->first_frame = frame;
+		c->first_sec = sec;
+		c->first_nsec = nsec;
+	}
+	c->last_sec = sec;
+	lru_unlink(t, c);
+	lru_append(t, c);
+
+	h = &c->half[dir];
+	h->seen = 1;
+	if (seg->flags & TCP_SYN) {
+		if (dir == CLIENT && !(seg->flags & TCP_ACK))
+			c->syn = 1;
+		if (dir == SERVER && (seg->flags & TCP_ACK))
+			c->synack = 1;
+		if (h->state == HALF_IDLE) {
+			h->isn = seg->seq;
+			h->isn_seen = 1;
+		}
+	}
+	if (seg->len > 0 && add_payload(t, c, dir, seg, frame) == DROP) {
+		table_remove(t, c);
+		return 0;
+	}
+	if ((seg->flags & (TCP_RST | TCP_FIN)) && c->end == RDPNEG_END_OPEN) {
+		c->end_frame = frame;
+		if (seg->flags & TCP_RST)
+			c->end = dir == CLIENT ? RDPNEG_END_RST_CLIENT :
+			    RDPNEG_END_RST_SERVER;
+		else
+			c->end = dir == CLIENT ? RDPNEG_END_FIN_CLIENT :
+			    RDPNEG_END_FIN_SERVER;
+	}
+	if (seg->flags & TCP_FIN)
+		h->fin = 1;
+	if ((seg->flags & TCP_RST) ||
+	    (c->half[CLIENT].fin && c->half[SERVER].fin))
+		finish(t, c);
+	return t->oom ? -1 : 0;
+}
+
+void
+tracker_flush(struct tracker *t)
+{
+	while (t->oldest != NULL)
+		finish(t, t->oldest);
+}
+
+struct tracker *
+tracker_new(const struct rdpneg_config *cfg, rdpneg_attempt_fn fn, void *arg,
+    struct rdpneg_capture_stats *stats)
+{
+	struct tracker *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->cfg = cfg;
+	t->fn = fn;
+	t->arg = arg;
+	t->stats = stats;
+	t->nbuckets = 1024;
+	while (t->nbuckets < cfg->max_connections && t->nbuckets < (1u << 20))
+		t->nbuckets *= 2;
+	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	if (t->buckets == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+tracker_free(struct tracker *t)
+{
+	if (t == NULL)
+		return;
+	tracker_flush(t);
+	free(t->buckets);
+	free(t);
+}

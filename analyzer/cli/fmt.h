@@ -1,0 +1,53 @@
+/*
+ * fmt.h - rendering attempt fields as text, shared by every report format,
+ * and escaping of untrusted bytes for each output.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_FMT_H
+#define RDPNEG_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+
+/* "192.0.2.1:3389" / "[2001:db8::1]:3389" fits in this. */
+#define FMT_ENDPOINT_MAX	64
+/* "2024-05-01T10:00:00.123456789Z" */
+#define FMT_TIME_MAX		40
+
+void fmt_endpoint(int family, const struct rdpneg_endpoint *ep, char *buf,
+    size_t size);
+void fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size);
+void fmt_hex(const uint8_t *bytes, size_t n, char *buf, size_t size);
+
+/*
+ * Terminal-safe text: printable ASCII as is, backslash and double quote
+ * backslash-escaped, every other byte as \xNN.  Returns the length needed
+ * (snprintf semantics); output is always NUL-terminated when size > 0.
+ */
+size_t fmt_escape_text(const uint8_t *in, size_t len, char *buf,
+    size_t size);
+
+/*
+ * Valid UTF-8 for JSON: well-formed sequences kept, every byte of an
+ * ill-formed one replaced by U+FFFD.  Returns the bytes written, not
+ * counting the NUL; stops early rather than split a character.
+ */
+size_t fmt_utf8_sanitize(const uint8_t *in, size_t len, char *buf,
+    size_t size);
+
+/* Did the server select a protocol the client did not ask for? */
+int fmt_protocol_not_requested(const struct rdpneg_attempt *a);
+
+/* Whether an attempt is a failed handshake (reported by default). */
+int fmt_attempt_failed(const struct rdpneg_attempt *a);
+
+/* The failure name, or "0x%08x" for unknown codes. */
+void fmt_failure(uint32_t code, char *buf, size_t size);
+
+/* The selectedProtocol name, or "0x%x" for unknown values. */
+void fmt_selected(uint32_t protocol, char *buf, size_t size);
+
+#endif /* RDPNEG_FMT_H */
