@@ -143,7 +143,8 @@ fmt_protocol_not_requested(const struct rdpneg_attempt *a)
 	uint32_t requested = (a->have & RDPNEG_ATTEMPT_REQ_NEG) ?
 	    a->requested : RDPNEG_PROTOCOL_RDP;
 
-	return (a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
+	return (a->have & RDPNEG_ATTEMPT_REQUEST) &&
+	    (a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
 	    a->response_type == RDPNEG_TYPE_RSP &&
 	    !rdpneg_protocol_was_requested(requested, a->response_value);
 }

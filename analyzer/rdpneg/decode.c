@@ -84,17 +84,24 @@ decode_token(struct cursor *c, struct rdpneg_pdu *out)
 		if (c->buf[k] == '\r' && c->buf[k + 1] == '\n')
 			break;
 	}
-	if (k + 1 >= c->end) {
-		cur_fail(c, c->end > c->avail ? RDPNEG_TRUNCATED :
-		    RDPNEG_ERR_TOKEN);
+	if (k + 1 >= c->end && c->end > c->avail) {
+		cur_fail(c, RDPNEG_TRUNCATED);
 		return;
 	}
+	/* Without CR LF the token is the rest of the TPDU, and malformed. */
+	if (k + 1 >= c->end)
+		k = c->end;
 	out->token_kind = token_prefixes[i].kind;
 	out->token.ptr = c->buf + c->off;
 	out->token.len = k - c->off;
 	out->token_value.ptr = out->token.ptr + plen;
 	out->token_value.len = out->token.len - plen;
 	out->have |= RDPNEG_HAVE_TOKEN;
+	if (k == c->end) {
+		c->off = k;
+		cur_fail(c, RDPNEG_ERR_TOKEN);
+		return;
+	}
 	c->off = k + 2;
 }
 
@@ -183,43 +190,53 @@ static void
 decode_x224(struct cursor *c, struct rdpneg_pdu *out)
 {
 	size_t tpdu_len = out->tpkt_length - TPKT_HEADER_LEN - 1u;
+	enum rdpneg_status deferred = RDPNEG_OK;
 	uint8_t code;
 
 	out->li = cur_u8(c);
-	if (c->st != RDPNEG_OK)
-		return;
-	if (out->li > tpdu_len) {
-		cur_fail(c, RDPNEG_ERR_X224_LENGTH);
+	code = cur_u8(c);
+	if (c->st != RDPNEG_OK) {
+		/* Only the LI is here: it can already be too large. */
+		if (c->off == TPKT_HEADER_LEN + 1u && out->li > tpdu_len)
+			c->st = RDPNEG_ERR_X224_LENGTH;
 		return;
 	}
-	code = cur_u8(c);
-	if (c->st != RDPNEG_OK)
-		return;
 	out->tpdu = code & 0xf0;
 	switch (out->tpdu) {
 	case RDPNEG_TPDU_CR:
 	case RDPNEG_TPDU_CC:
+		/*
+		 * A CR/CC whose LI disagrees with the TPKT length is reported
+		 * malformed, but its body is still decoded within the TPKT
+		 * length so that the evidence (cookie, protocols) is shown.
+		 */
+		out->have |= RDPNEG_HAVE_X224;
+		if (out->li != tpdu_len)
+			deferred = RDPNEG_ERR_X224_LENGTH;
+		break;
 	case RDPNEG_TPDU_DR:
 	case RDPNEG_TPDU_ER:
+		out->have |= RDPNEG_HAVE_X224;
 		if (out->li != tpdu_len) {
 			cur_fail(c, RDPNEG_ERR_X224_LENGTH);
 			return;
 		}
 		break;
 	case RDPNEG_TPDU_DT:
-		if (out->li != X224_DT_LI) {
+		out->have |= RDPNEG_HAVE_X224;
+		if (out->li != X224_DT_LI || out->li > tpdu_len) {
 			cur_fail(c, RDPNEG_ERR_X224_LENGTH);
 			return;
 		}
 		break;
 	default:
-		out->tpdu = RDPNEG_TPDU_NONE;
-		cur_fail(c, RDPNEG_ERR_X224_TPDU);
+		cur_fail(c, out->li > tpdu_len ? RDPNEG_ERR_X224_LENGTH :
+		    RDPNEG_ERR_X224_TPDU);
 		return;
 	}
-	out->have |= RDPNEG_HAVE_X224;
-	/* From here on the TPDU header bounds every read. */
-	c->end = TPKT_HEADER_LEN + 1u + out->li;
+	/* From here on the TPDU bounds every read. */
+	if (deferred == RDPNEG_OK)
+		c->end = TPKT_HEADER_LEN + 1u + out->li;
 	if (c->avail > c->end)
 		c->avail = c->end;
 
@@ -235,8 +252,12 @@ decode_x224(struct cursor *c, struct rdpneg_pdu *out)
 			decode_cr_body(c, out);
 		else
 			decode_cc_body(c, out);
-		if (c->st == RDPNEG_OK && cur_left(c) != 0)
+		if (c->st == RDPNEG_OK && cur_left(c) != 0) {
+			out->trailing = cur_left(c);
 			cur_fail(c, RDPNEG_ERR_TRAILING);
+		}
+		if (deferred != RDPNEG_OK)
+			c->st = deferred;	/* the first problem is named */
 		break;
 	case RDPNEG_TPDU_DR:
 		if (out->li < X224_DR_MIN_LI) {

@@ -156,6 +156,18 @@ rdpneg_format_status(enum rdpneg_status st, const struct rdpneg_pdu *pdu,
 		n = snprintf(buf, size, "X.224 length indicator %u disagrees "
 		    "with TPKT length %u", pdu->li, pdu->tpkt_length);
 		break;
+	case RDPNEG_ERR_X224_TPDU:
+		n = snprintf(buf, size, "unknown X.224 TPDU code 0x%02x",
+		    pdu->tpdu);
+		break;
+	case RDPNEG_ERR_X224_CLASS:
+		n = snprintf(buf, size, "X.224 class option 0x%02x is not "
+		    "class 0", pdu->class_option);
+		break;
+	case RDPNEG_ERR_TRAILING:
+		n = snprintf(buf, size, "%zu trailing bytes after the "
+		    "negotiation data", pdu->trailing);
+		break;
 	case RDPNEG_ERR_NEG_TYPE:
 		n = snprintf(buf, size, "unexpected negotiation structure "
 		    "type 0x%02x", pdu->neg.type);

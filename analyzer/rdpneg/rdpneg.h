@@ -122,14 +122,20 @@ struct rdpneg_span {
 /*
  * One TPKT-framed X.224 TPDU with the RDP negotiation data it carries.
  * Filled progressively: after an error or RDPNEG_TRUNCATED the fields named
- * by `have` are still valid, so a consumer can report what it saw.
+ * by `have` are still valid, so a consumer can report what it saw.  The
+ * values an error names are kept too: li and tpkt_length for
+ * RDPNEG_ERR_X224_LENGTH, the code in tpdu for RDPNEG_ERR_X224_TPDU,
+ * class_option for RDPNEG_ERR_X224_CLASS, neg.type / neg.length for the
+ * negotiation errors, trailing for RDPNEG_ERR_TRAILING, and the unended
+ * line in token for RDPNEG_ERR_TOKEN.
  */
 struct rdpneg_pdu {
 	unsigned		have;		/* RDPNEG_HAVE_* */
 	size_t			size;		/* TPKT length: bytes this PDU spans */
 	uint16_t		tpkt_length;
 	uint8_t			li;		/* X.224 length indicator */
-	uint8_t			tpdu;		/* enum rdpneg_tpdu */
+	uint8_t			tpdu;		/* enum rdpneg_tpdu, or the unknown
+						   code after RDPNEG_ERR_X224_TPDU */
 	uint16_t		dst_ref;
 	uint16_t		src_ref;
 	uint8_t			class_option;	/* CR/CC; DR reason; ER cause */
@@ -143,6 +149,7 @@ struct rdpneg_pdu {
 		uint32_t	value;	/* requested/selected protocol(s), failureCode */
 	} neg;
 	uint8_t			correlation_id[16];
+	size_t			trailing;	/* bytes after the last structure */
 };
 
 /*

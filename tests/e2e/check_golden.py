@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Compare rdpneg's reports on every bundled capture with golden files.
+
+For each capture under captures/ (run from the repository root), the JSONL
+report with --all must equal tests/e2e/expected/REL.jsonl and the default
+text report must equal tests/e2e/expected/REL.txt, byte for byte.  The
+goldens were reviewed by hand when written; the fields that can be checked
+independently are also checked against the generator's truth
+(check_truth.py) and tshark (oracle.py).
+
+--update rewrites the goldens (then review the diff before committing).
+Prints one line per file and a closing "N passed, N failed" line.
+"""
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+EXPECTED = Path("tests/e2e/expected")
+REPORTS = {
+    ".jsonl": ["--all", "--format", "jsonl"],
+    ".txt": [],
+}
+
+
+def captures():
+    """Every capture file under captures/, as paths relative to the root."""
+    return sorted(p for p in Path("captures").rglob("*")
+                  if p.suffix in (".pcap", ".pcapng"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True)
+    parser.add_argument("--update", action="store_true")
+    args = parser.parse_args()
+
+    passed = failed = 0
+    for capture in captures():
+        for suffix, options in REPORTS.items():
+            golden = EXPECTED / (str(capture.relative_to("captures")) +
+                                 suffix)
+            out = subprocess.run([args.rdpneg, *options, str(capture)],
+                                 capture_output=True, check=False).stdout
+            if args.update:
+                golden.parent.mkdir(parents=True, exist_ok=True)
+                golden.write_bytes(out)
+            if golden.exists() and golden.read_bytes() == out:
+                passed += 1
+                print(f"ok   {golden}")
+            else:
+                failed += 1
+                print(f"FAIL {golden}: output differs (rerun with "
+                      "--update and review the diff)")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Check rdpneg against the ground truth written by captures/gen_captures.py.
+
+Each captures/expected/NAME.truth.json names a capture, whether reading it
+must fail, and every connection attempt rdpneg must report, with the values
+the generator built into it.  The generator never looks at rdpneg's output,
+so this is an independent check.  `malformed` and `incomplete` are booleans
+in the truth (rdpneg gives a reason text).  The exit status must be 2 for a
+damaged file, else 1 when a failed handshake is present, else 0.
+
+Prints one line per capture and a closing "N passed, N failed" line.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def exit_status_expected(truth):
+    """rdpneg's documented exit status for this capture."""
+    if truth["read_error"]:
+        return 2
+    failed = any(a["outcome"] != "selected" or a["protocol_not_requested"]
+                 for a in truth["attempts"])
+    return 1 if failed else 0
+
+
+def compare_attempt(index, want, got):
+    """Differences between one truth attempt and rdpneg's record."""
+    problems = []
+    for key, value in want.items():
+        have = got.get(key)
+        if key in ("malformed", "incomplete"):
+            have = have is not None
+        if have != value:
+            problems.append(f"attempt {index} (first frame "
+                            f"{want['first_frame']}): {key} is {have!r}, "
+                            f"expected {value!r}")
+    return problems
+
+
+def check(truth_path, captures, rdpneg):
+    """Problems found for one truth file."""
+    truth = json.loads(truth_path.read_text())
+    capture = captures / truth["capture"]
+    proc = subprocess.run([rdpneg, "--all", "--format", "jsonl",
+                           str(capture)], capture_output=True, check=False)
+    problems = []
+    if proc.returncode != exit_status_expected(truth):
+        problems.append(f"exit status {proc.returncode}, expected "
+                        f"{exit_status_expected(truth)}")
+    if truth["read_error"] and str(capture).encode() not in proc.stderr:
+        problems.append("the read error does not name the file")
+    got = sorted((json.loads(line) for line in proc.stdout.splitlines()),
+                 key=lambda a: a["first_frame"])
+    want = truth["attempts"]
+    if len(got) != len(want):
+        problems.append(f"{len(got)} attempts reported, expected "
+                        f"{len(want)}")
+    for i, (w, g) in enumerate(zip(want, got)):
+        problems += compare_attempt(i, w, g)
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True)
+    parser.add_argument("captures", type=Path)
+    args = parser.parse_args()
+
+    passed = failed = 0
+    truths = sorted((args.captures / "expected").glob("*.truth.json"))
+    if not truths:
+        print("no truth files found")
+        return 1
+    for truth in truths:
+        problems = check(truth, args.captures, args.rdpneg)
+        if problems:
+            failed += 1
+            print(f"FAIL {truth.name}:")
+            for p in problems:
+                print(f"    {p}")
+        else:
+            passed += 1
+            print(f"ok   {truth.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
