@@ -7,7 +7,7 @@ checksums, a TCP conversation builder and RDP negotiation PDU builders).
 While a scenario writes its packets, each TCP conversation records which
 frame carried which stream bytes, so the ground truth for
 ``expected/NAME.truth.json`` is derived from what was built, following
-tests/e2e/JSONL-SPEC.md:
+README.md (JSONL report):
 
 * request_frame / response_frame: the frame that delivered the last missing
   byte of the first X.224 Connection Request / Confirm (duplicates,
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 #: 2024-05-01T10:00:00Z in nanoseconds since the Unix epoch.
 START_NS = calendar.timegm((2024, 5, 1, 10, 0, 0)) * 1_000_000_000
 
-#: Ports the analyzer treats as RDP without being told (JSONL-SPEC.md).
+#: Ports the analyzer treats as RDP without being told (README.md's JSONL table).
 RDP_PORTS = frozenset({3389})
 
 LINKTYPE_NULL = 0
@@ -474,7 +474,7 @@ def cookie(user):
 
 
 def endpoint_text(ip, port):
-    """Format an endpoint as JSONL-SPEC.md wants: a.b.c.d:p or [v6]:p."""
+    """Format an endpoint as README.md's JSONL table wants: a.b.c.d:p or [v6]:p."""
     return f"{ip}:{port}" if ip.version == 4 else f"[{ip.compressed}]:{port}"
 
 
@@ -827,7 +827,7 @@ class TcpConversation:
         return None, None
 
     def attempt(self):
-        """Return this connection's JSONL-SPEC.md truth record, or None if unreported."""
+        """Return this connection's README.md's JSONL table truth record, or None if unreported."""
         if not self.frames:
             return None
         done, seen = self._pdu_progress()

@@ -76,12 +76,19 @@ rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
 	struct segment seg;
 	enum packet_result r;
 	pcap_t *p;
+	size_t plen;
 	int rc = 0, next;
 
 	memset(stats, 0, sizeof(*stats));
 	p = open_capture(path, pcap_err);
 	if (p == NULL) {
-		snprintf(errbuf, errsize, "%s", pcap_err);
+		/* libpcap starts some messages with the path: say it once. */
+		plen = strlen(path);
+		if (strncmp(pcap_err, path, plen) == 0 &&
+		    strncmp(pcap_err + plen, ": ", 2) == 0)
+			snprintf(errbuf, errsize, "%s", pcap_err + plen + 2);
+		else
+			snprintf(errbuf, errsize, "%s", pcap_err);
 		return -1;
 	}
 	stats->linktype = pcap_datalink(p);

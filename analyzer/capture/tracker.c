@@ -81,8 +81,12 @@ struct tracker {
 	size_t				 count;
 	struct conn			*oldest;
 	struct conn			*newest;
+	uint8_t				*overflowed;	/* bit per 4-tuple hash */
 	int				 oom;		/* malloc failed */
 };
+
+/* 2^20 bits: the 4-tuples refused when the table was full, counted once. */
+#define OVERFLOW_BITS	(1u << 20)
 
 /* ---- table */
 
@@ -181,6 +185,29 @@ table_remove(struct tracker *t, struct conn *c)
 	free(c);
 }
 
+/*
+ * Count a connection the full table cannot hold, once however many of its
+ * packets ask (distinct 4-tuple hashes: a very large flood may be counted
+ * slightly low when two hashes collide).
+ */
+static void
+note_overflow(struct tracker *t, uint32_t h)
+{
+	uint32_t bit = h & (OVERFLOW_BITS - 1);
+
+	if (t->overflowed == NULL) {
+		t->overflowed = calloc(OVERFLOW_BITS / 8, 1);
+		if (t->overflowed == NULL) {
+			t->stats->overflow++;
+			return;
+		}
+	}
+	if (t->overflowed[bit / 8] & (1u << (bit % 8)))
+		return;
+	t->overflowed[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	t->stats->overflow++;
+}
+
 static struct conn *
 table_add(struct tracker *t, const struct segment *seg, uint32_t h,
     int sender_is_client)
@@ -190,7 +217,7 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 	int to = sender_is_client ? SERVER : CLIENT;
 
 	if (t->count >= t->cfg->max_connections) {
-		t->stats->overflow++;
+		note_overflow(t, h);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -618,6 +645,7 @@ tracker_free(struct tracker *t)
 	if (t == NULL)
 		return;
 	tracker_flush(t);
+	free(t->overflowed);
 	free(t->buckets);
 	free(t);
 }

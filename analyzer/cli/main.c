@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,25 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 		run->report.format->attempt(&run->report, run->capture, a);
 }
 
+/*
+ * A warning about one input.  The name and the message are escaped: file
+ * names and libpcap's messages about damaged files are untrusted text.
+ */
+static void
+warn_file(const char *path, const char *fmt, ...)
+{
+	char name[4 * 4096 + 1], msg[1024], text[4 * 1024 + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fmt_escape_text((const uint8_t *)path, strlen(path), name,
+	    sizeof(name));
+	fmt_escape_text((const uint8_t *)msg, strlen(msg), text, sizeof(text));
+	fprintf(stderr, "rdpneg: %s: %s\n", name, text);
+}
+
 static int
 analyze(struct run *run, const struct rdpneg_config *cfg, const char *path)
 {
@@ -129,12 +149,11 @@ analyze(struct run *run, const struct rdpneg_config *cfg, const char *path)
 	t->cut_packets += stats.cut_packets;
 	t->overflow += stats.overflow;
 	if (stats.overflow != 0)
-		fprintf(stderr, "rdpneg: %s: %" PRIu64 " connections not "
-		    "tracked: more than %zu open at once (see "
-		    "--max-connections)\n", path, stats.overflow,
-		    cfg->max_connections);
+		warn_file(path, "%" PRIu64 " connections not tracked: more "
+		    "than %zu open at once (see --max-connections)",
+		    stats.overflow, cfg->max_connections);
 	if (rc != 0) {
-		fprintf(stderr, "rdpneg: %s: %s\n", path, err);
+		warn_file(path, "%s", err);
 		t->unreadable++;
 	}
 	return rc;
