@@ -12,27 +12,26 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
 CAPTURES = Path(__file__).resolve().parents[2] / "captures"
 
 
 def main():
-    passed = failed = 0
+    tally = Tally()
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, str(CAPTURES / "gen_captures.py"),
                         tmp], check=True, capture_output=True)
         made = sorted(p.relative_to(tmp) for p in Path(tmp).rglob("*")
                       if p.is_file())
         if not made:
-            print("the generator wrote nothing")
-            return 1
+            tally.record("generator", ["it wrote nothing"])
         for rel in made:
             same = (CAPTURES / rel).exists() and \
                 (CAPTURES / rel).read_bytes() == (Path(tmp) / rel).read_bytes()
-            passed += same
-            failed += not same
-            print(f"{'ok  ' if same else 'FAIL'} {rel}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            tally.record(rel, [] if same else ["differs from the committed file"])
+    return tally.finish()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
 EXPECTED = Path("tests/e2e/expected")
 REPORTS = {
     ".jsonl": ["--all", "--format", "jsonl"],
@@ -36,7 +39,7 @@ def main():
     parser.add_argument("--update", action="store_true")
     args = parser.parse_args()
 
-    passed = failed = 0
+    tally = Tally()
     for capture in captures():
         for suffix, options in REPORTS.items():
             golden = EXPECTED / (str(capture.relative_to("captures")) +
@@ -46,15 +49,10 @@ def main():
             if args.update:
                 golden.parent.mkdir(parents=True, exist_ok=True)
                 golden.write_bytes(out)
-            if golden.exists() and golden.read_bytes() == out:
-                passed += 1
-                print(f"ok   {golden}")
-            else:
-                failed += 1
-                print(f"FAIL {golden}: output differs (rerun with "
-                      "--update and review the diff)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            same = golden.exists() and golden.read_bytes() == out
+            tally.record(golden, [] if same else [
+                "output differs (rerun with --update, review the diff)"])
+    return tally.finish()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
 
 def exit_status_expected(truth):
     """rdpneg's documented exit status for this capture."""
@@ -70,23 +73,13 @@ def main():
     parser.add_argument("captures", type=Path)
     args = parser.parse_args()
 
-    passed = failed = 0
+    tally = Tally()
     truths = sorted((args.captures / "expected").glob("*.truth.json"))
     if not truths:
-        print("no truth files found")
-        return 1
+        tally.record("truth files", ["none found"])
     for truth in truths:
-        problems = check(truth, args.captures, args.rdpneg)
-        if problems:
-            failed += 1
-            print(f"FAIL {truth.name}:")
-            for p in problems:
-                print(f"    {p}")
-        else:
-            passed += 1
-            print(f"ok   {truth.name}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        tally.record(truth.name, check(truth, args.captures, args.rdpneg))
+    return tally.finish()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 MAN_PAGE = REPO / "analyzer" / "cli" / "rdpneg.1"
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -505,29 +508,45 @@ def _(ctx):
            f"{missing} were not")
 
 
+@check("--idle-timeout ends a connection idle that long in capture time")
+def _(ctx):
+    # outcomes.pcap: the unanswered SYNs (last one at 10:00:12) are followed
+    # by 3 s of other traffic; by default that connection is only ended by
+    # the end of the capture, with --idle-timeout 2 before the next one.
+    def order(*options):
+        proc = ctx.run(["--all", "-f", "jsonl", *options,
+                        ctx.capture("outcomes.pcap")])
+        return [a["outcome"] for a in records(proc)]
+
+    default, idle = order(), order("--idle-timeout", "2")
+    expect(sorted(default) == sorted(idle),
+           f"the same attempts either way: {default} vs {idle}")
+    expect(default.index("unanswered") > default.index("no_request"),
+           f"by default unanswered comes at the end: {default}")
+    expect(idle.index("unanswered") < idle.index("no_request"),
+           f"with --idle-timeout 2 it comes before no_request: {idle}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rdpneg", required=True)
     parser.add_argument("captures", type=Path)
     args = parser.parse_args()
 
-    passed = failed = 0
+    tally = Tally()
     with tempfile.TemporaryDirectory(prefix="rdpneg-cli-") as tmp:
         for name, fn in CHECKS:
-            scratch = Path(tmp) / str(passed + failed)
+            scratch = Path(tmp) / str(tally.passed + tally.failed)
             scratch.mkdir()
             ctx = Context(str(Path(args.rdpneg).resolve()),
                           args.captures.resolve(), scratch)
             try:
                 fn(ctx)
             except (CheckFailed, subprocess.TimeoutExpired, OSError) as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
+                tally.record(name, [str(e)])
             else:
-                passed += 1
-                print(f"ok   {name}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+                tally.record(name)
+    return tally.finish()
 
 
 if __name__ == "__main__":

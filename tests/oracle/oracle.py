@@ -20,6 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
 TSHARK_FIELDS = [
     "frame.number",
     "tcp.stream",
@@ -220,21 +223,11 @@ def main():
                             if f.suffix in (".pcap", ".pcapng"))
         else:
             files.append(p)
-    passed = failed = 0
+    tally = Tally()
     for f in files:
         problems, n = compare(f, args.tshark, args.rdpneg)
-        if problems:
-            failed += 1
-            print(f"FAIL {f}:")
-            for p in problems[:20]:
-                print(f"    {p}")
-            if len(problems) > 20:
-                print(f"    ... {len(problems) - 20} more")
-        else:
-            passed += 1
-            print(f"ok   {f} ({n} attempts)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        tally.record(f"{f} ({n} attempts)", problems)
+    return tally.finish()
 
 
 if __name__ == "__main__":

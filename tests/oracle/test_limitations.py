@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import oracle  # noqa: E402  (the module under test's sibling)
+from tally import Tally  # noqa: E402
 
 
 def tshark_field(tshark, capture, frame, field):
@@ -65,7 +67,7 @@ def main():
     parser.add_argument("captures", type=Path)
     args = parser.parse_args()
 
-    passed = failed = 0
+    tally = Tally()
     used = set()
     assert set(PROOFS) == set(oracle.LIMITATIONS), "a rule has no proof"
     for capture in sorted(args.captures.rglob("*.pcap*")):
@@ -73,18 +75,12 @@ def main():
         oracle.compare(capture, args.tshark, args.rdpneg, applied)
         for rule, frame in sorted(set(applied)):
             used.add(rule)
-            if PROOFS[rule](args.tshark, capture, frame):
-                passed += 1
-                print(f"ok   {rule}: {capture} frame {frame}")
-            else:
-                failed += 1
-                print(f"FAIL {rule}: {capture} frame {frame}: the rule "
-                      "does not explain this difference")
+            proven = PROOFS[rule](args.tshark, capture, frame)
+            tally.record(f"{rule}: {capture} frame {frame}", [] if proven
+                         else ["the rule does not explain this difference"])
     for rule in sorted(set(oracle.LIMITATIONS) - used):
-        failed += 1
-        print(f"FAIL {rule}: never used on {args.captures}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        tally.record(rule, [f"never used on {args.captures}"])
+    return tally.finish()
 
 
 if __name__ == "__main__":
