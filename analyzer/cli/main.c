@@ -147,6 +147,7 @@ analyze(struct run *run, const struct rdpneg_config *cfg, const char *path)
 	t->files++;
 	t->packets += stats.packets;
 	t->cut_packets += stats.cut_packets;
+	t->ip_fragments += stats.ip_fragments;
 	t->overflow += stats.overflow;
 	if (stats.overflow != 0)
 		warn_file(path, "%" PRIu64 " connections not tracked: more "

@@ -17,6 +17,7 @@ struct report_totals {
 	uint64_t	unreadable;
 	uint64_t	packets;
 	uint64_t	cut_packets;
+	uint64_t	ip_fragments;
 	uint64_t	overflow;
 	uint64_t	attempts;
 	uint64_t	failed;

@@ -122,6 +122,18 @@ text_finish(struct report *r)
 		fprintf(r->out, "%s%" PRIu64 " selected a protocol not "
 		    "requested", sep, t->not_requested);
 	fputc('\n', r->out);
+	/* What the capture itself may hide. */
+	if (t->cut_packets != 0)
+		fprintf(r->out, "note: %" PRIu64 " packet%s cut by the snap "
+		    "length\n", t->cut_packets, t->cut_packets == 1 ? "" : "s");
+	if (t->ip_fragments != 0)
+		fprintf(r->out, "note: %" PRIu64 " IP fragment%s not "
+		    "reassembled\n", t->ip_fragments,
+		    t->ip_fragments == 1 ? "" : "s");
+	if (t->overflow != 0)
+		fprintf(r->out, "note: %" PRIu64 " connection%s not tracked "
+		    "(--max-connections)\n", t->overflow,
+		    t->overflow == 1 ? "" : "s");
 }
 
 const struct report_format report_text = {
