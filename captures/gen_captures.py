@@ -1160,6 +1160,32 @@ def build_tokens():
     return cap
 
 
+#: Cookies that try to break out of each report format: HTML, links, table
+#: cells, spreadsheet formulas, Markdown emphasis and code, autolinks, a
+#: bare line feed, bidirectional overrides and C1 control sequences.
+HOSTILE_COOKIES = [
+    (b"<script>alert(1)</script><b>bold</b>", 5),
+    (b"[click](http://evil.example/)![img](http://evil.example/i.png)", 5),
+    (b"a|b|c", 2),
+    (b"=cmd|' /C calc'!A0", 2),
+    (b"+SUM(1;2)@x-y", 2),
+    (b"``code`` *bold* _it_ ~~strike~~ # head", 1),
+    (b"http://evil.example/x www.evil.example", 1),
+    (b"line\nbreak\rcarriage", 5),
+    (b"\xe2\x80\xaeevil\xe2\x80\xac", 5),
+    (b"\xc2\x9b2J\x1b]0;title\x07", 5),
+]
+
+
+def build_hostile_cookies():
+    """hostile-cookies.pcap: failures whose cookies attack the reports."""
+    cap = Capture("hostile-cookies.pcap")
+    for user, code in HOSTILE_COOKIES:
+        failure_then_close(cap.tcp(CLIENT, SERVER), connection_request(
+            b"Cookie: mstshash=" + user, 0x1), code)
+    return cap
+
+
 def build_malformed():
     """malformed.pcap: one deliberately wrong CR or CC per connection."""
     cap = Capture("malformed.pcap")
@@ -1224,6 +1250,7 @@ def all_captures():
         build_reassembly(),
         build_port_13389(),
         build_tokens(),
+        build_hostile_cookies(),
         build_malformed(),
         build_snaplen(),
         build_truncated(),

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rdpneg/rdpneg.h"
 
@@ -22,6 +23,7 @@
 #define RDPNEG_MAX_PORTS		64
 #define RDPNEG_TOKEN_MAX		512	/* cookie bytes kept */
 #define RDPNEG_TEXT_MAX			160
+#define RDPNEG_PDU_KEEP			32	/* bytes of the CC kept */
 
 struct rdpneg_config {
 	uint16_t	ports[RDPNEG_MAX_PORTS];	/* RDP server ports */
@@ -54,8 +56,8 @@ struct rdpneg_attempt {
 	uint64_t		response_frame;	/* 0: none */
 	unsigned		have;		/* RDPNEG_ATTEMPT_* */
 	enum rdpneg_token_kind	token_kind;
-	uint8_t			token[RDPNEG_TOKEN_MAX];
-	size_t			token_len;	/* bytes kept in token */
+	const uint8_t		*token;		/* cookie line, NULL if none */
+	size_t			token_len;	/* at most RDPNEG_TOKEN_MAX */
 	size_t			token_value_off; /* value starts here */
 	uint8_t			request_flags;
 	uint32_t		requested;
@@ -63,11 +65,14 @@ struct rdpneg_attempt {
 	uint8_t			response_type;	/* RDPNEG_TYPE_RSP/FAILURE */
 	uint8_t			response_flags;
 	uint32_t		response_value;	/* selected or failureCode */
+	uint8_t			response_pdu[RDPNEG_PDU_KEEP]; /* CC bytes */
+	size_t			response_pdu_len;
 	enum rdpneg_outcome	outcome;
 	enum rdpneg_end		end;
-	char			malformed[RDPNEG_TEXT_MAX];	/* "" none */
-	char			incomplete[RDPNEG_TEXT_MAX];	/* "" none */
+	const char		*malformed;	/* NULL: none */
+	const char		*incomplete;	/* NULL: none */
 };
+/* Pointers in an attempt are valid only during the callback. */
 
 /* Counters for one capture. */
 struct rdpneg_capture_stats {
@@ -82,6 +87,10 @@ struct rdpneg_capture_stats {
 	uint64_t	expired;	/* closed by the idle timeout */
 	size_t		peak_connections;
 	int		linktype;	/* DLT_* of the file */
+	int64_t		first_sec;	/* time of the first packet */
+	uint32_t	first_nsec;
+	int64_t		last_sec;	/* time of the last packet */
+	uint32_t	last_nsec;
 };
 
 typedef void (*rdpneg_attempt_fn)(const struct rdpneg_attempt *attempt,
@@ -94,13 +103,13 @@ void rdpneg_init_config(struct rdpneg_config *cfg);
 int rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port);
 
 /*
- * Analyze one capture (pcap or pcapng; path "-" is standard input).
+ * Analyze one capture (pcap or pcapng) read from fp, which libpcap closes.
  * Calls fn for every RDP connection attempt, in the order their records
- * complete.  Returns 0, or -1 with the reason in errbuf when the file could
- * not be opened or is damaged; attempts seen before the damage are still
+ * complete.  Returns 0, or -1 with the reason in errbuf when the capture
+ * is not one or is damaged; attempts seen before the damage are still
  * reported through fn before the call returns.
  */
-int rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
+int rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
     rdpneg_attempt_fn fn, void *arg, struct rdpneg_capture_stats *stats,
     char *errbuf, size_t errsize);
 

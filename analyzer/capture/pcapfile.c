@@ -35,17 +35,6 @@ rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port)
 	return 0;
 }
 
-static pcap_t *
-open_capture(const char *path, char *errbuf)
-{
-	/* Nanosecond precision keeps pcapng if_tsresol=9 timestamps whole. */
-	if (strcmp(path, "-") == 0)
-		return pcap_fopen_offline_with_tstamp_precision(stdin,
-		    PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	return pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
-}
-
 static void
 count_packet(struct rdpneg_capture_stats *stats, enum packet_result r)
 {
@@ -65,7 +54,7 @@ count_packet(struct rdpneg_capture_stats *stats, enum packet_result r)
 }
 
 int
-rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
+rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
     rdpneg_attempt_fn fn, void *arg, struct rdpneg_capture_stats *stats,
     char *errbuf, size_t errsize)
 {
@@ -76,19 +65,14 @@ rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
 	struct segment seg;
 	enum packet_result r;
 	pcap_t *p;
-	size_t plen;
 	int rc = 0, next;
 
 	memset(stats, 0, sizeof(*stats));
-	p = open_capture(path, pcap_err);
+	/* Nanosecond precision keeps pcapng if_tsresol=9 timestamps whole. */
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (p == NULL) {
-		/* libpcap starts some messages with the path: say it once. */
-		plen = strlen(path);
-		if (strncmp(pcap_err, path, plen) == 0 &&
-		    strncmp(pcap_err + plen, ": ", 2) == 0)
-			snprintf(errbuf, errsize, "%s", pcap_err + plen + 2);
-		else
-			snprintf(errbuf, errsize, "%s", pcap_err);
+		snprintf(errbuf, errsize, "%s", pcap_err);
 		return -1;
 	}
 	stats->linktype = pcap_datalink(p);
@@ -107,7 +91,12 @@ rdpneg_analyze_capture(const char *path, const struct rdpneg_config *cfg,
 		return -1;
 	}
 	while ((next = pcap_next_ex(p, &hdr, &data)) == 1) {
-		stats->packets++;
+		if (stats->packets++ == 0) {
+			stats->first_sec = (int64_t)hdr->ts.tv_sec;
+			stats->first_nsec = (uint32_t)hdr->ts.tv_usec;
+		}
+		stats->last_sec = (int64_t)hdr->ts.tv_sec;
+		stats->last_nsec = (uint32_t)hdr->ts.tv_usec;
 		stats->bytes += hdr->caplen;
 		if (hdr->caplen < hdr->len)
 			stats->cut_packets++;

@@ -68,6 +68,8 @@ struct conn {
 	uint8_t			 response_type;
 	uint8_t			 response_flags;
 	uint32_t		 response_value;
+	uint8_t			 cc[RDPNEG_PDU_KEEP];
+	uint8_t			 cc_len;
 	char			*malformed;
 };
 
@@ -350,6 +352,9 @@ decode_half(struct conn *c, int dir, uint64_t frame)
 			} else {
 				record_response(c, st, &pdu);
 				c->response_frame = frame;
+				c->cc_len = (uint8_t)(pdu.size < RDPNEG_PDU_KEEP ?
+				    pdu.size : RDPNEG_PDU_KEEP);
+				memcpy(c->cc, h->s.data + h->skip, c->cc_len);
 			}
 			half_done(h);
 			return KEEP;
@@ -452,6 +457,7 @@ static void
 emit(struct tracker *t, struct conn *c)
 {
 	struct rdpneg_attempt a;
+	char incomplete[RDPNEG_TEXT_MAX] = "";
 
 	if (!c->rdp_port && !(c->have & RDPNEG_ATTEMPT_REQUEST) && !c->cr_seen)
 		return;		/* never shown to be RDP */
@@ -467,8 +473,7 @@ emit(struct tracker *t, struct conn *c)
 	    c->end_frame;
 	a.have = c->have;
 	a.token_kind = c->token_kind;
-	if (c->token != NULL)
-		memcpy(a.token, c->token, c->token_len);
+	a.token = c->token;
 	a.token_len = c->token_len;
 	a.token_value_off = c->token_value_off;
 	a.request_flags = c->request_flags;
@@ -477,14 +482,15 @@ emit(struct tracker *t, struct conn *c)
 	a.response_type = c->response_type;
 	a.response_flags = c->response_flags;
 	a.response_value = c->response_value;
+	memcpy(a.response_pdu, c->cc, c->cc_len);
+	a.response_pdu_len = c->cc_len;
 	a.outcome = classify(c);
 	a.end = c->end;
-	if (c->malformed != NULL)
-		snprintf(a.malformed, sizeof(a.malformed), "%s", c->malformed);
-	describe_incomplete(c, CLIENT, a.incomplete, sizeof(a.incomplete));
-	if (a.incomplete[0] == '\0')
-		describe_incomplete(c, SERVER, a.incomplete,
-		    sizeof(a.incomplete));
+	a.malformed = c->malformed;
+	describe_incomplete(c, CLIENT, incomplete, sizeof(incomplete));
+	if (incomplete[0] == '\0')
+		describe_incomplete(c, SERVER, incomplete, sizeof(incomplete));
+	a.incomplete = incomplete[0] != '\0' ? incomplete : NULL;
 	t->stats->attempts++;
 	t->fn(&a, t->arg);
 }

@@ -38,11 +38,45 @@ size_t fmt_escape_text(const uint8_t *in, size_t len, char *buf,
 size_t fmt_utf8_sanitize(const uint8_t *in, size_t len, char *buf,
     size_t size);
 
+/*
+ * Readable UTF-8 for reports that keep non-ASCII text (CSV, Markdown):
+ * well-formed characters kept, ill-formed bytes as U+FFFD, and characters
+ * that could steer a terminal or hide text (C0 and C1 controls, DEL,
+ * bidirectional overrides) written as \xNN or \uNNNN.  Returns the length
+ * written; stops early rather than split a character or an escape.
+ */
+size_t fmt_clean(const uint8_t *in, size_t len, char *buf, size_t size);
+
+/*
+ * A CSV field (RFC 4180), always quoted, cleaned with fmt_clean, and
+ * prefixed with ' when it would start with = + - @ (spreadsheet formula
+ * injection).
+ */
+void fmt_csv_field(const uint8_t *in, size_t len, char *buf, size_t size);
+
+/*
+ * A Markdown code span holding untrusted text: cleaned with fmt_clean,
+ * delimited by more backticks than it contains, and in_table with | escaped
+ * (GFM tables split cells before code spans are parsed), so nothing in it
+ * becomes a link, HTML, emphasis or a table cell boundary.
+ */
+void fmt_md_code(const uint8_t *in, size_t len, int in_table, char *buf,
+    size_t size);
+
+/* A path quoted for a POSIX shell command line ('...'). */
+void fmt_shell_quote(const char *s, char *buf, size_t size);
+
 /* Did the server select a protocol the client did not ask for? */
 int fmt_protocol_not_requested(const struct rdpneg_attempt *a);
 
-/* Whether an attempt is a failed handshake (reported by default). */
-int fmt_attempt_failed(const struct rdpneg_attempt *a);
+/* "SSL|HYBRID (0x3)", "no RDP_NEG_REQ" or "no Connection Request". */
+void fmt_requested(const struct rdpneg_attempt *a, char *buf, size_t size);
+
+/* The server's answer in words, e.g. "RDP_NEG_FAILURE HYBRID_REQUIRED..." */
+void fmt_answer(const struct rdpneg_attempt *a, char *buf, size_t size);
+
+/* The user name of a mstshash cookie, escaped as text; "" when none. */
+void fmt_user(const struct rdpneg_attempt *a, char *buf, size_t size);
 
 /* The failure name, or "0x%08x" for unknown codes. */
 void fmt_failure(uint32_t code, char *buf, size_t size);

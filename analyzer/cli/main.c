@@ -8,47 +8,50 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "capture/capture.h"
+#include "cli/batch.h"
 #include "cli/fmt.h"
 #include "cli/report.h"
+#include "cli/walk.h"
 
 #define EXIT_FAILED_HANDSHAKE	1	/* at least one failed handshake */
 #define EXIT_INPUT_ERROR	2	/* an input could not be read */
 #define EXIT_USAGE		64	/* sysexits.h EX_USAGE */
+#define DEFAULT_CHAIN_WINDOW	60	/* seconds */
 
 enum {
-	OPT_IDLE_TIMEOUT = 256,
-	OPT_MAX_CONNECTIONS
+	OPT_CHAIN_WINDOW = 256,
+	OPT_IDLE_TIMEOUT,
+	OPT_MAX_CONNECTIONS,
+	OPT_SUMMARY
 };
 
 static const struct option long_options[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "port", required_argument, NULL, 'p' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "chain-window", required_argument, NULL, OPT_CHAIN_WINDOW },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const char usage_line[] =
-    "usage: rdpneg [-ahV] [-f format] [-o file] [-p port] "
-    "[--idle-timeout seconds]\n"
+    "usage: rdpneg [-ahqV] [-f format] [-j jobs] [-o file] [-p port] "
+    "[--summary]\n"
+    "              [--chain-window seconds] [--idle-timeout seconds]\n"
     "              [--max-connections n] path ...\n";
-
-struct run {
-	struct report	 report;
-	int		 all;
-	const char	*capture;	/* the file being read */
-};
 
 static void
 usage(FILE *f, int status)
@@ -58,14 +61,24 @@ usage(FILE *f, int status)
 		fputs("\n"
 		    "Report why RDP connections failed at security negotiation"
 		    " in pcap/pcapng\n"
-		    "captures.  PATH is a capture file or - for standard input."
-		    "\n\n"
+		    "captures, with the probable server setting and its fix."
+		    "  PATH is a capture\n"
+		    "file (also .gz), a directory (walked recursively) or - "
+		    "for standard input.\n\n"
 		    "  -a, --all                 report successful handshakes"
 		    " too\n"
-		    "  -f, --format FORMAT       text (default) or jsonl\n"
+		    "  -f, --format FORMAT       text (default), jsonl, csv or"
+		    " markdown\n"
+		    "  -j, --jobs N              analyze N files at once"
+		    " (default: the cores)\n"
 		    "  -o, --output FILE         write the report to FILE\n"
 		    "  -p, --port PORT           another RDP server port"
 		    " (repeatable; 3389 always)\n"
+		    "  -q, --quiet               no progress line on standard"
+		    " error\n"
+		    "      --summary             only the summary by server\n"
+		    "      --chain-window SEC    retries within SEC seconds"
+		    " form a chain (default 60)\n"
 		    "      --idle-timeout SEC    end connections idle for SEC"
 		    " seconds of capture\n"
 		    "                            time (default 300)\n"
@@ -99,21 +112,6 @@ parse_number(const char *opt, const char *s, unsigned long min,
 	return v;
 }
 
-static void
-on_attempt(const struct rdpneg_attempt *a, void *arg)
-{
-	struct run *run = arg;
-	struct report_totals *t = &run->report.totals;
-	int failed = fmt_attempt_failed(a);
-
-	t->attempts++;
-	t->by_outcome[a->outcome]++;
-	t->failed += failed != 0;
-	t->not_requested += fmt_protocol_not_requested(a) != 0;
-	if (failed || run->all)
-		run->report.format->attempt(&run->report, run->capture, a);
-}
-
 /*
  * A warning about one input.  The name and the message are escaped: file
  * names and libpcap's messages about damaged files are untrusted text.
@@ -133,61 +131,72 @@ warn_file(const char *path, const char *fmt, ...)
 	fprintf(stderr, "rdpneg: %s: %s\n", name, text);
 }
 
-static int
-analyze(struct run *run, const struct rdpneg_config *cfg, const char *path)
-{
-	struct rdpneg_capture_stats stats;
-	struct report_totals *t = &run->report.totals;
-	char err[512];
-	int rc;
+struct run {
+	struct report			 report;
+	struct analysis_config		 cfg;
+};
 
-	run->capture = path;
-	rc = rdpneg_analyze_capture(path, cfg, on_attempt, run, &stats, err,
-	    sizeof(err));
-	t->files++;
-	t->packets += stats.packets;
-	t->cut_packets += stats.cut_packets;
-	t->ip_fragments += stats.ip_fragments;
-	t->overflow += stats.overflow;
-	if (stats.overflow != 0)
-		warn_file(path, "%" PRIu64 " connections not tracked: more "
-		    "than %zu open at once (see --max-connections)",
-		    stats.overflow, cfg->max_connections);
-	if (rc != 0) {
-		warn_file(path, "%s", err);
-		t->unreadable++;
+/* Each capture, in list order: warnings, totals, then its report. */
+static void
+on_capture(const struct capture_result *res, void *arg)
+{
+	struct run *run = arg;
+	struct report *r = &run->report;
+	const char *err = res->error;
+	size_t plen = strlen(res->path);
+
+	if (res->stats.overflow != 0)
+		warn_file(res->path, "%" PRIu64 " connections not tracked: "
+		    "more than %zu open at once (see --max-connections)",
+		    res->stats.overflow, run->cfg.capture.max_connections);
+	if (res->unreadable) {
+		/* libpcap starts some messages with the path: say it once. */
+		if (strncmp(err, res->path, plen) == 0 &&
+		    strncmp(err + plen, ": ", 2) == 0)
+			err += plen + 2;
+		warn_file(res->path, "%s", err);
 	}
-	return rc;
+	report_count(r, res);
+	if (!r->summary_only)
+		r->format->capture(r, res);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct rdpneg_config cfg;
+	struct file_list files = { NULL, 0, 0 };
 	struct run run;
-	int ch, i, status;
+	struct report *r = &run.report;
+	struct analysis_config *cfg = &run.cfg;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned jobs = cores > 0 ? (unsigned)cores : 1;
+	int ch, i, quiet = 0, status;
 
 	memset(&run, 0, sizeof(run));
-	run.report.out = stdout;
-	run.report.format = &report_text;
-	rdpneg_init_config(&cfg);
+	r->out = stdout;
+	r->format = &report_text;
+	rdpneg_init_config(&cfg->capture);
+	cfg->chain_window = DEFAULT_CHAIN_WINDOW;
 
-	while ((ch = getopt_long(argc, argv, "af:ho:p:V", long_options,
+	while ((ch = getopt_long(argc, argv, "af:hj:o:p:qV", long_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			run.all = 1;
+			r->all = 1;
 			break;
 		case 'f':
-			run.report.format = report_find_format(optarg);
-			if (run.report.format == NULL) {
+			r->format = report_find_format(optarg);
+			if (r->format == NULL) {
 				fprintf(stderr, "rdpneg: unknown format '%s'"
-				    " (text, jsonl)\n", optarg);
+				    " (text, jsonl, csv, markdown)\n", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
 		case 'h':
 			usage(stdout, 0);
+			break;
+		case 'j':
+			jobs = (unsigned)parse_number("--jobs", optarg, 1, 256);
 			break;
 		case 'o':
 			if (freopen(optarg, "w", stdout) == NULL) {
@@ -197,24 +206,34 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'p':
-			if (cfg.nports == RDPNEG_MAX_PORTS) {
+			if (cfg->capture.nports == RDPNEG_MAX_PORTS) {
 				fprintf(stderr, "rdpneg: at most %d ports\n",
 				    RDPNEG_MAX_PORTS);
 				usage(stderr, EXIT_USAGE);
 			}
-			cfg.ports[cfg.nports++] = (uint16_t)parse_number(
-			    "--port", optarg, 1, 65535);
+			cfg->capture.ports[cfg->capture.nports++] = (uint16_t)
+			    parse_number("--port", optarg, 1, 65535);
+			break;
+		case 'q':
+			quiet = 1;
 			break;
 		case 'V':
 			printf("rdpneg %s\n", RDPNEG_VERSION);
 			return 0;
+		case OPT_CHAIN_WINDOW:
+			cfg->chain_window = (uint32_t)parse_number(
+			    "--chain-window", optarg, 0, 86400);
+			break;
 		case OPT_IDLE_TIMEOUT:
-			cfg.idle_timeout = (uint32_t)parse_number(
+			cfg->capture.idle_timeout = (uint32_t)parse_number(
 			    "--idle-timeout", optarg, 1, 86400 * 365);
 			break;
 		case OPT_MAX_CONNECTIONS:
-			cfg.max_connections = parse_number(
+			cfg->capture.max_connections = parse_number(
 			    "--max-connections", optarg, 1, 1ul << 24);
+			break;
+		case OPT_SUMMARY:
+			r->summary_only = 1;
 			break;
 		default:
 			usage(stderr, EXIT_USAGE);
@@ -226,19 +245,30 @@ main(int argc, char *argv[])
 		usage(stderr, EXIT_USAGE);
 
 	for (i = 0; i < argc; i++)
-		analyze(&run, &cfg, argv[i]);
-	run.report.format->finish(&run.report);
+		if (walk_path(argv[i], &files) < 0) {
+			fprintf(stderr, "rdpneg: out of memory\n");
+			return EXIT_INPUT_ERROR;
+		}
+	r->format->begin(r);
+	if (batch_run(&files, jobs, cfg, !quiet && isatty(STDERR_FILENO),
+	    on_capture, &run) < 0) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
+	r->format->finish(r);
+	walk_free(&files);
 
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "rdpneg: writing the report: %s\n",
 		    strerror(errno));
 		return EXIT_INPUT_ERROR;
 	}
-	if (run.report.totals.unreadable != 0)
+	if (r->totals.unreadable != 0)
 		status = EXIT_INPUT_ERROR;
-	else if (run.report.totals.failed != 0)
+	else if (r->totals.failed != 0)
 		status = EXIT_FAILED_HANDSHAKE;
 	else
 		status = 0;
+	summary_free(&r->servers);
 	return status;
 }

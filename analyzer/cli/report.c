@@ -1,5 +1,5 @@
 /*
- * report.c - the table of report formats.
+ * report.c - the table of report formats and what they share.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,6 +10,8 @@
 static const struct report_format *const formats[] = {
 	&report_text,
 	&report_jsonl,
+	&report_csv,
+	&report_markdown,
 };
 
 const struct report_format *
@@ -21,4 +23,33 @@ report_find_format(const char *name)
 		if (strcmp(formats[i]->name, name) == 0)
 			return formats[i];
 	return NULL;
+}
+
+void
+report_count(struct report *r, const struct capture_result *res)
+{
+	struct report_totals *t = &r->totals;
+	size_t i;
+
+	t->files++;
+	t->unreadable += res->unreadable != 0;
+	t->packets += res->stats.packets;
+	t->cut_packets += res->stats.cut_packets;
+	t->ip_fragments += res->stats.ip_fragments;
+	t->overflow += res->stats.overflow;
+	for (i = 0; i < res->nitems; i++) {
+		const struct attempt_item *it = &res->items[i];
+
+		t->attempts++;
+		t->by_outcome[it->a.outcome]++;
+		t->failed += it->diag->failed != 0;
+		t->scanners += (it->ev.have & RDPNEG_EV_SCANNER) != 0;
+		summary_add(&r->servers, it);
+	}
+}
+
+int
+report_shows(const struct report *r, const struct attempt_item *it)
+{
+	return r->all || it->diag->failed;
 }

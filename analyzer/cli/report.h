@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "capture/capture.h"
+#include "cli/result.h"
+#include "cli/summary.h"
 
 /* Totals over every capture of a run. */
 struct report_totals {
@@ -21,29 +22,42 @@ struct report_totals {
 	uint64_t	overflow;
 	uint64_t	attempts;
 	uint64_t	failed;
-	uint64_t	not_requested;
+	uint64_t	scanners;
 	uint64_t	by_outcome[RDPNEG_OUTCOME_COUNT];
 };
 
 struct report {
 	FILE				*out;
 	const struct report_format	*format;
+	int				 all;		/* -a */
+	int				 summary_only;	/* --summary */
 	struct report_totals		 totals;
+	struct summary			 servers;
 };
 
 struct report_format {
 	const char	*name;
-	/* One attempt the user asked to see, from capture `capture`. */
-	void		(*attempt)(struct report *, const char *capture,
-			    const struct rdpneg_attempt *);
-	/* After the last capture. */
+	/* Before the first capture. */
+	void		(*begin)(struct report *);
+	/* One capture's attempts (not called with --summary). */
+	void		(*capture)(struct report *,
+			    const struct capture_result *);
+	/* After the last capture: the summary by server. */
 	void		(*finish)(struct report *);
 };
 
 extern const struct report_format report_text;
 extern const struct report_format report_jsonl;
+extern const struct report_format report_csv;
+extern const struct report_format report_markdown;
 
 /* The format called name, or NULL. */
 const struct report_format *report_find_format(const char *name);
+
+/* Count one capture into the totals and the summary by server. */
+void report_count(struct report *r, const struct capture_result *res);
+
+/* Whether an attempt is shown (failed, or -a). */
+int report_shows(const struct report *r, const struct attempt_item *it);
 
 #endif /* RDPNEG_REPORT_H */

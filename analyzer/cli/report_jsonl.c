@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -14,20 +15,25 @@
 #include "cli/fmt.h"
 #include "cli/report.h"
 
-/* Untrusted bytes as a JSON string. */
+/* Untrusted bytes as a JSON string (valid UTF-8 first: jansson wants it). */
 static json_t *
 json_bytes(const uint8_t *bytes, size_t len)
 {
-	char buf[RDPNEG_TOKEN_MAX * 3 + 1];
-	size_t n = fmt_utf8_sanitize(bytes, len, buf, sizeof(buf));
+	size_t size = 3 * len + 1;	/* each byte may become U+FFFD */
+	char *buf = malloc(size);
+	json_t *s;
 
-	return json_stringn(buf, n);
+	if (buf == NULL)
+		return json_null();
+	s = json_stringn(buf, fmt_utf8_sanitize(bytes, len, buf, size));
+	free(buf);
+	return s;
 }
 
 static json_t *
 json_text(const char *s)
 {
-	return s[0] != '\0' ? json_bytes((const uint8_t *)s, strlen(s)) :
+	return s != NULL ? json_bytes((const uint8_t *)s, strlen(s)) :
 	    json_null();
 }
 
@@ -59,10 +65,75 @@ json_protocol_names(uint32_t mask)
 	return a;
 }
 
-static void
-jsonl_attempt(struct report *r, const char *capture,
-    const struct rdpneg_attempt *a)
+/* A diagnosis text with its placeholders filled. */
+static json_t *
+json_expanded(const char *text, const struct rdpneg_evidence *ev)
 {
+	char buf[2048];
+
+	rdpneg_expand(text, ev, buf, sizeof(buf));
+	return json_string(buf);	/* our own text: valid UTF-8 */
+}
+
+static json_t *
+json_texts(const char *const *texts, const struct rdpneg_evidence *ev)
+{
+	json_t *a = json_array();
+
+	for (; *texts != NULL; texts++)
+		json_array_append_new(a, json_expanded(*texts, ev));
+	return a;
+}
+
+static json_t *
+json_diagnosis(const struct attempt_item *it)
+{
+	const struct rdpneg_diagnosis *d = it->diag;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_string(d->id));
+	json_object_set_new(o, "failed", json_boolean(d->failed));
+	json_object_set_new(o, "summary", json_expanded(d->summary, &it->ev));
+	json_object_set_new(o, "confidence", json_string(
+	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence)));
+	json_object_set_new(o, "confidence_why",
+	    json_expanded(d->confidence_why, &it->ev));
+	json_object_set_new(o, "explanation",
+	    json_expanded(d->explanation, &it->ev));
+	json_object_set_new(o, "server_settings",
+	    json_expanded(d->server_settings, &it->ev));
+	json_object_set_new(o, "remediation",
+	    json_texts(d->remediation, &it->ev));
+	json_object_set_new(o, "references",
+	    json_texts(d->references, &it->ev));
+	return o;
+}
+
+static json_t *
+json_chain(const struct attempt_item *it)
+{
+	const struct attempt_item *final = it->chain_final;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(it->chain_id));
+	json_object_set_new(o, "position", json_integer(
+	    it->ev.chain_position));
+	json_object_set_new(o, "length", json_integer(it->ev.chain_length));
+	json_object_set_new(o, "final_frame", json_frame(
+	    final->a.first_frame));
+	json_object_set_new(o, "final_outcome", json_string(
+	    rdpneg_tok_str(rdpneg_outcome_names, final->a.outcome)));
+	json_object_set_new(o, "final_diagnosis", json_string(
+	    final->diag->id));
+	json_object_set_new(o, "fell_back_to_standard_rdp", json_boolean(
+	    (final->ev.have & RDPNEG_EV_FELL_BACK) != 0));
+	return o;
+}
+
+static json_t *
+json_attempt(const char *capture, const struct attempt_item *it)
+{
+	const struct rdpneg_attempt *a = &it->a;
 	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
 	int req = (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0;
 	int rsp = (a->have & RDPNEG_ATTEMPT_RSP_NEG) != 0;
@@ -82,11 +153,10 @@ jsonl_attempt(struct report *r, const char *capture,
 	json_object_set_new(o, "request_frame", json_frame(a->request_frame));
 	json_object_set_new(o, "response_frame",
 	    json_frame(a->response_frame));
-	json_object_set_new(o, "cookie", (a->have & RDPNEG_ATTEMPT_TOKEN) ?
+	json_object_set_new(o, "cookie", a->token != NULL ?
 	    json_bytes(a->token, a->token_len) : json_null());
 	json_object_set_new(o, "user",
-	    (a->have & RDPNEG_ATTEMPT_TOKEN) &&
-	    a->token_kind == RDPNEG_TOKEN_MSTSHASH ?
+	    a->token != NULL && a->token_kind == RDPNEG_TOKEN_MSTSHASH ?
 	    json_bytes(a->token + a->token_value_off,
 	    a->token_len - a->token_value_off) : json_null());
 	json_object_set_new(o, "requested_protocols",
@@ -122,20 +192,86 @@ jsonl_attempt(struct report *r, const char *capture,
 	    json_boolean(fmt_protocol_not_requested(a)));
 	json_object_set_new(o, "malformed", json_text(a->malformed));
 	json_object_set_new(o, "incomplete", json_text(a->incomplete));
+	json_object_set_new(o, "scanner", json_boolean(
+	    (it->ev.have & RDPNEG_EV_SCANNER) != 0));
+	json_object_set_new(o, "chain", json_chain(it));
+	json_object_set_new(o, "diagnosis", json_diagnosis(it));
+	return o;
+}
 
-	json_dumpf(o, r->out, JSON_COMPACT | JSON_ENSURE_ASCII);
-	fputc('\n', r->out);
+static void
+dump_line(FILE *out, json_t *o)
+{
+	json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII);
+	fputc('\n', out);
 	json_decref(o);
 }
 
 static void
+jsonl_begin(struct report *r)
+{
+	(void)r;
+}
+
+static void
+jsonl_capture(struct report *r, const struct capture_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nitems; i++)
+		if (report_shows(r, &res->items[i]))
+			dump_line(r->out, json_attempt(res->path,
+			    &res->items[i]));
+}
+
+/* With --summary: one object per server. */
+static void
 jsonl_finish(struct report *r)
 {
-	(void)r;	/* JSONL stays one record per line: no summary */
+	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
+	const struct server_stat *v;
+	json_t *o, *f;
+	size_t i, k;
+
+	if (!r->summary_only)
+		return;		/* JSONL stays one record per attempt */
+	summary_sort(&r->servers);
+	for (i = 0; i < r->servers.n; i++) {
+		v = &r->servers.servers[i];
+		o = json_object();
+		fmt_endpoint(v->family, &v->server, text, sizeof(text));
+		json_object_set_new(o, "server", json_string(text));
+		json_object_set_new(o, "attempts", json_integer(
+		    (json_int_t)v->attempts));
+		json_object_set_new(o, "failed", json_integer(
+		    (json_int_t)v->failed));
+		f = json_object();
+		for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
+			json_object_set_new(f, rdpneg_tok_str(
+			    rdpneg_outcome_names, (uint32_t)k), json_integer(
+			    (json_int_t)v->by_outcome[k]));
+		json_object_set_new(o, "outcomes", f);
+		f = json_object();
+		for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
+			if (v->by_failure[k] != 0)
+				json_object_set_new(f, k < SUMMARY_UNKNOWN_FAILURE ?
+				    rdpneg_tok_str(rdpneg_failure_names,
+				    (uint32_t)k) : "unknown", json_integer(
+				    (json_int_t)v->by_failure[k]));
+		json_object_set_new(o, "failures", f);
+		json_object_set_new(o, "clients", json_integer(
+		    (json_int_t)v->nclients));
+		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
+		json_object_set_new(o, "first_seen", json_string(text));
+		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));
+		json_object_set_new(o, "last_seen", json_string(text));
+		dump_line(r->out, o);
+	}
 }
 
 const struct report_format report_jsonl = {
 	"jsonl",
-	jsonl_attempt,
+	jsonl_begin,
+	jsonl_capture,
 	jsonl_finish,
 };

@@ -1,6 +1,7 @@
 /*
- * report_text.c - a readable report: three lines per attempt, then a
- * one-line summary.  Untrusted bytes are escaped (fmt_escape_text).
+ * report_text.c - the readable report: a compact block per attempt (time,
+ * client -> server, user, request, answer, diagnosis, fix), a summary by
+ * server, and a totals line.  Untrusted bytes are escaped as ASCII.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,94 +11,162 @@
 #include "cli/fmt.h"
 #include "cli/report.h"
 
-#define TEXT_TOKEN_MAX	(RDPNEG_TOKEN_MAX * 4 + 1)
+#define TEXT_MAX	(4 * 4096 + 1)
 
 static void
 print_escaped(FILE *out, const char *s)
 {
-	char buf[4 * 4096 + 1];
+	static char buf[TEXT_MAX];	/* the report runs on one thread */
 
 	fmt_escape_text((const uint8_t *)s, strlen(s), buf, sizeof(buf));
 	fputs(buf, out);
 }
 
+/* A knowledge-base text, placeholders filled, after a label. */
+static void
+print_kb(FILE *out, const char *label, const char *text,
+    const struct rdpneg_evidence *ev)
+{
+	char buf[2048];
+
+	rdpneg_expand(text, ev, buf, sizeof(buf));
+	fprintf(out, "  %-10s %s\n", label, buf);
+}
+
 static void
 print_request(FILE *out, const struct rdpneg_attempt *a)
 {
-	char names[128], token[TEXT_TOKEN_MAX];
+	char text[TEXT_MAX];
 
-	fputs("    request  ", out);
-	if (!(a->have & RDPNEG_ATTEMPT_REQUEST))
-		fputs("none", out);
-	else if (a->have & RDPNEG_ATTEMPT_REQ_NEG) {
-		rdpneg_protocols_str(a->requested, names, sizeof(names));
-		fprintf(out, "%s (0x%" PRIx32 ")", names, a->requested);
-		if (a->request_flags != 0) {
-			rdpneg_bits_str(rdpneg_request_flag_names,
-			    a->request_flags, "", names, sizeof(names));
-			fprintf(out, " flags %s", names);
-		}
-	} else
-		fputs("no RDP_NEG_REQ (legacy client)", out);
-	if (a->have & RDPNEG_ATTEMPT_TOKEN) {
-		fmt_escape_text(a->token, a->token_len, token, sizeof(token));
-		fprintf(out, "  \"%s\"", token);
+	fmt_user(a, text, sizeof(text));
+	if (text[0] != '\0')
+		fprintf(out, "  %-10s %s\n", "user", text);
+	fmt_requested(a, text, sizeof(text));
+	fprintf(out, "  %-10s %s", "requested", text);
+	if (a->request_flags != 0) {
+		rdpneg_bits_str(rdpneg_request_flag_names, a->request_flags,
+		    "", text, sizeof(text));
+		fprintf(out, ", flags %s", text);
 	}
-	if (a->request_frame != 0)
-		fprintf(out, "  frame %" PRIu64, a->request_frame);
+	if (a->token != NULL && a->token_kind != RDPNEG_TOKEN_MSTSHASH) {
+		fmt_escape_text(a->token, a->token_len, text, sizeof(text));
+		fprintf(out, ", token \"%s\"", text);
+	}
 	fputc('\n', out);
 }
 
 static void
-print_answer(FILE *out, const struct rdpneg_attempt *a)
+print_evidence(FILE *out, const struct rdpneg_attempt *a)
 {
-	char name[64];
+	char text[128];
 
-	fprintf(out, "    answer   %s",
-	    rdpneg_tok_str(rdpneg_outcome_names, a->outcome));
-	if (a->have & RDPNEG_ATTEMPT_RSP_NEG) {
-		if (a->response_type == RDPNEG_TYPE_FAILURE) {
-			fmt_failure(a->response_value, name, sizeof(name));
-			fprintf(out, " %s (%" PRIu32 ")", name,
-			    a->response_value);
-		} else {
-			fmt_selected(a->response_value, name, sizeof(name));
-			fprintf(out, " %s%s", name,
-			    fmt_protocol_not_requested(a) ?
-			    " (not requested)" : "");
-		}
-	}
-	fprintf(out, ", end %s", rdpneg_tok_str(rdpneg_end_names, a->end));
+	fmt_answer(a, text, sizeof(text));
+	fprintf(out, "  %-10s %s; end %s\n", "answer", text,
+	    rdpneg_tok_str(rdpneg_end_names, a->end));
+	fprintf(out, "  %-10s", "frames");
+	if (a->request_frame != 0)
+		fprintf(out, " request %" PRIu64, a->request_frame);
 	if (a->response_frame != 0)
-		fprintf(out, "  frame %" PRIu64, a->response_frame);
-	fputc('\n', out);
-	if (a->malformed[0] != '\0') {
-		fputs("    malformed ", out);
+		fprintf(out, " %s %" PRIu64, (a->have &
+		    RDPNEG_ATTEMPT_RESPONSE) ? "response" : "end",
+		    a->response_frame);
+	fprintf(out, " (first %" PRIu64 ")\n", a->first_frame);
+	if (a->malformed != NULL) {
+		fprintf(out, "  %-10s ", "malformed");
 		print_escaped(out, a->malformed);
 		fputc('\n', out);
 	}
-	if (a->incomplete[0] != '\0') {
-		fputs("    incomplete ", out);
+	if (a->incomplete != NULL) {
+		fprintf(out, "  %-10s ", "incomplete");
 		print_escaped(out, a->incomplete);
 		fputc('\n', out);
 	}
 }
 
 static void
-text_attempt(struct report *r, const char *capture,
-    const struct rdpneg_attempt *a)
+print_diagnosis(FILE *out, const struct attempt_item *it)
 {
+	const struct rdpneg_diagnosis *d = it->diag;
+	char buf[2048];
+	size_t i;
+
+	rdpneg_expand(d->summary, &it->ev, buf, sizeof(buf));
+	fprintf(out, "  %-10s %s (%s confidence): %s\n", "diagnosis", d->id,
+	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence), buf);
+	print_kb(out, "setting", d->server_settings, &it->ev);
+	for (i = 0; d->remediation[i] != NULL; i++) {
+		rdpneg_expand(d->remediation[i], &it->ev, buf, sizeof(buf));
+		fprintf(out, "  %-10s %zu. %s\n", i == 0 ? "fix" : "", i + 1,
+		    buf);
+	}
+	if (it->ev.chain_length > 1)
+		fprintf(out, "  %-10s attempt %u of %u; the chain ended %s "
+		    "(%s)\n", "chain", it->ev.chain_position,
+		    it->ev.chain_length, rdpneg_tok_str(rdpneg_outcome_names,
+		    it->chain_final->a.outcome), it->chain_final->diag->id);
+}
+
+static void
+text_begin(struct report *r)
+{
+	(void)r;
+}
+
+static void
+text_capture(struct report *r, const struct capture_result *res)
+{
+	const struct attempt_item *it;
 	char client[FMT_ENDPOINT_MAX], server[FMT_ENDPOINT_MAX];
 	char ts[FMT_TIME_MAX];
+	size_t i;
 
-	fmt_endpoint(a->family, &a->client, client, sizeof(client));
-	fmt_endpoint(a->family, &a->server, server, sizeof(server));
-	fmt_time(a->ts_sec, a->ts_nsec, ts, sizeof(ts));
-	print_escaped(r->out, capture);
-	fprintf(r->out, ":%" PRIu64 "  %s  %s -> %s\n", a->first_frame, ts,
-	    client, server);
-	print_request(r->out, a);
-	print_answer(r->out, a);
+	for (i = 0; i < res->nitems; i++) {
+		it = &res->items[i];
+		if (!report_shows(r, it))
+			continue;
+		fmt_endpoint(it->a.family, &it->a.client, client,
+		    sizeof(client));
+		fmt_endpoint(it->a.family, &it->a.server, server,
+		    sizeof(server));
+		fmt_time(it->a.ts_sec, it->a.ts_nsec, ts, sizeof(ts));
+		fprintf(r->out, "%s  %s -> %s  ", ts, client, server);
+		print_escaped(r->out, res->path);
+		fputc('\n', r->out);
+		print_request(r->out, &it->a);
+		print_evidence(r->out, &it->a);
+		print_diagnosis(r->out, it);
+		fputc('\n', r->out);
+	}
+}
+
+static void
+print_server(FILE *out, const struct server_stat *v)
+{
+	char server[FMT_ENDPOINT_MAX], first[FMT_TIME_MAX], last[FMT_TIME_MAX];
+	const char *sep = "";
+	size_t k;
+
+	fmt_endpoint(v->family, &v->server, server, sizeof(server));
+	fmt_time(v->first_sec, v->first_nsec, first, sizeof(first));
+	fmt_time(v->last_sec, v->last_nsec, last, sizeof(last));
+	fprintf(out, "  %s  %" PRIu64 " attempt%s, %" PRIu64 " failed, %zu "
+	    "client%s, %s .. %s\n", server, v->attempts,
+	    v->attempts == 1 ? "" : "s", v->failed, v->nclients,
+	    v->nclients == 1 ? "" : "s", first, last);
+	fputs("   ", out);
+	for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++) {
+		if (v->by_outcome[k] == 0)
+			continue;
+		fprintf(out, "%s %s %" PRIu64, sep, rdpneg_tok_str(
+		    rdpneg_outcome_names, (uint32_t)k), v->by_outcome[k]);
+		sep = ",";
+	}
+	for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
+		if (v->by_failure[k] != 0)
+			fprintf(out, ", %s %" PRIu64, k < SUMMARY_UNKNOWN_FAILURE ?
+			    rdpneg_tok_str(rdpneg_failure_names, (uint32_t)k) :
+			    "unknown failure codes", v->by_failure[k]);
+	fputc('\n', out);
 }
 
 static void
@@ -105,22 +174,28 @@ text_finish(struct report *r)
 {
 	const struct report_totals *t = &r->totals;
 	const char *sep = ": ";
-	int i;
+	size_t i;
+	int k;
 
+	summary_sort(&r->servers);
+	if (r->servers.n > 0)
+		fputs("Summary by server\n", r->out);
+	for (i = 0; i < r->servers.n; i++)
+		print_server(r->out, &r->servers.servers[i]);
 	fprintf(r->out, "%" PRIu64 " file%s, %" PRIu64 " unreadable, %"
 	    PRIu64 " connection attempt%s, %" PRIu64 " failed", t->files,
 	    t->files == 1 ? "" : "s", t->unreadable, t->attempts,
 	    t->attempts == 1 ? "" : "s", t->failed);
-	for (i = 0; i < RDPNEG_OUTCOME_COUNT; i++) {
-		if (i == RDPNEG_OUTCOME_SELECTED || t->by_outcome[i] == 0)
+	for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++) {
+		if (k == RDPNEG_OUTCOME_SELECTED || t->by_outcome[k] == 0)
 			continue;
-		fprintf(r->out, "%s%" PRIu64 " %s", sep, t->by_outcome[i],
-		    rdpneg_tok_str(rdpneg_outcome_names, (uint32_t)i));
+		fprintf(r->out, "%s%" PRIu64 " %s", sep, t->by_outcome[k],
+		    rdpneg_tok_str(rdpneg_outcome_names, (uint32_t)k));
 		sep = ", ";
 	}
-	if (t->not_requested != 0)
-		fprintf(r->out, "%s%" PRIu64 " selected a protocol not "
-		    "requested", sep, t->not_requested);
+	if (t->scanners != 0)
+		fprintf(r->out, "%s%" PRIu64 " from scanners", sep,
+		    t->scanners);
 	fputc('\n', r->out);
 	/* What the capture itself may hide. */
 	if (t->cut_packets != 0)
@@ -138,6 +213,7 @@ text_finish(struct report *r)
 
 const struct report_format report_text = {
 	"text",
-	text_attempt,
+	text_begin,
+	text_capture,
 	text_finish,
 };

@@ -2,8 +2,8 @@
 """Compare rdpneg's reports on every bundled capture with golden files.
 
 For each capture under captures/ (run from the repository root), the JSONL
-report with --all must equal tests/e2e/expected/REL.jsonl and the default
-text report must equal tests/e2e/expected/REL.txt, byte for byte.  The
+and CSV reports with --all, the default text report and the Markdown report
+must equal tests/e2e/expected/REL.{jsonl,txt,csv,md}, byte for byte.  The
 goldens were reviewed by hand when written; the fields that can be checked
 independently are also checked against the generator's truth
 (check_truth.py) and tshark (oracle.py).
@@ -24,6 +24,8 @@ EXPECTED = Path("tests/e2e/expected")
 REPORTS = {
     ".jsonl": ["--all", "--format", "jsonl"],
     ".txt": [],
+    ".csv": ["--all", "--format", "csv"],
+    ".md": ["--format", "markdown"],
 }
 
 

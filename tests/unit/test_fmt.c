@@ -116,7 +116,7 @@ Test(fields, failure_and_selected_names)
 	cr_assert_str_eq(buf, "0x3");
 }
 
-Test(fields, failed_handshake_rules)
+Test(fields, protocol_not_requested_rules)
 {
 	struct rdpneg_attempt a;
 
@@ -127,12 +127,75 @@ Test(fields, failed_handshake_rules)
 	a.response_type = RDPNEG_TYPE_RSP;
 	a.requested = 0x3;
 	a.response_value = 2;
-	cr_assert_not(fmt_attempt_failed(&a));
+	cr_assert_not(fmt_protocol_not_requested(&a));
 	a.response_value = 0;		/* Standard RDP to a TLS/CredSSP client */
 	cr_assert(fmt_protocol_not_requested(&a));
-	cr_assert(fmt_attempt_failed(&a));
 	a.have &= ~RDPNEG_ATTEMPT_REQ_NEG;	/* legacy client asked for RDP */
-	cr_assert_not(fmt_attempt_failed(&a));
-	a.outcome = RDPNEG_OUTCOME_NO_RESPONSE;
-	cr_assert(fmt_attempt_failed(&a));
+	cr_assert_not(fmt_protocol_not_requested(&a));
+	a.have &= ~RDPNEG_ATTEMPT_REQUEST;	/* request unknown: no verdict */
+	a.response_value = 1;
+	cr_assert_not(fmt_protocol_not_requested(&a));
+}
+
+Test(clean, controls_bidi_and_invalid_bytes)
+{
+	char buf[128];
+
+	fmt_clean(BYTES("a\x1b[31m\xc3\xa9\xc2\x9b\xe2\x80\xae\xff\x7f"),
+	    buf, sizeof(buf));
+	cr_assert_str_eq(buf,
+	    "a\\x1b[31m\xc3\xa9\\x9b\\u202e\xef\xbf\xbd\\x7f");
+}
+
+Test(csv, quoted_doubled_and_formula_guarded)
+{
+	char buf[128];
+
+	fmt_csv_field(BYTES("alice"), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"alice\"");
+	fmt_csv_field(BYTES("a\"b,c\r\nd"), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"a\"\"b,c\\x0d\\x0ad\"");
+	fmt_csv_field(BYTES("=HYPERLINK(\"http://x\")"), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"'=HYPERLINK(\"\"http://x\"\")\"");
+	fmt_csv_field(BYTES("+1"), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"'+1\"");
+	fmt_csv_field(BYTES("-1"), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"'-1\"");
+	fmt_csv_field(BYTES("@SUM(A1)"), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"'@SUM(A1)\"");
+	fmt_csv_field(BYTES(""), buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"\"");
+}
+
+Test(markdown, code_span_contains_everything)
+{
+	char buf[128];
+
+	fmt_md_code(BYTES("alice"), 1, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "`alice`");
+	/* a table cell: | escaped; links and HTML stay literal */
+	fmt_md_code(BYTES("a|b [x](http://e) <b>"), 1, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "`a\\|b [x](http://e) <b>`");
+	fmt_md_code(BYTES("a|b"), 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "`a|b`");
+	/* backticks inside: a longer delimiter, padded at the edges */
+	fmt_md_code(BYTES("a``b"), 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "```a``b```");
+	fmt_md_code(BYTES("`x"), 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "`` `x ``");
+	/* line breaks cannot end the cell or the line */
+	fmt_md_code(BYTES("a\nb"), 1, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "`a\\x0ab`");
+}
+
+Test(shell, quoting)
+{
+	char buf[64];
+
+	fmt_shell_quote("a b.pcap", buf, sizeof(buf));
+	cr_assert_str_eq(buf, "'a b.pcap'");
+	fmt_shell_quote("it's.pcap", buf, sizeof(buf));
+	cr_assert_str_eq(buf, "'it'\\''s.pcap'");
+	fmt_shell_quote("a\nb'c", buf, sizeof(buf));
+	cr_assert_str_eq(buf, "$'a\\x0ab\\x27c'");
 }

@@ -1,0 +1,239 @@
+/*
+ * input.c - a capture file as a stdio stream for libpcap (fopencookie),
+ * decompressing gzip on the fly with zlib and hashing what is read.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define _GNU_SOURCE		/* fopencookie */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <nettle/sha2.h>
+#include <zlib.h>
+
+#include "cli/input.h"
+
+#define RAW_CHUNK	65536
+
+struct input {
+	int			fd;
+	int			own_fd;		/* not standard input */
+	uint8_t			raw[RAW_CHUNK];
+	size_t			raw_len;
+	size_t			raw_off;
+	int			raw_eof;
+	int			gzip;
+	int			gzip_done;	/* end of the last member */
+	z_stream		z;
+	struct sha256_ctx	sha;
+	uint64_t		bytes;
+	FILE			*fp;
+};
+
+/* Make raw bytes available; 0 at end of file, -1 on error. */
+static int
+fill_raw(struct input *in)
+{
+	ssize_t n;
+
+	if (in->raw_off < in->raw_len)
+		return 1;
+	if (in->raw_eof)
+		return 0;
+	do
+		n = read(in->fd, in->raw, sizeof(in->raw));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		in->raw_eof = 1;
+		return n < 0 ? -1 : 0;
+	}
+	sha256_update(&in->sha, (size_t)n, in->raw);
+	in->bytes += (uint64_t)n;
+	in->raw_len = (size_t)n;
+	in->raw_off = 0;
+	return 1;
+}
+
+static ssize_t
+read_plain(struct input *in, char *buf, size_t size)
+{
+	size_t n;
+	int r = fill_raw(in);
+
+	if (r <= 0)
+		return r;
+	n = in->raw_len - in->raw_off;
+	if (n > size)
+		n = size;
+	memcpy(buf, in->raw + in->raw_off, n);
+	in->raw_off += n;
+	return (ssize_t)n;
+}
+
+/* Inflate into buf; gzip files may hold several members (RFC 1952 2.2). */
+static ssize_t
+read_gzip(struct input *in, char *buf, size_t size)
+{
+	int r;
+
+	if (size > UINT32_MAX)
+		size = UINT32_MAX;
+	in->z.next_out = (Bytef *)buf;
+	in->z.avail_out = (uInt)size;
+	while (in->z.avail_out == size && !in->gzip_done) {
+		if (in->z.avail_in == 0) {
+			r = fill_raw(in);
+			if (r < 0)
+				return -1;
+			if (r == 0) {
+				errno = EIO;	/* cut inside a member */
+				return -1;
+			}
+			in->z.next_in = in->raw + in->raw_off;
+			in->z.avail_in = (uInt)(in->raw_len - in->raw_off);
+			in->raw_off = in->raw_len;
+		}
+		r = inflate(&in->z, Z_NO_FLUSH);
+		if (r == Z_STREAM_END) {
+			if (in->z.avail_in == 0 && fill_raw(in) <= 0)
+				in->gzip_done = 1;
+			else
+				inflateReset(&in->z);
+		} else if (r != Z_OK && r != Z_BUF_ERROR) {
+			errno = EILSEQ;	/* not valid compressed data */
+			return -1;
+		}
+	}
+	return (ssize_t)(size - in->z.avail_out);
+}
+
+static ssize_t
+cookie_read(void *cookie, char *buf, size_t size)
+{
+	struct input *in = cookie;
+
+	return in->gzip ? read_gzip(in, buf, size) : read_plain(in, buf, size);
+}
+
+static int
+cookie_close(void *cookie)
+{
+	((struct input *)cookie)->fp = NULL;
+	return 0;
+}
+
+struct input *
+input_open(const char *path, char *errbuf, size_t errsize)
+{
+	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
+	struct input *in = calloc(1, sizeof(*in));
+
+	if (in == NULL) {
+		snprintf(errbuf, errsize, "out of memory");
+		return NULL;
+	}
+	sha256_init(&in->sha);
+	in->own_fd = strcmp(path, "-") != 0;
+	in->fd = in->own_fd ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	if (in->fd < 0 || fill_raw(in) < 0) {
+		snprintf(errbuf, errsize, "%s", strerror(errno));
+		input_free(in);
+		return NULL;
+	}
+	/* gzip magic (RFC 1952 2.3.1) */
+	if (in->raw_len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b) {
+		in->gzip = 1;
+		if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) {
+			snprintf(errbuf, errsize, "zlib: cannot initialise");
+			in->gzip = 0;
+			input_free(in);
+			return NULL;
+		}
+	}
+	in->fp = fopencookie(in, "r", io);
+	if (in->fp == NULL) {
+		snprintf(errbuf, errsize, "%s", strerror(errno));
+		input_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+FILE *
+input_stream(struct input *in)
+{
+	return in->fp;
+}
+
+uint64_t
+input_bytes(const struct input *in)
+{
+	return in->bytes;
+}
+
+int
+input_is_gzip(const struct input *in)
+{
+	return in->gzip;
+}
+
+void
+input_sha256(struct input *in, char hex[INPUT_SHA256_HEX])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	size_t i;
+
+	/* Hash what libpcap left unread: the digest covers the whole file. */
+	in->raw_off = in->raw_len;
+	while (fill_raw(in) > 0)
+		in->raw_off = in->raw_len;
+	sha256_digest(&in->sha, sizeof(digest), digest);
+	for (i = 0; i < sizeof(digest); i++) {
+		hex[2 * i] = digits[digest[i] >> 4];
+		hex[2 * i + 1] = digits[digest[i] & 0x0f];
+	}
+	hex[2 * sizeof(digest)] = '\0';
+}
+
+void
+input_free(struct input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->fp != NULL)
+		fclose(in->fp);
+	if (in->gzip)
+		inflateEnd(&in->z);
+	if (in->own_fd && in->fd >= 0)
+		close(in->fd);
+	free(in);
+}
+
+int
+input_looks_like_capture(const char *path)
+{
+	static const uint8_t magics[][4] = {
+		{ 0xa1, 0xb2, 0xc3, 0xd4 }, { 0xd4, 0xc3, 0xb2, 0xa1 },
+		{ 0xa1, 0xb2, 0x3c, 0x4d }, { 0x4d, 0x3c, 0xb2, 0xa1 },
+		{ 0x0a, 0x0d, 0x0d, 0x0a },	/* pcapng Section Header Block */
+	};
+	uint8_t head[4];
+	gzFile gz = gzopen(path, "rb");	/* reads plain files as they are */
+	size_t i;
+	int n;
+
+	if (gz == NULL)
+		return 0;
+	n = gzread(gz, head, sizeof(head));
+	gzclose(gz);
+	for (i = 0; n == (int)sizeof(head) && i < sizeof(magics) /
+	    sizeof(magics[0]); i++)
+		if (memcmp(head, magics[i], sizeof(head)) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * input.h - open a capture for libpcap: a file, standard input or a
+ * gzip-compressed file (read through zlib, no temporary file), counting
+ * and hashing (SHA-256) the bytes as libpcap reads them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_INPUT_H
+#define RDPNEG_INPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define INPUT_SHA256_HEX	65	/* 64 hex digits and a NUL */
+
+struct input;
+
+/*
+ * Open path ("-": standard input).  Returns NULL with the reason in
+ * errbuf.  input_stream() is then handed to libpcap, which closes it;
+ * input_free() must still be called after that.
+ */
+struct input *input_open(const char *path, char *errbuf, size_t errsize);
+FILE *input_stream(struct input *in);
+
+/* Bytes of the file read so far (compressed bytes for a .gz file). */
+uint64_t input_bytes(const struct input *in);
+
+/* Whether the file was gzip-compressed. */
+int input_is_gzip(const struct input *in);
+
+/*
+ * The SHA-256 of the file's bytes as stored (hex), once libpcap has read
+ * it all; the rest of the file is read here if libpcap stopped early.
+ */
+void input_sha256(struct input *in, char hex[INPUT_SHA256_HEX]);
+
+void input_free(struct input *in);
+
+/* Whether the first bytes of a file make it a capture libpcap can read. */
+int input_looks_like_capture(const char *path);
+
+#endif /* RDPNEG_INPUT_H */

@@ -1,0 +1,157 @@
+/*
+ * report_csv.c - one row per attempt (RFC 4180), or one per server with
+ * --summary.  Text fields are always quoted and guarded against formula
+ * injection (fmt_csv_field); the columns are listed in README.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli/fmt.h"
+#include "cli/report.h"
+
+#define FIELD_MAX	(8 * 4096 + 16)
+
+static const char attempt_header[] =
+    "capture,first_frame,ts,client,server,request_frame,response_frame,"
+    "user,cookie,requested_protocols,requested,request_flags,outcome,end,"
+    "failure_code,failure,selected_protocol,selected,"
+    "protocol_not_requested,scanner,chain_id,chain_position,chain_length,"
+    "diagnosis,confidence,summary,malformed,incomplete\r\n";
+
+static const char server_header[] =
+    "server,attempts,failed,selected,failure,legacy,no_response,refused,"
+    "unanswered,no_request,clients,first_seen,last_seen\r\n";
+
+/* A quoted text field, then a comma (or the row's end). */
+static void
+field(FILE *out, const void *bytes, size_t len, const char *after)
+{
+	static char buf[FIELD_MAX];	/* the report runs on one thread */
+
+	fmt_csv_field(bytes, len, buf, sizeof(buf));
+	fputs(buf, out);
+	fputs(after, out);
+}
+
+static void
+text_field(FILE *out, const char *s, const char *after)
+{
+	field(out, s != NULL ? s : "", s != NULL ? strlen(s) : 0, after);
+}
+
+/* A number, or an empty field. */
+static void
+number(FILE *out, int present, uint64_t v)
+{
+	if (present)
+		fprintf(out, "%" PRIu64, v);
+	fputc(',', out);
+}
+
+static void
+csv_begin(struct report *r)
+{
+	fputs(r->summary_only ? server_header : attempt_header, r->out);
+}
+
+static void
+csv_row(FILE *out, const char *capture, const struct attempt_item *it)
+{
+	const struct rdpneg_attempt *a = &it->a;
+	char text[FIELD_MAX];
+	int req = (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0;
+	int rsp = (a->have & RDPNEG_ATTEMPT_RSP_NEG) != 0;
+	int failure = rsp && a->response_type == RDPNEG_TYPE_FAILURE;
+	int selected = rsp && a->response_type == RDPNEG_TYPE_RSP;
+
+	text_field(out, capture, ",");
+	number(out, 1, a->first_frame);
+	fmt_time(a->ts_sec, a->ts_nsec, text, sizeof(text));
+	text_field(out, text, ",");
+	fmt_endpoint(a->family, &a->client, text, sizeof(text));
+	text_field(out, text, ",");
+	fmt_endpoint(a->family, &a->server, text, sizeof(text));
+	text_field(out, text, ",");
+	number(out, a->request_frame != 0, a->request_frame);
+	number(out, a->response_frame != 0, a->response_frame);
+	if (a->token != NULL && a->token_kind == RDPNEG_TOKEN_MSTSHASH)
+		field(out, a->token + a->token_value_off,
+		    a->token_len - a->token_value_off, ",");
+	else
+		text_field(out, NULL, ",");
+	field(out, a->token != NULL ? a->token : (const uint8_t *)"",
+	    a->token_len, ",");
+	number(out, req, a->requested);
+	if (req)
+		rdpneg_protocols_str(a->requested, text, sizeof(text));
+	text_field(out, req ? text : NULL, ",");
+	number(out, req, a->request_flags);
+	text_field(out, rdpneg_tok_str(rdpneg_outcome_names, a->outcome), ",");
+	text_field(out, rdpneg_tok_str(rdpneg_end_names, a->end), ",");
+	number(out, failure, a->response_value);
+	if (failure)
+		fmt_failure(a->response_value, text, sizeof(text));
+	text_field(out, failure ? text : NULL, ",");
+	number(out, selected, a->response_value);
+	if (selected)
+		fmt_selected(a->response_value, text, sizeof(text));
+	text_field(out, selected ? text : NULL, ",");
+	text_field(out, fmt_protocol_not_requested(a) ? "true" : "false", ",");
+	text_field(out, (it->ev.have & RDPNEG_EV_SCANNER) ? "true" : "false",
+	    ",");
+	number(out, 1, it->chain_id);
+	number(out, 1, it->ev.chain_position);
+	number(out, 1, it->ev.chain_length);
+	text_field(out, it->diag->id, ",");
+	text_field(out, rdpneg_tok_str(rdpneg_confidence_names,
+	    it->diag->confidence), ",");
+	rdpneg_expand(it->diag->summary, &it->ev, text, sizeof(text));
+	text_field(out, text, ",");
+	text_field(out, a->malformed, ",");
+	text_field(out, a->incomplete, "\r\n");
+}
+
+static void
+csv_capture(struct report *r, const struct capture_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nitems; i++)
+		if (report_shows(r, &res->items[i]))
+			csv_row(r->out, res->path, &res->items[i]);
+}
+
+static void
+csv_finish(struct report *r)
+{
+	const struct server_stat *v;
+	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
+	size_t i, k;
+
+	if (!r->summary_only)
+		return;
+	summary_sort(&r->servers);
+	for (i = 0; i < r->servers.n; i++) {
+		v = &r->servers.servers[i];
+		fmt_endpoint(v->family, &v->server, text, sizeof(text));
+		text_field(r->out, text, ",");
+		number(r->out, 1, v->attempts);
+		number(r->out, 1, v->failed);
+		for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
+			number(r->out, 1, v->by_outcome[k]);
+		number(r->out, 1, v->nclients);
+		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
+		text_field(r->out, text, ",");
+		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));
+		text_field(r->out, text, "\r\n");
+	}
+}
+
+const struct report_format report_csv = {
+	"csv",
+	csv_begin,
+	csv_capture,
+	csv_finish,
+};

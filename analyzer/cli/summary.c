@@ -1,0 +1,196 @@
+/*
+ * summary.c - attempts aggregated by server (address and port).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/summary.h"
+
+static uint32_t
+server_hash(int family, const struct rdpneg_endpoint *ep)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)family;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ ep->addr[i]) * 16777619u;
+	return (h ^ ep->port) * 16777619u;
+}
+
+static int
+same_server(const struct server_stat *s, int family,
+    const struct rdpneg_endpoint *ep)
+{
+	return s->family == family && s->server.port == ep->port &&
+	    memcmp(s->server.addr, ep->addr, 16) == 0;
+}
+
+/* Rebuild the hash index with room for twice the servers. */
+static int
+reindex(struct summary *s)
+{
+	size_t nslots = s->nslots ? s->nslots * 2 : 64, i, k;
+	size_t *index = calloc(nslots, sizeof(*index));
+
+	if (index == NULL)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		k = server_hash(s->servers[i].family, &s->servers[i].server);
+		while (index[k & (nslots - 1)] != 0)
+			k++;
+		index[k & (nslots - 1)] = i + 1;
+	}
+	free(s->index);
+	s->index = index;
+	s->nslots = nslots;
+	return 0;
+}
+
+static struct server_stat *
+find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
+{
+	struct server_stat *v;
+	size_t k, slot;
+
+	if (s->nslots == 0 && reindex(s) < 0)
+		return NULL;
+	for (k = server_hash(family, ep);; k++) {
+		slot = s->index[k & (s->nslots - 1)];
+		if (slot == 0)
+			break;
+		if (same_server(&s->servers[slot - 1], family, ep))
+			return &s->servers[slot - 1];
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+
+		v = realloc(s->servers, cap * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		s->servers = v;
+		s->cap = cap;
+	}
+	v = &s->servers[s->n++];
+	memset(v, 0, sizeof(*v));
+	v->family = family;
+	v->server = *ep;
+	if (2 * s->n > s->nslots) {
+		if (reindex(s) < 0) {
+			s->n--;
+			return NULL;
+		}
+	} else
+		s->index[k & (s->nslots - 1)] = s->n;
+	return v;
+}
+
+static int
+cmp_addr(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static void
+add_client(struct server_stat *v, const uint8_t *addr)
+{
+	size_t lo = 0, hi = v->nclients, mid;
+	uint8_t (*c)[16];
+	int d;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		d = cmp_addr(v->clients[mid], addr);
+		if (d == 0)
+			return;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (v->nclients == v->capclients) {
+		size_t cap = v->capclients ? v->capclients * 2 : 4;
+
+		c = realloc(v->clients, cap * sizeof(*c));
+		if (c == NULL)
+			return;
+		v->clients = c;
+		v->capclients = cap;
+	}
+	memmove(v->clients + lo + 1, v->clients + lo,
+	    (v->nclients - lo) * sizeof(*v->clients));
+	memcpy(v->clients[lo], addr, 16);
+	v->nclients++;
+}
+
+static int
+earlier(int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
+{
+	return s1 < s2 || (s1 == s2 && n1 < n2);
+}
+
+void
+summary_add(struct summary *s, const struct attempt_item *it)
+{
+	const struct rdpneg_attempt *a = &it->a;
+	struct server_stat *v = find_or_add(s, a->family, &a->server);
+	uint32_t code;
+
+	if (v == NULL)
+		return;
+	if (v->attempts == 0 ||
+	    earlier(a->ts_sec, a->ts_nsec, v->first_sec, v->first_nsec)) {
+		v->first_sec = a->ts_sec;
+		v->first_nsec = a->ts_nsec;
+	}
+	if (v->attempts == 0 ||
+	    earlier(v->last_sec, v->last_nsec, a->ts_sec, a->ts_nsec)) {
+		v->last_sec = a->ts_sec;
+		v->last_nsec = a->ts_nsec;
+	}
+	v->attempts++;
+	v->failed += it->diag->failed != 0;
+	v->by_outcome[a->outcome]++;
+	if ((a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
+	    a->response_type == RDPNEG_TYPE_FAILURE) {
+		code = a->response_value;
+		v->by_failure[code >= 1 && code < SUMMARY_UNKNOWN_FAILURE ?
+		    code : SUMMARY_UNKNOWN_FAILURE]++;
+	}
+	add_client(v, a->client.addr);
+}
+
+static int
+by_server(const void *x, const void *y)
+{
+	const struct server_stat *a = x, *b = y;
+	int c;
+
+	if (a->family != b->family)
+		return a->family - b->family;
+	if ((c = memcmp(a->server.addr, b->server.addr, 16)) != 0)
+		return c;
+	return (int)a->server.port - (int)b->server.port;
+}
+
+void
+summary_sort(struct summary *s)
+{
+	qsort(s->servers, s->n, sizeof(*s->servers), by_server);
+	free(s->index);		/* positions changed: no more lookups */
+	s->index = NULL;
+	s->nslots = 0;
+}
+
+void
+summary_free(struct summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->servers[i].clients);
+	free(s->servers);
+	free(s->index);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,47 @@
+/*
+ * summary.h - the per-server aggregate of every attempt of a run.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_SUMMARY_H
+#define RDPNEG_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli/result.h"
+
+#define SUMMARY_UNKNOWN_FAILURE	7	/* by_failure index of codes > 6 */
+
+struct server_stat {
+	int			 family;
+	struct rdpneg_endpoint	 server;
+	uint64_t		 attempts;
+	uint64_t		 failed;
+	uint64_t		 by_outcome[RDPNEG_OUTCOME_COUNT];
+	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
+	uint8_t			(*clients)[16];	/* sorted, distinct */
+	size_t			 nclients;
+	size_t			 capclients;
+	int64_t			 first_sec;
+	uint32_t		 first_nsec;
+	int64_t			 last_sec;
+	uint32_t		 last_nsec;
+};
+
+struct summary {
+	struct server_stat	*servers;
+	size_t			 n;
+	size_t			 cap;
+	size_t			*index;		/* hash slots: server + 1 */
+	size_t			 nslots;
+};
+
+void summary_add(struct summary *s, const struct attempt_item *it);
+
+/* The servers sorted by address family, address and port. */
+void summary_sort(struct summary *s);
+
+void summary_free(struct summary *s);
+
+#endif /* RDPNEG_SUMMARY_H */

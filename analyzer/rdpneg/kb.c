@@ -1,0 +1,221 @@
+/*
+ * kb.c - matching evidence against the knowledge base and filling the
+ * placeholders of its texts.  The knowledge itself is kb_rules.c.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rdpneg/kb.h"
+
+const struct rdpneg_tok rdpneg_confidence_names[] = {
+	{ RDPNEG_CONFIDENCE_HIGH, "high" },
+	{ RDPNEG_CONFIDENCE_MEDIUM, "medium" },
+	{ RDPNEG_CONFIDENCE_LOW, "low" },
+	{ 0, NULL }
+};
+
+/* Cookies of scanners, not users: nmap's nselib/rdp.lua. */
+static const char *const scanner_cookies[] = {
+	"Cookie: mstshash=nmap",
+	NULL
+};
+
+/*
+ * requestedProtocols no real client sends alone, but protocol enumerators
+ * do (nmap rdp-enum-encryption probes RDSTLS and HYBRID_EX one by one;
+ * mstsc and FreeRDP always add SSL: 0x5, 0xB).
+ */
+static const uint32_t probe_only_requests[] = {
+	RDPNEG_PROTOCOL_RDSTLS,
+	RDPNEG_PROTOCOL_HYBRID_EX,
+};
+
+void
+rdpneg_init_evidence(struct rdpneg_evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->chain_length = 1;
+	ev->chain_position = 1;
+}
+
+int
+rdpneg_is_scanner(const uint8_t *token, size_t len, int has_req,
+    uint32_t requested)
+{
+	size_t i, n;
+
+	for (i = 0; token != NULL && scanner_cookies[i] != NULL; i++) {
+		n = strlen(scanner_cookies[i]);
+		if (len == n && memcmp(token, scanner_cookies[i], n) == 0)
+			return 1;
+	}
+	for (i = 0; has_req && i < sizeof(probe_only_requests) /
+	    sizeof(probe_only_requests[0]); i++)
+		if (requested == probe_only_requests[i])
+			return 1;
+	return 0;
+}
+
+/* A tri-state requirement against a fact. */
+static int
+tri(uint8_t want, int fact)
+{
+	return want == RDPNEG_MATCH_ANY ||
+	    (want == RDPNEG_MATCH_YES) == (fact != 0);
+}
+
+static int
+not_requested(const struct rdpneg_evidence *ev)
+{
+	uint32_t req = (ev->have & RDPNEG_EV_REQ_NEG) ? ev->requested :
+	    RDPNEG_PROTOCOL_RDP;
+
+	return (ev->have & RDPNEG_EV_REQUEST) &&
+	    (ev->have & RDPNEG_EV_RSP_NEG) &&
+	    ev->response_type == RDPNEG_TYPE_RSP &&
+	    !rdpneg_protocol_was_requested(req, ev->response_value);
+}
+
+int
+rdpneg_match_evidence(const struct rdpneg_match *m,
+    const struct rdpneg_evidence *ev)
+{
+	int req = (ev->have & RDPNEG_EV_REQ_NEG) != 0;
+	int failure = (ev->have & RDPNEG_EV_RSP_NEG) &&
+	    ev->response_type == RDPNEG_TYPE_FAILURE;
+	int selected = (ev->have & RDPNEG_EV_RSP_NEG) &&
+	    ev->response_type == RDPNEG_TYPE_RSP;
+
+	if (m->outcomes != 0 && !(m->outcomes & RDPNEG_BIT(ev->outcome)))
+		return 0;
+	if (m->ends != 0 && !(m->ends & RDPNEG_BIT(ev->end)))
+		return 0;
+	if (m->failure_code == RDPNEG_MATCH_UNKNOWN_FAILURE) {
+		if (!failure || rdpneg_tok_str(rdpneg_failure_names,
+		    ev->response_value) != NULL)
+			return 0;
+	} else if (m->failure_code != 0 &&
+	    (!failure || ev->response_value != m->failure_code))
+		return 0;
+	if (!tri(m->req_neg, req))
+		return 0;
+	if ((m->req_all || m->req_any || m->req_none || m->req_flags_any) &&
+	    !req)
+		return 0;
+	if ((ev->requested & m->req_all) != m->req_all)
+		return 0;
+	if (m->req_any != 0 && (ev->requested & m->req_any) == 0)
+		return 0;
+	if ((ev->requested & m->req_none) != 0)
+		return 0;
+	if (m->req_flags_any != 0 &&
+	    (ev->request_flags & m->req_flags_any) == 0)
+		return 0;
+	return tri(m->not_requested, not_requested(ev)) &&
+	    tri(m->selected_rdp, selected &&
+	    ev->response_value == RDPNEG_PROTOCOL_RDP) &&
+	    tri(m->malformed, ev->have & RDPNEG_EV_MALFORMED) &&
+	    tri(m->scanner, ev->have & RDPNEG_EV_SCANNER) &&
+	    tri(m->fell_back, ev->have & RDPNEG_EV_FELL_BACK);
+}
+
+const struct rdpneg_diagnosis *
+rdpneg_diagnose(const struct rdpneg_evidence *ev)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < rdpneg_nrules; i++)
+		if (rdpneg_match_evidence(&rdpneg_rules[i].match, ev))
+			return &rdpneg_rules[i].diagnosis;
+	return &rdpneg_rules[rdpneg_nrules - 1].diagnosis;
+}
+
+const struct rdpneg_diagnosis *
+rdpneg_find_diagnosis(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rdpneg_nrules; i++)
+		if (strcmp(rdpneg_rules[i].diagnosis.id, id) == 0)
+			return &rdpneg_rules[i].diagnosis;
+	return NULL;
+}
+
+/* The value of placeholder name (without braces), or NULL. */
+static const char *
+placeholder(const char *name, size_t len, const struct rdpneg_evidence *ev,
+    char *tmp, size_t size)
+{
+	const char *s;
+
+	if (len == 9 && memcmp(name, "requested", 9) == 0) {
+		if (!(ev->have & RDPNEG_EV_REQ_NEG))
+			return "no RDP_NEG_REQ (Standard RDP Security only)";
+		rdpneg_protocols_str(ev->requested, tmp, size);
+		return tmp;
+	}
+	if (len == 8 && memcmp(name, "selected", 8) == 0) {
+		s = ev->response_value == RDPNEG_PROTOCOL_RDP ? "RDP" :
+		    rdpneg_tok_str(rdpneg_protocol_names, ev->response_value);
+		if (s != NULL)
+			return s;
+		snprintf(tmp, size, "0x%x", ev->response_value);
+		return tmp;
+	}
+	if (len == 7 && memcmp(name, "failure", 7) == 0) {
+		s = rdpneg_tok_str(rdpneg_failure_names, ev->response_value);
+		if (s != NULL)
+			return s;
+		snprintf(tmp, size, "0x%08x", ev->response_value);
+		return tmp;
+	}
+	if (len == 4 && memcmp(name, "code", 4) == 0) {
+		snprintf(tmp, size, "%u", ev->response_value);
+		return tmp;
+	}
+	if (len == 3 && memcmp(name, "end", 3) == 0)
+		return rdpneg_tok_str(rdpneg_end_names, ev->end);
+	if (len == 7 && memcmp(name, "outcome", 7) == 0)
+		return rdpneg_tok_str(rdpneg_outcome_names, ev->outcome);
+	return NULL;
+}
+
+size_t
+rdpneg_expand(const char *text, const struct rdpneg_evidence *ev, char *buf,
+    size_t size)
+{
+	char tmp[128];
+	const char *p, *close, *value;
+	size_t need = 0, n;
+
+	if (size > 0)
+		buf[0] = '\0';
+	for (p = text; *p != '\0'; p += n) {
+		value = NULL;
+		n = 1;
+		close = *p == '{' ? strchr(p, '}') : NULL;
+		if (close != NULL)
+			value = placeholder(p + 1, (size_t)(close - p - 1), ev,
+			    tmp, sizeof(tmp));
+		if (value != NULL)
+			n = (size_t)(close - p + 1);
+		else
+			value = p;	/* one literal character */
+		if (value == p) {
+			if (need + 1 < size) {
+				buf[need] = *p;
+				buf[need + 1] = '\0';
+			}
+			need++;
+			continue;
+		}
+		if (need + strlen(value) < size)
+			memcpy(buf + need, value, strlen(value) + 1);
+		else if (need < size)
+			buf[need] = '\0';
+		need += strlen(value);
+	}
+	return need;
+}

@@ -1,0 +1,135 @@
+/*
+ * kb.h - the diagnosis knowledge base: the evidence of one connection
+ * attempt in, the probable server-side cause and its fix out.
+ *
+ * The knowledge is one table of rules (kb_rules.c), tried in order; the
+ * first whose match holds gives the diagnosis.  Shared by the CLI and the
+ * Wireshark plugin.  Pure C11: no allocation, no I/O.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_KB_H
+#define RDPNEG_KB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rdpneg/rdpneg.h"
+
+/* What rdpneg_diagnose() looks at.  Fill with rdpneg_init_evidence(). */
+#define RDPNEG_EV_REQUEST	0x01u	/* a CR was seen */
+#define RDPNEG_EV_REQ_NEG	0x02u	/* ... with RDP_NEG_REQ */
+#define RDPNEG_EV_RSP_NEG	0x04u	/* a CC with RDP_NEG_RSP / _FAILURE */
+#define RDPNEG_EV_MALFORMED	0x08u	/* a negotiation PDU was malformed */
+#define RDPNEG_EV_SCANNER	0x10u	/* cookie or probe of a known scanner */
+#define RDPNEG_EV_FELL_BACK	0x20u	/* its chain only succeeded with
+					   Standard RDP Security after a
+					   request for more failed */
+
+struct rdpneg_evidence {
+	unsigned		have;		/* RDPNEG_EV_* */
+	enum rdpneg_outcome	outcome;
+	enum rdpneg_end		end;
+	uint32_t		requested;	/* with RDPNEG_EV_REQ_NEG */
+	uint8_t			request_flags;
+	uint8_t			response_type;	/* with RDPNEG_EV_RSP_NEG */
+	uint8_t			response_flags;
+	uint32_t		response_value;	/* selected or failureCode */
+	unsigned		chain_length;	/* attempts in its chain, >= 1 */
+	unsigned		chain_position;	/* 1-based */
+};
+
+enum rdpneg_confidence {
+	RDPNEG_CONFIDENCE_HIGH = 0,
+	RDPNEG_CONFIDENCE_MEDIUM,
+	RDPNEG_CONFIDENCE_LOW
+};
+
+/* What a rule requires of the evidence.  Zero fields require nothing. */
+#define RDPNEG_MATCH_ANY	0	/* tri-state fields: don't care */
+#define RDPNEG_MATCH_YES	1
+#define RDPNEG_MATCH_NO		2
+#define RDPNEG_MATCH_UNKNOWN_FAILURE 0xffffffffu /* a failureCode not 1-6 */
+
+/* Bit of an enum value in an outcome or end mask. */
+#define RDPNEG_BIT(v)		(1u << (v))
+
+struct rdpneg_match {
+	unsigned	outcomes;	/* RDPNEG_BIT(outcome)s; 0: any */
+	unsigned	ends;		/* RDPNEG_BIT(end)s; 0: any */
+	uint32_t	failure_code;	/* 0: any */
+	uint8_t		req_neg;	/* RDPNEG_MATCH_*: RDP_NEG_REQ sent */
+	/* The four request tests below also require an RDP_NEG_REQ. */
+	uint32_t	req_all;	/* all of these bits requested */
+	uint32_t	req_any;	/* at least one of these; 0: no test */
+	uint32_t	req_none;	/* none of these requested */
+	uint8_t		req_flags_any;	/* any of these request flags set */
+	uint8_t		not_requested;	/* RDPNEG_MATCH_*: protocol chosen
+					   was not requested */
+	uint8_t		selected_rdp;	/* RDPNEG_MATCH_*: selected 0 */
+	uint8_t		malformed;	/* RDPNEG_MATCH_* */
+	uint8_t		scanner;	/* RDPNEG_MATCH_* */
+	uint8_t		fell_back;	/* RDPNEG_MATCH_* */
+};
+
+/*
+ * A diagnosis.  Text fields may hold placeholders that rdpneg_expand()
+ * fills from the evidence: {requested} (protocol names), {selected},
+ * {failure} (name), {code} (failureCode), {end}, {outcome}.
+ */
+struct rdpneg_diagnosis {
+	const char		*id;		/* stable, kebab-case */
+	int			 failed;	/* a problem (0: a success) */
+	const char		*summary;	/* one sentence */
+	enum rdpneg_confidence	 confidence;
+	const char		*confidence_why;
+	const char		*explanation;	/* what each side did */
+	const char		*server_settings; /* the probable setting */
+	const char *const	*remediation;	/* ordered, NULL-ended;
+						   the secure choice first */
+	const char *const	*references;	/* NULL-ended */
+};
+
+struct rdpneg_rule {
+	struct rdpneg_match	 match;
+	struct rdpneg_diagnosis	 diagnosis;
+};
+
+/* The rules, in the order they are tried; the last matches anything. */
+extern const struct rdpneg_rule rdpneg_rules[];
+extern const size_t rdpneg_nrules;
+
+extern const struct rdpneg_tok rdpneg_confidence_names[];
+
+/* Zero the evidence, a chain of one. */
+void rdpneg_init_evidence(struct rdpneg_evidence *ev);
+
+/* Does the rule's match hold for this evidence? */
+int rdpneg_match_evidence(const struct rdpneg_match *m,
+    const struct rdpneg_evidence *ev);
+
+/* The diagnosis of the first matching rule (never NULL). */
+const struct rdpneg_diagnosis *rdpneg_diagnose(
+    const struct rdpneg_evidence *ev);
+
+/* The diagnosis with this id, or NULL. */
+const struct rdpneg_diagnosis *rdpneg_find_diagnosis(const char *id);
+
+/*
+ * Copy a diagnosis text into buf with its placeholders filled from ev.
+ * Returns the length the full text needs; buf is always NUL-terminated
+ * when size > 0 and holds whole placeholder values only (a value that does
+ * not fit ends the text there).  An unknown {name} is copied as is.
+ */
+size_t rdpneg_expand(const char *text, const struct rdpneg_evidence *ev,
+    char *buf, size_t size);
+
+/*
+ * Whether a request looks like a scanner's rather than a user's: a known
+ * tool's cookie (token may be NULL), or requested protocols that only
+ * protocol enumerators send alone (has_req: an RDP_NEG_REQ was sent).
+ */
+int rdpneg_is_scanner(const uint8_t *token, size_t len, int has_req,
+    uint32_t requested);
+
+#endif /* RDPNEG_KB_H */

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Batch analysis over a directory tree: damaged files, .gz, nesting, -j.
+
+Builds a tree in a temporary directory from the bundled captures:
+
+    tree/a/outcomes.pcap            a copy
+    tree/a/b/failure-codes.pcap.gz  gzip-compressed copy
+    tree/a/b/c/tokens.data          pcapng copy with no capture suffix
+    tree/broken.pcap                junk with a capture suffix (damaged)
+    tree/truncated.pcap             cut inside a record (damaged)
+    tree/notes.txt                  not a capture: skipped
+
+and checks what rdpneg reports on it.  Prints one line per check and a
+closing "N passed, N failed" line.
+"""
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
+TIMEOUT = 120
+
+
+def build_tree(captures, root):
+    """Lay out the tree described in the module docstring."""
+    (root / "a" / "b" / "c").mkdir(parents=True)
+    shutil.copy(captures / "outcomes.pcap", root / "a" / "outcomes.pcap")
+    (root / "a" / "b" / "failure-codes.pcap.gz").write_bytes(
+        gzip.compress((captures / "failure-codes.pcap").read_bytes()))
+    shutil.copy(captures / "tokens.pcapng", root / "a" / "b" / "c" /
+                "tokens.data")
+    (root / "broken.pcap").write_bytes(b"this is not a capture\n" * 4)
+    shutil.copy(captures / "truncated.pcap", root / "truncated.pcap")
+    (root / "notes.txt").write_text("not a capture\n")
+
+
+def run(rdpneg, *args):
+    return subprocess.run([rdpneg, *map(str, args)], capture_output=True,
+                          timeout=TIMEOUT, check=False)
+
+
+def jsonl(proc):
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def check_tree(rdpneg, captures, root):
+    """Problems found with the reports over the tree."""
+    problems = []
+    proc = run(rdpneg, "-a", "-f", "jsonl", "-j", "1", root)
+    got = jsonl(proc)
+    if proc.returncode != 2:
+        problems.append(f"exit status {proc.returncode}, expected 2")
+    for name in ("broken.pcap", "truncated.pcap"):
+        if str(root / name).encode() not in proc.stderr:
+            problems.append(f"stderr does not name {name}: "
+                            f"{proc.stderr!r}")
+    if b"notes.txt" in proc.stderr or b"notes.txt" in proc.stdout:
+        problems.append("notes.txt was read")
+    files = []
+    for a in got:
+        if a["capture"] not in files:
+            files.append(a["capture"])
+    want = [str(root / p) for p in ("a/b/c/tokens.data",
+                                    "a/b/failure-codes.pcap.gz",
+                                    "a/outcomes.pcap", "truncated.pcap")]
+    if files != want:
+        problems.append(f"captures reported {files}, expected {want} "
+                        "(sorted walk, damaged file's attempts kept)")
+    # The .gz file gives the same attempts as the plain one.
+    plain = jsonl(run(rdpneg, "-a", "-f", "jsonl",
+                      captures / "failure-codes.pcap"))
+    packed = [a for a in got if a["capture"].endswith(".gz")]
+    for a in plain + packed:
+        a.pop("capture")
+    if plain != packed or not plain:
+        problems.append("the .gz capture's attempts differ from the "
+                        "plain file's")
+    return problems
+
+
+def check_serial_parallel(rdpneg, root):
+    """-j 1 and -j 3 give the same bytes, for every format."""
+    problems = []
+    for fmt in ("text", "jsonl", "csv", "markdown"):
+        one = run(rdpneg, "-a", "-f", fmt, "-j", "1", root)
+        many = run(rdpneg, "-a", "-f", fmt, "-j", "3", root)
+        if (one.stdout, one.returncode) != (many.stdout, many.returncode):
+            problems.append(f"{fmt}: -j 3 differs from -j 1")
+        if not one.stdout:
+            problems.append(f"{fmt}: empty report")
+    return problems
+
+
+def check_sha256(rdpneg, root):
+    """Markdown names each file's SHA-256 and size as stored on disk."""
+    problems = []
+    out = run(rdpneg, "-f", "markdown", root).stdout.decode()
+    for rel in ("a/outcomes.pcap", "a/b/failure-codes.pcap.gz"):
+        data = (root / rel).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if f"| SHA-256 | `{digest}` |" not in out:
+            problems.append(f"{rel}: SHA-256 {digest} not in the report")
+        if f"| Size | {len(data)} bytes |" not in out:
+            problems.append(f"{rel}: size {len(data)} not in the report")
+    return problems
+
+
+def stderr_on_tty(rdpneg, *args):
+    """Run with standard error on a pseudo-terminal; return what it got."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([rdpneg, *map(str, args)],
+                            stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], TIMEOUT)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=TIMEOUT)
+    os.close(master)
+    return seen
+
+
+def check_progress(rdpneg, root):
+    """A progress line on a terminal; none with -q or when redirected."""
+    problems = []
+    if b"files," not in stderr_on_tty(rdpneg, root):
+        problems.append("no progress line on a terminal")
+    if b"files," in stderr_on_tty(rdpneg, "-q", root):
+        problems.append("a progress line despite -q")
+    if b"files," in run(rdpneg, root).stderr:
+        problems.append("a progress line on a pipe")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True)
+    parser.add_argument("captures", type=Path)
+    args = parser.parse_args()
+
+    tally = Tally()
+    rdpneg = str(Path(args.rdpneg).resolve())
+    with tempfile.TemporaryDirectory(prefix="rdpneg-batch-") as tmp:
+        root = Path(tmp) / "tree"
+        build_tree(args.captures.resolve(), root)
+        tally.record("directory walk: damaged, .gz, nested, skipped",
+                     check_tree(rdpneg, args.captures.resolve(), root))
+        tally.record("-j 1 and -j 3 give identical reports",
+                     check_serial_parallel(rdpneg, root))
+        tally.record("markdown names each file's SHA-256 and size",
+                     check_sha256(rdpneg, root))
+        tally.record("progress line only on a terminal, not with -q",
+                     check_progress(rdpneg, root))
+    return tally.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1004 @@
+/*
+ * test_kb.c - Criterion tests for the knowledge base: the rule table
+ * (kb_rules.c), the matcher, rdpneg_diagnose / rdpneg_find_diagnosis,
+ * rdpneg_expand and rdpneg_is_scanner (kb.c).
+ *
+ * Each evidence is what a real capture of the case produces: a CR with or
+ * without RDP_NEG_REQ, then a CC with RDP_NEG_RSP / RDP_NEG_FAILURE, a
+ * legacy CC, or no CC, and how the TCP connection ended.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "rdpneg/kb.h"
+
+#define SSL	RDPNEG_PROTOCOL_SSL
+#define HYBRID	RDPNEG_PROTOCOL_HYBRID
+#define RDSTLS	RDPNEG_PROTOCOL_RDSTLS
+#define HYB_EX	RDPNEG_PROTOCOL_HYBRID_EX
+#define RDSAAD	RDPNEG_PROTOCOL_RDSAAD
+#define NO_REQ	0xffffffffu	/* CR without RDP_NEG_REQ */
+
+/* ---- Evidence builders. */
+
+/* A CR, with RDP_NEG_REQ unless requested is NO_REQ. */
+static struct rdpneg_evidence
+request(uint32_t requested, uint8_t flags)
+{
+	struct rdpneg_evidence ev;
+
+	rdpneg_init_evidence(&ev);
+	ev.have = RDPNEG_EV_REQUEST;
+	if (requested != NO_REQ) {
+		ev.have |= RDPNEG_EV_REQ_NEG;
+		ev.requested = requested;
+		ev.request_flags = flags;
+	}
+	return ev;
+}
+
+/* CR, then a CC with RDP_NEG_FAILURE; the server closes (3.3.5.3.2). */
+static struct rdpneg_evidence
+failure(uint32_t requested, uint32_t code)
+{
+	struct rdpneg_evidence ev = request(requested, 0);
+
+	ev.have |= RDPNEG_EV_RSP_NEG;
+	ev.outcome = RDPNEG_OUTCOME_FAILURE;
+	ev.end = RDPNEG_END_FIN_SERVER;
+	ev.response_type = RDPNEG_TYPE_FAILURE;
+	ev.response_value = code;
+	return ev;
+}
+
+/* CR, then a CC with RDP_NEG_RSP; the session goes on. */
+static struct rdpneg_evidence
+selected(uint32_t requested, uint32_t protocol)
+{
+	struct rdpneg_evidence ev = request(requested, 0);
+
+	ev.have |= RDPNEG_EV_RSP_NEG;
+	ev.outcome = RDPNEG_OUTCOME_SELECTED;
+	ev.end = RDPNEG_END_OPEN;
+	ev.response_type = RDPNEG_TYPE_RSP;
+	ev.response_flags = RDPNEG_RSP_EXTENDED_CLIENT_DATA_SUPPORTED;
+	ev.response_value = protocol;
+	return ev;
+}
+
+/* The last attempt of a chain whose earlier attempts failed. */
+static struct rdpneg_evidence
+fell_back(struct rdpneg_evidence ev)
+{
+	ev.have |= RDPNEG_EV_FELL_BACK;
+	ev.chain_length = 2;
+	ev.chain_position = 2;
+	return ev;
+}
+
+/* CR, then a CC without rdpNegData. */
+static struct rdpneg_evidence
+legacy(uint32_t requested)
+{
+	struct rdpneg_evidence ev = request(requested, 0);
+
+	ev.outcome = RDPNEG_OUTCOME_LEGACY;
+	ev.end = RDPNEG_END_OPEN;
+	return ev;
+}
+
+/* CR, no CC. */
+static struct rdpneg_evidence
+no_response(uint32_t requested, uint8_t flags, enum rdpneg_end end)
+{
+	struct rdpneg_evidence ev = request(requested, flags);
+
+	ev.outcome = RDPNEG_OUTCOME_NO_RESPONSE;
+	ev.end = end;
+	return ev;
+}
+
+/* Nothing RDP on the wire. */
+static struct rdpneg_evidence
+tcp_only(enum rdpneg_outcome outcome, enum rdpneg_end end)
+{
+	struct rdpneg_evidence ev;
+
+	rdpneg_init_evidence(&ev);
+	ev.outcome = outcome;
+	ev.end = end;
+	return ev;
+}
+
+static struct rdpneg_evidence
+with(struct rdpneg_evidence ev, unsigned have)
+{
+	ev.have |= have;
+	return ev;
+}
+
+/* ---- Cases: evidence of a real capture and the rule it must hit. */
+
+struct kase {
+	const char		*what;
+	const char		*id;
+	struct rdpneg_evidence	 ev;
+};
+
+#define MAX_CASES 96
+static struct kase cases[MAX_CASES];
+static size_t ncases;
+
+static void
+add(const char *what, const char *id, struct rdpneg_evidence ev)
+{
+	cr_assert_lt(ncases, MAX_CASES, "too many cases");
+	cases[ncases].what = what;
+	cases[ncases].id = id;
+	cases[ncases].ev = ev;
+	ncases++;
+}
+
+static void
+build_cases(void)
+{
+	struct rdpneg_evidence ev;
+
+	ncases = 0;
+
+	/* One typical capture per rule, in table order. */
+	add("nmap probe (mstshash=nmap) refused with code 2", "scanner-probe",
+	    with(failure(SSL, 2), RDPNEG_EV_SCANNER));
+	add("nmap RDSTLS-only probe answered", "scanner-probe",
+	    with(selected(RDSTLS, RDSTLS), RDPNEG_EV_SCANNER));
+	ev = request(SSL | HYBRID, 0);
+	ev.have |= RDPNEG_EV_MALFORMED;
+	ev.outcome = RDPNEG_OUTCOME_SELECTED;
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	add("CC with an RDP_NEG_RSP of length 0", "malformed-negotiation", ev);
+	add("RDP_NEG_REQ 0x0 -> code 1", "tls-required-rdp-requested",
+	    failure(0, 1));
+	add("RDP_NEG_REQ HYBRID -> code 1",
+	    "tls-required-credssp-only-requested", failure(HYBRID, 1));
+	add("RDP_NEG_REQ SSL|HYBRID -> code 1", "tls-required",
+	    failure(SSL | HYBRID, 1));
+	add("mstsc 6.0 0x1 -> code 2 (Zeek trace)", "server-rdp-security-only",
+	    failure(SSL, 2));
+	add("FreeRDP 0x3 -> code 3", "server-certificate-unavailable",
+	    failure(SSL | HYBRID, 3));
+	add("0x3 -> code 4", "inconsistent-flags", failure(SSL | HYBRID, 4));
+	add("FreeRDP /sec:tls 0x1 -> code 5", "nla-required", failure(SSL, 5));
+	add("mstsc 0xB -> code 6", "tls-client-certificate-required",
+	    failure(SSL | HYBRID | HYB_EX, 6));
+	add("0x3 -> code 0x99", "unknown-failure-code",
+	    failure(SSL | HYBRID, 0x99));
+	add("chain 0x3 (code 2) then 0x0 -> RDP", "standard-rdp-fallback",
+	    fell_back(selected(0, RDPNEG_PROTOCOL_RDP)));
+	add("chain 0x3 (dropped), 0x1 (dropped), legacy CR -> legacy CC",
+	    "standard-rdp-fallback-legacy", fell_back(legacy(NO_REQ)));
+	add("FreeRDP /sec:tls vs xrdp security_layer=rdp",
+	    "server-chose-standard-rdp",
+	    selected(SSL, RDPNEG_PROTOCOL_RDP));
+	add("0x1 -> selected HYBRID", "server-chose-unrequested-protocol",
+	    selected(SSL, HYBRID));
+	add("0x3 -> CC without rdpNegData (Windows 2003)", "legacy-server",
+	    legacy(SSL | HYBRID));
+	add("FreeRDP /sec:rdp -> CC without rdpNegData", "legacy-client",
+	    legacy(NO_REQ));
+	add("FreeRDP /sec:aad 0x10 to xrdp -> FIN",
+	    "request-dropped-unsupported",
+	    no_response(RDSAAD, 0, RDPNEG_END_FIN_SERVER));
+	add("mstsc /remoteGuard flags 0x0a to xrdp -> FIN",
+	    "request-dropped-unsupported-flags",
+	    no_response(SSL | HYBRID | HYB_EX,
+	    RDPNEG_REQ_REDIRECTED_AUTHENTICATION_MODE_REQUIRED |
+	    RDPNEG_REQ_CORRELATION_INFO_PRESENT, RDPNEG_END_FIN_SERVER));
+	add("legacy CR to an NLA-only server -> RST", "legacy-request-dropped",
+	    no_response(NO_REQ, 0, RDPNEG_END_RST_SERVER));
+	add("0x3 -> server FIN, no CC", "server-closed-without-answer",
+	    no_response(SSL | HYBRID, 0, RDPNEG_END_FIN_SERVER));
+	add("0xB -> client FIN, no CC", "client-gave-up",
+	    no_response(SSL | HYBRID | HYB_EX, 0, RDPNEG_END_FIN_CLIENT));
+	add("0xB -> nothing until the capture ends", "no-answer-in-capture",
+	    no_response(SSL | HYBRID | HYB_EX, 0, RDPNEG_END_OPEN));
+	add("SYN -> RST", "port-closed",
+	    tcp_only(RDPNEG_OUTCOME_REFUSED, RDPNEG_END_RST_SERVER));
+	add("SYN unanswered", "port-filtered",
+	    tcp_only(RDPNEG_OUTCOME_UNANSWERED, RDPNEG_END_OPEN));
+	add("handshake, then the client closes without a CR", "no-request",
+	    tcp_only(RDPNEG_OUTCOME_NO_REQUEST, RDPNEG_END_FIN_CLIENT));
+	add("mstsc 0xB -> HYBRID_EX", "negotiated",
+	    selected(SSL | HYBRID | HYB_EX, HYB_EX));
+	ev = tcp_only(RDPNEG_OUTCOME_FAILURE, RDPNEG_END_FIN_SERVER);
+	ev.have = RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG;
+	ev.requested = SSL;
+	add("failure outcome without the failure PDU", "unclassified", ev);
+
+	/* Near misses: look alike, must land elsewhere. */
+	add("RDP_NEG_REQ HYBRID|HYBRID_EX -> code 1",
+	    "tls-required-credssp-only-requested",
+	    failure(HYBRID | HYB_EX, 1));
+	add("RDP_NEG_REQ HYBRID_EX alone (no scanner mark) -> code 1",
+	    "tls-required-credssp-only-requested", failure(HYB_EX, 1));
+	add("RDP_NEG_REQ RDSAAD alone -> code 1", "tls-required",
+	    failure(RDSAAD, 1));
+	add("RDP_NEG_REQ RDSTLS|SSL -> code 1", "tls-required",
+	    failure(RDSTLS | SSL, 1));
+	add("code 1 to a CR without RDP_NEG_REQ (non-conforming)",
+	    "tls-required", failure(NO_REQ, 1));
+	add("code 2 to mstsc 0xB", "server-rdp-security-only",
+	    failure(SSL | HYBRID | HYB_EX, 2));
+	add("code 5 to 0x0", "nla-required", failure(0, 5));
+	add("code 7", "unknown-failure-code", failure(SSL, 7));
+	add("scanner wins over a failure code", "scanner-probe",
+	    with(failure(0, 5), RDPNEG_EV_SCANNER));
+	add("scanner wins over malformed", "scanner-probe",
+	    with(failure(SSL, 2), RDPNEG_EV_SCANNER | RDPNEG_EV_MALFORMED));
+	add("malformed wins over a failure code", "malformed-negotiation",
+	    with(failure(SSL, 2), RDPNEG_EV_MALFORMED));
+	add("0x0 -> RDP", "negotiated", selected(0, RDPNEG_PROTOCOL_RDP));
+	add("RSP RDP to a CR without RDP_NEG_REQ", "negotiated",
+	    selected(NO_REQ, RDPNEG_PROTOCOL_RDP));
+	add("0x1 -> RDP after a failed attempt", "standard-rdp-fallback",
+	    fell_back(selected(SSL, RDPNEG_PROTOCOL_RDP)));
+	add("0x3 -> RDP, no earlier attempt", "server-chose-standard-rdp",
+	    selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP));
+	add("0x3 -> HYBRID (value 2 is not failure code 2)", "negotiated",
+	    selected(SSL | HYBRID, HYBRID));
+	add("0x1 -> SSL (value 1 is not failure code 1)", "negotiated",
+	    selected(SSL, SSL));
+	add("0x3 -> HYBRID after a failed attempt", "negotiated",
+	    fell_back(selected(SSL | HYBRID, HYBRID)));
+	add("0x2 -> SSL", "server-chose-unrequested-protocol",
+	    selected(HYBRID, SSL));
+	add("0x3 -> SSL|HYBRID (two bits)",
+	    "server-chose-unrequested-protocol",
+	    selected(SSL | HYBRID, SSL | HYBRID));
+	add("RDP_NEG_REQ 0x0 -> CC without rdpNegData", "legacy-server",
+	    legacy(0));
+	add("chain ending in RDP_NEG_REQ 0x0 -> legacy CC",
+	    "standard-rdp-fallback-legacy", fell_back(legacy(0)));
+	add("RDSAAD but the client closed", "client-gave-up",
+	    no_response(RDSAAD, 0, RDPNEG_END_RST_CLIENT));
+	add("RDSAAD, capture ends", "no-answer-in-capture",
+	    no_response(RDSAAD, 0, RDPNEG_END_OPEN));
+	add("RDSAAD and flag 0x02: RDSAAD rule first",
+	    "request-dropped-unsupported",
+	    no_response(SSL | HYBRID | RDSAAD,
+	    RDPNEG_REQ_REDIRECTED_AUTHENTICATION_MODE_REQUIRED,
+	    RDPNEG_END_RST_SERVER));
+	add("restricted admin flag 0x01 + correlation -> server RST",
+	    "server-closed-without-answer",
+	    no_response(SSL | HYBRID | HYB_EX,
+	    RDPNEG_REQ_RESTRICTED_ADMIN_MODE_REQUIRED |
+	    RDPNEG_REQ_CORRELATION_INFO_PRESENT, RDPNEG_END_RST_SERVER));
+	add("RDP_NEG_REQ 0x0 -> server RST (not a legacy CR)",
+	    "server-closed-without-answer",
+	    no_response(0, 0, RDPNEG_END_RST_SERVER));
+	add("legacy CR, the client closed", "client-gave-up",
+	    no_response(NO_REQ, 0, RDPNEG_END_FIN_CLIENT));
+	add("legacy CR, capture ends", "no-answer-in-capture",
+	    no_response(NO_REQ, 0, RDPNEG_END_OPEN));
+	add("SYN -> RST, reset attributed to the client side", "port-closed",
+	    tcp_only(RDPNEG_OUTCOME_REFUSED, RDPNEG_END_RST_CLIENT));
+	add("no CR, server closes", "no-request",
+	    tcp_only(RDPNEG_OUTCOME_NO_REQUEST, RDPNEG_END_FIN_SERVER));
+}
+
+/* The ids of the brief, in the order the table must keep them. */
+static const char *const required_ids[] = {
+	"scanner-probe", "malformed-negotiation",
+	"tls-required-rdp-requested", "tls-required-credssp-only-requested",
+	"tls-required", "server-rdp-security-only",
+	"server-certificate-unavailable", "inconsistent-flags",
+	"nla-required", "tls-client-certificate-required",
+	"unknown-failure-code", "standard-rdp-fallback",
+	"server-chose-standard-rdp", "server-chose-unrequested-protocol",
+	"legacy-server", "legacy-client", "request-dropped-unsupported",
+	"request-dropped-unsupported-flags", "legacy-request-dropped",
+	"server-closed-without-answer", "client-gave-up",
+	"no-answer-in-capture", "port-closed", "port-filtered", "no-request",
+	"negotiated", "unclassified",
+};
+#define NREQUIRED (sizeof(required_ids) / sizeof(required_ids[0]))
+
+static long
+rule_index(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rdpneg_nrules; i++)
+		if (strcmp(rdpneg_rules[i].diagnosis.id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+diag_is(const struct rdpneg_evidence *ev, const char *want, const char *what)
+{
+	const struct rdpneg_diagnosis *d = rdpneg_diagnose(ev);
+
+	cr_assert_not_null(d, "%s: NULL diagnosis", what);
+	cr_assert_str_eq(d->id, want, "%s: got \"%s\", want \"%s\"", what,
+	    d->id, want);
+}
+
+/* ---- Diagnoses of real-capture evidence. */
+
+Test(kb_diagnose, every_case)
+{
+	size_t i;
+
+	build_cases();
+	for (i = 0; i < ncases; i++)
+		diag_is(&cases[i].ev, cases[i].id, cases[i].what);
+}
+
+Test(kb_diagnose, every_rule_is_reached)
+{
+	size_t i, j;
+	int hit;
+
+	build_cases();
+	for (i = 0; i < rdpneg_nrules; i++) {
+		hit = 0;
+		for (j = 0; j < ncases; j++)
+			if (rdpneg_diagnose(&cases[j].ev) ==
+			    &rdpneg_rules[i].diagnosis)
+				hit = 1;
+		cr_expect(hit, "rule %zu \"%s\" is never the diagnosis", i,
+		    rdpneg_rules[i].diagnosis.id);
+	}
+}
+
+Test(kb_diagnose, failure_one_by_request)
+{
+	struct rdpneg_evidence a = failure(SSL | HYBRID, 1);
+	struct rdpneg_evidence b = failure(HYBRID, 1);
+	struct rdpneg_evidence c = failure(0, 1);
+
+	diag_is(&a, "tls-required", "code 1 after 0x3");
+	diag_is(&b, "tls-required-credssp-only-requested", "code 1 after 0x2");
+	diag_is(&c, "tls-required-rdp-requested", "code 1 after 0x0");
+}
+
+Test(kb_diagnose, selected_rdp_by_chain)
+{
+	struct rdpneg_evidence a = selected(0, RDPNEG_PROTOCOL_RDP);
+	struct rdpneg_evidence b = fell_back(selected(SSL,
+	    RDPNEG_PROTOCOL_RDP));
+	struct rdpneg_evidence c = selected(SSL, RDPNEG_PROTOCOL_RDP);
+	struct rdpneg_evidence d = fell_back(selected(0, RDPNEG_PROTOCOL_RDP));
+
+	diag_is(&a, "negotiated", "RDP after 0x0");
+	diag_is(&b, "standard-rdp-fallback", "RDP after 0x1, fell back");
+	diag_is(&c, "server-chose-standard-rdp", "RDP after 0x1");
+	diag_is(&d, "standard-rdp-fallback", "RDP after 0x0, fell back");
+}
+
+Test(kb_diagnose, chain_position_does_not_matter)
+{
+	struct rdpneg_evidence ev = failure(SSL, 2);
+
+	ev.chain_length = 3;
+	ev.chain_position = 1;
+	diag_is(&ev, "server-rdp-security-only", "first of three");
+}
+
+Test(kb_diagnose, never_null)
+{
+	struct rdpneg_evidence ev;
+	unsigned o, e;
+
+	for (o = 0; o < RDPNEG_OUTCOME_COUNT; o++)
+		for (e = 0; e < RDPNEG_END_COUNT; e++) {
+			rdpneg_init_evidence(&ev);
+			ev.outcome = (enum rdpneg_outcome)o;
+			ev.end = (enum rdpneg_end)e;
+			cr_assert_not_null(rdpneg_diagnose(&ev));
+		}
+}
+
+/* ---- The table itself. */
+
+static void
+list_ok(const char *const *list, const char *id, const char *name)
+{
+	size_t i;
+
+	cr_assert_not_null(list, "%s: %s is NULL", id, name);
+	cr_assert_not_null(list[0], "%s: %s is empty", id, name);
+	for (i = 0; i < 32 && list[i] != NULL; i++)
+		cr_assert_gt(strlen(list[i]), 10, "%s: %s[%zu] too short", id,
+		    name, i);
+	cr_assert_lt(i, 32, "%s: %s not NULL-terminated", id, name);
+}
+
+static void
+text_ok(const char *s, const char *id, const char *name)
+{
+	cr_assert_not_null(s, "%s: %s is NULL", id, name);
+	cr_assert_gt(strlen(s), 5, "%s: %s is empty", id, name);
+}
+
+Test(kb_table, every_diagnosis_is_complete)
+{
+	const struct rdpneg_diagnosis *d;
+	size_t i;
+
+	cr_assert_geq(rdpneg_nrules, NREQUIRED);
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		cr_assert_not_null(d->id, "rule %zu: no id", i);
+		text_ok(d->summary, d->id, "summary");
+		text_ok(d->confidence_why, d->id, "confidence_why");
+		text_ok(d->explanation, d->id, "explanation");
+		text_ok(d->server_settings, d->id, "server_settings");
+		list_ok(d->remediation, d->id, "remediation");
+		list_ok(d->references, d->id, "references");
+		cr_assert(d->confidence == RDPNEG_CONFIDENCE_HIGH ||
+		    d->confidence == RDPNEG_CONFIDENCE_MEDIUM ||
+		    d->confidence == RDPNEG_CONFIDENCE_LOW,
+		    "%s: confidence %d", d->id, (int)d->confidence);
+		cr_assert_not_null(rdpneg_tok_str(rdpneg_confidence_names,
+		    (uint32_t)d->confidence), "%s: confidence has no name",
+		    d->id);
+		cr_assert(d->failed == 0 || d->failed == 1, "%s: failed %d",
+		    d->id, d->failed);
+	}
+}
+
+Test(kb_table, summaries_are_one_sentence)
+{
+	const char *s;
+	size_t i, n;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		s = rdpneg_rules[i].diagnosis.summary;
+		n = strlen(s);
+		cr_assert_eq(s[n - 1], '.', "%s: summary not ended by '.'",
+		    rdpneg_rules[i].diagnosis.id);
+		cr_assert_null(strstr(s, ". "), "%s: summary has two "
+		    "sentences", rdpneg_rules[i].diagnosis.id);
+	}
+}
+
+Test(kb_table, ids_unique_and_kebab_case)
+{
+	const char *id;
+	size_t i, j, n;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		id = rdpneg_rules[i].diagnosis.id;
+		n = strlen(id);
+		cr_assert_gt(n, 0, "rule %zu: empty id", i);
+		cr_assert_eq(strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-"),
+		    n, "\"%s\" is not [a-z0-9-]+", id);
+		cr_assert(id[0] != '-' && id[n - 1] != '-' &&
+		    strstr(id, "--") == NULL, "\"%s\": bad dashes", id);
+		for (j = 0; j < i; j++)
+			cr_assert_str_neq(id, rdpneg_rules[j].diagnosis.id,
+			    "id \"%s\" twice", id);
+	}
+}
+
+Test(kb_table, required_ids_in_order)
+{
+	long at, last = -1;
+	size_t i;
+
+	for (i = 0; i < NREQUIRED; i++) {
+		at = rule_index(required_ids[i]);
+		cr_assert_geq(at, 0, "no rule \"%s\"", required_ids[i]);
+		cr_assert_gt(at, last, "\"%s\" out of order", required_ids[i]);
+		last = at;
+	}
+}
+
+Test(kb_table, failed_flag)
+{
+	const struct rdpneg_diagnosis *d;
+	size_t i;
+	int success;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		success = strcmp(d->id, "negotiated") == 0 ||
+		    strcmp(d->id, "scanner-probe") == 0;
+		cr_assert_eq(d->failed, !success, "%s: failed %d", d->id,
+		    d->failed);
+	}
+}
+
+Test(kb_table, last_rule_matches_anything)
+{
+	struct rdpneg_evidence zero, init;
+	const struct rdpneg_rule *last = &rdpneg_rules[rdpneg_nrules - 1];
+	size_t i;
+
+	memset(&zero, 0, sizeof(zero));
+	rdpneg_init_evidence(&init);
+	cr_assert_str_eq(last->diagnosis.id, "unclassified");
+	cr_assert(rdpneg_match_evidence(&last->match, &zero));
+	cr_assert(rdpneg_match_evidence(&last->match, &init));
+	build_cases();
+	for (i = 0; i < ncases; i++)
+		cr_assert(rdpneg_match_evidence(&last->match, &cases[i].ev),
+		    "%s", cases[i].what);
+	/* Only the last rule is a catch-all: each other one misses a case. */
+	for (i = 0; i + 1 < rdpneg_nrules; i++) {
+		size_t j, missed = 0;
+
+		for (j = 0; j < ncases; j++)
+			if (!rdpneg_match_evidence(&rdpneg_rules[i].match,
+			    &cases[j].ev))
+				missed++;
+		cr_assert_gt(missed, 0, "rule %zu \"%s\" matches every case",
+		    i, rdpneg_rules[i].diagnosis.id);
+	}
+}
+
+Test(kb_table, find_diagnosis)
+{
+	size_t i;
+
+	for (i = 0; i < rdpneg_nrules; i++)
+		cr_assert_eq(rdpneg_find_diagnosis(
+		    rdpneg_rules[i].diagnosis.id), &rdpneg_rules[i].diagnosis,
+		    "%s", rdpneg_rules[i].diagnosis.id);
+	cr_assert_str_eq(rdpneg_find_diagnosis("nla-required")->summary,
+	    rdpneg_rules[rule_index("nla-required")].diagnosis.summary);
+	cr_assert_null(rdpneg_find_diagnosis("no-such-rule"));
+	cr_assert_null(rdpneg_find_diagnosis(""));
+	cr_assert_null(rdpneg_find_diagnosis("NLA-REQUIRED"));
+	cr_assert_null(rdpneg_find_diagnosis("nla-required "));
+}
+
+Test(kb_table, init_evidence)
+{
+	struct rdpneg_evidence ev;
+
+	memset(&ev, 0xa5, sizeof(ev));
+	rdpneg_init_evidence(&ev);
+	cr_assert_eq(ev.have, 0);
+	cr_assert_eq(ev.requested, 0);
+	cr_assert_eq(ev.response_value, 0);
+	cr_assert_eq(ev.chain_length, 1);
+	cr_assert_eq(ev.chain_position, 1);
+}
+
+/* ---- rdpneg_expand */
+
+static void
+expand_is(const char *text, const struct rdpneg_evidence *ev,
+    const char *want)
+{
+	char buf[512];
+	size_t n;
+
+	n = rdpneg_expand(text, ev, buf, sizeof(buf));
+	cr_assert_str_eq(buf, want, "\"%s\"", text);
+	cr_assert_eq(n, strlen(want), "\"%s\": returned %zu, want %zu", text,
+	    n, strlen(want));
+}
+
+Test(kb_expand, placeholders)
+{
+	struct rdpneg_evidence ev = failure(SSL | HYBRID, 5);
+
+	ev.end = RDPNEG_END_RST_SERVER;
+	expand_is("{requested}", &ev, "SSL|HYBRID");
+	expand_is("{failure}", &ev, "HYBRID_REQUIRED_BY_SERVER");
+	expand_is("{code}", &ev, "5");
+	expand_is("{end}", &ev, "rst_server");
+	expand_is("{outcome}", &ev, "failure");
+	expand_is("asked {requested}, got {failure} ({code}), end {end}.",
+	    &ev, "asked SSL|HYBRID, got HYBRID_REQUIRED_BY_SERVER (5), end "
+	    "rst_server.");
+	ev.response_value = 0x99;
+	expand_is("{failure}", &ev, "0x00000099");
+	expand_is("{code}", &ev, "153");
+}
+
+Test(kb_expand, requested_and_selected)
+{
+	struct rdpneg_evidence ev = selected(0, RDPNEG_PROTOCOL_RDP);
+
+	expand_is("{requested}", &ev, "RDP");
+	expand_is("{selected}", &ev, "RDP");
+	ev.requested = SSL | HYBRID | HYB_EX | RDSAAD | 0x40;
+	ev.response_value = HYB_EX;
+	expand_is("{requested}", &ev, "SSL|HYBRID|HYBRID_EX|RDSAAD|0x40");
+	expand_is("{selected}", &ev, "HYBRID_EX");
+	ev.response_value = SSL | HYBRID;
+	expand_is("{selected}", &ev, "0x3");
+	ev = legacy(NO_REQ);
+	expand_is("{requested}", &ev,
+	    "no RDP_NEG_REQ (Standard RDP Security only)");
+	expand_is("{end} {outcome}", &ev, "open legacy");
+}
+
+Test(kb_expand, unknown_and_unbalanced)
+{
+	struct rdpneg_evidence ev = failure(SSL, 2);
+
+	expand_is("{x}", &ev, "{x}");
+	expand_is("a {Requested} b", &ev, "a {Requested} b");
+	expand_is("{{code}}", &ev, "{2}");
+	expand_is("{code", &ev, "{code");
+	expand_is("code}", &ev, "code}");
+	expand_is("{}", &ev, "{}");
+	expand_is("", &ev, "");
+	expand_is("{\"key\":\"RdpSecurity\", \"Value\":true}", &ev,
+	    "{\"key\":\"RdpSecurity\", \"Value\":true}");
+	expand_is("@{SecurityLayer=2} {code}", &ev, "@{SecurityLayer=2} 2");
+}
+
+/* Every size from 0 up: NUL-terminated, a prefix, no write past size. */
+static void
+truncation_ok(const char *text, const struct rdpneg_evidence *ev)
+{
+	char full[512], buf[600];
+	size_t want, n, size, len;
+
+	want = rdpneg_expand(text, ev, full, sizeof(full));
+	cr_assert_lt(want, sizeof(full));
+	for (size = 0; size <= want + 2; size++) {
+		memset(buf, 'Z', sizeof(buf));
+		n = rdpneg_expand(text, ev, buf, size);
+		cr_assert_eq(n, want, "\"%s\" size %zu: returned %zu, want %zu",
+		    text, size, n, want);
+		if (size == 0) {
+			cr_assert_eq(buf[0], 'Z', "size 0 wrote");
+			continue;
+		}
+		cr_assert_not_null(memchr(buf, '\0', size), "\"%s\" size %zu: "
+		    "not terminated", text, size);
+		len = strlen(buf);
+		cr_assert_eq(memcmp(buf, full, len), 0, "\"%s\" size %zu: "
+		    "\"%s\" is not a prefix of \"%s\"", text, size, buf, full);
+		cr_assert_eq(buf[size], 'Z', "\"%s\" size %zu: wrote past the "
+		    "end", text, size);
+		if (size > want)
+			cr_assert_str_eq(buf, full);
+	}
+}
+
+Test(kb_expand, truncation)
+{
+	struct rdpneg_evidence ev = failure(SSL | HYBRID, 5);
+	char small[8];
+	size_t n;
+
+	truncation_ok("{failure}", &ev);
+	truncation_ok("hello", &ev);
+	truncation_ok("The client requested {requested}; code {code} "
+	    "({failure}), end {end}.", &ev);
+	truncation_ok("{x} {requested}{code}", &ev);
+
+	n = rdpneg_expand("{failure}", &ev, small, sizeof(small));
+	cr_assert_eq(n, strlen("HYBRID_REQUIRED_BY_SERVER"));
+	cr_assert_lt(strlen(small), sizeof(small));
+	n = rdpneg_expand("hello world", &ev, small, sizeof(small));
+	cr_assert_eq(n, 11);
+	cr_assert_str_eq(small, "hello w");
+	n = rdpneg_expand("{code}", &ev, small, 1);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(small, "");
+}
+
+/* A {name} made of [a-z_] left after expansion: an unfilled placeholder. */
+static const char *
+unfilled(const char *s)
+{
+	const char *p, *q;
+
+	for (p = strchr(s, '{'); p != NULL; p = strchr(p + 1, '{')) {
+		q = p + 1;
+		while ((*q >= 'a' && *q <= 'z') || *q == '_')
+			q++;
+		if (q > p + 1 && *q == '}')
+			return p;
+	}
+	return NULL;
+}
+
+static void
+expands_fully(const char *text, const struct rdpneg_evidence *ev,
+    const char *id, const char *field)
+{
+	char buf[2048];
+	size_t n;
+	const char *left;
+
+	n = rdpneg_expand(text, ev, buf, sizeof(buf));
+	cr_assert_lt(n, sizeof(buf), "%s %s: %zu bytes", id, field, n);
+	left = unfilled(buf);
+	cr_assert_null(left, "%s %s: unfilled placeholder at \"%.20s\"", id,
+	    field, left);
+}
+
+static void
+diagnosis_expands(const struct rdpneg_diagnosis *d,
+    const struct rdpneg_evidence *ev)
+{
+	size_t i;
+
+	expands_fully(d->summary, ev, d->id, "summary");
+	expands_fully(d->confidence_why, ev, d->id, "confidence_why");
+	expands_fully(d->explanation, ev, d->id, "explanation");
+	expands_fully(d->server_settings, ev, d->id, "server_settings");
+	for (i = 0; d->remediation[i] != NULL; i++)
+		expands_fully(d->remediation[i], ev, d->id, "remediation");
+	for (i = 0; d->references[i] != NULL; i++)
+		expands_fully(d->references[i], ev, d->id, "references");
+}
+
+Test(kb_expand, every_rule_text_expands)
+{
+	size_t i;
+
+	build_cases();
+	/* Each rule with the evidence that selects it... */
+	for (i = 0; i < ncases; i++)
+		diagnosis_expands(rdpneg_diagnose(&cases[i].ev), &cases[i].ev);
+	/* ...and with an unrelated one. */
+	for (i = 0; i < rdpneg_nrules; i++)
+		diagnosis_expands(&rdpneg_rules[i].diagnosis, &cases[0].ev);
+}
+
+Test(kb_expand, explanation_uses_the_evidence)
+{
+	struct rdpneg_evidence ev = failure(SSL, 2);
+	char buf[2048];
+
+	rdpneg_expand(rdpneg_diagnose(&ev)->explanation, &ev, buf,
+	    sizeof(buf));
+	cr_assert_not_null(strstr(buf, "SSL_NOT_ALLOWED_BY_SERVER"), "%s",
+	    buf);
+	cr_assert_not_null(strstr(buf, "fin_server"), "%s", buf);
+	ev = selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP);
+	rdpneg_expand(rdpneg_diagnose(&ev)->explanation, &ev, buf,
+	    sizeof(buf));
+	cr_assert_not_null(strstr(buf, "requested SSL|HYBRID"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "selecting RDP"), "%s", buf);
+}
+
+/* ---- rdpneg_is_scanner */
+
+static int
+scanner(const char *token, int has_req, uint32_t requested)
+{
+	return rdpneg_is_scanner((const uint8_t *)token,
+	    token != NULL ? strlen(token) : 0, has_req, requested);
+}
+
+Test(kb_scanner, nmap_cookie)
+{
+	cr_assert(scanner("Cookie: mstshash=nmap", 1, SSL));
+	cr_assert(scanner("Cookie: mstshash=nmap", 1, 0));
+	cr_assert(scanner("Cookie: mstshash=nmap", 0, 0));
+	cr_assert_not(scanner("Cookie: mstshash=nmapper", 1, SSL));
+	cr_assert_not(scanner("Cookie: mstshash=nma", 1, SSL));
+	cr_assert_not(scanner("Cookie: mstshash=NMAP2", 1, SSL | HYBRID));
+	/* The length given is what counts, not a NUL. */
+	cr_assert_not(rdpneg_is_scanner((const uint8_t *)
+	    "Cookie: mstshash=nmap", 20, 1, SSL));
+}
+
+Test(kb_scanner, probe_only_requests)
+{
+	cr_assert(scanner(NULL, 1, RDSTLS));
+	cr_assert(scanner(NULL, 1, HYB_EX));
+	cr_assert(scanner("Cookie: mstshash=bob", 1, HYB_EX));
+	cr_assert_not(scanner(NULL, 0, RDSTLS), "no RDP_NEG_REQ");
+	cr_assert_not(scanner(NULL, 0, HYB_EX), "no RDP_NEG_REQ");
+	cr_assert_not(scanner(NULL, 1, RDSTLS | SSL), "RDSTLS redirection");
+	cr_assert_not(scanner(NULL, 1, HYB_EX | HYBRID | SSL));
+	cr_assert_not(scanner(NULL, 1, RDSTLS | HYB_EX));
+	cr_assert_not(scanner(NULL, 1, RDSAAD), "FreeRDP /sec:aad");
+}
+
+Test(kb_scanner, users_are_not_scanners)
+{
+	cr_assert_not(scanner("Cookie: mstshash=alice", 1,
+	    SSL | HYBRID | HYB_EX), "mstsc");
+	cr_assert_not(scanner("Cookie: mstshash=Administr", 1,
+	    SSL | HYBRID | HYB_EX), "mstsc, truncated cookie");
+	cr_assert_not(scanner("Cookie: mstshash=bob", 1, SSL | HYBRID),
+	    "FreeRDP");
+	cr_assert_not(scanner("Cookie: mstshash=bob", 1, 0),
+	    "FreeRDP RDP retry");
+	cr_assert_not(scanner("Cookie: mstshash=bob", 0, 0), "/sec:rdp");
+	cr_assert_not(scanner(NULL, 1, SSL | HYBRID), "rdp-sec-check style");
+	cr_assert_not(scanner(NULL, 0, 0));
+	cr_assert_not(scanner("Cookie: msts=3640205228.15629.0000", 1, SSL),
+	    "routing token");
+}
+
+/* ---- rdpneg_match_evidence */
+
+static int
+matches(const struct rdpneg_match *m, const struct rdpneg_evidence *ev)
+{
+	return rdpneg_match_evidence(m, ev);
+}
+
+Test(kb_match, empty_match_matches_all)
+{
+	struct rdpneg_match m = { 0 };
+	size_t i;
+
+	build_cases();
+	for (i = 0; i < ncases; i++)
+		cr_assert(matches(&m, &cases[i].ev), "%s", cases[i].what);
+}
+
+/* One tri-state field against evidence with and without the fact. */
+#define TRI(field, yes_ev, no_ev) do {					\
+	struct rdpneg_match m = { 0 };					\
+	struct rdpneg_evidence y = (yes_ev), n = (no_ev);		\
+									\
+	m.field = RDPNEG_MATCH_ANY;					\
+	cr_assert(matches(&m, &y), #field " ANY, fact");		\
+	cr_assert(matches(&m, &n), #field " ANY, no fact");		\
+	m.field = RDPNEG_MATCH_YES;					\
+	cr_assert(matches(&m, &y), #field " YES, fact");		\
+	cr_assert_not(matches(&m, &n), #field " YES, no fact");		\
+	m.field = RDPNEG_MATCH_NO;					\
+	cr_assert_not(matches(&m, &y), #field " NO, fact");		\
+	cr_assert(matches(&m, &n), #field " NO, no fact");		\
+} while (0)
+
+Test(kb_match, tri_state_fields)
+{
+	TRI(req_neg, failure(0, 1), failure(NO_REQ, 1));
+	TRI(malformed, with(failure(SSL, 2), RDPNEG_EV_MALFORMED),
+	    failure(SSL, 2));
+	TRI(scanner, with(failure(SSL, 2), RDPNEG_EV_SCANNER),
+	    failure(SSL, 2));
+	TRI(fell_back, fell_back(selected(0, 0)), selected(0, 0));
+	TRI(selected_rdp, selected(SSL, RDPNEG_PROTOCOL_RDP),
+	    selected(SSL, SSL));
+	TRI(not_requested, selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP),
+	    selected(SSL | HYBRID, HYBRID));
+}
+
+Test(kb_match, selected_rdp_needs_a_response)
+{
+	struct rdpneg_match m = { .selected_rdp = RDPNEG_MATCH_YES };
+	struct rdpneg_evidence ev = failure(SSL, 0);
+
+	cr_assert_not(matches(&m, &ev), "failure with value 0");
+	ev = legacy(SSL);
+	cr_assert_not(matches(&m, &ev), "legacy CC");
+	ev = no_response(SSL, 0, RDPNEG_END_OPEN);
+	cr_assert_not(matches(&m, &ev), "no CC");
+	m.selected_rdp = RDPNEG_MATCH_NO;
+	cr_assert(matches(&m, &ev), "no CC is not selected RDP");
+}
+
+Test(kb_match, not_requested_needs_a_response)
+{
+	struct rdpneg_match m = { .not_requested = RDPNEG_MATCH_YES };
+	struct rdpneg_evidence ev;
+
+	ev = failure(SSL, 2);
+	cr_assert_not(matches(&m, &ev), "failure PDU");
+	ev = legacy(SSL);
+	cr_assert_not(matches(&m, &ev), "legacy CC");
+	ev = selected(NO_REQ, SSL);
+	cr_assert(matches(&m, &ev), "SSL selected for a legacy CR");
+	ev = selected(NO_REQ, RDPNEG_PROTOCOL_RDP);
+	cr_assert_not(matches(&m, &ev), "RDP selected for a legacy CR");
+	ev = selected(0, RDPNEG_PROTOCOL_RDP);
+	cr_assert_not(matches(&m, &ev), "RDP selected for 0x0");
+	ev = selected(SSL | HYBRID, SSL | HYBRID);
+	cr_assert(matches(&m, &ev), "two bits selected");
+}
+
+Test(kb_match, outcome_and_end_masks)
+{
+	struct rdpneg_match m = { 0 };
+	struct rdpneg_evidence ev = no_response(SSL, 0, RDPNEG_END_OPEN);
+
+	m.outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE);
+	cr_assert(matches(&m, &ev));
+	m.outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_FAILURE) |
+	    RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED);
+	cr_assert_not(matches(&m, &ev));
+	m.outcomes |= RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE);
+	cr_assert(matches(&m, &ev));
+
+	m.ends = RDPNEG_BIT(RDPNEG_END_OPEN);
+	cr_assert(matches(&m, &ev), "END_OPEN is bit 0");
+	m.ends = RDPNEG_BIT(RDPNEG_END_FIN_SERVER) |
+	    RDPNEG_BIT(RDPNEG_END_RST_SERVER);
+	cr_assert_not(matches(&m, &ev));
+	ev.end = RDPNEG_END_RST_SERVER;
+	cr_assert(matches(&m, &ev));
+}
+
+Test(kb_match, failure_code)
+{
+	struct rdpneg_match m = { .failure_code = 2 };
+	struct rdpneg_evidence ev;
+	uint32_t code;
+
+	ev = failure(SSL, 2);
+	cr_assert(matches(&m, &ev));
+	ev = failure(SSL, 3);
+	cr_assert_not(matches(&m, &ev));
+	ev = selected(SSL | HYBRID, 2);
+	cr_assert_not(matches(&m, &ev), "RSP value 2 is not failure 2");
+
+	m.failure_code = RDPNEG_MATCH_UNKNOWN_FAILURE;
+	for (code = 1; code <= 6; code++) {
+		ev = failure(SSL, code);
+		cr_assert_not(matches(&m, &ev), "code %u is known", code);
+	}
+	ev = failure(SSL, 7);
+	cr_assert(matches(&m, &ev));
+	ev = failure(SSL, 0x99);
+	cr_assert(matches(&m, &ev));
+	ev = failure(SSL, 0xffffffffu);
+	cr_assert(matches(&m, &ev));
+	ev = selected(SSL, 7);
+	cr_assert_not(matches(&m, &ev), "RSP value 7 is no failure");
+	ev = legacy(SSL);
+	cr_assert_not(matches(&m, &ev), "no failure PDU");
+}
+
+Test(kb_match, request_bits)
+{
+	struct rdpneg_match m = { 0 };
+	struct rdpneg_evidence ev = failure(SSL | HYBRID, 1);
+
+	m.req_all = SSL | HYBRID;
+	cr_assert(matches(&m, &ev));
+	m.req_all = SSL | HYB_EX;
+	cr_assert_not(matches(&m, &ev));
+	m.req_all = 0;
+
+	m.req_any = HYBRID | HYB_EX;
+	cr_assert(matches(&m, &ev));
+	m.req_any = RDSTLS | RDSAAD;
+	cr_assert_not(matches(&m, &ev));
+	m.req_any = 0;
+
+	m.req_none = RDSAAD;
+	cr_assert(matches(&m, &ev));
+	m.req_none = SSL;
+	cr_assert_not(matches(&m, &ev));
+	m.req_none = 0;
+
+	ev = no_response(SSL, RDPNEG_REQ_CORRELATION_INFO_PRESENT,
+	    RDPNEG_END_FIN_SERVER);
+	m.req_flags_any = RDPNEG_REQ_REDIRECTED_AUTHENTICATION_MODE_REQUIRED;
+	cr_assert_not(matches(&m, &ev));
+	ev.request_flags |= RDPNEG_REQ_REDIRECTED_AUTHENTICATION_MODE_REQUIRED;
+	cr_assert(matches(&m, &ev));
+}
+
+/*
+ * kb.c: any test on requested bits or request flags needs an RDP_NEG_REQ,
+ * even req_none (kb.h does not say so; requested is only meaningful with
+ * RDPNEG_EV_REQ_NEG).
+ */
+Test(kb_match, request_bits_need_rdp_neg_req)
+{
+	struct rdpneg_match m = { .req_none = SSL };
+	struct rdpneg_evidence ev = failure(NO_REQ, 1);
+
+	cr_assert_not(matches(&m, &ev), "req_none without RDP_NEG_REQ");
+	ev.requested = SSL;	/* stale value without REQ_NEG: ignored */
+	m = (struct rdpneg_match){ .req_any = SSL };
+	cr_assert_not(matches(&m, &ev), "req_any without RDP_NEG_REQ");
+	m = (struct rdpneg_match){ .req_flags_any = 0x02 };
+	ev.request_flags = 0x02;
+	cr_assert_not(matches(&m, &ev), "flags without RDP_NEG_REQ");
+}
