@@ -66,7 +66,9 @@ same_chain(const struct attempt_item *prev, const struct attempt_item *it,
 	    memcmp(prev->a.client.addr, it->a.client.addr, 16) == 0 &&
 	    memcmp(prev->a.server.addr, it->a.server.addr, 16) == 0 &&
 	    prev->a.server.port == it->a.server.port &&
-	    it->a.ts_sec - prev->a.ts_sec <= (int64_t)window;
+	    (it->a.ts_sec - prev->a.ts_sec) * 1000000000 +
+	    ((int64_t)it->a.ts_nsec - (int64_t)prev->a.ts_nsec) <=
+	    (int64_t)window * 1000000000;
 }
 
 /* The evidence the knowledge base reads, from one attempt. */

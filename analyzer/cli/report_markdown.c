@@ -28,6 +28,21 @@ code(FILE *out, const char *s, int in_table)
 	fputs(buf, out);
 }
 
+/*
+ * Our own text (diagnoses, commands) with the characters Markdown would
+ * take for markup backslash-escaped: "<pid>" stays visible, "*.pcap" and
+ * "HKLM:\\..." print as written.
+ */
+static void
+prose(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (strchr("\\`*_<>[]|~", *s) != NULL)
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
 static void
 md_begin(struct report *r)
 {
@@ -199,28 +214,37 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 
 	fmt_endpoint(it->a.family, &it->a.server, server, sizeof(server));
 	rdpneg_expand(d->summary, &it->ev, text, sizeof(text));
-	fprintf(out, "\n### %u. %s\n\nServer `%s`, diagnosis `%s`, "
-	    "confidence %s (", number, text, server, d->id,
-	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
+	fprintf(out, "\n### %u. ", number);
+	prose(out, text);
+	fprintf(out, "\n\nServer `%s`, diagnosis `%s`, confidence %s (",
+	    server, d->id, rdpneg_tok_str(rdpneg_confidence_names,
+	    d->confidence));
 	rdpneg_expand(d->confidence_why, &it->ev, text, sizeof(text));
-	fprintf(out, "%s). %zu attempt%s.\n\n", text, n, n == 1 ? "" : "s");
+	prose(out, text);
+	fprintf(out, "). %zu attempt%s.\n\n", n, n == 1 ? "" : "s");
 	for (i = 0; i < n && i < MAX_FRAMES; i++)
 		evidence(out, v[i]);
 	if (n > MAX_FRAMES)
 		fprintf(out, "- ... %zu more\n", n - MAX_FRAMES);
 	tshark_command(out, path, v, n);
 	rdpneg_expand(d->explanation, &it->ev, text, sizeof(text));
-	fprintf(out, "\n**What happened.** %s\n", text);
+	fputs("\n**What happened.** ", out);
+	prose(out, text);
 	rdpneg_expand(d->server_settings, &it->ev, text, sizeof(text));
-	fprintf(out, "\n**Probable server setting.** %s\n\n**Fix.**\n\n",
-	    text);
+	fputs("\n\n**Probable server setting.** ", out);
+	prose(out, text);
+	fputs("\n\n**Fix.**\n\n", out);
 	for (i = 0; d->remediation[i] != NULL; i++) {
 		rdpneg_expand(d->remediation[i], &it->ev, text, sizeof(text));
-		fprintf(out, "%zu. %s\n", i + 1, text);
+		fprintf(out, "%zu. ", i + 1);
+		prose(out, text);
+		fputc('\n', out);
 	}
 	fputs("\n**References.** ", out);
-	for (i = 0; d->references[i] != NULL; i++)
-		fprintf(out, "%s%s", i ? "; " : "", d->references[i]);
+	for (i = 0; d->references[i] != NULL; i++) {
+		fputs(i ? "; " : "", out);
+		prose(out, d->references[i]);
+	}
 	fputc('\n', out);
 }
 

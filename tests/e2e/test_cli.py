@@ -3,19 +3,30 @@
 
 Runs the binary on the bundled captures (and a few files made here) and
 compares what it does with main.c's documented contract, the man page
-SYNOPSIS, README.md (the JSONL key table) and captures/expected/*.truth.json.
+(SYNOPSIS, options, DIAGNOSES, CSV columns), README.md (the JSONL key
+table), analyzer/rdpneg/kb_rules.c (the diagnosis ids) and
+captures/expected/*.truth.json, read with the man page's rules: an attempt
+is a problem (shown by default) unless it is negotiated or a scanner's
+probe, and attempts form chains as CHAINS says.
 
 Prints one line per check and a closing "N passed, N failed" line; exits 1
 when a check failed.
 """
 
 import argparse
+import calendar
+import codecs
+import csv
+import gzip
+import io
 import json
+import os
 import re
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,13 +34,35 @@ from tally import Tally  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MAN_PAGE = REPO / "analyzer" / "cli" / "rdpneg.1"
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = REPO / "README.md"
 TOP_CMAKELISTS = REPO / "CMakeLists.txt"
+KB_RULES = REPO / "analyzer" / "rdpneg" / "kb_rules.c"
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_USAGE = 0, 1, 2, 64
 TIMEOUT = 60
+FORMATS = ("text", "jsonl", "csv", "markdown")
 SUMMARY_RE = re.compile(rb"^(\d+) files?, (\d+) unreadable, (\d+) connection "
                         rb"attempts?, (\d+) failed")
+# The first line of an attempt's block in the text report.
+BLOCK_RE = re.compile(rb"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z)  (\S+) -> "
+                      rb"(\S+)  (.*)$")
+FIRST_FRAME_RE = re.compile(rb"^  frames .*\(first (\d+)\)$")
+DEFAULT_CHAIN_WINDOW = 60
+# The nested JSONL objects, keys in order (man page, OUTPUT FORMATS).
+EXTRA_KEYS = ["scanner", "chain", "diagnosis"]
+CHAIN_KEYS = ["id", "position", "length", "final_frame", "final_outcome",
+              "final_diagnosis", "fell_back_to_standard_rdp"]
+DIAGNOSIS_KEYS = ["id", "failed", "summary", "confidence", "confidence_why",
+                  "explanation", "server_settings", "remediation",
+                  "references"]
+SERVER_KEYS = ["server", "attempts", "failed", "outcomes", "failures",
+               "clients", "first_seen", "last_seen"]
+OUTCOMES = ["selected", "failure", "legacy", "no_response", "refused",
+            "unanswered", "no_request"]
+# Diagnoses that are not a problem; every other one is shown by default.
+NOT_PROBLEMS = ("negotiated", "scanner-probe")
+SCANNER_COOKIES = ("Cookie: mstshash=nmap",)
+PROBE_ONLY_REQUESTS = (0x04, 0x08)              # RDSTLS, HYBRID_EX alone
 
 
 class CheckFailed(Exception):
@@ -92,8 +125,96 @@ def records(proc):
     return out
 
 
-def attempt_failed(attempt):
-    return attempt["outcome"] != "selected" or attempt["protocol_not_requested"]
+# ---- the truth files read with the man page's rules (CHAINS, DIAGNOSES)
+
+def ts_ns(ts):
+    """'2024-05-01T10:00:00.123456789Z' as nanoseconds since the epoch."""
+    whole = calendar.timegm(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S"))
+    return whole * 10**9 + int(ts[20:29])
+
+
+def address(endpoint):
+    """'192.0.2.1:50123' -> '192.0.2.1', '[2001:db8::1]:3389' -> '[...]'."""
+    return endpoint.rsplit(":", 1)[0]
+
+
+def succeeded(a):
+    """The server selected a protocol the client requested."""
+    return a["outcome"] == "selected" and not a["protocol_not_requested"]
+
+
+def is_scanner(a):
+    return (a["cookie"] in SCANNER_COOKIES or
+            a["requested_protocols"] in PROBE_ONLY_REQUESTS)
+
+
+def truth_chains(attempts, window=DEFAULT_CHAIN_WINDOW):
+    """The chain of each attempt, by first frame, as CHAINS defines them:
+    consecutive attempts of one client address to one server address and
+    port, each starting within window seconds of the previous one, unless
+    that one succeeded; numbered by their first attempt's frame."""
+    pairs = {}
+    for a in attempts:
+        pairs.setdefault((address(a["client"]), a["server"]), []).append(a)
+    chains = []
+    for group in pairs.values():
+        group.sort(key=lambda a: (ts_ns(a["ts"]), a["first_frame"]))
+        chain = None
+        for a in group:
+            if (chain is None or succeeded(chain[-1]) or
+                    ts_ns(a["ts"]) - ts_ns(chain[-1]["ts"]) >
+                    window * 10**9):
+                chain = [a]
+                chains.append(chain)
+            else:
+                chain.append(a)
+    chains.sort(key=lambda c: min(a["first_frame"] for a in c))
+    out = {}
+    for n, chain in enumerate(chains, 1):
+        final = chain[-1]
+        fell_back = len(chain) > 1 and (
+            final["outcome"] == "legacy" or
+            (final["outcome"] == "selected" and
+             final["selected_protocol"] == 0)) and any(
+            a["requested_protocols"] not in (None, 0) and
+            a["outcome"] != "selected" for a in chain[:-1])
+        for pos, a in enumerate(chain, 1):
+            out[a["first_frame"]] = {
+                "id": n, "position": pos, "length": len(chain),
+                "final_frame": final["first_frame"],
+                "final_outcome": final["outcome"],
+                "fell_back_to_standard_rdp": fell_back}
+    return out
+
+
+def gap_to_previous(truth, record):
+    """How long after the pair's previous attempt this one started."""
+    starts = sorted(ts_ns(a["ts"]) for a in truth["attempts"]
+                    if address(a["client"]) == address(record["client"]) and
+                    a["server"] == record["server"] and
+                    ts_ns(a["ts"]) < ts_ns(record["ts"]))
+    if not starts:
+        return "first of its client and server"
+    return f"{(ts_ns(record['ts']) - starts[-1]) / 1e9:.6f} s after the " \
+           "previous attempt"
+
+
+def truth_problems(attempts, window=DEFAULT_CHAIN_WINDOW):
+    """First frames of the attempts whose diagnosis is a problem: all but
+    a scanner's probes and the negotiated ones (a requested protocol
+    selected, well-formed, not the end of a fallback to Standard RDP)."""
+    chains = truth_chains(attempts, window)
+    out = set()
+    for a in attempts:
+        chain = chains[a["first_frame"]]
+        fell_back = (chain["fell_back_to_standard_rdp"] and
+                     chain["final_frame"] == a["first_frame"])
+        if is_scanner(a):
+            continue
+        if succeeded(a) and not a["malformed"] and not fell_back:
+            continue
+        out.add(a["first_frame"])
+    return out
 
 
 # ---- the usage line and the man page SYNOPSIS, as lists of words
@@ -153,6 +274,44 @@ def expect_usage(stream, what):
            f"{want}")
 
 
+# ---- other parts of the man page, for the checks that keep it in step
+
+def man_section(name, sub=None):
+    """The lines of the man page's .Sh name (and within it .Ss sub)."""
+    out, inside, inside_sub = [], False, sub is None
+    for line in MAN_PAGE.read_text().splitlines():
+        if line.startswith(".Sh "):
+            inside = line[4:].strip() == name
+            continue
+        if inside and sub is not None and line.startswith(".Ss "):
+            inside_sub = line[4:].strip() == sub
+            continue
+        if inside and inside_sub:
+            out.append(line)
+    return out
+
+
+def man_list_items(lines):
+    """The words after '.It Cm' in the first list of lines (not nested)."""
+    items, depth = [], 0
+    for line in lines:
+        if line.startswith(".Bl "):
+            depth += 1
+        elif line.startswith(".El"):
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and line.startswith(".It Cm "):
+            items += [w for w in line.split()[2:] if w != ","]
+    return items
+
+
+def kb_rule_ids():
+    """The diagnosis ids of kb_rules.c's rule table, in table order."""
+    text = KB_RULES.read_text().split("rdpneg_rules[] = {", 1)[1]
+    return re.findall(r'\.id\s*=\s*"([^"]+)"', text)
+
+
 # ---- a registry of checks
 
 CHECKS = []
@@ -207,6 +366,11 @@ USAGE_ERRORS = [
     ("--port 0", ["--port", "0"]),
     ("--port 70000", ["--port", "70000"]),
     ("--port abc", ["--port", "abc"]),
+    ("--jobs 0", ["--jobs", "0"]),
+    ("-j 257", ["-j", "257"]),
+    ("--chain-window abc", ["--chain-window", "abc"]),
+    ("--idle-timeout 0", ["--idle-timeout", "0"]),
+    ("--max-connections 0", ["--max-connections", "0"]),
 ]
 
 
@@ -219,27 +383,112 @@ def _(ctx, options):
     expect_usage(proc.stderr, "stderr")
 
 
+@check("the man page documents every option of --help")
+def _(ctx):
+    help_text = ctx.run(["--help"]).stdout.decode()
+    man = MAN_PAGE.read_text()
+    longs = re.findall(r"--([a-z][a-z-]+)", help_text)
+    shorts = re.findall(r"^\s+-([a-zA-Z]),", help_text, re.M)
+    expect(len(longs) >= 12 and len(shorts) >= 8,
+           f"--help lists too few options: {longs} {shorts}")
+    missing = [f"--{o}" for o in longs
+               if not re.search(rf"Fl -{o}(\s|$|Ns)", man)]
+    missing += [f"-{o}" for o in shorts
+                if not re.search(rf"^\.It Fl {o}(\s|$)", man, re.M)]
+    expect(not missing, f"not described in the man page: {missing}")
+
+
+@check("the man page lists every diagnosis of kb_rules.c, in table order")
+def _(ctx):
+    want, got = kb_rule_ids(), man_list_items(man_section("DIAGNOSES"))
+    expect(len(want) > 20, f"only {len(want)} rule ids found in {KB_RULES}")
+    expect(got == want, f"man page DIAGNOSES lists {got}, kb_rules.c has "
+           f"{want}")
+
+
+@check("README's diagnoses table lists every rule of kb_rules.c, in order")
+def _(ctx):
+    text = README.read_text().split("### Diagnoses", 1)[1]
+    got = re.findall(r"^\| `([a-z0-9-]+)` \|", text.split("\n\n**", 1)[0],
+                     re.M)
+    expect(got == kb_rule_ids(), f"README lists {got}, kb_rules.c has "
+           f"{kb_rule_ids()}")
+
+
 # ---- exit statuses
 
 def all_selected_capture(ctx):
-    """A bundled capture whose attempts all selected a requested protocol."""
+    """A bundled capture whose attempts are all negotiated."""
     for path in sorted((ctx.captures / "expected").glob("*.truth.json")):
         truth = json.loads(path.read_text())
         if (not truth["read_error"] and truth["attempts"] and
-                not any(map(attempt_failed, truth["attempts"]))):
+                not truth_problems(truth["attempts"]) and
+                not any(map(is_scanner, truth["attempts"]))):
             return truth["capture"]
     raise CheckFailed("no truth file with only successful handshakes")
 
 
-@check("exit 0 on a capture with only successful handshakes")
+def text_report(proc):
+    """The text report as (attempt blocks, summary lines, totals, notes).
+
+    Each block is its list of lines, the first being 'TIME  CLIENT ->
+    SERVER  PATH'; a blank line ends it.  Then come 'Summary by server'
+    and its lines, the totals line and 'note:' lines."""
+    lines = proc.stdout.splitlines()
+    expect(lines, "empty text report")
+    totals = [n for n, l in enumerate(lines) if SUMMARY_RE.match(l)]
+    expect(len(totals) == 1, f"{len(totals)} totals lines in the report")
+    end = totals[0]
+    notes = lines[end + 1:]
+    expect(all(l.startswith(b"note: ") for l in notes),
+           f"lines after the totals that are not notes: {notes}")
+    body, servers = lines[:end], []
+    if b"Summary by server" in body:
+        at = body.index(b"Summary by server")
+        body, servers = body[:at], body[at + 1:]
+    blocks, block = [], None
+    for line in body:
+        if BLOCK_RE.match(line):
+            expect(block is None, f"no blank line before {line!r}")
+            block = [line]
+        elif not line:
+            expect(block is not None, "a blank line outside a block")
+            blocks.append(block)
+            block = None
+        else:
+            expect(block is not None and line.startswith(b"  "),
+                   f"a line outside an attempt block: {line!r}")
+            block.append(line)
+    expect(block is None, "the last block is not followed by a blank line")
+    summary = [int(n) for n in SUMMARY_RE.match(lines[end]).groups()]
+    return blocks, servers, summary, notes
+
+
+def block_frames(blocks, path):
+    """First frames of the blocks of capture path, in report order."""
+    frames = []
+    for block in blocks:
+        if BLOCK_RE.match(block[0]).group(4) != str(path).encode():
+            continue
+        found = [FIRST_FRAME_RE.match(l) for l in block]
+        found = [m for m in found if m]
+        expect(len(found) == 1, f"block without one frames line: {block}")
+        frames.append(int(found[0].group(1)))
+    return frames
+
+
+@check("exit 0 on a capture with only successful handshakes, no attempt "
+       "shown")
 def _(ctx):
     name = all_selected_capture(ctx)
     proc = ctx.run([ctx.capture(name)])
     expect_status(proc, EXIT_OK)
-    lines = [line for line in proc.stdout.splitlines()
-             if not line.startswith(b"note: ")]
-    expect(len(lines) == 1, f"{name}: expected only the summary line (and "
-           f"notes), got {proc.stdout!r}")
+    blocks, servers, summary, _ = text_report(proc)
+    attempts = len(ctx.truth(name)["attempts"])
+    expect(not blocks, f"{name}: attempts shown: {blocks}")
+    expect(servers, f"{name}: no summary by server")
+    expect(summary == [1, 0, attempts, 0],
+           f"{name}: totals {summary}, expected {[1, 0, attempts, 0]}")
 
 
 @check("exit 1 on a capture with failed handshakes")
@@ -303,12 +552,16 @@ def _(ctx):
 # ---- input and output
 
 @check_each("- reads %s from standard input",
-            [(n, n) for n in ("outcomes.pcap", "tokens.pcapng")])
-def _(ctx, name):
-    path = ctx.capture(name)
+            [(n, (n, z)) for n, z in (("outcomes.pcap", False),
+                                      ("tokens.pcapng", False),
+                                      ("outcomes.pcap compressed", True))])
+def _(ctx, case):
+    name, compressed = case
+    path = ctx.capture(name.split()[0])
+    data = path.read_bytes()
     from_file = ctx.run(["--all", "-f", "jsonl", path])
     from_stdin = ctx.run(["--all", "-f", "jsonl", "-"],
-                         stdin=path.read_bytes())
+                         stdin=gzip.compress(data) if compressed else data)
     expect_status(from_stdin, from_file.returncode)
     want = [dict(r, capture="-") for r in records(from_file)]
     got = records(from_stdin)
@@ -339,34 +592,41 @@ def _(ctx):
            f"{proc.stderr!r}")
 
 
-def text_blocks(proc, path):
-    """First frames of the text report's attempts, and its summary line."""
-    lines = proc.stdout.splitlines()
-    expect(lines, "empty text report")
-    prefix = f"{path}:".encode()
-    frames = sorted(int(l[len(prefix):].split()[0]) for l in lines
-                    if l.startswith(prefix))
-    summary = SUMMARY_RE.match(lines[-1])
-    expect(summary is not None, f"last line is not a summary: {lines[-1]!r}")
-    return frames, [int(n) for n in summary.groups()]
+def jsonl_problems(ctx, name, *options):
+    """First frames whose JSONL diagnosis is a problem, and all of them."""
+    got = records(ctx.run(["--all", "-f", "jsonl", *options,
+                           ctx.capture(name)]))
+    return ({r["first_frame"] for r in got if r["diagnosis"]["failed"]},
+            [r["first_frame"] for r in got])
 
 
 @check_each("text report %s",
-            [("lists only failed attempts by default", False),
+            [("lists only the problems by default", False),
              ("lists every attempt with --all", True)])
 def _(ctx, all_attempts):
     path = ctx.capture("outcomes.pcap")
     attempts = ctx.truth("outcomes.pcap")["attempts"]
     proc = ctx.run((["--all"] if all_attempts else []) + [path])
     expect_status(proc, EXIT_FAILED)
-    frames, summary = text_blocks(proc, path)
-    failed = [a for a in attempts if attempt_failed(a)]
-    want = sorted(a["first_frame"]
-                  for a in (attempts if all_attempts else failed))
-    expect(frames == want, f"attempts at frames {frames}, expected {want}")
-    expect(summary == [1, 0, len(attempts), len(failed)],
+    blocks, _, summary, _ = text_report(proc)
+    frames = block_frames(blocks, path)
+    expect(len(frames) == len(blocks),
+           f"{len(blocks) - len(frames)} blocks name another capture")
+    problems = truth_problems(attempts)
+    # outcomes.pcap: every attempt is a problem but the negotiated ones.
+    negotiated = {a["first_frame"] for a in attempts
+                  if a["first_frame"] not in problems}
+    flagged, _ = jsonl_problems(ctx, "outcomes.pcap")
+    expect(flagged == problems, f"JSONL diagnosis.failed at frames "
+           f"{sorted(flagged)}, the truth file's problems are "
+           f"{sorted(problems)} (negotiated: {sorted(negotiated)})")
+    want = sorted(a["first_frame"] for a in attempts
+                  if all_attempts or a["first_frame"] in problems)
+    expect(frames == want, f"attempts at frames {frames}, expected {want} "
+           "(sorted by first frame)")
+    expect(summary == [1, 0, len(attempts), len(problems)],
            f"summary counts {summary}, expected "
-           f"{[1, 0, len(attempts), len(failed)]}")
+           f"{[1, 0, len(attempts), len(problems)]}")
 
 
 def spec_keys():
@@ -381,17 +641,110 @@ def spec_keys():
     return keys
 
 
-@check("--format jsonl: every line is JSON with the spec's keys in order")
+def capture_names(ctx):
+    return sorted(p.name for p in ctx.captures.iterdir()
+                  if p.suffix in (".pcap", ".pcapng"))
+
+
+def expect_types(obj, types, what):
+    bad = {k: obj[k] for k, t in types.items() if not isinstance(obj[k], t)}
+    expect(not bad, f"{what}: values of the wrong type: {bad}")
+
+
+@check("--format jsonl: every line is JSON with the spec's keys in order, "
+       "then scanner, chain and diagnosis")
 def _(ctx):
     keys = spec_keys()
-    names = sorted(p.name for p in ctx.captures.iterdir()
-                   if p.suffix in (".pcap", ".pcapng"))
+    expect(len(keys) >= 20, f"README's key table gives only {keys}")
+    want = keys + [k for k in EXTRA_KEYS if k not in keys]
     proc = ctx.run(["--all", "-f", "jsonl",
-                    *(ctx.capture(n) for n in names)])
+                    *(ctx.capture(n) for n in capture_names(ctx))])
     got = records(proc)
     expect(got, "no JSONL records")
     for r in got:
-        expect(list(r) == keys, f"keys {list(r)}, expected {keys}")
+        where = f"{r.get('capture')} frame {r.get('first_frame')}"
+        expect(list(r) == want, f"{where}: keys {list(r)}, expected {want}")
+        expect(isinstance(r["scanner"], bool), f"{where}: scanner "
+               f"{r['scanner']!r}")
+        chain, diag = r["chain"], r["diagnosis"]
+        expect(isinstance(chain, dict) and list(chain) == CHAIN_KEYS,
+               f"{where}: chain {chain!r}, keys expected {CHAIN_KEYS}")
+        expect(isinstance(diag, dict) and list(diag) == DIAGNOSIS_KEYS,
+               f"{where}: diagnosis {diag!r}, keys expected "
+               f"{DIAGNOSIS_KEYS}")
+        expect_types(chain, {"id": int, "position": int, "length": int,
+                             "final_frame": int, "final_outcome": str,
+                             "final_diagnosis": str,
+                             "fell_back_to_standard_rdp": bool}, where)
+        expect(1 <= chain["position"] <= chain["length"] and
+               chain["id"] >= 1 and chain["final_outcome"] in OUTCOMES,
+               f"{where}: chain {chain}")
+        expect_types(diag, {"id": str, "failed": bool, "summary": str,
+                            "confidence": str, "confidence_why": str,
+                            "explanation": str, "server_settings": str,
+                            "remediation": list, "references": list}, where)
+        expect(diag["confidence"] in ("high", "medium", "low"),
+               f"{where}: confidence {diag['confidence']!r}")
+        expect(diag["remediation"] and all(
+            isinstance(t, str) and t for t in
+            diag["remediation"] + diag["references"]),
+            f"{where}: remediation {diag['remediation']!r}, references "
+            f"{diag['references']!r}")
+        expect(diag["id"] in kb_rule_ids(), f"{where}: diagnosis "
+               f"{diag['id']!r} is not a rule of kb_rules.c")
+        expect(diag["failed"] == (diag["id"] not in NOT_PROBLEMS),
+               f"{where}: diagnosis {diag['id']} has failed "
+               f"{diag['failed']}")
+        expect(r["scanner"] == (diag["id"] == "scanner-probe"),
+               f"{where}: scanner {r['scanner']}, diagnosis {diag['id']}")
+
+
+@check_each("JSONL chains follow the CHAINS rule on the truth files, %s",
+            [("by default", None), ("--chain-window 0", 0),
+             ("--chain-window 1", 1)])
+def _(ctx, window):
+    options = [] if window is None else ["--chain-window", window]
+    window = DEFAULT_CHAIN_WINDOW if window is None else window
+    problems = []
+    for path in sorted((ctx.captures / "expected").glob("*.truth.json")):
+        truth = json.loads(path.read_text())
+        if not (ctx.captures / truth["capture"]).exists():
+            continue
+        want = truth_chains(truth["attempts"], window)
+        got = records(ctx.run(["--all", "-f", "jsonl", *options,
+                               ctx.capture(truth["capture"])]))
+        diagnoses = {r["first_frame"]: r["diagnosis"]["id"] for r in got}
+        for r in got:
+            chain = dict(r["chain"])
+            final = chain.pop("final_diagnosis")
+            expected = want.get(r["first_frame"])
+            if chain != expected:
+                problems.append(f"{truth['capture']} frame "
+                                f"{r['first_frame']} "
+                                f"({gap_to_previous(truth, r)}): chain "
+                                f"{chain}, expected {expected}")
+            elif final != diagnoses.get(chain["final_frame"]):
+                problems.append(f"{truth['capture']} frame "
+                                f"{r['first_frame']}: final_diagnosis "
+                                f"{final}, the final attempt's is "
+                                f"{diagnoses.get(chain['final_frame'])}")
+        if sorted(want) != sorted(diagnoses):
+            problems.append(f"{truth['capture']}: attempts at "
+                            f"{sorted(diagnoses)}, expected {sorted(want)}")
+        problems += [f"{truth['capture']} frame {f}: diagnosis "
+                     f"{diagnoses[f]}, but its chain fell back"
+                     for f, c in want.items()
+                     if c["fell_back_to_standard_rdp"] and
+                     c["final_frame"] == f and f in diagnoses and
+                     not diagnoses[f].startswith("standard-rdp-fallback")]
+        problems += [f"{truth['capture']} frame {r['first_frame']}: "
+                     f"diagnosis.failed {r['diagnosis']['failed']}, "
+                     "expected the opposite"
+                     for r in got if r["diagnosis"]["failed"] !=
+                     (r["first_frame"] in truth_problems(truth["attempts"],
+                                                         window))]
+    expect(not problems, "; ".join(problems[:6]) +
+           (f"; ... {len(problems) - 6} more" if len(problems) > 6 else ""))
 
 
 # ---- hostile bytes in a cookie
@@ -422,6 +775,366 @@ def _(ctx):
     expect(want in cookies, f"cookie {want!r} not among {cookies}")
 
 
+# ---- CSV
+
+ATTEMPT_COLUMNS_MIN = 20
+SERVER_COLUMNS = ["server", "attempts", "failed", *OUTCOMES, "clients",
+                  "first_seen", "last_seen"]
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def per_byte_replace(err):
+    """Each byte of an ill-formed UTF-8 sequence becomes one U+FFFD."""
+    return "\ufffd" * (err.end - err.start), err.end
+
+
+codecs.register_error("rdpneg-per-byte", per_byte_replace)
+
+
+def must_escape(ch):
+    """Characters a CSV or Markdown report must not carry raw."""
+    cp = ord(ch)
+    return (cp < 0x20 or 0x7f <= cp < 0xa0 or 0x202a <= cp <= 0x202e or
+            0x2066 <= cp <= 0x2069)
+
+
+def cleaned(raw):
+    """What the man page says CSV and Markdown make of untrusted bytes:
+    UTF-8 kept, ill-formed bytes as U+FFFD, controls as \\xHH, bidi
+    overrides as \\uXXXX."""
+    text = raw.decode("utf-8", errors="rdpneg-per-byte")
+    return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else
+                    f"\\u{ord(c):04x}") if must_escape(c) else c
+                   for c in text)
+
+
+def csv_cell(raw):
+    text = cleaned(raw)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_rows(proc):
+    """The rows of a CSV report: parseable, CR LF, rows as wide as the
+    header, no raw control character, no cell that a spreadsheet would
+    take for a formula."""
+    text = proc.stdout.decode("utf-8")
+    expect(text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""),
+           "CSV lines do not all end in CR LF")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        raise CheckFailed(f"Python's csv module cannot parse it: {e}")
+    expect(rows, "empty CSV report")
+    width = len(rows[0])
+    for n, row in enumerate(rows[1:], 2):
+        expect(len(row) == width, f"row {n} has {len(row)} cells, the header "
+               f"{width}: {row}")
+        for cell in row:
+            expect(not any(map(must_escape, cell)),
+                   f"row {n}: raw control character in {cell!r}")
+            expect(not cell.startswith(FORMULA_START),
+                   f"row {n}: a cell starts like a formula: {cell!r}")
+    return rows
+
+
+@check("--format csv: parseable, the documented header, every row as wide")
+def _(ctx):
+    proc = ctx.run(["--all", "-f", "csv",
+                    *(ctx.capture(n) for n in capture_names(ctx))])
+    rows = csv_rows(proc)
+    header = rows[0]
+    documented = man_list_items(man_section("OUTPUT FORMATS", "csv"))
+    expect(len(header) >= ATTEMPT_COLUMNS_MIN and header == documented,
+           f"header {header}, the man page lists {documented}")
+    jsonl = records(ctx.run(["--all", "-f", "jsonl",
+                             *(ctx.capture(n) for n in capture_names(ctx))]))
+    expect(len(rows) - 1 == len(jsonl), f"{len(rows) - 1} CSV rows, "
+           f"{len(jsonl)} JSONL records")
+    for row, r in zip(rows[1:], jsonl):
+        cells = dict(zip(header, row))
+        for key in ("first_frame", "ts", "client", "server", "outcome",
+                    "end"):
+            expect(cells[key] == str(r[key]), f"{key} {cells[key]!r}, "
+                   f"JSONL {r[key]!r}")
+        expect(cells["diagnosis"] == r["diagnosis"]["id"] and
+               cells["chain_id"] == str(r["chain"]["id"]),
+               f"diagnosis/chain {cells['diagnosis']} "
+               f"{cells['chain_id']}, JSONL {r['diagnosis']['id']} "
+               f"{r['chain']['id']}")
+
+
+@check("CSV of tokens.pcapng holds the odd cookie cleaned")
+def _(ctx):
+    path = ctx.capture("tokens.pcapng")
+    raw = ODD_COOKIE_RE.search(path.read_bytes())
+    expect(raw is not None, "the odd cookie is not in tokens.pcapng")
+    raw = raw.group(0)
+    rows = csv_rows(ctx.run(["--all", "-f", "csv", path]))
+    cells = [dict(zip(rows[0], row)) for row in rows[1:]]
+    want = (csv_cell(raw), csv_cell(raw[len(b"Cookie: mstshash="):]))
+    got = [(c["cookie"], c["user"]) for c in cells]
+    expect(want in got, f"cookie and user {want!r} not among {got}")
+
+
+# Cookies a spreadsheet or a Markdown renderer would act on.
+HOSTILE_USERS = [b"=HYPERLINK(\"http://evil.example/\")", b"+1+2", b"-3",
+                 b"@SUM(1)", b"\x1b]0;title\x07\xc2\x9b2J\xff\xe2\x80x",
+                 b"\xe2\x80\xaeevil\xe2\x80\xac",
+                 b"<img src=x onerror=alert(1)>[a](http://evil.example/)",
+                 b"``a`` |b| ` \\|c", b"<b>bold</b> ![i](http://e/i.png)"]
+
+
+def hostile_pcap():
+    return segments_pcap([(50001 + n, 3389,
+                           cr_segment(b"Cookie: mstshash=" + user))
+                          for n, user in enumerate(HOSTILE_USERS)])
+
+
+@check("CSV cells of hostile cookies and file names are cleaned, formulas "
+       "quoted")
+def _(ctx):
+    ctx.scratch("hostile.pcap", hostile_pcap())
+    rows = csv_rows(ctx.run(["-f", "csv", "hostile.pcap"]))
+    users = [dict(zip(rows[0], row))["user"] for row in rows[1:]]
+    want = [csv_cell(u) for u in HOSTILE_USERS]
+    expect(users == want, f"user cells {users}, expected {want}")
+    names = ["=x.pcap", "+x.pcap", "-x.pcap", "@x.pcap"]
+    for name in names:
+        ctx.scratch(name, ctx.capture("outcomes.pcap").read_bytes())
+    rows = csv_rows(ctx.run(["-f", "csv", "--", *names]))
+    got = sorted({dict(zip(rows[0], row))["capture"] for row in rows[1:]})
+    want = sorted("'" + n for n in names)
+    expect(got == want, f"capture cells {got}, expected {want}")
+
+
+# ---- Markdown
+
+def strip_code(text):
+    """Markdown without its fenced code blocks and code spans
+    (CommonMark 4.5, 6.1); unmatched backticks stay as they are."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        m = re.match(r"^ {0,3}(`{3,})", line)
+        if fence is None and m:
+            fence = m.group(1)
+            continue
+        if fence is not None:
+            if re.match(rf"^ {{0,3}}{fence}`*\s*$", line):
+                fence = None
+            continue
+        out.append(line)
+    expect(fence is None, "a code block is not closed")
+    text, plain, pos = "\n".join(out), [], 0
+    runs = list(re.finditer(r"`+", text))
+    i = 0
+    while i < len(runs):
+        opener = runs[i]
+        closer = next((r for r in runs[i + 1:]
+                       if len(r.group()) == len(opener.group())), None)
+        if closer is None:
+            i += 1
+            continue
+        plain.append(text[pos:opener.start()])
+        plain.append("CODE")
+        pos = closer.end()
+        i = runs.index(closer) + 1
+    plain.append(text[pos:])
+    return "".join(plain)
+
+
+def table_pipes(line):
+    """The | of a table row that are not backslash-escaped (GFM 4.10)."""
+    count, i = 0, 0
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+            continue
+        count += line[i] == "|"
+        i += 1
+    return count
+
+
+def markdown_problems(md, kb_texts):
+    """What is wrong with a Markdown report as the man page describes it."""
+    problems = [f"raw control character in line {n}: {line!r}"
+                for n, line in enumerate(md.split("\n"), 1)
+                if any(map(must_escape, line))]
+    header = None
+    for n, line in enumerate(md.split("\n"), 1):
+        if not line.startswith("|"):
+            header = None
+            continue
+        if header is None:
+            header = table_pipes(line)
+        elif table_pipes(line) != header:
+            problems.append(f"table row {n} has {table_pipes(line)} "
+                            f"unescaped |, its header {header}: {line!r}")
+    # Knowledge-base texts are the report's own; the rest must not hold
+    # HTML or links outside code.
+    for text in sorted(kb_texts, key=len, reverse=True):
+        md = md.replace(text, "KB")
+    for n, line in enumerate(strip_code(md).split("\n"), 1):
+        # A backslash-escaped < or ] is text (CommonMark 2.4).
+        if re.search(r"(?<!\\)<|(?<!\\)\]\(", line):
+            problems.append(f"HTML or a link outside code: {line!r}")
+    blocks = re.findall(r"^(`{3,})sh\n(.*?)\n\1$", md, re.M | re.S)
+    problems += [f"a tshark block is not one tshark command: {b!r}"
+                 for _, b in blocks
+                 if "\n" in b or not b.startswith("tshark -r ")]
+    return problems
+
+
+def kb_texts(ctx, paths):
+    """Every diagnosis text the JSONL reports hold for these captures."""
+    texts = set()
+    for r in records(ctx.run(["--all", "-f", "jsonl", *paths])):
+        d = r["diagnosis"]
+        texts |= {d["summary"], d["confidence_why"], d["explanation"],
+                  d["server_settings"], *d["remediation"], *d["references"]}
+    return texts
+
+
+@check_each("--format markdown of %s: no control byte, tables intact, no "
+            "HTML or link from capture data",
+            [(n, n) for n in ("tokens.pcapng", "malformed.pcap",
+                              "a hostile capture and file name")])
+def _(ctx, name):
+    if name.endswith(("pcap", "pcapng")):
+        paths = [ctx.capture(name)]
+    else:
+        paths = [ctx.scratch("x<b>](y)|`z`` <i.pcap", hostile_pcap()).name,
+                 ctx.scratch("<t>.pcap", b"junk " * 40).name]
+    proc = ctx.run(["--all", "-f", "markdown", *paths])
+    md = proc.stdout.decode("utf-8")
+    expect(md.count("\n## Capture ") == len(paths),
+           f"{md.count('## Capture ')} capture sections, expected "
+           f"{len(paths)}")
+    problems = markdown_problems(md, kb_texts(ctx, paths))
+    expect(not problems, "; ".join(problems[:5]))
+    if name == "tokens.pcapng":
+        raw = ODD_COOKIE_RE.search(paths[0].read_bytes()).group(0)
+        expect(cleaned(raw) in md, f"the odd cookie {cleaned(raw)!r} is "
+               "not in the report")
+
+
+# ---- the summary by server
+
+def truth_servers(truth):
+    """Per server: attempts, problems and outcome counts from a truth file."""
+    problems = truth_problems(truth["attempts"])
+    out = {}
+    for a in truth["attempts"]:
+        s = out.setdefault(a["server"], {"attempts": 0, "failed": 0,
+                                         "outcomes": dict.fromkeys(
+                                             OUTCOMES, 0)})
+        s["attempts"] += 1
+        s["failed"] += a["first_frame"] in problems
+        s["outcomes"][a["outcome"]] += 1
+    return out
+
+
+@check_each("--summary -f jsonl on %s: one object per server, as the truth "
+            "file counts",
+            [(n, n) for n in ("failure-codes.pcap", "outcomes.pcap")])
+def _(ctx, name):
+    proc = ctx.run(["--summary", "-f", "jsonl", ctx.capture(name)])
+    truth = ctx.truth(name)
+    expect_status(proc, EXIT_FAILED if truth_problems(truth["attempts"])
+                  else EXIT_OK)
+    got = records(proc)
+    for r in got:
+        expect(list(r) == SERVER_KEYS, f"keys {list(r)}, expected "
+               f"{SERVER_KEYS}")
+    servers = [r["server"] for r in got]
+    expect(len(set(servers)) == len(servers), f"servers repeated: {servers}")
+    have = {r["server"]: {"attempts": r["attempts"], "failed": r["failed"],
+                          "outcomes": r["outcomes"]} for r in got}
+    want = truth_servers(truth)
+    expect(have == want, f"per server {have}, expected {want}")
+
+
+@check("--summary writes only the per-server aggregate, in every format")
+def _(ctx):
+    path = ctx.capture("outcomes.pcap")
+    servers = len(truth_servers(ctx.truth("outcomes.pcap")))
+    attempts = len(ctx.truth("outcomes.pcap")["attempts"])
+    out = {fmt: ctx.run(["--summary", "-f", fmt, path]) for fmt in FORMATS}
+    for proc in out.values():
+        expect_status(proc, EXIT_FAILED)
+    blocks, summary_lines, totals, _ = text_report(out["text"])
+    expect(not blocks and len(summary_lines) == 2 * servers and
+           totals[2] == attempts, f"text: {len(blocks)} blocks, "
+           f"{len(summary_lines)} summary lines (expected {2 * servers}), "
+           f"totals {totals}")
+    expect(len(records(out["jsonl"])) == servers, "jsonl: not one object "
+           "per server")
+    rows = csv_rows(out["csv"])
+    expect(rows[0] == SERVER_COLUMNS and len(rows) == servers + 1,
+           f"csv: header {rows[0]} (expected {SERVER_COLUMNS}), "
+           f"{len(rows) - 1} rows for {servers} servers")
+    md = out["markdown"].stdout.decode()
+    rows = [l for l in md.splitlines() if l.startswith("| `")]
+    expect("## Capture" not in md and "## Summary by server" in md and
+           len(rows) == servers, f"markdown: {md[:400]!r}")
+
+
+# ---- directories and parallel analysis
+
+def walk_order(root):
+    """Capture files under root in the order of a sorted recursive walk."""
+    out = []
+    for name in sorted(os.listdir(root), key=os.fsencode):
+        path = os.path.join(root, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            out += walk_order(path)
+        elif name.endswith((".pcap", ".pcapng")):
+            out.append(path)
+    return out
+
+
+@check("a directory argument finds the captures a recursive glob lists")
+def _(ctx):
+    root = str(ctx.captures)
+    globbed = sorted(str(p) for pattern in ("*.pcap", "*.pcapng")
+                     for p in ctx.captures.rglob(pattern))
+    walked = walk_order(root)
+    expect(sorted(walked) == globbed and len(globbed) > 10,
+           f"test: the walk {walked} differs from the glob {globbed}")
+    md = ctx.run(["-q", "--all", "-f", "markdown", root]).stdout.decode()
+    sections = re.findall(r"^## Capture `+ ?(.*?) ?`+$", md, re.M)
+    empty = {s for s, n in re.findall(
+        r"^## Capture `+ ?(.*?) ?`+$.*?^\| Connection attempts \| (\d+) ",
+        md, re.M | re.S) if n == "0"}
+    expect(sections == walked, f"markdown capture sections {sections}, "
+           f"expected {walked}")
+    by_dir = ctx.run(["-q", "--all", "-f", "jsonl", root])
+    captures = []
+    for r in records(by_dir):
+        if r["capture"] not in captures:
+            captures.append(r["capture"])
+    want = [p for p in walked if p not in empty]
+    expect(captures == want, f"JSONL captures {captures}, expected {want}")
+    listed = ctx.run(["-q", "--all", "-f", "jsonl", *walked])
+    expect(by_dir.stdout == listed.stdout and
+           by_dir.returncode == listed.returncode,
+           "the directory's report differs from the listed files' report")
+
+
+@check_each("-j 1 and -j 4 give the same %s report of captures/",
+            [(f, f) for f in FORMATS])
+def _(ctx, fmt):
+    root = ctx.captures
+    runs = [ctx.run(["-q", "--all", "-f", fmt, "-j", jobs, root])
+            for jobs in ("1", "4")]
+    expect(runs[0].stdout, f"empty {fmt} report")
+    expect(runs[0].stdout == runs[1].stdout,
+           f"-j 4 differs from -j 1 ({len(runs[1].stdout)} and "
+           f"{len(runs[0].stdout)} bytes)")
+    expect(runs[0].returncode == runs[1].returncode,
+           f"exit {runs[0].returncode} with -j 1, {runs[1].returncode} "
+           "with -j 4")
+
+
 # ---- finding RDP on other ports
 
 @check("port-13389.pcap is found by content, without --port")
@@ -442,13 +1155,9 @@ def checksum(data):
     return ~total & 0xffff
 
 
-def cc_only_pcap(sport, dport, selected):
-    """A pcap of one server segment: TPKT + X.224 CC + RDP_NEG_RSP, no SYN."""
-    rsp = struct.pack("<BBHI", 0x02, 0x1f, 8, selected)       # RDP_NEG_RSP
-    x224 = struct.pack("!BBHHB", 6 + len(rsp), 0xd0, 0, 0x1234, 0) + rsp
-    payload = struct.pack("!BBH", 3, 0, 4 + len(x224)) + x224
-    src, dst = bytes([203, 0, 113, 5]), bytes([192, 0, 2, 10])
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1000, 2000, 5 << 4,
+def tcp_frame(src, dst, sport, dport, payload, seq=1000, ack=2000):
+    """Ethernet + IPv4 + TCP (PSH|ACK) carrying payload."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4,
                       0x18, 65535, 0, 0)                      # PSH|ACK
     pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
     tcp = (tcp[:16] + struct.pack("!H", checksum(pseudo + tcp + payload)) +
@@ -456,8 +1165,29 @@ def cc_only_pcap(sport, dport, selected):
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload),
                      1, 0x4000, 64, 6, 0, src, dst)
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-    frame = (bytes.fromhex("020000000001020000000002") + b"\x08\x00" + ip +
-             tcp + payload)
+    return (bytes.fromhex("020000000001020000000002") + b"\x08\x00" + ip +
+            tcp + payload)
+
+
+CLIENT, SERVER = bytes([192, 0, 2, 10]), bytes([203, 0, 113, 5])
+
+
+def segments_pcap(segments, gap=600):
+    """A pcap of client segments (sport, dport, payload), gap s apart."""
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for n, (sport, dport, payload) in enumerate(segments):
+        frame = tcp_frame(CLIENT, SERVER, sport, dport, payload)
+        out += struct.pack("<IIII", 1714557600 + n * gap, 0, len(frame),
+                           len(frame)) + frame
+    return out
+
+
+def cc_only_pcap(sport, dport, selected):
+    """A pcap of one server segment: TPKT + X.224 CC + RDP_NEG_RSP, no SYN."""
+    rsp = struct.pack("<BBHI", 0x02, 0x1f, 8, selected)       # RDP_NEG_RSP
+    x224 = struct.pack("!BBHHB", 6 + len(rsp), 0xd0, 0, 0x1234, 0) + rsp
+    payload = struct.pack("!BBH", 3, 0, 4 + len(x224)) + x224
+    frame = tcp_frame(SERVER, CLIENT, sport, dport, payload)
     header = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
     record = struct.pack("<IIII", 1714557600, 0, len(frame), len(frame))
     return header + record + frame
@@ -512,21 +1242,71 @@ def _(ctx):
 
 @check("--idle-timeout ends a connection idle that long in capture time")
 def _(ctx):
-    # outcomes.pcap: the unanswered SYNs (last one at 10:00:12) are followed
-    # by 3 s of other traffic; by default that connection is only ended by
-    # the end of the capture, with --idle-timeout 2 before the next one.
-    def order(*options):
+    # outcomes.pcap: the unanswered SYN of frame 43 is retransmitted 2 s
+    # later (frame 45), and the connection of frame 46 (no request) sends
+    # its FIN more than 1 s after its last packet.  By default both are one
+    # connection each; with --idle-timeout 1 the retransmitted SYN starts
+    # a second unanswered attempt and frame 46's connection ends open.
+    def attempts(*options):
         proc = ctx.run(["--all", "-f", "jsonl", *options,
                         ctx.capture("outcomes.pcap")])
-        return [a["outcome"] for a in records(proc)]
+        return {r["first_frame"]: r for r in records(proc)}
 
-    default, idle = order(), order("--idle-timeout", "2")
-    expect(sorted(default) == sorted(idle),
-           f"the same attempts either way: {default} vs {idle}")
-    expect(default.index("unanswered") > default.index("no_request"),
-           f"by default unanswered comes at the end: {default}")
-    expect(idle.index("unanswered") < idle.index("no_request"),
-           f"with --idle-timeout 2 it comes before no_request: {idle}")
+    truth = {a["first_frame"]: a
+             for a in ctx.truth("outcomes.pcap")["attempts"]}
+    default, idle = attempts(), attempts("--idle-timeout", "1")
+    unanswered = sorted(f for f, a in truth.items()
+                        if a["outcome"] == "unanswered")
+    expect(unanswered == [43] and truth[46]["outcome"] == "no_request" and
+           truth[46]["end"] == "fin_client",
+           "outcomes.pcap no longer has the connections this check uses")
+    got = sorted(f for f, r in default.items()
+                 if r["outcome"] == "unanswered")
+    expect(got == [43], f"by default, unanswered attempts at {got}, "
+           "expected [43]")
+    expect(default[46]["end"] == "fin_client",
+           f"by default frame 46 ends {default[46]['end']}, expected "
+           "fin_client")
+    got = sorted(f for f, r in idle.items() if r["outcome"] == "unanswered")
+    expect(got == [43, 45], f"with --idle-timeout 1, unanswered attempts "
+           f"at {got}, expected [43, 45]")
+    expect(46 in idle and idle[46]["outcome"] == "no_request" and
+           idle[46]["end"] == "open",
+           f"with --idle-timeout 1 frame 46 is {idle.get(46)}, expected "
+           "no_request ending open")
+    expect(set(idle) - set(default) == {45},
+           f"with --idle-timeout 1 attempts at {sorted(idle)}, by default "
+           f"{sorted(default)}: only frame 45 should be new")
+
+
+# ---- scanners
+
+def cr_segment(cookie, requested=0x3):
+    """TPKT + X.224 Connection Request with cookie and RDP_NEG_REQ."""
+    data = cookie + b"\r\n" + struct.pack("<BBHI", 1, 0, 8, requested)
+    x224 = struct.pack("!BBHHB", 6 + len(data), 0xe0, 0, 0, 0) + data
+    return struct.pack("!BBH", 3, 0, 4 + len(x224)) + x224
+
+
+@check("scanners' probes are not problems: exit 0, shown only with --all")
+def _(ctx):
+    path = ctx.scratch("scan.pcap", segments_pcap([
+        (50001, 3389, cr_segment(b"Cookie: mstshash=nmap")),
+        (50002, 3389, cr_segment(b"Cookie: mstshash=x", 0x8)),
+        (50003, 3389, cr_segment(b"Cookie: mstshash=y", 0x4))]))
+    proc = ctx.run([path])
+    expect_status(proc, EXIT_OK)
+    blocks, _, summary, _ = text_report(proc)
+    expect(not blocks and summary == [1, 0, 3, 0],
+           f"{len(blocks)} attempts shown, totals {summary}, expected none "
+           "shown and [1, 0, 3, 0]")
+    expect(b"3 from scanners" in proc.stdout, "the totals line does not "
+           f"count 3 from scanners: {proc.stdout[-300:]!r}")
+    got = records(ctx.run(["--all", "-f", "jsonl", path]))
+    want = [(True, "scanner-probe", False)] * 3
+    have = [(r["scanner"], r["diagnosis"]["id"], r["diagnosis"]["failed"])
+            for r in got]
+    expect(have == want, f"records {have}, expected {want}")
 
 
 def main():

@@ -123,6 +123,14 @@ LIMITATIONS = {
         "tshark 4.0 does not recognise the tsv: and mth:// routing tokens "
         "(it shows the CR as [Malformed Packet])",
     ),
+    "cookie-bare-line-break": (
+        lambda t, a: a is not None and t["cookie"] is not None
+        and a["cookie"] is not None and a["cookie"] != t["cookie"]
+        and a["cookie"].startswith(t["cookie"])
+        and a["cookie"][len(t["cookie"])] in "\r\n",
+        "tshark 4.0 ends the cookie at a lone CR or LF (and then cannot "
+        "decode RDP_NEG_REQ); MS-RDPBCGR 2.2.1.1 ends it only at CR LF",
+    ),
     "request-cut-by-snaplen": (
         lambda t, a: a is not None and a["request_frame"] is None
         and (a["incomplete"] or "").startswith("request: cut by"),

@@ -55,6 +55,9 @@ PROOFS = {
         t, c, f, "rdp.rt_cookie"),
     "tsv-mth-tokens": lambda t, c, f: flagged(t, c, f) and tshark_field(
         t, c, f, "rdp.rt_cookie") == "",
+    "cookie-bare-line-break": lambda t, c, f: tshark_field(
+        t, c, f, "rdp.negReq.requestedProtocols") == "" and tshark_field(
+        t, c, f, "rdp.rt_cookie") != "",
     "request-cut-by-snaplen": lambda t, c, f: int(tshark_field(
         t, c, f, "frame.cap_len")) < int(tshark_field(t, c, f, "frame.len")),
 }
