@@ -262,7 +262,8 @@ md_capture(struct report *r, const struct capture_result *res)
 	for (i = 0; i < res->nitems; i++)
 		if (report_shows(r, &res->items[i]))
 			v[n++] = &res->items[i];
-	qsort(v, n, sizeof(*v), by_problem);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_problem);
 	if (n == 0)
 		fputs("\nNo failed handshake.\n", r->out);
 	for (start = 0; start < n; start = i) {

@@ -177,7 +177,8 @@ by_server(const void *x, const void *y)
 void
 summary_sort(struct summary *s)
 {
-	qsort(s->servers, s->n, sizeof(*s->servers), by_server);
+	if (s->n > 1)
+		qsort(s->servers, s->n, sizeof(*s->servers), by_server);
 	free(s->index);		/* positions changed: no more lookups */
 	s->index = NULL;
 	s->nslots = 0;

@@ -118,7 +118,8 @@ walk_dir(const char *dir, struct file_list *list, int depth)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		if (rc == 0) {
 			path = malloc(strlen(dir) + strlen(names[i]) + 2);
