@@ -1186,6 +1186,16 @@ def build_hostile_cookies():
     return cap
 
 
+def build_not_rdp():
+    """not-rdp.pcap: the RDP port answered by a service that is not RDP."""
+    cap = Capture("not-rdp.pcap")
+    conv = cap.tcp(CLIENT, SERVER)
+    conv.exchange(connection_request(cookie("ops"), 0x3),
+                  b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+    conv.close("server")
+    return cap
+
+
 def build_malformed():
     """malformed.pcap: one deliberately wrong CR or CC per connection."""
     cap = Capture("malformed.pcap")
@@ -1251,6 +1261,7 @@ def all_captures():
         build_port_13389(),
         build_tokens(),
         build_hostile_cookies(),
+        build_not_rdp(),
         build_malformed(),
         build_snaplen(),
         build_truncated(),

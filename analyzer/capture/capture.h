@@ -44,6 +44,7 @@ struct rdpneg_endpoint {
 #define RDPNEG_ATTEMPT_TOKEN		0x08u	/* ... and a cookie/token */
 #define RDPNEG_ATTEMPT_RESPONSE		0x10u	/* a CC was seen */
 #define RDPNEG_ATTEMPT_RSP_NEG		0x20u	/* ... with RSP or FAILURE */
+#define RDPNEG_ATTEMPT_NON_RDP_ANSWER	0x40u	/* server data, not a CC */
 
 struct rdpneg_attempt {
 	int			family;		/* 4 or 6 */

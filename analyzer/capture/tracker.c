@@ -374,6 +374,8 @@ decode_half(struct conn *c, int dir, uint64_t frame)
 			}
 		}
 		half_done(h);
+		if (dir == SERVER)
+			c->have |= RDPNEG_ATTEMPT_NON_RDP_ANSWER;
 		/* On other ports only a client that sends a CR is RDP. */
 		if (!c->rdp_port && !(c->have & RDPNEG_ATTEMPT_REQUEST))
 			return DROP;

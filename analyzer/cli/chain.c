@@ -99,6 +99,8 @@ fill_evidence(struct attempt_item *it)
 	}
 	if (a->malformed != NULL)
 		ev->have |= RDPNEG_EV_MALFORMED;
+	if (a->have & RDPNEG_ATTEMPT_NON_RDP_ANSWER)
+		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
 	if (rdpneg_is_scanner(a->token, a->token_len,
 	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested))
 		ev->have |= RDPNEG_EV_SCANNER;

@@ -118,7 +118,8 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	    ev->response_value == RDPNEG_PROTOCOL_RDP) &&
 	    tri(m->malformed, ev->have & RDPNEG_EV_MALFORMED) &&
 	    tri(m->scanner, ev->have & RDPNEG_EV_SCANNER) &&
-	    tri(m->fell_back, ev->have & RDPNEG_EV_FELL_BACK);
+	    tri(m->fell_back, ev->have & RDPNEG_EV_FELL_BACK) &&
+	    tri(m->non_rdp_answer, ev->have & RDPNEG_EV_NON_RDP_ANSWER);
 }
 
 const struct rdpneg_diagnosis *

@@ -25,6 +25,8 @@
 #define RDPNEG_EV_FELL_BACK	0x20u	/* its chain only succeeded with
 					   Standard RDP Security after a
 					   request for more failed */
+#define RDPNEG_EV_NON_RDP_ANSWER 0x40u	/* the server sent data that is not
+					   an X.224 Connection Confirm */
 
 struct rdpneg_evidence {
 	unsigned		have;		/* RDPNEG_EV_* */
@@ -70,6 +72,7 @@ struct rdpneg_match {
 	uint8_t		malformed;	/* RDPNEG_MATCH_* */
 	uint8_t		scanner;	/* RDPNEG_MATCH_* */
 	uint8_t		fell_back;	/* RDPNEG_MATCH_* */
+	uint8_t		non_rdp_answer;	/* RDPNEG_MATCH_* */
 };
 
 /*

@@ -471,6 +471,20 @@ static const char *const closed_refs[] = {
 	NULL
 };
 
+static const char *const not_rdp_steps[] = {
+	"Check which service listens on that port on the server: on Windows "
+	    "Get-NetTCPConnection -LocalPort <port> -State Listen, then "
+	    "Get-Process -Id <pid>; on Linux: sudo ss -ltnp 'sport = :<port>'.",
+	"Point the client at the Remote Desktop port (3389 unless the "
+	    "server's PortNumber under HKLM:\\SYSTEM\\CurrentControlSet\\"
+	    "Control\\Terminal Server\\WinStations\\RDP-Tcp says "
+	    "otherwise), or at the RD Gateway with the client's gateway "
+	    "setting rather than as a direct RDP target.",
+	"If a load balancer or TLS offloader fronts the server, make it pass "
+	    "RDP (TPKT/X.224) through unchanged.",
+	NULL
+};
+
 static const char *const gave_up_steps[] = {
 	"Check whether the server answered other clients at that time, and "
 	    "its load and RemoteConnectionManager events.",
@@ -1014,6 +1028,29 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "FreeRDP /sec:rdp, old rdesktop or a legacy tool.",
 		.remediation = legacy_client_steps,
 		.references = legacy_client_refs } },
+
+	/* 2.2.1.2: the answer to the CR is not an X.224 CC at all. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
+		.non_rdp_answer = RDPNEG_MATCH_YES },
+	  .diagnosis = {
+		.id = "not-an-rdp-server",
+		.failed = 1,
+		.summary = "The service on this port answered the RDP request "
+		    "with something other than an X.224 Connection Confirm, "
+		    "so it is not a Remote Desktop server.",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "Every RDP server answers a Connection "
+		    "Request with a TPKT-framed X.224 Connection Confirm "
+		    "(MS-RDPBCGR 2.2.1.2); these bytes are not one.",
+		.explanation = "The client requested {requested}; the server "
+		    "sent data that is not a Connection Confirm and the "
+		    "connection end was {end}.",
+		.server_settings = "Another service (a web server, an SSH "
+		    "daemon, an industrial protocol, an RD Gateway expecting "
+		    "HTTPS) listens on the port the client used, or a proxy in "
+		    "the path answers for it.",
+		.remediation = not_rdp_steps,
+		.references = closed_refs } },
 
 	/* 2.2.1.1.1 PROTOCOL_RDSAAD (0x10): xrdp drops it, no CC. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),

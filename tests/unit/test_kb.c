@@ -201,6 +201,13 @@ build_cases(void)
 	    no_response(NO_REQ, 0, RDPNEG_END_RST_SERVER));
 	add("0x3 -> server FIN, no CC", "server-closed-without-answer",
 	    no_response(SSL | HYBRID, 0, RDPNEG_END_FIN_SERVER));
+	ev = no_response(SSL, 0, RDPNEG_END_FIN_CLIENT);
+	ev.have |= RDPNEG_EV_NON_RDP_ANSWER;
+	add("0x1 to a Modbus port -> non-TPKT bytes, client FIN",
+	    "not-an-rdp-server", ev);
+	ev.end = RDPNEG_END_RST_SERVER;
+	ev.requested |= RDPNEG_PROTOCOL_RDSAAD;
+	add("non-CC answer wins over the RDSAAD drop", "not-an-rdp-server", ev);
 	add("0xB -> client FIN, no CC", "client-gave-up",
 	    no_response(SSL | HYBRID | HYB_EX, 0, RDPNEG_END_FIN_CLIENT));
 	add("0xB -> nothing until the capture ends", "no-answer-in-capture",
