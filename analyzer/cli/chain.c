@@ -125,7 +125,8 @@ fell_back(struct attempt_item **v, size_t first, size_t last)
 	for (i = first; i < last; i++)
 		if ((v[i]->a.have & RDPNEG_ATTEMPT_REQ_NEG) &&
 		    v[i]->a.requested != RDPNEG_PROTOCOL_RDP &&
-		    v[i]->a.outcome != RDPNEG_OUTCOME_SELECTED)
+		    (v[i]->a.outcome != RDPNEG_OUTCOME_SELECTED ||
+		    fmt_protocol_not_requested(&v[i]->a)))
 			return 1;
 	return 0;
 }

@@ -1,0 +1,195 @@
+/*
+ * test_chain.c - grouping attempts into fallback chains, and the
+ * diagnoses that depend on the chain.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "cli/result.h"
+
+#define WINDOW 60
+
+static struct attempt_item items[16];
+static struct capture_result r;
+
+/*
+ * Append an attempt from client 192.0.2.<client> to 203.0.113.5:<port>,
+ * starting at second `at` (+ nsec), with the request and the answer.
+ */
+static struct attempt_item *
+attempt(uint64_t frame, int64_t at, uint32_t nsec, uint8_t client,
+    uint16_t port, int has_req, uint32_t requested,
+    enum rdpneg_outcome outcome, uint8_t rsp_type, uint32_t value)
+{
+	struct attempt_item *it = &items[r.nitems++];
+	struct rdpneg_attempt *a = &it->a;
+
+	memset(it, 0, sizeof(*it));
+	a->family = 4;
+	memcpy(a->client.addr, (uint8_t[]){ 192, 0, 2, client }, 4);
+	a->client.port = (uint16_t)(50000 + frame);
+	memcpy(a->server.addr, (uint8_t[]){ 203, 0, 113, 5 }, 4);
+	a->server.port = port;
+	a->first_frame = frame;
+	a->ts_sec = 1714557600 + at;
+	a->ts_nsec = nsec;
+	a->have = RDPNEG_ATTEMPT_REQUEST;
+	if (has_req) {
+		a->have |= RDPNEG_ATTEMPT_REQ_NEG;
+		a->requested = requested;
+	}
+	if (rsp_type != 0) {
+		a->have |= RDPNEG_ATTEMPT_RESPONSE | RDPNEG_ATTEMPT_RSP_NEG;
+		a->response_type = rsp_type;
+		a->response_value = value;
+	}
+	a->outcome = outcome;
+	return it;
+}
+
+static void
+setup(void)
+{
+	memset(&r, 0, sizeof(r));
+	r.items = items;
+	r.cap = sizeof(items) / sizeof(items[0]);
+}
+
+static const struct attempt_item *
+by_frame(uint64_t frame)
+{
+	size_t i;
+
+	for (i = 0; i < r.nitems; i++)
+		if (r.items[i].a.first_frame == frame)
+			return &r.items[i];
+	cr_assert_fail("no attempt at frame %llu", (unsigned long long)frame);
+	return NULL;
+}
+
+static void
+assert_chain(uint64_t frame, unsigned id, unsigned pos, unsigned len,
+    const char *diag)
+{
+	const struct attempt_item *it = by_frame(frame);
+
+	cr_assert_eq(it->chain_id, id, "frame %llu: chain %u, expected %u",
+	    (unsigned long long)frame, it->chain_id, id);
+	cr_assert_eq(it->ev.chain_position, pos, "frame %llu: position %u",
+	    (unsigned long long)frame, it->ev.chain_position);
+	cr_assert_eq(it->ev.chain_length, len, "frame %llu: length %u",
+	    (unsigned long long)frame, it->ev.chain_length);
+	cr_assert_str_eq(it->diag->id, diag, "frame %llu",
+	    (unsigned long long)frame);
+}
+
+TestSuite(chain, .init = setup);
+
+Test(chain, freerdp_ladder_ending_in_standard_rdp)
+{
+	/* 0x3 -> FAILURE 2, 0x1 -> FAILURE 2, 0x0 -> RDP; given out of order. */
+	attempt(20, 2, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(10, 1, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	chain_and_diagnose(&r, WINDOW);
+	cr_assert_eq(r.items[0].a.first_frame, 1, "sorted by first frame");
+	assert_chain(1, 1, 1, 3, "server-rdp-security-only");
+	assert_chain(10, 1, 2, 3, "server-rdp-security-only");
+	assert_chain(20, 1, 3, 3, "standard-rdp-fallback");
+	cr_assert_eq(by_frame(1)->chain_final, by_frame(20));
+}
+
+Test(chain, legacy_last_step_is_a_fallback_too)
+{
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(9, 1, 0, 10, 3389, 0, 0, RDPNEG_OUTCOME_LEGACY, 0, 0);
+	chain_and_diagnose(&r, WINDOW);
+	assert_chain(9, 1, 2, 2, "standard-rdp-fallback-legacy");
+}
+
+Test(chain, window_is_exact_to_the_nanosecond)
+{
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 5);
+	attempt(2, 60, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 5);		/* 60 s: same chain */
+	attempt(3, 120, 1, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 5);		/* 60 s + 1 ns: a new one */
+	chain_and_diagnose(&r, WINDOW);
+	assert_chain(1, 1, 1, 2, "nla-required");
+	assert_chain(2, 1, 2, 2, "nla-required");
+	assert_chain(3, 2, 1, 1, "nla-required");
+}
+
+Test(chain, other_client_server_or_port_start_their_own)
+{
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(2, 1, 0, 11, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);		/* another client */
+	attempt(3, 1, 0, 10, 3390, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);		/* another port */
+	chain_and_diagnose(&r, WINDOW);
+	assert_chain(1, 1, 1, 1, "server-rdp-security-only");
+	assert_chain(2, 2, 1, 1, "negotiated");
+	assert_chain(3, 3, 1, 1, "negotiated");
+}
+
+Test(chain, a_success_ends_the_chain)
+{
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 2);
+	attempt(2, 5, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 2);
+	chain_and_diagnose(&r, WINDOW);
+	assert_chain(1, 1, 1, 1, "negotiated");
+	assert_chain(2, 2, 1, 1, "negotiated");
+}
+
+Test(chain, protocol_not_requested_is_retried)
+{
+	/* Standard RDP chosen for a TLS client: the client aborts, retries. */
+	attempt(1, 0, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);
+	attempt(2, 1, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);
+	chain_and_diagnose(&r, WINDOW);
+	assert_chain(1, 1, 1, 2, "server-chose-standard-rdp");
+	assert_chain(2, 1, 2, 2, "standard-rdp-fallback");
+}
+
+Test(chain, window_zero_makes_chains_of_one)
+{
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(2, 1, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);
+	chain_and_diagnose(&r, 0);
+	assert_chain(1, 1, 1, 1, "server-rdp-security-only");
+	assert_chain(2, 2, 1, 1, "negotiated");
+}
+
+Test(chain, scanner_and_malformed_marks)
+{
+	struct attempt_item *it;
+	static const uint8_t nmap[] = "Cookie: mstshash=nmap";
+
+	it = attempt(1, 0, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	it->a.token = nmap;
+	it->a.token_len = sizeof(nmap) - 1;
+	it->a.token_kind = RDPNEG_TOKEN_MSTSHASH;
+	it = attempt(2, 100, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 2);
+	it->a.malformed = "response: 4 trailing bytes after the negotiation "
+	    "data";
+	chain_and_diagnose(&r, WINDOW);
+	assert_chain(1, 1, 1, 1, "scanner-probe");
+	assert_chain(2, 2, 1, 1, "malformed-negotiation");
+}
