@@ -5,6 +5,17 @@ the problems indented below it) and closes with "N passed, N failed", the
 line CI reads; finish() returns the exit status.
 """
 
+import argparse
+from pathlib import Path
+
+
+def parse_rdpneg_args(doc):
+    """The common command line: --rdpneg BIN and the captures directory."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True, help="rdpneg binary")
+    parser.add_argument("captures", type=Path, help="captures directory")
+    return parser.parse_args()
+
 
 class Tally:
     """Counts checks and prints their results."""

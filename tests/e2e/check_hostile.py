@@ -19,7 +19,6 @@ C1 control sequences and invalid UTF-8.  For each format:
 Prints one line per check and a closing "N passed, N failed" line.
 """
 
-import argparse
 import csv
 import io
 import json
@@ -30,7 +29,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tally import Tally  # noqa: E402
+from tally import Tally, parse_rdpneg_args  # noqa: E402
 
 CAPTURES = ("hostile-cookies.pcap", "tokens.pcapng")
 # What capture data would become if it escaped its code spans.
@@ -100,10 +99,7 @@ def check_markdown(out, cmark):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rdpneg", required=True)
-    parser.add_argument("captures", type=Path)
-    args = parser.parse_args()
+    args = parse_rdpneg_args(__doc__)
 
     tally = Tally()
     cmark = shutil.which("cmark-gfm")

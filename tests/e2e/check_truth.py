@@ -11,14 +11,13 @@ damaged file, else 1 when a failed handshake is present, else 0.
 Prints one line per capture and a closing "N passed, N failed" line.
 """
 
-import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tally import Tally  # noqa: E402
+from tally import Tally, parse_rdpneg_args  # noqa: E402
 
 
 def exit_status_expected(truth):
@@ -68,10 +67,7 @@ def check(truth_path, captures, rdpneg):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rdpneg", required=True)
-    parser.add_argument("captures", type=Path)
-    args = parser.parse_args()
+    args = parse_rdpneg_args(__doc__)
 
     tally = Tally()
     truths = sorted((args.captures / "expected").glob("*.truth.json"))

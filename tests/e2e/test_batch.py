@@ -14,7 +14,6 @@ and checks what rdpneg reports on it.  Prints one line per check and a
 closing "N passed, N failed" line.
 """
 
-import argparse
 import gzip
 import hashlib
 import json
@@ -28,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tally import Tally  # noqa: E402
+from tally import Tally, parse_rdpneg_args  # noqa: E402
 
 TIMEOUT = 120
 
@@ -153,10 +152,7 @@ def check_progress(rdpneg, root):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rdpneg", required=True)
-    parser.add_argument("captures", type=Path)
-    args = parser.parse_args()
+    args = parse_rdpneg_args(__doc__)
 
     tally = Tally()
     rdpneg = str(Path(args.rdpneg).resolve())

@@ -13,7 +13,6 @@ Prints one line per check and a closing "N passed, N failed" line; exits 1
 when a check failed.
 """
 
-import argparse
 import calendar
 import codecs
 import csv
@@ -30,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tally import Tally  # noqa: E402
+from tally import Tally, parse_rdpneg_args  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MAN_PAGE = REPO / "analyzer" / "cli" / "rdpneg.1"
@@ -1310,10 +1309,7 @@ def _(ctx):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rdpneg", required=True)
-    parser.add_argument("captures", type=Path)
-    args = parser.parse_args()
+    args = parse_rdpneg_args(__doc__)
 
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="rdpneg-cli-") as tmp:
