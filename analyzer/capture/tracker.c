@@ -352,8 +352,13 @@ decode_half(struct conn *c, int dir, uint64_t frame)
 			} else {
 				record_response(c, st, &pdu);
 				c->response_frame = frame;
-				c->cc_len = (uint8_t)(pdu.size < RDPNEG_PDU_KEEP ?
-				    pdu.size : RDPNEG_PDU_KEEP);
+				/* A malformed CC may claim more than arrived. */
+				n = (long)(h->s.contig - h->skip);
+				if ((size_t)n > pdu.size)
+					n = (long)pdu.size;
+				if (n > RDPNEG_PDU_KEEP)
+					n = RDPNEG_PDU_KEEP;
+				c->cc_len = (uint8_t)n;
 				memcpy(c->cc, h->s.data + h->skip, c->cc_len);
 			}
 			half_done(h);
@@ -507,8 +512,10 @@ finish(struct tracker *t, struct conn *c)
 static void
 expire_idle(struct tracker *t, int64_t now)
 {
-	while (t->oldest != NULL &&
-	    now - t->oldest->last_sec > (int64_t)t->cfg->idle_timeout) {
+	/* Compared without subtracting: capture times can be anything. */
+	while (t->oldest != NULL && t->oldest->last_sec < now &&
+	    (uint64_t)now - (uint64_t)t->oldest->last_sec >
+	    t->cfg->idle_timeout) {
 		t->stats->expired++;
 		finish(t, t->oldest);
 	}

@@ -256,8 +256,10 @@ decode_x224(struct cursor *c, struct rdpneg_pdu *out)
 			out->trailing = cur_left(c);
 			cur_fail(c, RDPNEG_ERR_TRAILING);
 		}
-		if (deferred != RDPNEG_OK)
-			c->st = deferred;	/* the first problem is named */
+		/* The first problem is named, once the evidence after it
+		 * is complete (a truncated body may still gain a cookie). */
+		if (deferred != RDPNEG_OK && c->st != RDPNEG_TRUNCATED)
+			c->st = deferred;
 		break;
 	case RDPNEG_TPDU_DR:
 		if (out->li < X224_DR_MIN_LI) {

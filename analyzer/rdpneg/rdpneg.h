@@ -155,7 +155,10 @@ struct rdpneg_pdu {
 /*
  * Decode one TPKT + X.224 TPDU from the start of buf.  On RDPNEG_OK the PDU
  * spans out->size bytes; the caller steps over them to reach the next one.
- * Never reads outside buf[0..len).
+ * Never reads outside buf[0..len).  A CR or CC whose LI disagrees with the
+ * TPKT length is decoded to the TPKT length before RDPNEG_ERR_X224_LENGTH
+ * is returned (RDPNEG_TRUNCATED until then), so the cookie and negotiation
+ * data it carries are still reported.
  */
 enum rdpneg_status rdpneg_decode_pdu(const uint8_t *buf, size_t len,
     struct rdpneg_pdu *out);

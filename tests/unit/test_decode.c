@@ -1415,7 +1415,11 @@ Test(early, header_errors_on_short_input)
 		{ "\x03\x01", 2, RDPNEG_ERR_TPKT_RESERVED },
 		{ "\x03\x00\x00\x05", 4, RDPNEG_ERR_TPKT_LENGTH },
 		{ "\x03\x00\x00\x13\x0e\x50", 6, RDPNEG_ERR_X224_TPDU },
-		{ "\x03\x00\x00\x13\x06\xe0", 6, RDPNEG_ERR_X224_LENGTH },
+		/* A CR/CC with a wrong LI is decoded to its end first, so
+		 * that its cookie and RDP_NEG_REQ are still reported: the
+		 * prefix is TRUNCATED, the whole PDU X224_LENGTH (see
+		 * cr.li_mismatch_keeps_evidence). */
+		{ "\x03\x00\x00\x13\x06\xe0", 6, RDPNEG_TRUNCATED },
 		{ "\x03\x00\x00\x13\x03\xf0", 6, RDPNEG_ERR_X224_LENGTH },
 		{ "\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x10", 11,
 		  RDPNEG_ERR_X224_CLASS },
@@ -1536,4 +1540,23 @@ Test(status, format_every_status_nonempty)
 		cr_assert_gt(n, 0, "status %d", s);
 		cr_assert_eq(n, strlen(text), "status %d", s);
 	}
+}
+
+Test(cr, li_mismatch_keeps_evidence)
+{
+	static const uint8_t b[] =
+	    "\x03\x00\x00\x2c\x20\xe0\x00\x00\x00\x00\x00"
+	    "Cookie: mstshash=eltons\r\n"
+	    "\x01\x00\x08\x00\x0b\x00\x00\x00";
+	struct rdpneg_pdu p;
+	size_t k;
+
+	/* LI 0x20 where the TPKT length 0x2c implies 0x27. */
+	cr_assert_eq(dec(b, sizeof b - 1, &p), RDPNEG_ERR_X224_LENGTH);
+	cr_assert(p.have & RDPNEG_HAVE_TOKEN);
+	cr_assert_eq(p.token_kind, RDPNEG_TOKEN_MSTSHASH);
+	cr_assert(p.have & RDPNEG_HAVE_NEG);
+	cr_assert_eq(p.neg.value, 0x0b);
+	for (k = 6; k < sizeof b - 1; k++)
+		cr_assert_eq(dec(b, k, &p), RDPNEG_TRUNCATED, "prefix %zu", k);
 }
