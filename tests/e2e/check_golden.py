@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Compare rdpneg's reports on every bundled capture with golden files.
 
-For each capture under captures/ (run from the repository root), the JSONL
-and CSV reports with --all, the default text report and the Markdown report
-must equal tests/e2e/expected/REL.{jsonl,txt,csv,md}, byte for byte.  The
+For each capture under captures/ and tests/regress/ (inputs that once broke
+rdpneg, named after what they broke; run from the repository root), the
+JSONL and CSV reports with --all, the default text report and the Markdown
+report must equal tests/e2e/expected/REL.{jsonl,txt,csv,md} byte for byte,
+and rdpneg must exit 0, 1 or 2 with no sanitizer report.  The
 goldens were reviewed by hand when written; the fields that can be checked
 independently are also checked against the generator's truth
 (check_truth.py) and tshark (oracle.py).
@@ -21,6 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tally import Tally  # noqa: E402
 
 EXPECTED = Path("tests/e2e/expected")
+# Sample captures, and inputs that once broke rdpneg (named after what).
+ROOTS = (Path("captures"), Path("tests/regress"))
+SANITIZER = (b"runtime error", b"Sanitizer")
 REPORTS = {
     ".jsonl": ["--all", "--format", "jsonl"],
     ".txt": [],
@@ -30,9 +35,15 @@ REPORTS = {
 
 
 def captures():
-    """Every capture file under captures/, as paths relative to the root."""
-    return sorted(p for p in Path("captures").rglob("*")
-                  if p.suffix in (".pcap", ".pcapng"))
+    """(capture, golden stem) for every capture under the roots."""
+    found = []
+    for root in ROOTS:
+        for p in sorted(root.rglob("*")):
+            if p.suffix in (".pcap", ".pcapng"):
+                rel = p.relative_to("captures") if root.name == "captures" \
+                    else Path("regress") / p.relative_to(root)
+                found.append((p, EXPECTED / rel))
+    return found
 
 
 def main():
@@ -42,12 +53,17 @@ def main():
     args = parser.parse_args()
 
     tally = Tally()
-    for capture in captures():
+    for capture, stem in captures():
         for suffix, options in REPORTS.items():
-            golden = EXPECTED / (str(capture.relative_to("captures")) +
-                                 suffix)
-            out = subprocess.run([args.rdpneg, *options, str(capture)],
-                                 capture_output=True, check=False).stdout
+            golden = Path(str(stem) + suffix)
+            proc = subprocess.run([args.rdpneg, *options, str(capture)],
+                                  capture_output=True, check=False)
+            out = proc.stdout
+            if proc.returncode not in (0, 1, 2) or any(
+                    s in proc.stderr for s in SANITIZER):
+                tally.record(golden, [f"exit {proc.returncode}: "
+                                      f"{proc.stderr[-400:]!r}"])
+                continue
             if args.update:
                 golden.parent.mkdir(parents=True, exist_ok=True)
                 golden.write_bytes(out)
