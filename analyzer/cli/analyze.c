@@ -61,10 +61,25 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 }
 
 void
-analyze_file(const char *path, const struct analysis_config *cfg,
+analyze_stream(FILE *fp, const struct analysis_config *cfg,
     struct capture_result *r)
 {
 	struct collect col = { r, 0 };
+
+	if (rdpneg_analyze_stream(fp, &cfg->capture, on_attempt, &col,
+	    &r->stats, r->error, sizeof(r->error)) != 0)
+		r->unreadable = 1;
+	if (col.oom && !r->unreadable) {
+		snprintf(r->error, sizeof(r->error), "out of memory");
+		r->unreadable = 1;
+	}
+	chain_and_diagnose(r, cfg->chain_window);
+}
+
+void
+analyze_file(const char *path, const struct analysis_config *cfg,
+    struct capture_result *r)
+{
 	struct input *in;
 
 	r->path = path;
@@ -73,17 +88,10 @@ analyze_file(const char *path, const struct analysis_config *cfg,
 		r->unreadable = 1;
 		return;
 	}
-	if (rdpneg_analyze_stream(input_stream(in), &cfg->capture, on_attempt,
-	    &col, &r->stats, r->error, sizeof(r->error)) != 0)
-		r->unreadable = 1;
-	if (col.oom && !r->unreadable) {
-		snprintf(r->error, sizeof(r->error), "out of memory");
-		r->unreadable = 1;
-	}
+	analyze_stream(input_stream(in), cfg, r);
 	input_sha256(in, r->sha256);
 	r->size = input_bytes(in);
 	input_free(in);
-	chain_and_diagnose(r, cfg->chain_window);
 }
 
 void
