@@ -403,11 +403,15 @@ add_payload(struct tracker *t, struct conn *c, int dir,
 		    RDPNEG_STREAM_LIMIT);
 		h->state = HALF_COLLECT;
 	}
-	if (stream_add(&h->s, seq, seg->payload, seg->caplen, seg->len) < 0) {
+	switch (stream_add(&h->s, seq, seg->payload, seg->caplen, seg->len)) {
+	case -1:
 		t->oom = 1;
 		return KEEP;
+	case 0:
+		return KEEP;	/* nothing new to decode */
+	default:
+		return decode_half(c, dir, frame);
 	}
-	return decode_half(c, dir, frame);
 }
 
 /* ---- classification and emission */
