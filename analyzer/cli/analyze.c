@@ -83,13 +83,14 @@ analyze_file(const char *path, const struct analysis_config *cfg,
 	struct input *in;
 
 	r->path = path;
-	in = input_open(path, r->error, sizeof(r->error));
+	in = input_open(path, cfg->sha256, r->error, sizeof(r->error));
 	if (in == NULL) {
 		r->unreadable = 1;
 		return;
 	}
 	analyze_stream(input_stream(in), cfg, r);
-	input_sha256(in, r->sha256);
+	if (cfg->sha256)
+		input_sha256(in, r->sha256);
 	r->size = input_bytes(in);
 	input_free(in);
 }

@@ -16,11 +16,12 @@
 struct input;
 
 /*
- * Open path ("-": standard input).  Returns NULL with the reason in
- * errbuf.  input_stream() is then handed to libpcap, which closes it;
- * input_free() must still be called after that.
+ * Open path ("-": standard input), hashing what is read when hash is set.
+ * Returns NULL with the reason in errbuf.  input_stream() is then handed to
+ * libpcap, which closes it; input_free() must still be called after that.
  */
-struct input *input_open(const char *path, char *errbuf, size_t errsize);
+struct input *input_open(const char *path, int hash, char *errbuf,
+    size_t errsize);
 FILE *input_stream(struct input *in);
 
 /* Bytes of the file read so far (compressed bytes for a .gz file). */
@@ -32,6 +33,7 @@ int input_is_gzip(const struct input *in);
 /*
  * The SHA-256 of the file's bytes as stored (hex), once libpcap has read
  * it all; the rest of the file is read here if libpcap stopped early.
+ * Only for an input opened with hash set.
  */
 void input_sha256(struct input *in, char hex[INPUT_SHA256_HEX]);
 

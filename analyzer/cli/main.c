@@ -249,6 +249,7 @@ main(int argc, char *argv[])
 			fprintf(stderr, "rdpneg: out of memory\n");
 			return EXIT_INPUT_ERROR;
 		}
+	cfg->sha256 = r->format == &report_markdown;
 	r->format->begin(r);
 	if (batch_run(&files, jobs, cfg, !quiet && isatty(STDERR_FILENO),
 	    on_capture, &run) < 0) {

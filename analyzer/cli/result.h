@@ -39,6 +39,7 @@ struct capture_result {
 struct analysis_config {
 	struct rdpneg_config	capture;
 	uint32_t		chain_window;	/* seconds between attempts */
+	int			sha256;		/* hash each file (Markdown) */
 };
 
 /*
