@@ -33,6 +33,9 @@ struct report {
 	int				 summary_only;	/* --summary */
 	struct report_totals		 totals;
 	struct summary			 servers;
+	/* Diagnoses whose setting and fix the text report printed already. */
+	const struct rdpneg_diagnosis	*explained[64];
+	size_t				 nexplained;
 };
 
 struct report_format {

@@ -83,22 +83,42 @@ print_evidence(FILE *out, const struct rdpneg_attempt *a)
 	}
 }
 
+/* First time this diagnosis is shown?  (Then remember it.) */
+static int
+first_time(struct report *r, const struct rdpneg_diagnosis *d)
+{
+	size_t i;
+
+	for (i = 0; i < r->nexplained; i++)
+		if (r->explained[i] == d)
+			return 0;
+	if (r->nexplained < sizeof(r->explained) / sizeof(r->explained[0]))
+		r->explained[r->nexplained++] = d;
+	return 1;
+}
+
+/* The diagnosis; its setting and fix only where it first appears. */
 static void
-print_diagnosis(FILE *out, const struct attempt_item *it)
+print_diagnosis(struct report *r, const struct attempt_item *it)
 {
 	const struct rdpneg_diagnosis *d = it->diag;
+	FILE *out = r->out;
 	char buf[2048];
 	size_t i;
 
 	rdpneg_expand(d->summary, &it->ev, buf, sizeof(buf));
 	fprintf(out, "  %-10s %s (%s confidence): %s\n", "diagnosis", d->id,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence), buf);
-	print_kb(out, "setting", d->server_settings, &it->ev);
-	for (i = 0; d->remediation[i] != NULL; i++) {
-		rdpneg_expand(d->remediation[i], &it->ev, buf, sizeof(buf));
-		fprintf(out, "  %-10s %zu. %s\n", i == 0 ? "fix" : "", i + 1,
-		    buf);
-	}
+	if (first_time(r, d)) {
+		print_kb(out, "setting", d->server_settings, &it->ev);
+		for (i = 0; d->remediation[i] != NULL; i++) {
+			rdpneg_expand(d->remediation[i], &it->ev, buf,
+			    sizeof(buf));
+			fprintf(out, "  %-10s %zu. %s\n", i == 0 ? "fix" : "",
+			    i + 1, buf);
+		}
+	} else
+		fprintf(out, "  %-10s as for %s above\n", "fix", d->id);
 	if (it->ev.chain_length > 1)
 		fprintf(out, "  %-10s attempt %u of %u; the chain ended %s "
 		    "(%s)\n", "chain", it->ev.chain_position,
@@ -134,7 +154,7 @@ text_capture(struct report *r, const struct capture_result *res)
 		fputc('\n', r->out);
 		print_request(r->out, &it->a);
 		print_evidence(r->out, &it->a);
-		print_diagnosis(r->out, it);
+		print_diagnosis(r, it);
 		fputc('\n', r->out);
 	}
 }
