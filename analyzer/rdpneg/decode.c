@@ -307,8 +307,18 @@ rdpneg_decode_pdu(const uint8_t *buf, size_t len, struct rdpneg_pdu *out)
 		return c.st;
 	out->size = out->tpkt_length;
 	out->have |= RDPNEG_HAVE_TPKT;
-	if (out->tpkt_length < TPKT_MIN_LENGTH)
+	if (out->tpkt_length < TPKT_MIN_LENGTH) {
+		/* Name the TPDU that follows anyway, so that a CR or CC with
+		 * a bad TPKT length is reported as a malformed CR or CC. */
+		if (len >= TPKT_MIN_LENGTH) {
+			out->li = buf[TPKT_HEADER_LEN];
+			out->tpdu = buf[TPKT_HEADER_LEN + 1] & 0xf0;
+			if (out->tpdu == RDPNEG_TPDU_CR ||
+			    out->tpdu == RDPNEG_TPDU_CC)
+				out->have |= RDPNEG_HAVE_X224;
+		}
 		return RDPNEG_ERR_TPKT_LENGTH;
+	}
 
 	c.end = out->tpkt_length;
 	c.avail = len < c.end ? len : c.end;

@@ -99,7 +99,9 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	} else if (m->failure_code != 0 &&
 	    (!failure || ev->response_value != m->failure_code))
 		return 0;
-	if (!tri(m->req_neg, req))
+	/* "No RDP_NEG_REQ" is a fact about a request that was decoded. */
+	if (!tri(m->req_neg, req) || (m->req_neg == RDPNEG_MATCH_NO &&
+	    !(ev->have & RDPNEG_EV_REQUEST)))
 		return 0;
 	if ((m->req_all || m->req_any || m->req_none || m->req_flags_any) &&
 	    !req)

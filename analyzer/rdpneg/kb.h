@@ -60,7 +60,8 @@ struct rdpneg_match {
 	unsigned	outcomes;	/* RDPNEG_BIT(outcome)s; 0: any */
 	unsigned	ends;		/* RDPNEG_BIT(end)s; 0: any */
 	uint32_t	failure_code;	/* 0: any */
-	uint8_t		req_neg;	/* RDPNEG_MATCH_*: RDP_NEG_REQ sent */
+	uint8_t		req_neg;	/* RDPNEG_MATCH_*: RDP_NEG_REQ sent;
+					   NO needs a decoded request */
 	/* The four request tests below also require an RDP_NEG_REQ. */
 	uint32_t	req_all;	/* all of these bits requested */
 	uint32_t	req_any;	/* at least one of these; 0: no test */

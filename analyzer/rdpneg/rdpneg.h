@@ -123,11 +123,13 @@ struct rdpneg_span {
  * One TPKT-framed X.224 TPDU with the RDP negotiation data it carries.
  * Filled progressively: after an error or RDPNEG_TRUNCATED the fields named
  * by `have` are still valid, so a consumer can report what it saw.  The
- * values an error names are kept too: li and tpkt_length for
- * RDPNEG_ERR_X224_LENGTH, the code in tpdu for RDPNEG_ERR_X224_TPDU,
- * class_option for RDPNEG_ERR_X224_CLASS, neg.type / neg.length for the
- * negotiation errors, trailing for RDPNEG_ERR_TRAILING, and the unended
- * line in token for RDPNEG_ERR_TOKEN.
+ * values an error names are kept too: tpkt_length (and li and tpdu with
+ * RDPNEG_HAVE_X224 when a CR or CC follows the TPKT header) for
+ * RDPNEG_ERR_TPKT_LENGTH, li and tpkt_length for RDPNEG_ERR_X224_LENGTH,
+ * the code in tpdu for RDPNEG_ERR_X224_TPDU, class_option for
+ * RDPNEG_ERR_X224_CLASS, neg.type / neg.length for the negotiation errors,
+ * trailing for RDPNEG_ERR_TRAILING, and the unended line in token for
+ * RDPNEG_ERR_TOKEN.
  */
 struct rdpneg_pdu {
 	unsigned		have;		/* RDPNEG_HAVE_* */

@@ -1560,3 +1560,19 @@ Test(cr, li_mismatch_keeps_evidence)
 	for (k = 6; k < sizeof b - 1; k++)
 		cr_assert_eq(dec(b, k, &p), RDPNEG_TRUNCATED, "prefix %zu", k);
 }
+
+Test(early, tpkt_length_too_small_still_names_a_cr_or_cc)
+{
+	static const uint8_t cr[] = "\x03\x00\x00\x00\x0e\xe0\x00\x00";
+	static const uint8_t dt[] = "\x03\x00\x00\x05\x02\xf0\x80";
+	struct rdpneg_pdu p;
+
+	cr_assert_eq(dec(cr, sizeof cr - 1, &p), RDPNEG_ERR_TPKT_LENGTH);
+	cr_assert(p.have & RDPNEG_HAVE_X224);
+	cr_assert_eq(p.tpdu, RDPNEG_TPDU_CR);
+	cr_assert_eq(p.tpkt_length, 0);
+	cr_assert_eq(dec(dt, sizeof dt - 1, &p), RDPNEG_ERR_TPKT_LENGTH);
+	cr_assert_not(p.have & RDPNEG_HAVE_X224, "only a CR or CC is named");
+	cr_assert_eq(dec(cr, 5, &p), RDPNEG_ERR_TPKT_LENGTH);
+	cr_assert_not(p.have & RDPNEG_HAVE_X224, "no code byte present");
+}

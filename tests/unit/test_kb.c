@@ -1009,3 +1009,18 @@ Test(kb_match, request_bits_need_rdp_neg_req)
 	ev.request_flags = 0x02;
 	cr_assert_not(matches(&m, &ev), "flags without RDP_NEG_REQ");
 }
+
+Test(kb_match, no_rdp_neg_req_needs_a_decoded_request)
+{
+	struct rdpneg_evidence ev;
+
+	/* A CR that never completed (cut, or beyond the reassembly limit),
+	 * then the server closed: nothing is known of its RDP_NEG_REQ. */
+	rdpneg_init_evidence(&ev);
+	ev.outcome = RDPNEG_OUTCOME_NO_RESPONSE;
+	ev.end = RDPNEG_END_FIN_SERVER;
+	cr_assert_str_eq(rdpneg_diagnose(&ev)->id,
+	    "server-closed-without-answer");
+	ev.have |= RDPNEG_EV_REQUEST;
+	cr_assert_str_eq(rdpneg_diagnose(&ev)->id, "legacy-request-dropped");
+}

@@ -1,0 +1,479 @@
+#!/usr/bin/env python3
+"""rdpneg on hostile captures: no crash, bounded, clear, nothing lost.
+
+Builds the set of tests/hostile/gen_hostile.py in a temporary directory
+(truncations, bit flips, bogus record headers, mixed link types, files
+that are not captures or cannot be read, hostile TPKT lengths, a
+never-ending Connection Request, a million tiny overlapping segments, odd
+cookies), runs `rdpneg -a -f jsonl` on each case and checks, per family of
+cases:
+
+- no crash and no sanitizer report: exit status 0, 1 or 2, nothing like
+  "runtime error" or "Sanitizer" on standard error;
+- bounded time (a timeout per run) and memory (peak RSS of the child,
+  below MEMORY_LIMIT in the normal build; only reported under ASan);
+- the exit status as documented: 2 for damaged or unreadable input,
+  otherwise 0 or 1;
+- a message `rdpneg: PATH: reason` on standard error naming each damaged
+  file (escaped as rdpneg escapes file names), and nothing there for an
+  intact file;
+- every handshake before the damage still reported with the same outcome,
+  requested_protocols, failure_code and selected_protocol;
+- family checks: broken PDUs marked malformed or incomplete, cookies
+  decoded, the text report printable.
+
+Prints one line per check and a closing "N passed, N failed" line.
+tests/hostile/README.md describes the set and the checks.
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import signal
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from tally import Tally  # noqa: E402
+import gen_hostile  # noqa: E402
+
+#: Seconds per run: normal build, sanitizer build.
+TIMEOUT = {False: 30, True: 120}
+#: Peak resident set size allowed per run in the normal build.
+MEMORY_LIMIT = 256 * 1024 * 1024
+SANITIZER_WORDS = (b"runtime error", b"Sanitizer")
+NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"]
+COMPARED = ("outcome", "requested_protocols", "failure_code",
+            "selected_protocol")
+IDENTITY = ("client", "server", "first_frame")
+META = ("required", "marked", "capture")
+#: Diagnoses stating that the client sent no RDP_NEG_REQ: wrong when the
+#: request was never decoded (the report says it is incomplete).
+NO_NEG_REQ = ("legacy-client", "legacy-request-dropped",
+              "standard-rdp-fallback-legacy")
+
+
+class Runner:
+    """Runs a command with a timeout and measures its peak RSS.
+
+    With GNU time (/usr/bin/time), the peak is the command's own.  Without
+    it, os.wait4 gives the child's ru_maxrss, but Linux starts that at the
+    high-water mark of the process that exec'd it (this script): the value
+    is then an upper bound, and `floor` says how much of it may be ours.
+    """
+
+    MARK = b"@@hostile-maxrss-kib="
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self.time = None
+        gnu = "/usr/bin/time"
+        if os.access(gnu, os.X_OK):
+            probe = subprocess.run([gnu, "-q", "-f", self.MARK.decode() + "%M",
+                                    "true"], capture_output=True, check=False)
+            if probe.returncode == 0 and self.MARK in probe.stderr:
+                self.time = gnu
+
+    def floor(self):
+        """What wait4's ru_maxrss may include of this process, in bytes."""
+        if self.time:
+            return 0
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    def run(self, argv):
+        """Return a Result."""
+        res = Result()
+        res.argv = argv
+        if self.time:
+            argv = [self.time, "-q", "-f", "\n" + self.MARK.decode() + "%M",
+                    *argv]
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        out, err = [], []
+        readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()))
+                   for s, b in ((proc.stdout, out), (proc.stderr, err))]
+        for t in readers:
+            t.start()
+
+        def kill():
+            res.timed_out = True
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:             # already gone
+                pass
+
+        timer = threading.Timer(self.timeout, kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        for t in readers:
+            t.join()
+        proc.stdout.close()
+        proc.stderr.close()
+        res.seconds = time.monotonic() - start
+        res.status = proc.returncode
+        res.stdout, res.stderr = out[0], err[0]
+        res.rss = usage.ru_maxrss * 1024
+        if self.time:
+            head, mark, kib = res.stderr.rpartition(b"\n" + self.MARK)
+            if mark and kib.strip().isdigit():
+                res.stderr, res.rss = head, int(kib) * 1024
+        return res
+
+
+class Result:
+    """What one run did: argv, status, stdout, stderr, seconds, rss."""
+
+    timed_out = False
+
+    def jsonl(self):
+        """The report's attempts; raises ValueError on a bad line."""
+        return [json.loads(line) for line in self.stdout.splitlines()]
+
+
+def escape_name(path):
+    """A path as rdpneg writes it in a message (fmt_escape_text)."""
+    out = []
+    for b in os.fsencode(path):
+        if b in (0x5C, 0x22):
+            out.append(b"\\" + bytes([b]))
+        elif 0x20 <= b < 0x7F:
+            out.append(bytes([b]))
+        else:
+            out.append(b"\\x%02x" % b)
+    return b"".join(out)
+
+
+def is_sanitized(binary):
+    """True when the binary was built with AddressSanitizer."""
+    with open(binary, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+def frames(a):
+    return [a[k] for k in ("first_frame", "request_frame", "response_frame")
+            if a.get(k) is not None]
+
+
+def renumber(frame, inserted):
+    """A reference frame's number after records were inserted before some."""
+    return frame + sum(1 for k in inserted if k <= frame)
+
+
+def expected_attempts(case, references):
+    """The attempts the case must report, as gen_hostile.Case describes."""
+    exp = [dict(a) for a in case.attempts]
+    if case.reference is None:
+        return exp
+    for a in references[case.reference]:
+        before = case.damage_frame is None or \
+            max(frames(a)) < case.damage_frame
+        if not before and not case.keep_all_if_read:
+            continue
+        e = {k: a[k] for k in IDENTITY + COMPARED}
+        e["first_frame"] = renumber(a["first_frame"], case.inserted)
+        e["required"] = "always" if before else "if_read"
+        e["marked"] = False
+        exp.append(e)
+    return exp
+
+
+class Summary:
+    """A finished case: its measures and its problems per check."""
+
+    def __init__(self, case, res):
+        self.case = case
+        self.seconds = res.seconds
+        self.rss = res.rss
+        self.timed_out = res.timed_out
+        self.problems = {}
+
+
+class Checker:
+    """Runs the cases and finds their problems, one list per check."""
+
+    def __init__(self, rdpneg, sanitized, setpriv, runner):
+        self.rdpneg = rdpneg
+        self.sanitized = sanitized
+        self.setpriv = setpriv
+        self.runner = runner
+        self.timeout = runner.timeout
+        self.references = {}
+
+    def argv(self, case, fmt="jsonl"):
+        argv = [self.rdpneg, "-a", "-f", fmt, *case.paths]
+        if case.as_nobody and os.geteuid() == 0:
+            argv = [self.setpriv, *NOBODY, *argv]
+        return argv
+
+    def reference(self, case):
+        """Run an intact reference and keep its report for the others."""
+        return self.evaluate(case, keep=True)
+
+    def evaluate(self, case, keep=False):
+        """Run the case; return its Summary (the report is not kept)."""
+        res = self.runner.run(self.argv(case))
+        text = None
+        if case.text_printable and not res.timed_out:
+            text = self.runner.run(self.argv(case, "text"))
+        s = Summary(case, res)
+        p = s.problems
+        p["crash"] = self.crash(res) + ([f"text report: {q}" for q in
+                                         self.crash(text)] if text else [])
+        p["time"] = [f"timed out after {self.timeout} s"] \
+            if res.timed_out or (text and text.timed_out) else []
+        if res.timed_out:
+            return s
+        p["memory"] = self.memory(res)
+        p["status"] = self.exit_status(case, res)
+        p["message"] = self.message(case, res)
+        if case.reference or case.attempts:
+            p.update(self.handshakes(case, res))
+            if not any(a.get("marked") for a in case.attempts):
+                del p["marked"]
+        if text is not None:
+            p["printable"] = self.printable(text)
+        if keep:
+            try:
+                self.references[case.paths[0]] = res.jsonl()
+            except ValueError:
+                self.references[case.paths[0]] = []
+        return s
+
+    # -- one property of one run: a list of problems ----------------------
+
+    @staticmethod
+    def crash(r):
+        if r.timed_out:
+            return []
+        problems = []
+        if r.status not in (0, 1, 2):
+            sig = f", killed by signal {r.status - 128}?" \
+                if r.status > 128 else ""
+            problems.append(f"exit status {r.status}{sig}")
+        for word in SANITIZER_WORDS:
+            i = r.stderr.find(word)
+            if i >= 0:
+                problems.append("sanitizer report: " + r.stderr[
+                    max(0, i - 200):i + 400].decode(errors="replace"))
+                break
+        return problems
+
+    def memory(self, res):
+        if self.sanitized or res.rss < MEMORY_LIMIT:
+            return []
+        return [f"peak RSS {res.rss / 2**20:.1f} MiB, limit "
+                f"{MEMORY_LIMIT / 2**20:.0f} MiB"]
+
+    @staticmethod
+    def exit_status(case, res):
+        want = {"damaged": (2,), "clean": (0, 1),
+                "either": (0, 1, 2)}[case.expect]
+        if res.status not in want:
+            return [f"exit status {res.status}, expected "
+                    f"{' or '.join(map(str, want))}; stderr "
+                    f"{res.stderr[:300]!r}"]
+        return []
+
+    @staticmethod
+    def message(case, res):
+        problems = []
+        named = case.named or (case.paths if res.status == 2 else [])
+        lines = res.stderr.split(b"\n")
+        for path in named:
+            prefix = b"rdpneg: " + escape_name(path) + b": "
+            if not any(ln.startswith(prefix) and len(ln) > len(prefix)
+                       for ln in lines):
+                problems.append(f"no message {prefix.decode()!r}...; stderr "
+                                f"{res.stderr[:400]!r}")
+        if case.expect == "clean" and res.stderr:
+            problems.append(f"stderr not empty: {res.stderr[:300]!r}")
+        return problems
+
+    def handshakes(self, case, res):
+        try:
+            got = res.jsonl()
+        except ValueError as e:
+            return {"handshakes": [f"report is not JSONL: {e}"]}
+        index = {}
+        for a in got:
+            index.setdefault((a["capture"], *(a[k] for k in IDENTITY)), a)
+        problems, unmarked = [], []
+        unseen = [f"{a['client']} -> {a['server']} first frame "
+                  f"{a['first_frame']}: diagnosis {a['diagnosis']['id']} "
+                  f"although {a['incomplete']}"
+                  for a in got if (a["incomplete"] or "").startswith(
+                      "request:") and a["diagnosis"]["id"] in NO_NEG_REQ]
+        read_all = res.status in (0, 1)
+        for e in expected_attempts(case, self.references):
+            if e["required"] == "if_read" and not read_all:
+                continue
+            key = (e.get("capture", case.paths[0]), *(e[k] for k in IDENTITY))
+            a = index.get(key)
+            who = f"{e['client']} -> {e['server']} first frame " \
+                  f"{e['first_frame']}"
+            if a is None:
+                problems.append(f"{who}: not reported")
+                continue
+            for k, v in e.items():
+                if k not in META and k not in IDENTITY and a.get(k) != v:
+                    problems.append(f"{who}: {k} {a.get(k)!r}, expected {v!r}")
+            if e.get("marked") and a["malformed"] is None and \
+                    a["incomplete"] is None:
+                unmarked.append(f"{who}: neither malformed nor incomplete "
+                                f"(outcome {a['outcome']}, diagnosis "
+                                f"{a['diagnosis']['id']})")
+        return {"handshakes": problems, "marked": unmarked,
+                "diagnosis": unseen}
+
+    @staticmethod
+    def printable(r):
+        bad = sorted({b for b in r.stdout if (b < 0x20 and b != 0x0A)
+                      or b >= 0x7F})
+        return [f"bytes {bad} in the text report"] if bad else []
+
+
+#: Check labels, in the order they are printed.
+CHECKS = [
+    ("crash", "no crash, no sanitizer report"),
+    ("time", "bounded time"),
+    ("memory", "bounded memory"),
+    ("status", "exit status"),
+    ("message", "message on standard error"),
+    ("handshakes", "handshakes before the damage still reported"),
+    ("marked", "broken PDU reported malformed or incomplete"),
+    ("diagnosis", "no diagnosis claims a request that was not decoded"),
+    ("printable", "text report printable ASCII"),
+]
+
+
+def record_family(tally, checker, family, summaries):
+    """Record the checks of one family of cases."""
+    n = len(summaries)
+    label = f"{family} ({n} run{'s' if n > 1 else ''})"
+    for key, text in CHECKS:
+        if not any(key in s.problems for s in summaries):
+            continue
+        if key == "time":
+            text += (f" (slowest {max(s.seconds for s in summaries):.2f} s, "
+                     f"timeout {checker.timeout} s)")
+        if key == "memory":
+            peak = max(s.rss for s in summaries) / 2**20
+            limit = "only reported under ASan" if checker.sanitized else \
+                f"limit {MEMORY_LIMIT / 2**20:.0f} MiB"
+            floor = checker.runner.floor()
+            if floor:
+                limit += (f"; without GNU time an upper bound that may "
+                          f"include this script's own {floor / 2**20:.1f} MiB")
+            text += f" (peak RSS {peak:.1f} MiB, {limit})"
+        tally.record(f"{label}: {text}",
+                     [f"{s.case.name}: {p}" for s in summaries
+                      for p in s.problems.get(key, [])])
+
+
+def load_cases(root, seed):
+    """Build the set with gen_hostile.py in a child process (so that this
+    process stays small, see Runner) and read its manifest."""
+    subprocess.run([sys.executable, str(HERE / "gen_hostile.py"), "--seed",
+                    str(seed), str(root)], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(root / "manifest.json") as f:
+        return [gen_hostile.Case(**c) for c in json.load(f)]
+
+
+def restrict(root, cases):
+    """Make the tree readable by anyone, then lock the unreadable files."""
+    for dirpath, _, filenames in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+    for case in cases:
+        if case.as_nobody:
+            for path in case.named:
+                os.chmod(path, gen_hostile.UNREADABLE[os.path.basename(path)])
+
+
+def unlock(cases):
+    """Undo restrict() so that the tree can be removed."""
+    for case in cases:
+        if case.as_nobody:
+            for path in case.named:
+                if os.path.lexists(path):
+                    os.chmod(path, 0o755)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True, help="rdpneg binary")
+    parser.add_argument("--seed", type=int, default=gen_hostile.DEFAULT_SEED)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                        help="runs at once (default: the number of cores)")
+    parser.add_argument("--keep", type=Path,
+                        help="build the set in this directory and keep it")
+    args = parser.parse_args()
+
+    rdpneg = str(Path(args.rdpneg).resolve())
+    sanitized = is_sanitized(rdpneg)
+    setpriv = shutil.which("setpriv")
+    runner = Runner(TIMEOUT[sanitized])
+    checker = Checker(rdpneg, sanitized, setpriv, runner)
+    tally = Tally()
+    started = time.monotonic()
+    tmp = None
+    cases = []
+    if args.keep:
+        root = args.keep.resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="rdpneg-hostile-")
+        root = Path(tmp.name)
+    try:
+        cases = load_cases(root, args.seed)
+        print(f"# {len(cases)} cases generated in "
+              f"{time.monotonic() - started:.1f} s under {root}; "
+              f"{'sanitizer' if sanitized else 'normal'} build, "
+              f"{args.jobs} jobs, peak RSS by "
+              f"{'GNU time' if runner.time else 'wait4 (upper bound)'}")
+        restrict(root, cases)
+        runnable = []
+        for c in cases:
+            if c.as_nobody and os.geteuid() == 0 and setpriv is None:
+                print(f"skip {c.family}: running as root and setpriv is not "
+                      "installed, so no file can be made unreadable")
+            else:
+                runnable.append(c)
+        refs = [c for c in runnable if c.family == "intact references"]
+        others = [c for c in runnable if c.family != "intact references"]
+        summaries = [checker.reference(c) for c in refs]
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            summaries += list(pool.map(checker.evaluate, others))
+    finally:
+        unlock(cases)
+        if tmp is not None:
+            tmp.cleanup()
+    families = {}
+    for s in summaries:
+        families.setdefault(s.case.family, []).append(s)
+    for family, group in families.items():
+        record_family(tally, checker, family, group)
+    tally.record("intact references: each report has attempts",
+                 [f"{path}: no attempts" for path, got in
+                  checker.references.items() if not got])
+    print(f"# {len(summaries)} cases run in {time.monotonic() - started:.1f} s")
+    return tally.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
