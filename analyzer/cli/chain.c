@@ -62,11 +62,17 @@ same_chain(const struct attempt_item *prev, const struct attempt_item *it,
 	if (prev->a.outcome == RDPNEG_OUTCOME_SELECTED &&
 	    !fmt_protocol_not_requested(&prev->a))
 		return 0;
-	return prev->a.family == it->a.family &&
-	    memcmp(prev->a.client.addr, it->a.client.addr, 16) == 0 &&
-	    memcmp(prev->a.server.addr, it->a.server.addr, 16) == 0 &&
-	    prev->a.server.port == it->a.server.port &&
-	    (it->a.ts_sec - prev->a.ts_sec) * 1000000000 +
+	if (prev->a.family != it->a.family ||
+	    memcmp(prev->a.client.addr, it->a.client.addr, 16) != 0 ||
+	    memcmp(prev->a.server.addr, it->a.server.addr, 16) != 0 ||
+	    prev->a.server.port != it->a.server.port)
+		return 0;
+	/* it starts no earlier than prev (sorted); capture times can be
+	 * anything, so the seconds are compared before any arithmetic. */
+	if ((uint64_t)it->a.ts_sec - (uint64_t)prev->a.ts_sec >
+	    (uint64_t)window + 1)
+		return 0;
+	return (it->a.ts_sec - prev->a.ts_sec) * 1000000000 +
 	    ((int64_t)it->a.ts_nsec - (int64_t)prev->a.ts_nsec) <=
 	    (int64_t)window * 1000000000;
 }

@@ -37,9 +37,9 @@ fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size)
 		snprintf(buf, size, "%lld.%09u", (long long)sec, nsec);
 		return;
 	}
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, nsec % 1000000000u);
+	snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%09uZ",
+	    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, nsec % 1000000000u);
 }
 
 void
@@ -210,7 +210,7 @@ fmt_csv_field(const uint8_t *in, size_t len, char *buf, size_t size)
 	char *clean = clean_copy(in, len);
 	size_t i, used = 0;
 
-	if (clean == NULL || size < 3) {
+	if (clean == NULL || size < 4) {	/* "'" */
 		if (size > 0)
 			buf[0] = '\0';
 		free(clean);
