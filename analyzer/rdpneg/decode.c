@@ -195,12 +195,8 @@ decode_x224(struct cursor *c, struct rdpneg_pdu *out)
 
 	out->li = cur_u8(c);
 	code = cur_u8(c);
-	if (c->st != RDPNEG_OK) {
-		/* Only the LI is here: it can already be too large. */
-		if (c->off == TPKT_HEADER_LEN + 1u && out->li > tpdu_len)
-			c->st = RDPNEG_ERR_X224_LENGTH;
-		return;
-	}
+	if (c->st != RDPNEG_OK)
+		return;		/* the code decides what a wrong LI means */
 	out->tpdu = code & 0xf0;
 	switch (out->tpdu) {
 	case RDPNEG_TPDU_CR:
