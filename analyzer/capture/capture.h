@@ -104,7 +104,9 @@ void rdpneg_init_config(struct rdpneg_config *cfg);
 int rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port);
 
 /*
- * Analyze one capture (pcap or pcapng) read from fp, which libpcap closes.
+ * Analyze one capture (pcap or pcapng) read from fp.  libpcap closes fp
+ * once it has accepted the file; when it refuses it (-1 before any
+ * packet), fp is still the caller's to close.
  * Calls fn for every RDP connection attempt, in the order their records
  * complete.  Returns 0, or -1 with the reason in errbuf when the capture
  * is not one or is damaged; attempts seen before the damage are still

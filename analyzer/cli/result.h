@@ -49,8 +49,9 @@ struct analysis_config {
 void analyze_file(const char *path, const struct analysis_config *cfg,
     struct capture_result *r);
 
-/* The same for a stream already open (libpcap closes fp); r->path, size
- * and sha256 are the caller's to fill. */
+/* The same for a stream already open (closed by libpcap unless it refused
+ * the file: see rdpneg_analyze_stream); r->path, size and sha256 are the
+ * caller's to fill. */
 void analyze_stream(FILE *fp, const struct analysis_config *cfg,
     struct capture_result *r);
 

@@ -1,0 +1,17 @@
+/*
+ * fuzz_format.h - checks shared by the fuzz targets that see attempts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_FUZZ_FORMAT_H
+#define RDPNEG_FUZZ_FORMAT_H
+
+#include "capture/capture.h"
+
+/*
+ * Render one attempt with every fmt_* helper, each into exact-size heap
+ * buffers of sizes 1 to 2100, checking the output is NUL-terminated.
+ */
+void fuzz_format_attempt(const struct rdpneg_attempt *a);
+
+#endif /* RDPNEG_FUZZ_FORMAT_H */

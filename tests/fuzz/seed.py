@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Build the seed corpora of the fuzz targets from the sample captures.
+
+    tests/fuzz/seed.py OUTDIR [CAPTURE_DIR...]
+
+Writes OUTDIR/<target>/ for decode, tracker, pipeline and report (the
+directories are created; files already there are kept).  Capture
+directories default to captures/ and ../shared/captures-public/ next to
+the repository.  Standard library only.
+
+  pipeline  every capture under 256 KB (flag byte 0x80: the whole file,
+            every attempt reported); the packet records of small pcap
+            files behind a flag byte that makes the harness prepend the
+            header (so mutations hit records, not the header)
+  decode    every TCP payload that starts a TPKT-framed X.224 CR or CC,
+            read with the small pcap/pcapng reader below
+  tracker   handshakes written in the harness's record format: canned
+            and real payloads, SOCKS, splits, reordering, RST, idle expiry
+  report    records in the harness's format, from a fixed random seed
+"""
+import hashlib
+import os
+import random
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PIPELINE_MAX = 256 * 1024
+
+
+def save(outdir, target, data):
+    d = os.path.join(outdir, target)
+    os.makedirs(d, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+# ---- a small pcap / pcapng reader: (linktype, frame bytes) per packet
+
+def pcap_packets(data):
+    magic = data[:4]
+    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
+        end = '<'
+    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
+        end = '>'
+    else:
+        return
+    linktype = struct.unpack(end + 'I', data[20:24])[0] & 0xffff
+    off = 24
+    while off + 16 <= len(data):
+        caplen = struct.unpack(end + 'I', data[off + 8:off + 12])[0]
+        off += 16
+        if off + caplen > len(data):
+            return
+        yield linktype, data[off:off + caplen]
+        off += caplen
+
+
+def pcapng_packets(data):
+    off, end, links = 0, '<', []
+    while off + 12 <= len(data):
+        btype = struct.unpack('<I', data[off:off + 4])[0]
+        if btype == 0x0a0d0d0a:
+            bom = data[off + 8:off + 12]
+            end = '<' if bom == b'\x4d\x3c\x2b\x1a' else '>'
+            links = []
+        blen = struct.unpack(end + 'I', data[off + 4:off + 8])[0]
+        if blen < 12 or off + blen > len(data):
+            return
+        body = data[off + 8:off + blen - 4]
+        btype = struct.unpack(end + 'I', data[off:off + 4])[0]
+        if btype == 1 and len(body) >= 2:
+            links.append(struct.unpack(end + 'H', body[:2])[0])
+        elif btype == 6 and len(body) >= 20:
+            ifid, _, _, caplen = struct.unpack(end + 'IIII', body[:16])
+            if ifid < len(links):
+                yield links[ifid], body[20:20 + caplen]
+        elif btype == 3 and len(body) >= 4 and links:
+            yield links[0], body[4:]
+        off += blen
+
+
+def network_layer(linktype, f):
+    """(ethertype-like protocol, offset of the IP header) or None."""
+    if linktype == 1:
+        off, et = 14, None
+        if len(f) < 14:
+            return None
+        et = struct.unpack('>H', f[12:14])[0]
+        while et in (0x8100, 0x88a8, 0x9100) and len(f) >= off + 4:
+            et = struct.unpack('>H', f[off + 2:off + 4])[0]
+            off += 4
+        return et, off
+    if linktype in (0, 108):
+        return None if len(f) < 4 else (0, 4)
+    if linktype in (12, 101, 228, 229):
+        return 0, 0
+    if linktype == 113:
+        return None if len(f) < 16 else (struct.unpack('>H', f[14:16])[0], 16)
+    if linktype == 276:
+        return None if len(f) < 20 else (struct.unpack('>H', f[0:2])[0], 20)
+    return None
+
+
+def tcp_payload(linktype, f):
+    nl = network_layer(linktype, f)
+    if nl is None:
+        return None
+    _, off = nl
+    if off >= len(f):
+        return None
+    ver = f[off] >> 4
+    if ver == 4:
+        ihl = (f[off] & 15) * 4
+        if len(f) < off + 20 or f[off + 9] != 6:
+            return None
+        total = struct.unpack('>H', f[off + 2:off + 4])[0]
+        ip_end = min(len(f), off + total) if total else len(f)
+        t = off + ihl
+    elif ver == 6:
+        if len(f) < off + 40 or f[off + 6] != 6:
+            return None
+        plen = struct.unpack('>H', f[off + 4:off + 6])[0]
+        ip_end = min(len(f), off + 40 + plen)
+        t = off + 40
+    else:
+        return None
+    if len(f) < t + 20:
+        return None
+    doff = (f[t + 12] >> 4) * 4
+    return f[t + doff:ip_end]
+
+
+def capture_files(dirs):
+    for d in dirs:
+        for root, subdirs, files in os.walk(d):
+            subdirs.sort()
+            for name in sorted(files):
+                if name.endswith(('.pcap', '.pcapng', '.cap')):
+                    yield os.path.join(root, name)
+
+
+# ---- tracker records (see fuzz_tracker.c)
+
+def tracker_header(cfg=0, t=1700000000):
+    return bytes([cfg, 0]) + struct.pack('>q', t) + bytes([0, 0])
+
+
+def rec(direction, tuple_=0, flags=0, delta=0, payload=b'', canned=None,
+        lost=0, step=1, absolute=None):
+    which = direction | (tuple_ << 1)
+    extra = b''
+    if absolute is not None:
+        which |= 0x10
+        extra = struct.pack('>I', absolute)
+    if canned is not None:
+        which |= 0x20
+        plen, body = canned, b''
+    else:
+        plen, body = len(payload), payload
+    if lost:
+        which |= 0x40
+    return (bytes([which, flags]) + struct.pack('>h', delta) +
+            bytes([plen, lost, step, 0, 0, 0]) + extra + body)
+
+
+SYN, ACK, FIN, RST = 0x02, 0x10, 0x01, 0x04
+
+
+def tracker_seeds(payloads):
+    cr, cc_rsp, cc_fail, cc_legacy, cr_corr = 0, 1, 2, 3, 4
+    hs = [rec(0, flags=SYN, absolute=1000), rec(1, flags=SYN | ACK,
+          absolute=5000), rec(0, flags=ACK)]
+    bye = [rec(0, flags=FIN | ACK), rec(1, flags=FIN | ACK)]
+    seeds = []
+    for resp in (cc_rsp, cc_fail, cc_legacy):
+        seeds.append(hs + [rec(0, ACK, canned=cr), rec(1, ACK, canned=resp)]
+                     + bye)
+    seeds.append(hs + [rec(0, ACK, canned=cr_corr), rec(1, ACK, canned=1),
+                       rec(1, RST)])
+    seeds.append([rec(0, flags=SYN, absolute=7), rec(1, flags=RST | ACK)])
+    seeds.append([rec(0, flags=SYN, absolute=7)])
+    seeds.append(hs + [rec(0, ACK, canned=5), rec(1, ACK, canned=7),
+                       rec(0, ACK, canned=6), rec(1, ACK, canned=8),
+                       rec(0, ACK, canned=cr), rec(1, ACK, canned=cc_rsp)]
+                 + bye)
+    seeds.append(hs + [rec(0, ACK, canned=9), rec(1, ACK, canned=10),
+                       rec(0, ACK, canned=11)] + bye)
+    seeds.append(hs + [rec(0, ACK, canned=cr), rec(1, ACK, canned=12)])
+    # Split and reordered request, snap-length cut, IPv6, other port.
+    for tup in (0, 1, 2, 3):
+        seeds.append([rec(0, tup, SYN, absolute=100),
+                      rec(1, tup, SYN | ACK, absolute=900),
+                      rec(0, tup, ACK, delta=10, payload=b'x' * 20),
+                      rec(0, tup, ACK, delta=-30, canned=cr),
+                      rec(1, tup, ACK, canned=cc_fail, lost=4)])
+    # Many connections (table limits, idle expiry) without handshakes.
+    seeds.append(tracker_header(0x01) + b''.join(
+        rec(0, t, ACK, canned=cr, absolute=t * 1000, step=200)
+        for t in range(8)))
+    # Real payloads seen in the captures, each as a request and a reply.
+    for i, p in enumerate(payloads[:40]):
+        direction = 1 if len(p) > 5 and p[5] & 0xf0 == 0xd0 else 0
+        seeds.append(hs + [rec(direction, ACK, payload=p[:255])])
+    out = []
+    for i, s in enumerate(seeds):
+        if isinstance(s, list):
+            s = tracker_header(cfg=i % 64) + b''.join(s)
+        out.append(s)
+    return out
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    outdir = sys.argv[1]
+    dirs = sys.argv[2:] or [os.path.join(ROOT, 'captures'),
+                            os.path.join(ROOT, '..', 'shared',
+                                         'captures-public')]
+    dirs = [d for d in dirs if os.path.isdir(d)]
+    # The pcap selector of fuzz_pipeline.c: LINKTYPE -> flag bits.
+    linksel = {1: 0, 0: 1, 108: 2, 101: 3, 113: 4, 276: 5, 228: 6, 229: 7}
+    payloads, seen = [], set()
+    counts = {}
+    for path in capture_files(dirs):
+        with open(path, 'rb') as f:
+            data = f.read()
+        if len(data) < PIPELINE_MAX:
+            save(outdir, 'pipeline', b'\x80' + data)
+            counts['pipeline'] = counts.get('pipeline', 0) + 1
+            if data[:4] == b'\xd4\xc3\xb2\xa1':
+                lt = struct.unpack('<I', data[20:24])[0]
+                if lt in linksel:
+                    s = linksel[lt]
+                    flag = 1 | 0x80 | ((s & 3) << 3) | ((s & 4) << 4)
+                    save(outdir, 'pipeline', bytes([flag]) + data[24:])
+        packets = (pcapng_packets(data) if data[:4] == b'\x0a\x0d\x0d\x0a'
+                   else pcap_packets(data))
+        try:
+            for linktype, frame in packets:
+                p = tcp_payload(linktype, frame)
+                if (p and len(p) >= 6 and p[0] == 3 and p[1] == 0 and
+                        p[5] & 0xf0 in (0xe0, 0xd0) and p not in seen):
+                    seen.add(p)
+                    payloads.append(p)
+        except (struct.error, IndexError):
+            pass
+    for p in payloads:
+        save(outdir, 'decode', p)
+    for s in tracker_seeds(payloads):
+        save(outdir, 'tracker', s)
+    rnd = random.Random(3389)
+    for i in range(24):
+        save(outdir, 'report', bytes(rnd.randrange(256)
+                                     for _ in range(64 + 24 * i)))
+    for t in ('decode', 'tracker', 'pipeline', 'report'):
+        d = os.path.join(outdir, t)
+        n = len(os.listdir(d)) if os.path.isdir(d) else 0
+        print(f'seed: {t}: {n} files')
+
+
+if __name__ == '__main__':
+    main()
