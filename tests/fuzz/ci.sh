@@ -16,6 +16,8 @@ mkdir -p "$work"
 python3 tests/fuzz/seed.py "$work/corpus"
 
 status=0
+passed=0
+failed=0
 for t in decode tracker pipeline report; do
 	mkdir -p "$work/corpus/$t" "$work/art/$t"
 	regress=
@@ -29,12 +31,15 @@ for t in decode tracker pipeline report; do
 		    "$work/$t.log")
 		cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$work/$t.log" | tail -n 1)
 		echo "fuzz: $t: ${runs:-?} runs, $cov"
+		passed=$((passed + 1))
 	else
 		echo "fuzz: $t FAILED; input in $work/art/$t/:" >&2
 		ls "$work/art/$t" >&2
 		grep -E -A 30 'ERROR|INVARIANT|runtime error' "$work/$t.log" |
 		    head -n 60 >&2
 		status=1
+		failed=$((failed + 1))
 	fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
