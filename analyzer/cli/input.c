@@ -178,12 +178,6 @@ input_bytes(const struct input *in)
 	return in->bytes;
 }
 
-int
-input_is_gzip(const struct input *in)
-{
-	return in->gzip;
-}
-
 void
 input_sha256(struct input *in, char hex[INPUT_SHA256_HEX])
 {

@@ -27,9 +27,6 @@ FILE *input_stream(struct input *in);
 /* Bytes of the file read so far (compressed bytes for a .gz file). */
 uint64_t input_bytes(const struct input *in);
 
-/* Whether the file was gzip-compressed. */
-int input_is_gzip(const struct input *in);
-
 /*
  * The SHA-256 of the file's bytes as stored (hex), once libpcap has read
  * it all; the rest of the file is read here if libpcap stopped early.

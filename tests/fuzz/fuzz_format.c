@@ -1,6 +1,7 @@
 /*
  * fuzz_format.c - every fmt_* helper on one attempt, into exact-size heap
- * buffers of many sizes (shared by fuzz_tracker and fuzz_report).
+ * buffers of many sizes, and every report format (shared by the targets
+ * that see attempts).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "cli/fmt.h"
+#include "cli/report.h"
 #include "fuzz_check.h"
 #include "fuzz_format.h"
 #include "rdpneg/kb.h"
@@ -77,4 +79,41 @@ fuzz_format_attempt(const struct rdpneg_attempt *a)
 	(void)fmt_protocol_not_requested(a);
 	(void)rdpneg_is_scanner(a->token, a->token_len,
 	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested);
+}
+
+void
+fuzz_report_all(const struct capture_result *res, size_t n, int all)
+{
+	static const char *const formats[] = {
+		"text", "jsonl", "csv", "markdown"
+	};
+	static FILE *devnull;
+	struct report r;
+	size_t f, c, attempts = 0;
+	int summary_only;
+
+	if (devnull == NULL) {
+		devnull = fopen("/dev/null", "w");
+		CHECK(devnull != NULL);
+	}
+	for (c = 0; c < n; c++)
+		attempts += res[c].nitems;
+	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
+		for (summary_only = 0; summary_only <= 1; summary_only++) {
+			memset(&r, 0, sizeof(r));
+			r.out = devnull;
+			r.format = report_find_format(formats[f]);
+			CHECK(r.format != NULL);
+			r.all = all;
+			r.summary_only = summary_only;
+			r.format->begin(&r);
+			for (c = 0; c < n; c++) {
+				report_count(&r, &res[c]);
+				if (!summary_only)
+					r.format->capture(&r, &res[c]);
+			}
+			CHECK(r.totals.attempts == attempts);
+			r.format->finish(&r);
+			summary_free(&r.servers);
+		}
 }

@@ -29,6 +29,7 @@
 #include "cli/result.h"
 #include "cli/summary.h"
 #include "fuzz_check.h"
+#include "fuzz_format.h"
 
 /* LINKTYPE_* values of the file header (tcpdump.org/linktypes.html). */
 static const uint16_t linktypes[8] = {
@@ -122,10 +123,6 @@ make_header(uint8_t flag, uint8_t *h)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const formats[] = {
-		"text", "jsonl", "csv", "markdown"
-	};
-	static FILE *devnull;
 	cookie_io_functions_t io = { mem_read, NULL, NULL, mem_close };
 	struct analysis_config cfg;
 	struct capture_result res;
@@ -133,14 +130,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *buf, flag;
 	size_t hlen, i;
 	FILE *fp;
-	int summary_only;
 
 	if (size < 1)
 		return 0;
-	if (devnull == NULL) {
-		devnull = fopen("/dev/null", "w");
-		CHECK(devnull != NULL);
-	}
 	flag = data[0];
 	buf = malloc(48 + size);
 	CHECK(buf != NULL);
@@ -184,24 +176,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    res.items[i].a.first_frame);
 	}
 
-	for (summary_only = 0; summary_only <= 1; summary_only++)
-		for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-			struct report r;
-
-			memset(&r, 0, sizeof(r));
-			r.out = devnull;
-			r.format = report_find_format(formats[i]);
-			CHECK(r.format != NULL);
-			r.all = (flag >> 7) & 1;
-			r.summary_only = summary_only;
-			r.format->begin(&r);
-			report_count(&r, &res);
-			CHECK(r.totals.attempts == res.nitems);
-			if (!summary_only)
-				r.format->capture(&r, &res);
-			r.format->finish(&r);
-			summary_free(&r.servers);
-		}
+	fuzz_report_all(&res, 1, (flag >> 7) & 1);
 	result_free(&res);
 	free(buf);
 	return 0;

@@ -285,21 +285,13 @@ build_capture(struct fuzz_in *in, struct capture_result *r, size_t nitems,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const formats[] = {
-		"text", "jsonl", "csv", "markdown"
-	};
-	static FILE *devnull;
 	struct fuzz_in in = { data, size };
 	struct capture_result res[2];
 	char *path[2], *error[2];
 	uint32_t window;
 	uint8_t flags;
-	size_t ncap, c, i, f;
+	size_t ncap, c, i;
 
-	if (devnull == NULL) {
-		devnull = fopen("/dev/null", "w");
-		CHECK(devnull != NULL);
-	}
 	window = in_u16(&in) % 86401u;
 	flags = in_u8(&in);
 	ncap = 1 + (flags & 1);
@@ -349,28 +341,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
-		int summary_only;
-
-		for (summary_only = 0; summary_only <= 1; summary_only++) {
-			struct report r;
-
-			memset(&r, 0, sizeof(r));
-			r.out = devnull;
-			r.format = report_find_format(formats[f]);
-			CHECK(r.format != NULL);
-			r.all = (flags >> 1) & 1;
-			r.summary_only = summary_only;
-			r.format->begin(&r);
-			for (c = 0; c < ncap; c++) {
-				report_count(&r, &res[c]);
-				if (!summary_only)
-					r.format->capture(&r, &res[c]);
-			}
-			r.format->finish(&r);
-			summary_free(&r.servers);
-		}
-	}
+	fuzz_report_all(res, ncap, (flags >> 1) & 1);
 	for (c = 0; c < ncap; c++) {
 		result_free(&res[c]);
 		free(path[c]);
