@@ -1,21 +1,15 @@
 /*
- * chain.c - fallback chains and diagnoses.
- *
- * Clients retry a refused negotiation on a new TCP connection with fewer
- * protocols (FreeRDP: 0x3, 0x1, then none; mstsc 6: 0x1 then 0x0).  The
- * attempts of one client address to one server address and port, each
- * starting within `window` seconds of the previous one, form a chain; the
- * last attempt is the chain's result.  A chain that succeeded only with
- * Standard RDP Security after asking for TLS or CredSSP is a security
- * finding (the server accepts a downgrade).
+ * chain.c - the attempts of one capture grouped into fallback chains (the
+ * rule is the shared rdpneg/chain.h), then diagnosed.  The last attempt
+ * of a chain is its result.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/fmt.h"
 #include "cli/result.h"
+#include "rdpneg/chain.h"
 
 /* Order for grouping: pair, then start time, then frame. */
 static int
@@ -50,31 +44,18 @@ by_frame(const void *x, const void *y)
 	    a->a.first_frame > b->a.first_frame;
 }
 
-/*
- * Does it continue prev's chain?  Same pair, started within the window,
- * and prev did not succeed (a client does not retry a negotiation that
- * gave it what it asked for).
- */
+/* Does it continue prev's chain?  Same pair, and chain.h's rule. */
 static int
 same_chain(const struct attempt_item *prev, const struct attempt_item *it,
     uint32_t window)
 {
-	if (prev->a.outcome == RDPNEG_OUTCOME_SELECTED &&
-	    !fmt_protocol_not_requested(&prev->a))
-		return 0;
 	if (prev->a.family != it->a.family ||
 	    memcmp(prev->a.client.addr, it->a.client.addr, 16) != 0 ||
 	    memcmp(prev->a.server.addr, it->a.server.addr, 16) != 0 ||
 	    prev->a.server.port != it->a.server.port)
 		return 0;
-	/* it starts no earlier than prev (sorted); capture times can be
-	 * anything, so the seconds are compared before any arithmetic. */
-	if ((uint64_t)it->a.ts_sec - (uint64_t)prev->a.ts_sec >
-	    (uint64_t)window + 1)
-		return 0;
-	return (it->a.ts_sec - prev->a.ts_sec) * 1000000000 +
-	    ((int64_t)it->a.ts_nsec - (int64_t)prev->a.ts_nsec) <=
-	    (int64_t)window * 1000000000;
+	return rdpneg_chain_continues(&prev->ev, prev->a.ts_sec,
+	    prev->a.ts_nsec, it->a.ts_sec, it->a.ts_nsec, window);
 }
 
 /* The evidence the knowledge base reads, from one attempt. */
@@ -83,11 +64,8 @@ fill_evidence(struct attempt_item *it)
 {
 	const struct rdpneg_attempt *a = &it->a;
 	struct rdpneg_evidence *ev = &it->ev;
-	unsigned len = ev->chain_length, pos = ev->chain_position;
 
 	rdpneg_init_evidence(ev);
-	ev->chain_length = len ? len : 1;
-	ev->chain_position = pos ? pos : 1;
 	ev->outcome = a->outcome;
 	ev->end = a->end;
 	if (a->have & RDPNEG_ATTEMPT_REQUEST)
@@ -119,20 +97,12 @@ fill_evidence(struct attempt_item *it)
 static int
 fell_back(struct attempt_item **v, size_t first, size_t last)
 {
-	const struct attempt_item *end = v[last];
 	size_t i;
 
-	if (end->a.outcome != RDPNEG_OUTCOME_SELECTED &&
-	    end->a.outcome != RDPNEG_OUTCOME_LEGACY)
-		return 0;
-	if (end->a.outcome == RDPNEG_OUTCOME_SELECTED &&
-	    end->a.response_value != RDPNEG_PROTOCOL_RDP)
+	if (!rdpneg_chain_standard_rdp(&v[last]->ev))
 		return 0;
 	for (i = first; i < last; i++)
-		if ((v[i]->a.have & RDPNEG_ATTEMPT_REQ_NEG) &&
-		    v[i]->a.requested != RDPNEG_PROTOCOL_RDP &&
-		    (v[i]->a.outcome != RDPNEG_OUTCOME_SELECTED ||
-		    fmt_protocol_not_requested(&v[i]->a)))
+		if (rdpneg_chain_asked_more(&v[i]->ev))
 			return 1;
 	return 0;
 }
@@ -148,13 +118,14 @@ chain_and_diagnose(struct capture_result *r, uint32_t window)
 		return;
 	/* Frame order first: chain ids then follow the capture. */
 	qsort(r->items, r->nitems, sizeof(*r->items), by_frame);
+	for (i = 0; i < r->nitems; i++) {	/* chains of one until grouped */
+		fill_evidence(&r->items[i]);
+		r->items[i].chain_final = &r->items[i];
+	}
 	v = malloc(r->nitems * sizeof(*v));
 	if (v == NULL) {
-		for (i = 0; i < r->nitems; i++) {	/* chains of one */
-			fill_evidence(&r->items[i]);
+		for (i = 0; i < r->nitems; i++)
 			r->items[i].diag = rdpneg_diagnose(&r->items[i].ev);
-			r->items[i].chain_final = &r->items[i];
-		}
 		return;
 	}
 	for (i = 0; i < r->nitems; i++)
@@ -168,7 +139,6 @@ chain_and_diagnose(struct capture_result *r, uint32_t window)
 			v[j]->ev.chain_length = (unsigned)(i - start);
 			v[j]->ev.chain_position = (unsigned)(j - start + 1);
 			v[j]->chain_final = v[i - 1];
-			fill_evidence(v[j]);
 		}
 		if (i - start > 1 && fell_back(v, start, i - 1))
 			v[i - 1]->ev.have |= RDPNEG_EV_FELL_BACK;

@@ -18,11 +18,11 @@
 #include "cli/fmt.h"
 #include "cli/report.h"
 #include "cli/walk.h"
+#include "rdpneg/chain.h"
 
 #define EXIT_FAILED_HANDSHAKE	1	/* at least one failed handshake */
 #define EXIT_INPUT_ERROR	2	/* an input could not be read */
 #define EXIT_USAGE		64	/* sysexits.h EX_USAGE */
-#define DEFAULT_CHAIN_WINDOW	60	/* seconds */
 
 enum {
 	OPT_CHAIN_WINDOW = 256,
@@ -176,7 +176,7 @@ main(int argc, char *argv[])
 	r->out = stdout;
 	r->format = &report_text;
 	rdpneg_init_config(&cfg->capture);
-	cfg->chain_window = DEFAULT_CHAIN_WINDOW;
+	cfg->chain_window = RDPNEG_DEFAULT_CHAIN_WINDOW;
 
 	while ((ch = getopt_long(argc, argv, "af:hj:o:p:qV", long_options,
 	    NULL)) != -1) {

@@ -66,8 +66,8 @@ tri(uint8_t want, int fact)
 	    (want == RDPNEG_MATCH_YES) == (fact != 0);
 }
 
-static int
-not_requested(const struct rdpneg_evidence *ev)
+int
+rdpneg_not_requested(const struct rdpneg_evidence *ev)
 {
 	uint32_t req = (ev->have & RDPNEG_EV_REQ_NEG) ? ev->requested :
 	    RDPNEG_PROTOCOL_RDP;
@@ -115,7 +115,7 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	if (m->req_flags_any != 0 &&
 	    (ev->request_flags & m->req_flags_any) == 0)
 		return 0;
-	return tri(m->not_requested, not_requested(ev)) &&
+	return tri(m->not_requested, rdpneg_not_requested(ev)) &&
 	    tri(m->selected_rdp, selected &&
 	    ev->response_value == RDPNEG_PROTOCOL_RDP) &&
 	    tri(m->malformed, ev->have & RDPNEG_EV_MALFORMED) &&

@@ -108,6 +108,12 @@ extern const struct rdpneg_tok rdpneg_confidence_names[];
 /* Zero the evidence, a chain of one. */
 void rdpneg_init_evidence(struct rdpneg_evidence *ev);
 
+/*
+ * Did the server select a protocol the client did not request?  A request
+ * without RDP_NEG_REQ asks for Standard RDP Security only.
+ */
+int rdpneg_not_requested(const struct rdpneg_evidence *ev);
+
 /* Does the rule's match hold for this evidence? */
 int rdpneg_match_evidence(const struct rdpneg_match *m,
     const struct rdpneg_evidence *ev);
