@@ -1,0 +1,305 @@
+/*
+ * conn.c - the plugin's record of each RDP connection (conn.h).
+ *
+ * It follows the CLI's rules (analyzer/capture/tracker.c) so that both
+ * reach the same outcome: the first PDU from the client must be the CR
+ * (MS-RDPBCGR 2.2.1.1) and the first from the server the CC (2.2.1.2);
+ * the connection's end is its first FIN or RST, from either side.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <wireshark.h>
+
+#include <epan/address.h>
+#include <epan/conversation.h>
+#include <epan/strutil.h>
+#include <epan/to_str.h>
+
+#include "compat.h"
+#include "conn.h"
+#include "rdpneg/chain.h"
+
+/* Latest attempt of each client/server pair, for chains; per file. */
+static wmem_map_t *pairs;
+
+static gboolean
+from_client(const struct conn *c, const packet_info *pinfo)
+{
+	return addresses_equal(&pinfo->src, &c->client) &&
+	    pinfo->srcport == c->client_port;
+}
+
+static void
+set_ends(struct conn *c, packet_info *pinfo, gboolean sender_is_client)
+{
+	const address *me = &pinfo->src, *peer = &pinfo->dst;
+	guint32 my_port = pinfo->srcport, peer_port = pinfo->destport;
+
+	if (!sender_is_client) {
+		me = &pinfo->dst;
+		peer = &pinfo->src;
+		my_port = pinfo->destport;
+		peer_port = pinfo->srcport;
+	}
+	copy_address_wmem(wmem_file_scope(), &c->client, me);
+	copy_address_wmem(wmem_file_scope(), &c->server, peer);
+	c->client_port = my_port;
+	c->server_port = peer_port;
+}
+
+/* The first CR or CC makes it an RDP connection: join its pair's chain. */
+static void
+become_rdp(struct conn *c, packet_info *pinfo, gboolean sender_is_client,
+    guint32 window)
+{
+	struct rdpneg_evidence prev;
+	struct conn *last;
+	char *key;
+
+	c->rdp = TRUE;
+	set_ends(c, pinfo, sender_is_client);
+	c->chain_position = 1;
+	key = wmem_strdup_printf(wmem_file_scope(), "%s|%s|%u",
+	    address_to_str(pinfo->pool, &c->client),
+	    address_to_str(pinfo->pool, &c->server), c->server_port);
+	last = wmem_map_lookup(pairs, key);
+	if (last != NULL) {
+		conn_evidence(last, &prev);
+		if (rdpneg_chain_continues(&prev, (int64_t)last->start.secs,
+		    (uint32_t)last->start.nsecs, (int64_t)c->start.secs,
+		    (uint32_t)c->start.nsecs, window)) {
+			c->prev = last;
+			last->next = c;
+			c->chain_position = last->chain_position + 1;
+			c->asked_more_before = last->asked_more_before ||
+			    rdpneg_chain_asked_more(&prev);
+		}
+	}
+	wmem_map_insert(pairs, key, c);
+}
+
+static void
+note_malformed(struct conn *c, const char *who, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
+{
+	char text[160];
+
+	c->ev.have |= RDPNEG_EV_MALFORMED;
+	if (c->malformed != NULL)
+		return;
+	rdpneg_format_status(st, pdu, text, sizeof(text));
+	c->malformed = wmem_strdup_printf(wmem_file_scope(), "%s%s", who,
+	    text);
+}
+
+/* The client's Connection Request (2.2.1.1). */
+static unsigned
+add_request(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
+{
+	unsigned roles = ROLE_REQUEST;
+
+	c->request_began = TRUE;
+	c->request_frame = pinfo->num;
+	if (st == RDPNEG_TRUNCATED)
+		return roles;	/* cut short: a CR that never completed */
+	c->client_done = TRUE;
+	c->ev.have |= RDPNEG_EV_REQUEST;
+	if ((pdu->have & RDPNEG_HAVE_NEG) && pdu->neg.type == RDPNEG_TYPE_REQ &&
+	    st != RDPNEG_ERR_NEG_SHORT) {
+		c->ev.have |= RDPNEG_EV_REQ_NEG;
+		c->ev.requested = pdu->neg.value;
+		c->ev.request_flags = pdu->neg.flags;
+	}
+	if (pdu->have & RDPNEG_HAVE_TOKEN)
+		c->cookie = format_text(wmem_file_scope(), pdu->token.ptr,
+		    pdu->token.len);
+	if (rdpneg_is_scanner((pdu->have & RDPNEG_HAVE_TOKEN) ?
+	    pdu->token.ptr : NULL, pdu->token.len,
+	    (c->ev.have & RDPNEG_EV_REQ_NEG) != 0, c->ev.requested))
+		c->ev.have |= RDPNEG_EV_SCANNER;
+	if (rdpneg_status_is_malformed(st)) {
+		note_malformed(c, "request: ", st, pdu);
+		roles |= ROLE_MALFORMED;
+	}
+	return roles;
+}
+
+/* The server's Connection Confirm (2.2.1.2). */
+static unsigned
+add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
+{
+	unsigned roles = ROLE_RESPONSE;
+
+	c->server_done = TRUE;
+	c->confirmed = TRUE;
+	c->response_frame = pinfo->num;
+	if ((pdu->have & RDPNEG_HAVE_NEG) &&
+	    (pdu->neg.type == RDPNEG_TYPE_RSP ||
+	    pdu->neg.type == RDPNEG_TYPE_FAILURE) &&
+	    st != RDPNEG_ERR_NEG_SHORT) {
+		c->ev.have |= RDPNEG_EV_RSP_NEG;
+		c->ev.response_type = pdu->neg.type;
+		c->ev.response_flags = pdu->neg.flags;
+		c->ev.response_value = pdu->neg.value;
+	}
+	if (rdpneg_status_is_malformed(st)) {
+		note_malformed(c, "response: ", st, pdu);
+		roles |= ROLE_MALFORMED;
+	}
+	return roles;
+}
+
+struct conn *
+conn_get(packet_info *pinfo, int proto)
+{
+	conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+	struct conn *c;
+
+	if (conv == NULL)
+		return NULL;
+	c = conversation_get_proto_data(conv, proto);
+	if (c == NULL) {
+		c = wmem_new0(wmem_file_scope(), struct conn);
+		rdpneg_init_evidence(&c->ev);
+		rdpneg_ws_tcp_start(conv, pinfo, &c->start);
+		conversation_add_proto_data(conv, proto, c);
+	}
+	return c;
+}
+
+struct conn *
+conn_find(packet_info *pinfo, int proto)
+{
+	conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+
+	return conv != NULL ? conversation_get_proto_data(conv, proto) : NULL;
+}
+
+unsigned
+conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
+    size_t len, guint32 chain_window)
+{
+	struct rdpneg_pdu pdu;
+	enum rdpneg_status st = rdpneg_decode_pdu(buf, len, &pdu);
+	int x224 = (pdu.have & RDPNEG_HAVE_X224) != 0;
+	gboolean client;
+
+	if (!c->rdp) {
+		/* Who is who is known from the first CR or CC. */
+		if (!x224 || (pdu.tpdu != RDPNEG_TPDU_CR &&
+		    pdu.tpdu != RDPNEG_TPDU_CC))
+			return 0;
+		become_rdp(c, pinfo, pdu.tpdu == RDPNEG_TPDU_CR, chain_window);
+	}
+	client = from_client(c, pinfo);
+	if (client && !c->client_done) {
+		if (x224 && pdu.tpdu == RDPNEG_TPDU_CR)
+			return add_request(c, pinfo, st, &pdu);
+		if (st != RDPNEG_TRUNCATED)
+			c->client_done = TRUE;	/* not a CR: no request */
+	} else if (!client && !c->server_done) {
+		if (x224 && pdu.tpdu == RDPNEG_TPDU_CC) {
+			if (st == RDPNEG_TRUNCATED)
+				return 0;	/* never completed */
+			return add_response(c, pinfo, st, &pdu);
+		}
+		if (st != RDPNEG_TRUNCATED) {
+			c->server_done = TRUE;
+			c->ev.have |= RDPNEG_EV_NON_RDP_ANSWER;
+		}
+	}
+	return 0;
+}
+
+void
+conn_add_payload(struct conn *c, packet_info *pinfo)
+{
+	if (c->rdp && !from_client(c, pinfo))
+		c->server_bytes = TRUE;
+}
+
+unsigned
+conn_add_flags(struct conn *c, packet_info *pinfo, guint16 flags)
+{
+	if (!(flags & (TH_FIN | TH_RST)) || c->end_frame != 0)
+		return 0;
+	c->end_frame = pinfo->num;
+	c->end_rst = (flags & TH_RST) != 0;
+	copy_address_wmem(wmem_file_scope(), &c->end_sender, &pinfo->src);
+	c->end_sender_port = pinfo->srcport;
+	/* It decides the outcome of a request still unanswered. */
+	return c->rdp && !c->confirmed ? ROLE_END : 0;
+}
+
+static enum rdpneg_outcome
+classify(const struct conn *c)
+{
+	if (!(c->ev.have & RDPNEG_EV_REQUEST) && !c->request_began)
+		return RDPNEG_OUTCOME_NO_REQUEST;
+	if (!c->confirmed)
+		return RDPNEG_OUTCOME_NO_RESPONSE;
+	if (!(c->ev.have & RDPNEG_EV_RSP_NEG))
+		return RDPNEG_OUTCOME_LEGACY;
+	return c->ev.response_type == RDPNEG_TYPE_RSP ?
+	    RDPNEG_OUTCOME_SELECTED : RDPNEG_OUTCOME_FAILURE;
+}
+
+static enum rdpneg_end
+end_of(const struct conn *c)
+{
+	gboolean by_client;
+
+	if (c->end_frame == 0)
+		return RDPNEG_END_OPEN;
+	by_client = addresses_equal(&c->end_sender, &c->client) &&
+	    c->end_sender_port == c->client_port;
+	if (c->end_rst)
+		return by_client ? RDPNEG_END_RST_CLIENT :
+		    RDPNEG_END_RST_SERVER;
+	return by_client ? RDPNEG_END_FIN_CLIENT : RDPNEG_END_FIN_SERVER;
+}
+
+void
+conn_evidence(const struct conn *c, struct rdpneg_evidence *ev)
+{
+	const struct conn *p;
+
+	*ev = c->ev;
+	/* Bytes from the server that never made a TPKT: not a CC. */
+	if (c->server_bytes && !c->server_done)
+		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
+	ev->outcome = classify(c);
+	ev->end = end_of(c);
+	ev->chain_position = c->chain_position ? c->chain_position : 1;
+	ev->chain_length = ev->chain_position;
+	for (p = c->next; p != NULL; p = p->next)
+		ev->chain_length++;
+	/* Only a chain's last attempt can be its fallback (until the whole
+	 * capture has been seen, the last so far). */
+	if (c->asked_more_before && c->next == NULL &&
+	    rdpneg_chain_standard_rdp(ev))
+		ev->have |= RDPNEG_EV_FELL_BACK;
+}
+
+gboolean
+conn_decided(const struct conn *c, gboolean final)
+{
+	return final || c->confirmed || c->end_frame != 0;
+}
+
+guint32
+conn_verdict_frame(const struct conn *c)
+{
+	if (c->confirmed)
+		return c->response_frame;
+	return MAX(c->end_frame, c->request_frame);
+}
+
+void
+conn_register(void)
+{
+	pairs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(),
+	    g_str_hash, g_str_equal);
+}

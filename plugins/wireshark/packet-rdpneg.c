@@ -1,0 +1,512 @@
+/*
+ * packet-rdpneg.c - rdpneg's verdict on RDP security negotiation, inside
+ * Wireshark and tshark.
+ *
+ * A post-dissector: Wireshark's TCP, TPKT and X.224 dissectors find and
+ * reassemble the PDUs (on port 3389, or where the user decodes TPKT); for
+ * each TPKT they found, the shared decoder (analyzer/rdpneg/) reads the
+ * X.224 Connection Request or Confirm (MS-RDPBCGR 2.2.1.1, 2.2.1.2) and
+ * the shared knowledge base diagnoses the connection, as the CLI does.
+ *
+ * tshark primes the fields a post-dissector wants only on its first pass,
+ * so what a frame showed is kept per frame (p_add_proto_data) and shown
+ * again from that record on later passes (tshark -2, clicks in the GUI);
+ * by then the whole capture has been seen, so the verdict is final.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <wireshark.h>
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <wsutil/str_util.h>
+
+#include "compat.h"
+#include "conn.h"
+#include "packet-rdpneg.h"
+#include "rdpneg/chain.h"
+#include "rdpneg/kb.h"
+
+static int proto_rdpneg = RDPNEG_WS_UNREGISTERED;
+static int hf_pdu = RDPNEG_WS_UNREGISTERED;
+static int hf_cookie = RDPNEG_WS_UNREGISTERED;
+static int hf_requested = RDPNEG_WS_UNREGISTERED;
+static int hf_request_flags = RDPNEG_WS_UNREGISTERED;
+static int hf_scanner = RDPNEG_WS_UNREGISTERED;
+static int hf_selected = RDPNEG_WS_UNREGISTERED;
+static int hf_failure = RDPNEG_WS_UNREGISTERED;
+static int hf_failure_name = RDPNEG_WS_UNREGISTERED;
+static int hf_response_flags = RDPNEG_WS_UNREGISTERED;
+static int hf_not_requested = RDPNEG_WS_UNREGISTERED;
+static int hf_request_frame = RDPNEG_WS_UNREGISTERED;
+static int hf_response_frame = RDPNEG_WS_UNREGISTERED;
+static int hf_malformed = RDPNEG_WS_UNREGISTERED;
+static int hf_outcome = RDPNEG_WS_UNREGISTERED;
+static int hf_end = RDPNEG_WS_UNREGISTERED;
+static int hf_chain_position = RDPNEG_WS_UNREGISTERED;
+static int hf_chain_length = RDPNEG_WS_UNREGISTERED;
+static int hf_chain_previous = RDPNEG_WS_UNREGISTERED;
+static int hf_fell_back = RDPNEG_WS_UNREGISTERED;
+static int hf_failed = RDPNEG_WS_UNREGISTERED;
+static int hf_diagnosis = RDPNEG_WS_UNREGISTERED;
+static int hf_summary = RDPNEG_WS_UNREGISTERED;
+static int hf_confidence = RDPNEG_WS_UNREGISTERED;
+static int hf_server_settings = RDPNEG_WS_UNREGISTERED;
+static int hf_remediation = RDPNEG_WS_UNREGISTERED;
+static int *hf_requested_bits;	/* one per rdpneg_protocol_names bit */
+static size_t nrequested_bits;
+
+static gint ett_rdpneg = RDPNEG_WS_UNREGISTERED;
+static gint ett_requested = RDPNEG_WS_UNREGISTERED;
+static gint ett_diagnosis = RDPNEG_WS_UNREGISTERED;
+
+static expert_field ei_failed = EI_INIT;
+static expert_field ei_not_requested = EI_INIT;
+static expert_field ei_fallback = EI_INIT;
+static expert_field ei_malformed = EI_INIT;
+
+/* Fields of other dissectors this one reads. */
+static int hf_tpkt_version = RDPNEG_WS_UNREGISTERED;
+static int hf_tcp_flags = RDPNEG_WS_UNREGISTERED;
+static int hf_tcp_payload = RDPNEG_WS_UNREGISTERED;
+
+static dissector_handle_t rdpneg_handle;
+static guint pref_chain_window = RDPNEG_DEFAULT_CHAIN_WINDOW;
+
+/* What a frame showed, kept for later passes. */
+struct frame_note {
+	struct conn	*conn;
+	unsigned	 roles;		/* ROLE_* */
+};
+
+/* A value_string copy of one of the shared name tables. */
+static const value_string *
+vals_of(const struct rdpneg_tok *t)
+{
+	value_string *v;
+	size_t i, n;
+
+	for (n = 0; t[n].name != NULL; n++)
+		;
+	v = wmem_alloc0_array(wmem_epan_scope(), value_string, n + 1);
+	for (i = 0; i < n; i++) {
+		v[i].value = t[i].value;
+		v[i].strptr = t[i].name;
+	}
+	return v;
+}
+
+/* Give field *id the names of a shared table. */
+static void
+set_vals(hf_register_info *hf, size_t n, int *id, const struct rdpneg_tok *t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (hf[i].p_id == id)
+			hf[i].hfinfo.strings = VALS(vals_of(t));
+}
+
+/* The captured length of the first occurrence of a field, or 0. */
+static gint
+field_length(proto_tree *tree, int hf, field_info **first)
+{
+	GPtrArray *a = proto_get_finfo_ptr_array(tree, hf);
+
+	if (a == NULL || a->len == 0)
+		return 0;
+	*first = g_ptr_array_index(a, 0);
+	return (*first)->length;
+}
+
+/* The first pass over a frame: feed its TPKTs and TCP flags to conn.c. */
+static struct frame_note *
+first_visit(proto_tree *tree, packet_info *pinfo)
+{
+	GPtrArray *tpkts = proto_get_finfo_ptr_array(tree, hf_tpkt_version);
+	guint ntpkts = tpkts != NULL ? tpkts->len : 0;
+	field_info *fi = NULL;
+	guint16 tcp_flags = 0;
+	struct frame_note *note;
+	struct conn *c;
+	unsigned roles = 0;
+	guint i;
+
+	if (field_length(tree, hf_tcp_flags, &fi) == 2)
+		tcp_flags = tvb_get_ntohs(fi->ds_tvb, fi->start) & 0x0fff;
+	if (ntpkts > 0 || (tcp_flags & (TH_FIN | TH_RST)))
+		c = conn_get(pinfo, proto_rdpneg);
+	else if (field_length(tree, hf_tcp_payload, &fi) > 0)
+		c = conn_find(pinfo, proto_rdpneg);
+	else
+		return NULL;
+	if (c == NULL)
+		return NULL;
+	for (i = 0; i < ntpkts; i++) {
+		gint avail;
+
+		fi = g_ptr_array_index(tpkts, i);
+		avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+		if (avail > 0)
+			roles |= conn_add_tpkt(c, pinfo,
+			    tvb_get_ptr(fi->ds_tvb, fi->start, avail),
+			    (size_t)avail, pref_chain_window);
+	}
+	if (ntpkts == 0 && field_length(tree, hf_tcp_payload, &fi) > 0)
+		conn_add_payload(c, pinfo);
+	roles |= conn_add_flags(c, pinfo, tcp_flags);
+	if (roles == 0)
+		return NULL;
+	note = wmem_new(wmem_file_scope(), struct frame_note);
+	note->conn = c;
+	note->roles = roles;
+	return note;
+}
+
+static void
+add_text(proto_tree *tree, int hf, tvbuff_t *tvb, const char *text)
+{
+	proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0,
+	    text));
+}
+
+static void
+add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 value)
+{
+	proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0,
+	    value));
+}
+
+static void
+add_bool(proto_tree *tree, int hf, tvbuff_t *tvb, gboolean value)
+{
+	proto_item_set_generated(proto_tree_add_boolean(tree, hf, tvb, 0, 0,
+	    value));
+}
+
+/* A diagnosis text with its {placeholders} filled from the evidence. */
+static const char *
+expand(packet_info *pinfo, const char *text, const struct rdpneg_evidence *ev)
+{
+	size_t n = rdpneg_expand(text, ev, NULL, 0) + 1;
+	char *buf = wmem_alloc(pinfo->pool, n);
+
+	rdpneg_expand(text, ev, buf, n);
+	return buf;
+}
+
+static void
+show_request(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
+{
+	proto_item *ti;
+	proto_tree *bits;
+	size_t i;
+
+	add_uint(tree, hf_pdu, tvb, RDPNEG_TPDU_CR);
+	if (c->cookie != NULL)
+		add_text(tree, hf_cookie, tvb, c->cookie);
+	if (c->ev.have & RDPNEG_EV_REQ_NEG) {
+		ti = proto_tree_add_uint(tree, hf_requested, tvb, 0, 0,
+		    c->ev.requested);
+		proto_item_set_generated(ti);
+		bits = proto_item_add_subtree(ti, ett_requested);
+		for (i = 0; i < nrequested_bits; i++) {
+			header_field_info *h = proto_registrar_get_nth(
+			    hf_requested_bits[i]);
+
+			add_bool(bits, hf_requested_bits[i], tvb,
+			    (c->ev.requested & (guint32)h->bitmask) != 0);
+		}
+		add_uint(tree, hf_request_flags, tvb, c->ev.request_flags);
+	}
+	add_bool(tree, hf_scanner, tvb,
+	    (c->ev.have & RDPNEG_EV_SCANNER) != 0);
+}
+
+static void
+show_response(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
+{
+	const char *name;
+
+	add_uint(tree, hf_pdu, tvb, RDPNEG_TPDU_CC);
+	if (!(c->ev.have & RDPNEG_EV_RSP_NEG))
+		return;
+	if (c->ev.response_type == RDPNEG_TYPE_RSP) {
+		add_uint(tree, hf_selected, tvb, c->ev.response_value);
+	} else {
+		add_uint(tree, hf_failure, tvb, c->ev.response_value);
+		name = rdpneg_tok_str(rdpneg_failure_names,
+		    c->ev.response_value);
+		add_text(tree, hf_failure_name, tvb,
+		    name != NULL ? name : "unknown");
+	}
+	add_uint(tree, hf_response_flags, tvb, c->ev.response_flags);
+}
+
+/* The outcome, the chain and the diagnosis; experts on the verdict frame. */
+static void
+show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
+    packet_info *pinfo, const struct conn *c, gboolean verdict_frame)
+{
+	const struct rdpneg_diagnosis *d;
+	struct rdpneg_evidence ev;
+	proto_tree *sub;
+	proto_item *ti;
+	const char *summary;
+	size_t i;
+
+	conn_evidence(c, &ev);
+	d = rdpneg_diagnose(&ev);
+	summary = expand(pinfo, d->summary, &ev);
+	add_text(tree, hf_outcome, tvb,
+	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome));
+	add_text(tree, hf_end, tvb, rdpneg_tok_str(rdpneg_end_names, ev.end));
+	add_bool(tree, hf_not_requested, tvb, rdpneg_not_requested(&ev));
+	add_uint(tree, hf_chain_position, tvb, ev.chain_position);
+	add_uint(tree, hf_chain_length, tvb, ev.chain_length);
+	if (c->prev != NULL && c->prev->request_frame != 0)
+		add_uint(tree, hf_chain_previous, tvb, c->prev->request_frame);
+	add_bool(tree, hf_fell_back, tvb,
+	    (ev.have & RDPNEG_EV_FELL_BACK) != 0);
+	add_bool(tree, hf_failed, tvb, d->failed);
+	ti = proto_tree_add_string(tree, hf_diagnosis, tvb, 0, 0, d->id);
+	proto_item_set_generated(ti);
+	proto_item_append_text(ti, " (%s confidence)",
+	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
+	sub = proto_item_add_subtree(ti, ett_diagnosis);
+	add_text(sub, hf_summary, tvb, summary);
+	add_text(sub, hf_confidence, tvb,
+	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
+	add_text(sub, hf_server_settings, tvb,
+	    expand(pinfo, d->server_settings, &ev));
+	for (i = 0; d->remediation[i] != NULL; i++)
+		add_text(sub, hf_remediation, tvb,
+		    expand(pinfo, d->remediation[i], &ev));
+	proto_item_append_text(top, ", %s: %s",
+	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
+	if (!verdict_frame)
+		return;
+	col_append_fstr(pinfo->cinfo, COL_INFO, " [rdpneg: %s]", d->id);
+	if (d->failed)
+		expert_add_info_format(pinfo, ti, &ei_failed, "%s", summary);
+	if (rdpneg_not_requested(&ev))
+		expert_add_info(pinfo, ti, &ei_not_requested);
+	if (ev.have & RDPNEG_EV_FELL_BACK)
+		expert_add_info(pinfo, ti, &ei_fallback);
+}
+
+static void
+show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const struct frame_note *note, gboolean final)
+{
+	const struct conn *c = note->conn;
+	proto_item *top, *ti;
+	proto_tree *sub;
+
+	top = proto_tree_add_item(tree, proto_rdpneg, tvb, 0, 0, ENC_NA);
+	proto_item_set_generated(top);
+	sub = proto_item_add_subtree(top, ett_rdpneg);
+	if (note->roles & ROLE_REQUEST)
+		show_request(sub, tvb, c);
+	if (note->roles & ROLE_RESPONSE)
+		show_response(sub, tvb, c);
+	if (c->request_frame != 0 && !(note->roles & ROLE_REQUEST))
+		add_uint(sub, hf_request_frame, tvb, c->request_frame);
+	if (c->confirmed && !(note->roles & ROLE_RESPONSE))
+		add_uint(sub, hf_response_frame, tvb, c->response_frame);
+	if ((note->roles & ROLE_MALFORMED) && c->malformed != NULL) {
+		ti = proto_tree_add_string(sub, hf_malformed, tvb, 0, 0,
+		    c->malformed);
+		proto_item_set_generated(ti);
+		expert_add_info_format(pinfo, ti, &ei_malformed,
+		    "Malformed RDP negotiation: %s", c->malformed);
+	}
+	/* Before the capture has been seen, a frame shows the verdict only
+	 * once something decided it: its CC, or its end. */
+	if (final ? conn_decided(c, TRUE) :
+	    (note->roles & (ROLE_RESPONSE | ROLE_END)) ||
+	    conn_decided(c, FALSE))
+		show_verdict(sub, top, tvb, pinfo, c, final ?
+		    pinfo->num == conn_verdict_frame(c) :
+		    (note->roles & (ROLE_RESPONSE | ROLE_END)) != 0 ||
+		    pinfo->num == conn_verdict_frame(c));
+}
+
+static int
+dissect_rdpneg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+    void *data _U_)
+{
+	struct frame_note *note;
+
+	if (!PINFO_FD_VISITED(pinfo)) {
+		note = first_visit(tree, pinfo);
+		if (note != NULL)
+			p_add_proto_data(wmem_file_scope(), pinfo,
+			    proto_rdpneg, 0, note);
+	} else
+		note = p_get_proto_data(wmem_file_scope(), pinfo,
+		    proto_rdpneg, 0);
+	if (note == NULL)
+		return 0;
+	show(tree, tvb, pinfo, note, PINFO_FD_VISITED(pinfo));
+	return tvb_captured_length(tvb);
+}
+
+/* A boolean field for each requestedProtocols bit in the shared table. */
+static void
+register_requested_bits(void)
+{
+	hf_register_info *hf;
+	size_t i, n = 0;
+
+	for (i = 0; rdpneg_protocol_names[i].name != NULL; i++)
+		if (rdpneg_protocol_names[i].value != 0)
+			n++;
+	hf = wmem_alloc0_array(wmem_epan_scope(), hf_register_info, n);
+	hf_requested_bits = wmem_alloc_array(wmem_epan_scope(), int, n);
+	for (i = 0, n = 0; rdpneg_protocol_names[i].name != NULL; i++) {
+		const struct rdpneg_tok *t = &rdpneg_protocol_names[i];
+
+		if (t->value == 0)
+			continue;
+		hf_requested_bits[n] = RDPNEG_WS_UNREGISTERED;
+		hf[n].p_id = &hf_requested_bits[n];
+		hf[n].hfinfo.name = t->name;
+		hf[n].hfinfo.abbrev = wmem_strdup_printf(wmem_epan_scope(),
+		    "rdpneg.requested.%s", wmem_ascii_strdown(wmem_epan_scope(),
+		    t->name, -1));
+		hf[n].hfinfo.type = FT_BOOLEAN;
+		hf[n].hfinfo.display = 32;
+		hf[n].hfinfo.bitmask = t->value;
+		hf[n].hfinfo.blurb = "requestedProtocols bit "
+		    "(MS-RDPBCGR 2.2.1.1.1)";
+		HFILL_INIT(hf[n]);
+		n++;
+	}
+	nrequested_bits = n;
+	proto_register_field_array(proto_rdpneg, hf, (int)n);
+}
+
+void
+proto_register_rdpneg(void)
+{
+	static hf_register_info hf[] = {
+		{ &hf_pdu, { "PDU", "rdpneg.pdu", FT_UINT8, BASE_HEX,
+		    NULL, 0, "X.224 TPDU code", HFILL } },
+		{ &hf_cookie, { "Cookie or routing token", "rdpneg.cookie",
+		    FT_STRING, BASE_NONE, NULL, 0,
+		    "MS-RDPBCGR 2.2.1.1, escaped", HFILL } },
+		{ &hf_requested, { "Requested protocols",
+		    "rdpneg.requested", FT_UINT32, BASE_HEX, NULL, 0,
+		    "RDP_NEG_REQ requestedProtocols (2.2.1.1.1)", HFILL } },
+		{ &hf_request_flags, { "Request flags",
+		    "rdpneg.request_flags", FT_UINT8, BASE_HEX, NULL, 0,
+		    "RDP_NEG_REQ flags", HFILL } },
+		{ &hf_scanner, { "Scanner", "rdpneg.scanner", FT_BOOLEAN,
+		    BASE_NONE, NULL, 0, "A known scanner's request", HFILL } },
+		{ &hf_selected, { "Selected protocol", "rdpneg.selected",
+		    FT_UINT32, BASE_DEC, NULL, 0,
+		    "RDP_NEG_RSP selectedProtocol (2.2.1.2.1)", HFILL } },
+		{ &hf_failure, { "Failure code", "rdpneg.failure",
+		    FT_UINT32, BASE_DEC, NULL, 0,
+		    "RDP_NEG_FAILURE failureCode (2.2.1.2.2)", HFILL } },
+		{ &hf_failure_name, { "Failure", "rdpneg.failure.name",
+		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_response_flags, { "Response flags",
+		    "rdpneg.response_flags", FT_UINT8, BASE_HEX, NULL, 0,
+		    "RDP_NEG_RSP / RDP_NEG_FAILURE flags", HFILL } },
+		{ &hf_not_requested, { "Selected protocol not requested",
+		    "rdpneg.not_requested", FT_BOOLEAN, BASE_NONE, NULL, 0,
+		    NULL, HFILL } },
+		{ &hf_request_frame, { "Request in frame",
+		    "rdpneg.request_frame", FT_FRAMENUM, BASE_NONE,
+		    FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, NULL, HFILL } },
+		{ &hf_response_frame, { "Response in frame",
+		    "rdpneg.response_frame", FT_FRAMENUM, BASE_NONE,
+		    FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0, NULL, HFILL } },
+		{ &hf_malformed, { "Malformed", "rdpneg.malformed",
+		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_outcome, { "Outcome", "rdpneg.outcome", FT_STRING,
+		    BASE_NONE, NULL, 0, "How the negotiation ended", HFILL } },
+		{ &hf_end, { "Connection end", "rdpneg.end", FT_STRING,
+		    BASE_NONE, NULL, 0, "The first FIN or RST", HFILL } },
+		{ &hf_chain_position, { "Attempt in chain",
+		    "rdpneg.chain.position", FT_UINT32, BASE_DEC, NULL, 0,
+		    NULL, HFILL } },
+		{ &hf_chain_length, { "Attempts in chain",
+		    "rdpneg.chain.length", FT_UINT32, BASE_DEC, NULL, 0,
+		    "So far, until the whole capture has been read", HFILL } },
+		{ &hf_chain_previous, { "Previous attempt",
+		    "rdpneg.chain.previous", FT_FRAMENUM, BASE_NONE, NULL, 0,
+		    "Request frame of the chain's previous attempt", HFILL } },
+		{ &hf_fell_back, { "Fell back to Standard RDP Security",
+		    "rdpneg.fell_back", FT_BOOLEAN, BASE_NONE, NULL, 0, NULL,
+		    HFILL } },
+		{ &hf_failed, { "Problem", "rdpneg.failed", FT_BOOLEAN,
+		    BASE_NONE, NULL, 0, "The diagnosis is a problem", HFILL } },
+		{ &hf_diagnosis, { "Diagnosis", "rdpneg.diagnosis",
+		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_summary, { "Summary", "rdpneg.summary", FT_STRING,
+		    BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_confidence, { "Confidence", "rdpneg.confidence",
+		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_server_settings, { "Probable server setting",
+		    "rdpneg.server_settings", FT_STRING, BASE_NONE, NULL, 0,
+		    NULL, HFILL } },
+		{ &hf_remediation, { "Remediation", "rdpneg.remediation",
+		    FT_STRING, BASE_NONE, NULL, 0,
+		    "In order, the secure choice first", HFILL } },
+	};
+	static gint *ett[] = { &ett_rdpneg, &ett_requested, &ett_diagnosis };
+	static ei_register_info ei[] = {
+		{ &ei_failed, { "rdpneg.expert.failed", PI_SECURITY,
+		    PI_ERROR, "RDP security negotiation problem", EXPFILL } },
+		{ &ei_not_requested, { "rdpneg.expert.not_requested",
+		    PI_PROTOCOL, PI_WARN, "The server selected a protocol "
+		    "the client did not request", EXPFILL } },
+		{ &ei_fallback, { "rdpneg.expert.fallback", PI_SECURITY,
+		    PI_WARN, "The client fell back to Standard RDP Security "
+		    "after a request for TLS or CredSSP failed", EXPFILL } },
+		{ &ei_malformed, { "rdpneg.expert.malformed", PI_MALFORMED,
+		    PI_ERROR, "Malformed RDP negotiation structure",
+		    EXPFILL } },
+	};
+	module_t *prefs;
+	expert_module_t *expert;
+
+	set_vals(hf, array_length(hf), &hf_pdu, rdpneg_tpdu_names);
+	set_vals(hf, array_length(hf), &hf_selected, rdpneg_protocol_names);
+	set_vals(hf, array_length(hf), &hf_failure, rdpneg_failure_names);
+	proto_rdpneg = proto_register_protocol("rdpneg: RDP security "
+	    "negotiation diagnosis", "rdpneg", "rdpneg");
+	proto_register_field_array(proto_rdpneg, hf, array_length(hf));
+	register_requested_bits();
+	proto_register_subtree_array(ett, array_length(ett));
+	expert = expert_register_protocol(proto_rdpneg);
+	expert_register_field_array(expert, ei, array_length(ei));
+	prefs = prefs_register_protocol(proto_rdpneg, NULL);
+	prefs_register_uint_preference(prefs, "chain_window",
+	    "Fallback chain window (seconds)",
+	    "Attempts of one client to one server starting within this "
+	    "many seconds of the previous one form a fallback chain "
+	    "(rdpneg --chain-window)", 10, &pref_chain_window);
+	conn_register();
+	rdpneg_handle = create_dissector_handle(dissect_rdpneg, proto_rdpneg);
+}
+
+void
+proto_reg_handoff_rdpneg(void)
+{
+	GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), 3);
+
+	hf_tpkt_version = proto_registrar_get_id_byname("tpkt.version");
+	hf_tcp_flags = proto_registrar_get_id_byname("tcp.flags");
+	hf_tcp_payload = proto_registrar_get_id_byname("tcp.payload");
+	g_array_append_val(wanted, hf_tpkt_version);
+	g_array_append_val(wanted, hf_tcp_flags);
+	g_array_append_val(wanted, hf_tcp_payload);
+	register_postdissector(rdpneg_handle);
+	set_postdissector_wanted_hfids(rdpneg_handle, wanted);
+}

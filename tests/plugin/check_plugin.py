@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""The Wireshark plugin agrees with the CLI on every capture.
+
+For every capture, tshark runs with the rdpneg plugin loaded, as an
+unprivileged user (Wireshark ignores WIRESHARK_PLUGIN_DIR for root), once
+in one pass and once in two passes (-2).  For every RDP connection the
+plugin reports, its outcome, failure code and diagnosis id must equal the
+CLI's JSONL record of the same connection (found by its request or
+response frame), and every CLI record with a Connection Request or
+Confirm must be found.  Expert infos must sit where a problem, a protocol
+not requested, a fallback or a malformed structure is, and `tshark -z
+expert` must list them; `-Y rdpneg.failure` must select exactly the
+RDP_NEG_FAILURE frames.
+
+What one pass cannot know is named, not silenced: see ONE_PASS below.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tally import Tally  # noqa: E402
+
+FIELDS = ["frame.number", "tcp.srcport", "tcp.dstport", "rdpneg.pdu", "rdpneg.request_frame",
+          "rdpneg.response_frame", "rdpneg.outcome", "rdpneg.end",
+          "rdpneg.failure", "rdpneg.selected", "rdpneg.diagnosis",
+          "rdpneg.not_requested", "rdpneg.fell_back", "rdpneg.malformed",
+          "rdpneg.failed", "rdpneg.summary", "_ws.expert.message"] + [
+              f"rdpneg.expert.{e}" for e in
+              ("failed", "not_requested", "fallback", "malformed")]
+TSHARK_OPTS = ["-n", "--enable-heuristic", "tpkt_tcp",
+               "-o", "tcp.reassemble_out_of_order:TRUE"]
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
+NOBODY = 65534
+
+# CLI outcomes of connections that carry no CR or CC, so Wireshark hands
+# the plugin no negotiation PDU (rdpneg finds them from TCP alone).
+NO_PDU = {"refused", "unanswered"}
+
+
+def unprivileged(cmd, plugin_dir):
+    """cmd run with the plugin folder, dropping root as Wireshark wants."""
+    env = ["env", "HOME=/nonexistent", f"WIRESHARK_PLUGIN_DIR={plugin_dir}"]
+    if os.geteuid() == 0:
+        return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                "--clear-groups"] + env + cmd
+    return env + cmd
+
+
+def tshark_rows(tshark, path, plugin_dir, two_pass, opts=TSHARK_OPTS):
+    """The plugin's frames: one dict per frame with an rdpneg tree."""
+    cmd = [tshark] + opts + ["-r", str(path), "-Y", "rdpneg",
+                                    "-T", "fields", "-E", "separator=\t",
+                                    "-E", "occurrence=a",
+                                    "-E", "aggregator=\x1f"]
+    if two_pass:
+        cmd.insert(1, "-2")
+    for f in FIELDS:
+        cmd += ["-e", f]
+    proc = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
+                          text=True, errors="replace", check=False)
+    rows = []
+    for line in proc.stdout.splitlines():
+        cols = line.split("\t") + [""] * len(FIELDS)
+        row = dict(zip(FIELDS, cols))
+        row["experts"] = [e for e in row["_ws.expert.message"].split("\x1f")
+                          if e]
+        # An expert field prints 1 per occurrence: rdpneg's own infos.
+        row["rdpneg_experts"] = sum(
+            len(v.split("\x1f")) for k, v in row.items()
+            if k.startswith("rdpneg.expert.") and v)
+        rows.append(row)
+    return rows, proc
+
+
+def cli_records(rdpneg, path, rows):
+    """The CLI's records, watching every server port the plugin saw (as
+    Wireshark's TPKT heuristic does)."""
+    ports = {r["tcp.dstport"] for r in rows if r["rdpneg.pdu"] == "0xe0"}
+    ports |= {r["tcp.srcport"] for r in rows if r["rdpneg.pdu"] == "0xd0"}
+    cmd = [rdpneg, "--all", "--format", "jsonl"]
+    for port in sorted(ports - {"3389", ""}, key=int):
+        cmd += ["--port", port]
+    proc = subprocess.run(cmd + [str(path)], capture_output=True,
+                          check=False)
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def num(text):
+    return int(text, 0) if text else None
+
+
+def plugin_connections(rows):
+    """Group frames into connections by their request/response links."""
+    conns = []
+    by_frame = {}
+    for row in rows:
+        frame = int(row["frame.number"])
+        links = {frame}
+        for key in ("rdpneg.request_frame", "rdpneg.response_frame"):
+            if row[key]:
+                links.add(int(row[key]))
+        conn = next((by_frame[f] for f in links if f in by_frame), None)
+        if conn is None:
+            conn = {"frames": []}
+            conns.append(conn)
+        conn["frames"].append(row)
+        for f in links:
+            by_frame[f] = conn
+        if row["rdpneg.pdu"] == "0xe0":
+            conn["request_frame"] = frame
+        if row["rdpneg.pdu"] == "0xd0":
+            conn["response_frame"] = frame
+    return conns
+
+
+def verdict_rows(conn):
+    return [r for r in conn["frames"] if r["rdpneg.outcome"]]
+
+
+def one_pass_excuse(a):
+    """Why one pass cannot reach the CLI's verdict, or None."""
+    if a["outcome"] == "no_response" and a["end"] == "open":
+        return "undecided until the capture ends"
+    chain = a["chain"]
+    if chain["position"] < chain["length"] and (
+            a["diagnosis"]["id"] != chain["final_diagnosis"]
+            or a["outcome"] in ("legacy", "selected")):
+        return "a later attempt continues its chain"
+    return None
+
+
+def compare(path, tshark, rdpneg, plugin_dir, two_pass, opts=TSHARK_OPTS):
+    """Problems between the plugin and the CLI on one capture."""
+    rows, proc = tshark_rows(tshark, path, plugin_dir, two_pass, opts)
+    problems = []
+    if proc.returncode != 0 and not rows:
+        return [f"tshark exited {proc.returncode}: "
+                f"{proc.stderr.strip()[:200]}"], 0, {}, rows
+    conns = plugin_connections(rows)
+    records = cli_records(rdpneg, path, rows)
+    by_req = {a["request_frame"]: a for a in records if a["request_frame"]}
+    by_rsp = {a["response_frame"]: a for a in records
+              if a["response_frame"]}
+    matched = set()
+    compared = 0
+    excused = defaultdict(int)
+    for conn in conns:
+        a = by_req.get(conn.get("request_frame")) or \
+            by_rsp.get(conn.get("response_frame"))
+        where = (f"connection with request {conn.get('request_frame')} "
+                 f"response {conn.get('response_frame')}")
+        if a is None:
+            problems.append(f"{where}: no CLI record")
+            continue
+        matched.add(id(a))
+        verdicts = verdict_rows(conn)
+        why = None if two_pass else one_pass_excuse(a)
+        if why is not None:
+            excused[why] += 1
+            continue
+        if not verdicts:
+            problems.append(f"{where}: no verdict")
+            continue
+        # The failure code is on the CC frame; two passes: every frame
+        # shows the final verdict; one pass: the frame that decided it.
+        failure = next((num(r["rdpneg.failure"]) for r in conn["frames"]
+                        if r["rdpneg.failure"]), None)
+        for r in (verdicts if two_pass else verdicts[-1:]):
+            got = (r["rdpneg.outcome"], failure, r["rdpneg.diagnosis"])
+            want = (a["outcome"], a["failure_code"], a["diagnosis"]["id"])
+            if got != want:
+                problems.append(f"frame {r['frame.number']}: plugin "
+                                f"{got} != CLI {want}")
+        compared += 1
+        problems += expert_problems(conn, a, two_pass)
+    for a in records:
+        if id(a) in matched or a["outcome"] in NO_PDU:
+            continue
+        if a["request_frame"] is None and a["outcome"] == "no_request":
+            continue
+        problems.append(f"CLI record first frame {a['first_frame']} "
+                        f"({a['outcome']}, {a['diagnosis']['id']}) not "
+                        f"shown by the plugin")
+    return problems, compared, excused, rows
+
+
+def expert_problems(conn, a, two_pass):
+    """The expert infos a connection must carry, on its verdict frame."""
+    want = []
+    if a["diagnosis"]["failed"]:
+        want.append(a["diagnosis"]["summary"])
+    if a["protocol_not_requested"]:
+        want.append("The server selected a protocol the client did not "
+                    "request")
+    chain = a["chain"]
+    if chain["fell_back_to_standard_rdp"] and \
+            chain["position"] == chain["length"]:
+        want.append("The client fell back to Standard RDP Security after "
+                    "a request for TLS or CredSSP failed")
+    if a["malformed"]:
+        want.append(f"Malformed RDP negotiation: {a['malformed']}")
+    have = [e for r in conn["frames"] for e in r["experts"]]
+    problems = []
+    for text in want:
+        if text not in have:
+            if not two_pass and text.startswith("The client fell back"):
+                continue
+            problems.append(f"request {a['request_frame']}: expert "
+                            f"{text[:70]!r} missing")
+    return problems
+
+
+def expert_table(tshark, path, plugin_dir):
+    """Summaries of rdpneg's expert infos as `tshark -z expert` lists them."""
+    cmd = [tshark, "-2"] + TSHARK_OPTS + ["-r", str(path), "-q", "-z",
+                                          "expert"]
+    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
+                         text=True, errors="replace", check=False).stdout
+    counts = defaultdict(int)
+    for line in out.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) == 4 and parts[0].isdigit() and parts[2] == "rdpneg":
+            counts[parts[3].strip()] += int(parts[0])
+    return counts
+
+
+def check_capture(path, args, plugin_dir):
+    results = []
+    for two_pass in (False, True):
+        problems, compared, excused, rows = compare(
+            path, args.tshark, args.rdpneg, plugin_dir, two_pass)
+        label = f"{'two' if two_pass else 'one'} pass"
+        if excused:
+            label += " (not comparable in one pass: " + ", ".join(
+                f"{n} {why}" for why, n in sorted(excused.items())) + ")"
+        results.append((label, problems, compared))
+        if two_pass:
+            final_rows = rows
+    # -z expert lists what the frames carry (two passes: final verdicts).
+    table = expert_table(args.tshark, path, plugin_dir)
+    carried = sum(r["rdpneg_experts"] for r in final_rows)
+    problems = []
+    if sum(table.values()) != carried:
+        problems.append(f"-z expert lists {sum(table.values())} rdpneg "
+                        f"infos, frames carry {carried}")
+    results.append(("-z expert", problems, len(table)))
+    # -Y rdpneg.failure selects exactly the frames showing a failureCode.
+    cmd = [args.tshark, "-2"] + TSHARK_OPTS + [
+        "-r", str(path), "-Y", "rdpneg.failure", "-T", "fields",
+        "-e", "frame.number"]
+    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
+                         text=True, check=False).stdout.split()
+    want = [r["frame.number"] for r in final_rows if r["rdpneg.failure"]]
+    results.append(("-Y rdpneg.failure",
+                    [] if out == want else [f"{out} != {want}"], len(want)))
+    # A non-standard port, decoded as TPKT the way README tells users to.
+    for port in sorted({r["tcp.dstport"] for r in final_rows
+                        if r["rdpneg.pdu"] == "0xe0"} - {"3389", ""}):
+        opts = ["-n", "-d", f"tcp.port=={port},tpkt"]
+        problems, compared, _, _ = compare(path, args.tshark, args.rdpneg,
+                                           plugin_dir, True, opts)
+        if compared == 0:
+            problems.append(f"nothing shown with -d tcp.port=={port},tpkt")
+        results.append((f"-d tcp.port=={port},tpkt", problems, compared))
+    return results
+
+
+def captures(dirs):
+    for d in dirs:
+        for p in sorted(d.rglob("*")):
+            if p.is_file() and p.name.endswith(CAPTURE_SUFFIXES):
+                yield d, p
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True)
+    parser.add_argument("--tshark", default="tshark")
+    parser.add_argument("--plugin", required=True, type=Path,
+                        help="the built rdpneg.so")
+    parser.add_argument("--series", required=True, help="e.g. 4.0")
+    parser.add_argument("dirs", nargs="+", type=Path)
+    args = parser.parse_args()
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        print("setpriv not found: cannot drop root for Wireshark")
+        return 77
+    tally = Tally()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        os.chmod(tmp, 0o755)
+        epan = tmp / "plugins" / args.series / "epan"
+        epan.mkdir(parents=True)
+        shutil.copy(args.plugin, epan / "rdpneg.so")
+        # The captures may sit where the unprivileged user cannot read.
+        work = []
+        for i, (base, p) in enumerate(captures(args.dirs)):
+            copy = tmp / "captures" / f"{i:03d}" / p.name
+            copy.parent.mkdir(parents=True)
+            shutil.copy(p, copy)
+            work.append((p.relative_to(base.parent), copy))
+        for d in tmp.rglob("*"):
+            os.chmod(d, 0o755 if d.is_dir() else 0o644)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            futures = [(name, pool.submit(check_capture, copy, args,
+                                          tmp / "plugins"))
+                       for name, copy in work]
+            total = 0
+            for name, fut in futures:
+                for what, problems, n in fut.result():
+                    total += n
+                    tally.record(f"{name} {what}, {n} compared", problems)
+        if total == 0:
+            tally.record("the plugin compared at least one connection",
+                         ["nothing compared: did the plugin load?"])
+    return tally.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
