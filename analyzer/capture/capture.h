@@ -86,6 +86,7 @@ struct rdpneg_capture_stats {
 	uint64_t	attempts;	/* records emitted */
 	uint64_t	overflow;	/* connections not tracked: table full */
 	uint64_t	expired;	/* closed by the idle timeout */
+	uint64_t	held_open;	/* reported before their end (horizon) */
 	size_t		peak_connections;
 	int		linktype;	/* DLT_* of the file */
 	int64_t		first_sec;	/* time of the first packet */
@@ -97,6 +98,29 @@ struct rdpneg_capture_stats {
 typedef void (*rdpneg_attempt_fn)(const struct rdpneg_attempt *attempt,
     void *arg);
 
+/*
+ * What a caller that reports attempts in first-frame order may rely on,
+ * after each packet: every attempt not yet handed over starts at frame
+ * `frame` or later and, while `time_ordered` (no packet so far went back
+ * in time), at sec.nsec or later.  `end`: the capture is over, every
+ * attempt was handed over.
+ */
+struct rdpneg_horizon {
+	uint64_t	frame;
+	int64_t		sec;
+	uint32_t	nsec;
+	int		time_ordered;
+	int		end;
+};
+
+/*
+ * Called after each packet and at the end.  Returning nonzero asks that
+ * the open connection with the lowest first frame be handed over now, as
+ * if the capture ended there (counted in held_open): the caller holds too
+ * many records that wait for it.
+ */
+typedef int (*rdpneg_horizon_fn)(const struct rdpneg_horizon *h, void *arg);
+
 /* Ports 3389, default table size and idle timeout. */
 void rdpneg_init_config(struct rdpneg_config *cfg);
 
@@ -104,16 +128,14 @@ void rdpneg_init_config(struct rdpneg_config *cfg);
 int rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port);
 
 /*
- * Analyze one capture (pcap or pcapng) read from fp.  libpcap closes fp
- * once it has accepted the file; when it refuses it (-1 before any
- * packet), fp is still the caller's to close.
+ * Analyze one capture (pcap or pcapng) read from fp, and close fp.
  * Calls fn for every RDP connection attempt, in the order their records
- * complete.  Returns 0, or -1 with the reason in errbuf when the capture
+ * complete, and horizon (when not NULL) as said above.  Returns 0, or -1 with the reason in errbuf when the capture
  * is not one or is damaged; attempts seen before the damage are still
  * reported through fn before the call returns.
  */
 int rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
-    rdpneg_attempt_fn fn, void *arg, struct rdpneg_capture_stats *stats,
-    char *errbuf, size_t errsize);
+    rdpneg_attempt_fn fn, rdpneg_horizon_fn horizon, void *arg,
+    struct rdpneg_capture_stats *stats, char *errbuf, size_t errsize);
 
 #endif /* RDPNEG_CAPTURE_H */

@@ -148,38 +148,38 @@ cur_bound(struct cursor *c, size_t len)
 		c->avail = c->end;
 }
 
-/* IPv4 (RFC 791).  Returns the next protocol or -1. */
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * IPv4 (RFC 791).  Returns the next protocol or -1.  The fixed header is
+ * taken as one span (one bounds check): every packet goes through here.
+ */
 static int
 parse_ipv4(struct cursor *c, struct segment *seg, enum packet_result *res)
 {
 	size_t start = c->off;
-	uint8_t vihl = cur_u8(c);
-	unsigned ihl = (vihl & 0x0fu) * 4u;
-	uint16_t total, frag;
-	uint8_t proto;
-	struct rdpneg_span a;
+	struct rdpneg_span h;
+	unsigned ihl;
+	uint16_t total;
 
-	cur_skip(c, 1);			/* DSCP/ECN */
-	total = cur_be16(c);
-	cur_skip(c, 2);			/* identification */
-	frag = cur_be16(c);
-	cur_skip(c, 1);			/* TTL */
-	proto = cur_u8(c);
-	cur_skip(c, 2);			/* checksum */
-	if (cur_span(c, 4, &a))
-		memcpy(seg->src, a.ptr, 4);
-	if (cur_span(c, 4, &a))
-		memcpy(seg->dst, a.ptr, 4);
-	if (c->st != RDPNEG_OK)
+	if (!cur_span(c, 20, &h))
 		return -1;
+	ihl = (h.ptr[0] & 0x0fu) * 4u;
+	total = be16(h.ptr + 2);
+	memcpy(seg->src, h.ptr + 12, 4);
+	memcpy(seg->dst, h.ptr + 16, 4);
 	if (total == 0)			/* TCP segmentation offload */
 		total = (uint16_t)(c->avail - start < UINT16_MAX ?
 		    c->avail - start : UINT16_MAX);
-	if ((vihl >> 4) != 4 || ihl < 20 || total < ihl) {
+	if ((h.ptr[0] >> 4) != 4 || ihl < 20 || total < ihl) {
 		*res = PACKET_BAD;
 		return -1;
 	}
-	if ((frag & 0x3fffu) != 0) {	/* MF set or offset != 0 */
+	if ((be16(h.ptr + 6) & 0x3fffu) != 0) {	/* MF set or offset != 0 */
 		*res = PACKET_FRAGMENT;
 		return -1;
 	}
@@ -188,7 +188,7 @@ parse_ipv4(struct cursor *c, struct segment *seg, enum packet_result *res)
 	/* The datagram ends at its total length: Ethernet pads short frames. */
 	cur_bound(c, total - ihl);
 	seg->family = 4;
-	return proto;
+	return h.ptr[9];
 }
 
 /* IPv6 (RFC 8200) and its extension headers.  Returns the upper protocol. */
@@ -258,20 +258,16 @@ parse_ipv6(struct cursor *c, struct segment *seg, enum packet_result *res)
 static enum packet_result
 parse_tcp(struct cursor *c, size_t wire_end, struct segment *seg)
 {
-	uint8_t doff;
+	struct rdpneg_span h;
 	size_t hlen;
 
-	seg->sport = cur_be16(c);
-	seg->dport = cur_be16(c);
-	seg->seq = ((uint32_t)cur_be16(c) << 16);
-	seg->seq |= cur_be16(c);
-	cur_skip(c, 4);			/* ack */
-	doff = cur_u8(c);
-	seg->flags = cur_u8(c);
-	cur_skip(c, 6);			/* window, checksum, urgent */
-	if (c->st != RDPNEG_OK)
+	if (!cur_span(c, 20, &h))
 		return PACKET_CUT;
-	hlen = (size_t)(doff >> 4) * 4u;
+	seg->sport = be16(h.ptr);
+	seg->dport = be16(h.ptr + 2);
+	seg->seq = (uint32_t)be16(h.ptr + 4) << 16 | be16(h.ptr + 6);
+	seg->flags = h.ptr[13];
+	hlen = (size_t)(h.ptr[12] >> 4) * 4u;
 	if (hlen < 20)
 		return PACKET_BAD;
 	if (!cur_skip(c, hlen - 20))

@@ -41,6 +41,8 @@ struct conn {
 	struct conn		*hnext;		/* hash chain */
 	struct conn		*older;		/* LRU list by last packet */
 	struct conn		*newer;
+	struct conn		*born_prev;	/* list by first frame */
+	struct conn		*born_next;
 	uint32_t		 hash;
 	int			 family;
 	struct rdpneg_endpoint	 ep[2];		/* CLIENT, SERVER */
@@ -83,6 +85,8 @@ struct tracker {
 	size_t				 count;
 	struct conn			*oldest;
 	struct conn			*newest;
+	struct conn			*first_born;	/* lowest first frame */
+	struct conn			*last_born;
 	uint8_t				*overflowed;	/* bit per 4-tuple hash */
 	int				 oom;		/* malloc failed */
 };
@@ -92,17 +96,19 @@ struct tracker {
 
 /* ---- table */
 
+/* Every packet is looked up: 32-bit words and a multiplicative mix. */
 static uint32_t
 hash_endpoint(int family, const uint8_t *addr, uint16_t port)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = port, w;
 	size_t i, n = family == 6 ? 16 : 4;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	h = (h ^ (port & 0xffu)) * 16777619u;
-	h = (h ^ (port >> 8)) * 16777619u;
-	return h;
+	for (i = 0; i < n; i += 4) {
+		memcpy(&w, addr + i, 4);
+		h = (h ^ w) * 0x9e3779b1u;
+		h ^= h >> 15;
+	}
+	return (h ^ (h >> 13)) * 0x85ebca6bu;
 }
 
 /* Symmetric, so both directions of a connection find the same bucket. */
@@ -179,6 +185,14 @@ table_remove(struct tracker *t, struct conn *c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
 	lru_unlink(t, c);
+	if (c->born_prev != NULL)
+		c->born_prev->born_next = c->born_next;
+	else
+		t->first_born = c->born_next;
+	if (c->born_next != NULL)
+		c->born_next->born_prev = c->born_prev;
+	else
+		t->last_born = c->born_prev;
 	t->count--;
 	stream_free(&c->half[CLIENT].s);
 	stream_free(&c->half[SERVER].s);
@@ -237,6 +251,13 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 	c->hnext = t->buckets[h & (t->nbuckets - 1)];
 	t->buckets[h & (t->nbuckets - 1)] = c;
 	lru_append(t, c);
+	/* Created in frame order: the list's head has the lowest first frame. */
+	c->born_prev = t->last_born;
+	if (t->last_born != NULL)
+		t->last_born->born_next = c;
+	else
+		t->first_born = c;
+	t->last_born = c;
 	if (++t->count > t->stats->peak_connections)
 		t->stats->peak_connections = t->count;
 	return c;
@@ -626,6 +647,29 @@ tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
 	    (c->half[CLIENT].fin && c->half[SERVER].fin))
 		finish(t, c);
 	return t->oom ? -1 : 0;
+}
+
+int
+tracker_first_open(const struct tracker *t, uint64_t *frame, int64_t *sec,
+    uint32_t *nsec)
+{
+	const struct conn *c = t->first_born;
+
+	if (c == NULL)
+		return 0;
+	*frame = c->first_frame;
+	*sec = c->first_sec;
+	*nsec = c->first_nsec;
+	return 1;
+}
+
+int
+tracker_finish_first(struct tracker *t)
+{
+	if (t->first_born == NULL)
+		return 0;
+	finish(t, t->first_born);
+	return 1;
 }
 
 void

@@ -24,6 +24,16 @@ struct tracker *tracker_new(const struct rdpneg_config *cfg,
 int tracker_segment(struct tracker *t, const struct segment *seg,
     uint64_t frame, int64_t sec, uint32_t nsec);
 
+/*
+ * The open connection with the lowest first frame: every record still to
+ * come starts at that frame or later.  0 when the table is empty.
+ */
+int tracker_first_open(const struct tracker *t, uint64_t *frame,
+    int64_t *sec, uint32_t *nsec);
+
+/* Emit that connection now, as if the capture ended there.  0: none. */
+int tracker_finish_first(struct tracker *t);
+
 /* Emit every connection still in the table (end of the capture). */
 void tracker_flush(struct tracker *t);
 

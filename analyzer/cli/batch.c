@@ -1,34 +1,134 @@
 /*
  * batch.c - a pool of worker threads over the file list.
  *
- * Workers take the next file index under a mutex and fill that file's
- * slot; the calling thread waits for slot 0, 1, 2... in turn, reports it
- * and frees it, so output order never depends on timing.
+ * Workers take the next file index under a mutex and write that file's
+ * attempts, as they come out in order, to a temporary file of its own.
+ * The calling thread reports file 0, 1, 2... in turn, reading each spool
+ * as it grows (the file at the head of the list is reported while it is
+ * still being analyzed, on the other core), so output order never depends
+ * on timing and memory does not grow with the number of attempts.
+ * Workers stay at most AHEAD files in front of the report, so that few
+ * spools are open at once.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE		/* pread */
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/batch.h"
 
 #define MAX_JOBS	256
+#define AHEAD		32		/* files analyzed but not yet reported */
+#define PUBLISH_EVERY	(64 * 1024)	/* spool bytes between two wake-ups */
+#define READ_CHUNK	(256 * 1024)
+
+struct pool;
+
+struct slot {
+	struct pool		*pool;
+	struct capture_result	 r;
+	FILE			*spool;		/* its attempts, in order */
+	uint64_t		 written;	/* bytes given to the spool */
+	uint64_t		 published;	/* ... flushed: readable (lock) */
+	int			 done;		/* r complete (lock) */
+};
 
 struct pool {
 	const struct file_list		*list;
 	const struct analysis_config	*cfg;
-	struct capture_result		*results;
-	char				*done;
+	struct slot			*slots;
 	size_t				 next;
+	size_t				 reported;
+	unsigned			 ahead;
 	uint64_t			 bytes;
 	size_t				 finished;
 	pthread_mutex_t			 lock;
 	pthread_cond_t			 cond;
 };
+
+/* An attempt in a spool: the item, then its texts (lengths 0: absent). */
+struct spooled {
+	struct attempt_item	it;	/* its pointers are rebuilt on reading */
+	size_t			tlen;
+	size_t			mlen;
+	size_t			ilen;
+};
+
+static void
+publish(struct slot *s)
+{
+	struct pool *p = s->pool;
+
+	if (fflush(s->spool) != 0)
+		return;		/* the error stays on the stream */
+	pthread_mutex_lock(&p->lock);
+	s->published = s->written;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+spool_attempt(const struct attempt_item *it, void *arg)
+{
+	struct slot *s = arg;
+	struct spooled rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.it = *it;
+	rec.tlen = it->a.token != NULL ? it->a.token_len : 0;
+	rec.mlen = it->a.malformed != NULL ? strlen(it->a.malformed) + 1 : 0;
+	rec.ilen = it->a.incomplete != NULL ? strlen(it->a.incomplete) + 1 : 0;
+	fwrite(&rec, sizeof(rec), 1, s->spool);
+	if (rec.tlen > 0)
+		fwrite(it->a.token, 1, rec.tlen, s->spool);
+	if (rec.mlen > 0)
+		fwrite(it->a.malformed, 1, rec.mlen, s->spool);
+	if (rec.ilen > 0)
+		fwrite(it->a.incomplete, 1, rec.ilen, s->spool);
+	s->written += sizeof(rec) + rec.tlen + rec.mlen + rec.ilen;
+	if (s->written - s->published >= PUBLISH_EVERY)
+		publish(s);
+}
+
+static void
+analyze_slot(struct pool *p, size_t i)
+{
+	struct slot *s = &p->slots[i];
+	FILE *spool = tmpfile();
+	int err = errno;
+
+	pthread_mutex_lock(&p->lock);
+	s->spool = spool;
+	pthread_mutex_unlock(&p->lock);
+	if (spool == NULL) {
+		s->r.path = p->list->paths[i];
+		snprintf(s->r.error, sizeof(s->r.error), "temporary file: %s",
+		    strerror(err));
+		s->r.unreadable = 1;
+	} else {
+		analyze_file(p->list->paths[i], p->cfg, &s->r, spool_attempt,
+		    s);
+		if (fflush(spool) != 0 || ferror(spool)) {
+			snprintf(s->r.error, sizeof(s->r.error),
+			    "temporary file: %s", strerror(errno));
+			s->r.unreadable = 1;
+		}
+	}
+	pthread_mutex_lock(&p->lock);
+	s->published = s->written;
+	s->done = 1;
+	p->finished++;
+	p->bytes += s->r.size;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
 
 static void *
 worker(void *arg)
@@ -38,17 +138,14 @@ worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
+		while (p->next < p->list->n &&
+		    p->next >= p->reported + p->ahead)
+			pthread_cond_wait(&p->cond, &p->lock);
 		i = p->next++;
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->list->n)
 			return NULL;
-		analyze_file(p->list->paths[i], p->cfg, &p->results[i]);
-		pthread_mutex_lock(&p->lock);
-		p->done[i] = 1;
-		p->finished++;
-		p->bytes += p->results[i].size;
-		pthread_cond_broadcast(&p->cond);
-		pthread_mutex_unlock(&p->lock);
+		analyze_slot(p, i);
 	}
 }
 
@@ -71,9 +168,91 @@ show_progress(const struct pool *p, const struct timespec *t0)
 	fflush(stderr);
 }
 
+/* Hand the whole records in buf[0..len) to the sink; bytes used. */
+static size_t
+replay_records(struct slot *s, uint8_t *buf, size_t len,
+    const struct batch_sink *sink)
+{
+	struct spooled rec;
+	size_t used = 0, need;
+	char *t;
+
+	while (len - used >= sizeof(rec)) {
+		memcpy(&rec, buf + used, sizeof(rec));
+		need = sizeof(rec) + rec.tlen + rec.mlen + rec.ilen;
+		if (len - used < need)
+			break;
+		t = (char *)buf + used + sizeof(rec);
+		rec.it.owned = NULL;
+		rec.it.a.token = rec.tlen > 0 ? (const uint8_t *)t : NULL;
+		rec.it.a.malformed = rec.mlen > 0 ? t + rec.tlen : NULL;
+		rec.it.a.incomplete = rec.ilen > 0 ? t + rec.tlen + rec.mlen :
+		    NULL;
+		sink->attempt(&s->r, &rec.it, sink->arg);
+		used += need;
+	}
+	return used;
+}
+
+/* Report file i: its attempts as the worker publishes them, then the file. */
+static void
+replay(struct pool *p, size_t i, const struct batch_sink *sink, int progress,
+    const struct timespec *t0)
+{
+	struct slot *s = &p->slots[i];
+	uint64_t off = 0, end;
+	uint8_t *buf = NULL, *b;
+	size_t size = 0, have = 0, want, used;
+	ssize_t n;
+	int done, broken = 0;
+
+	do {
+		pthread_mutex_lock(&p->lock);
+		while (!s->done && (broken || s->published == off)) {
+			if (progress)
+				show_progress(p, t0);
+			pthread_cond_wait(&p->cond, &p->lock);
+		}
+		end = s->published;
+		done = s->done;
+		if (progress)
+			show_progress(p, t0);
+		pthread_mutex_unlock(&p->lock);
+		while (!broken && s->spool != NULL && off < end) {
+			want = end - off < READ_CHUNK ? (size_t)(end - off) :
+			    READ_CHUNK;
+			if (have + want > size) {
+				if ((b = realloc(buf, have + want)) == NULL) {
+					broken = 1;	/* the rest is lost */
+					break;
+				}
+				buf = b;
+				size = have + want;
+			}
+			n = pread(fileno(s->spool), buf + have, want,
+			    (off_t)off);
+			if (n <= 0) {
+				broken = 1;
+				break;
+			}
+			off += (uint64_t)n;
+			have += (size_t)n;
+			used = replay_records(s, buf, have, sink);
+			memmove(buf, buf + used, have - used);
+			have -= used;
+		}
+	} while (!done);
+	free(buf);
+	if (s->spool != NULL)
+		fclose(s->spool);
+	s->spool = NULL;
+	sink->end(&s->r, sink->arg);
+}
+
 int
 batch_run(const struct file_list *list, unsigned jobs,
-    const struct analysis_config *cfg, int progress, batch_fn fn, void *arg)
+    const struct analysis_config *cfg, int progress,
+    const struct batch_sink *sink)
 {
 	pthread_t threads[MAX_JOBS];
 	struct timespec t0;
@@ -84,36 +263,29 @@ batch_run(const struct file_list *list, unsigned jobs,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	p.list = list;
 	p.cfg = cfg;
-	p.results = calloc(list->n ? list->n : 1, sizeof(*p.results));
-	p.done = calloc(list->n ? list->n : 1, 1);
-	if (p.results == NULL || p.done == NULL) {
-		free(p.results);
-		free(p.done);
+	p.slots = calloc(list->n ? list->n : 1, sizeof(*p.slots));
+	if (p.slots == NULL)
 		return -1;
-	}
+	for (i = 0; i < list->n; i++)
+		p.slots[i].pool = &p;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
 	if (jobs > list->n)
 		jobs = (unsigned)list->n;
+	p.ahead = AHEAD + jobs;
 	for (k = 0; k < jobs; k++)
 		if (pthread_create(&threads[started], NULL, worker, &p) == 0)
 			started++;
-	if (started == 0 && list->n > 0)
-		worker(&p);	/* no thread: do the work here */
 	for (i = 0; i < list->n; i++) {
+		if (started == 0)	/* no thread: do the work here */
+			analyze_slot(&p, i);
+		replay(&p, i, sink, progress, &t0);
 		pthread_mutex_lock(&p.lock);
-		while (!p.done[i]) {
-			if (progress)
-				show_progress(&p, &t0);
-			pthread_cond_wait(&p.cond, &p.lock);
-		}
-		if (progress)
-			show_progress(&p, &t0);
+		p.reported = i + 1;
+		pthread_cond_broadcast(&p.cond);
 		pthread_mutex_unlock(&p.lock);
-		fn(&p.results[i], arg);
-		result_free(&p.results[i]);
 	}
 	for (k = 0; k < started; k++)
 		pthread_join(threads[k], NULL);
@@ -121,7 +293,6 @@ batch_run(const struct file_list *list, unsigned jobs,
 		fputs("\r\033[K", stderr);	/* erase the progress line */
 	pthread_cond_destroy(&p.cond);
 	pthread_mutex_destroy(&p.lock);
-	free(p.results);
-	free(p.done);
+	free(p.slots);
 	return 0;
 }

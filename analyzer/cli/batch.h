@@ -10,15 +10,23 @@
 #include "cli/result.h"
 #include "cli/walk.h"
 
-/* Called on the calling thread, once per file, in list order. */
-typedef void (*batch_fn)(const struct capture_result *r, void *arg);
+/* Called on the calling thread, file after file in list order: each
+ * attempt in first-frame order (only r->path is set yet), then end with
+ * the file's facts. */
+struct batch_sink {
+	void	(*attempt)(const struct capture_result *r,
+		    const struct attempt_item *it, void *arg);
+	void	(*end)(const struct capture_result *r, void *arg);
+	void	*arg;
+};
 
 /*
  * Analyze every file of list with up to jobs threads.  progress: print a
  * progress line on standard error (files, bytes, elapsed time).
- * Returns 0, or -1 when no thread could be started.
+ * Returns 0, or -1 when memory ran out before any file was analyzed.
  */
 int batch_run(const struct file_list *list, unsigned jobs,
-    const struct analysis_config *cfg, int progress, batch_fn fn, void *arg);
+    const struct analysis_config *cfg, int progress,
+    const struct batch_sink *sink);
 
 #endif /* RDPNEG_BATCH_H */

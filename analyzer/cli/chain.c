@@ -1,7 +1,7 @@
 /*
- * chain.c - the attempts of one capture grouped into fallback chains (the
- * rule is the shared rdpneg/chain.h), then diagnosed.  The last attempt
- * of a chain is its result.
+ * chain.c - fallback chains (the rule is the shared rdpneg/chain.h) and
+ * diagnoses: a chain sealed as a whole, or all the attempts of a capture
+ * grouped at once.  The last attempt of a chain is its result.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,6 +10,76 @@
 
 #include "cli/result.h"
 #include "rdpneg/chain.h"
+
+int
+chain_same_pair(const struct attempt_item *x, const struct attempt_item *y)
+{
+	return x->a.family == y->a.family &&
+	    x->a.server.port == y->a.server.port &&
+	    memcmp(x->a.client.addr, y->a.client.addr, 16) == 0 &&
+	    memcmp(x->a.server.addr, y->a.server.addr, 16) == 0;
+}
+
+void
+chain_fill_evidence(struct attempt_item *it)
+{
+	const struct rdpneg_attempt *a = &it->a;
+	struct rdpneg_evidence *ev = &it->ev;
+
+	rdpneg_init_evidence(ev);
+	ev->outcome = a->outcome;
+	ev->end = a->end;
+	if (a->have & RDPNEG_ATTEMPT_REQUEST)
+		ev->have |= RDPNEG_EV_REQUEST;
+	if (a->have & RDPNEG_ATTEMPT_REQ_NEG) {
+		ev->have |= RDPNEG_EV_REQ_NEG;
+		ev->requested = a->requested;
+		ev->request_flags = a->request_flags;
+	}
+	if (a->have & RDPNEG_ATTEMPT_RSP_NEG) {
+		ev->have |= RDPNEG_EV_RSP_NEG;
+		ev->response_type = a->response_type;
+		ev->response_flags = a->response_flags;
+		ev->response_value = a->response_value;
+	}
+	if (a->malformed != NULL)
+		ev->have |= RDPNEG_EV_MALFORMED;
+	if (a->have & RDPNEG_ATTEMPT_NON_RDP_ANSWER)
+		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
+	if (rdpneg_is_scanner(a->token, a->token_len,
+	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested))
+		ev->have |= RDPNEG_EV_SCANNER;
+}
+
+void
+chain_seal(struct attempt_item *const *v, size_t n, unsigned id)
+{
+	struct attempt_item *final = v[n - 1];
+	size_t i;
+	int asked_more = 0;
+
+	/* Standard RDP Security in the end, after asking for more. */
+	for (i = 0; i + 1 < n; i++)
+		asked_more |= rdpneg_chain_asked_more(&v[i]->ev);
+	if (asked_more && rdpneg_chain_standard_rdp(&final->ev))
+		final->ev.have |= RDPNEG_EV_FELL_BACK;
+	for (i = 0; i < n; i++) {
+		v[i]->ev.chain_length = (unsigned)n;
+		v[i]->ev.chain_position = (unsigned)(i + 1);
+	}
+	final->diag = rdpneg_diagnose(&final->ev);
+	for (i = 0; i < n; i++) {
+		v[i]->diag = rdpneg_diagnose(&v[i]->ev);
+		v[i]->chain_id = id;
+		v[i]->final_frame = final->a.first_frame;
+		v[i]->final_outcome = final->a.outcome;
+		v[i]->final_diag = final->diag;
+		v[i]->final_fell_back = (final->ev.have &
+		    RDPNEG_EV_FELL_BACK) != 0;
+	}
+}
+
+/* ---- all the attempts of a capture at once */
 
 /* Order for grouping: pair, then start time, then frame. */
 static int
@@ -44,113 +114,65 @@ by_frame(const void *x, const void *y)
 	    a->a.first_frame > b->a.first_frame;
 }
 
-/* Does it continue prev's chain?  Same pair, and chain.h's rule. */
+/* A chain as a run of the pair-ordered array, and its lowest frame. */
+struct run {
+	size_t		start;
+	size_t		n;
+	uint64_t	first_frame;
+};
+
 static int
-same_chain(const struct attempt_item *prev, const struct attempt_item *it,
-    uint32_t window)
+by_run_frame(const void *x, const void *y)
 {
-	if (prev->a.family != it->a.family ||
-	    memcmp(prev->a.client.addr, it->a.client.addr, 16) != 0 ||
-	    memcmp(prev->a.server.addr, it->a.server.addr, 16) != 0 ||
-	    prev->a.server.port != it->a.server.port)
-		return 0;
-	return rdpneg_chain_continues(&prev->ev, prev->a.ts_sec,
-	    prev->a.ts_nsec, it->a.ts_sec, it->a.ts_nsec, window);
+	const struct run *a = x, *b = y;
+
+	return a->first_frame < b->first_frame ? -1 :
+	    a->first_frame > b->first_frame;
 }
 
-/* The evidence the knowledge base reads, from one attempt. */
-static void
-fill_evidence(struct attempt_item *it)
+unsigned
+chain_and_diagnose(struct attempt_list *l, uint32_t window, unsigned id)
 {
-	const struct rdpneg_attempt *a = &it->a;
-	struct rdpneg_evidence *ev = &it->ev;
+	struct attempt_item **v, *it;
+	struct run *runs;
+	size_t i, j, nruns = 0;
 
-	rdpneg_init_evidence(ev);
-	ev->outcome = a->outcome;
-	ev->end = a->end;
-	if (a->have & RDPNEG_ATTEMPT_REQUEST)
-		ev->have |= RDPNEG_EV_REQUEST;
-	if (a->have & RDPNEG_ATTEMPT_REQ_NEG) {
-		ev->have |= RDPNEG_EV_REQ_NEG;
-		ev->requested = a->requested;
-		ev->request_flags = a->request_flags;
-	}
-	if (a->have & RDPNEG_ATTEMPT_RSP_NEG) {
-		ev->have |= RDPNEG_EV_RSP_NEG;
-		ev->response_type = a->response_type;
-		ev->response_flags = a->response_flags;
-		ev->response_value = a->response_value;
-	}
-	if (a->malformed != NULL)
-		ev->have |= RDPNEG_EV_MALFORMED;
-	if (a->have & RDPNEG_ATTEMPT_NON_RDP_ANSWER)
-		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
-	if (rdpneg_is_scanner(a->token, a->token_len,
-	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested))
-		ev->have |= RDPNEG_EV_SCANNER;
-}
-
-/*
- * Did the chain [first, last] end in Standard RDP Security after an
- * attempt that asked for more failed?
- */
-static int
-fell_back(struct attempt_item **v, size_t first, size_t last)
-{
-	size_t i;
-
-	if (!rdpneg_chain_standard_rdp(&v[last]->ev))
-		return 0;
-	for (i = first; i < last; i++)
-		if (rdpneg_chain_asked_more(&v[i]->ev))
-			return 1;
-	return 0;
-}
-
-void
-chain_and_diagnose(struct capture_result *r, uint32_t window)
-{
-	struct attempt_item **v, *final;
-	size_t i, j, start;
-	unsigned id = 0;
-
-	if (r->nitems == 0)
-		return;
+	if (l->n == 0)
+		return id;
 	/* Frame order first: chain ids then follow the capture. */
-	qsort(r->items, r->nitems, sizeof(*r->items), by_frame);
-	for (i = 0; i < r->nitems; i++) {	/* chains of one until grouped */
-		fill_evidence(&r->items[i]);
-		r->items[i].chain_final = &r->items[i];
-	}
-	v = malloc(r->nitems * sizeof(*v));
-	if (v == NULL) {
-		for (i = 0; i < r->nitems; i++)
-			r->items[i].diag = rdpneg_diagnose(&r->items[i].ev);
-		return;
-	}
-	for (i = 0; i < r->nitems; i++)
-		v[i] = &r->items[i];
-	qsort(v, r->nitems, sizeof(*v), by_pair_time);
-	for (start = 0; start < r->nitems; start = i) {
-		for (i = start + 1; i < r->nitems &&
-		    same_chain(v[i - 1], v[i], window); i++)
-			;
-		for (j = start; j < i; j++) {
-			v[j]->ev.chain_length = (unsigned)(i - start);
-			v[j]->ev.chain_position = (unsigned)(j - start + 1);
-			v[j]->chain_final = v[i - 1];
+	qsort(l->items, l->n, sizeof(*l->items), by_frame);
+	for (i = 0; i < l->n; i++)
+		chain_fill_evidence(&l->items[i]);
+	v = malloc(l->n * sizeof(*v));
+	runs = malloc(l->n * sizeof(*runs));
+	if (v == NULL || runs == NULL) {	/* chains of one */
+		for (i = 0; i < l->n; i++) {
+			it = &l->items[i];
+			chain_seal(&it, 1, ++id);
 		}
-		if (i - start > 1 && fell_back(v, start, i - 1))
-			v[i - 1]->ev.have |= RDPNEG_EV_FELL_BACK;
+		free(v);
+		free(runs);
+		return id;
+	}
+	for (i = 0; i < l->n; i++)
+		v[i] = &l->items[i];
+	qsort(v, l->n, sizeof(*v), by_pair_time);
+	for (i = 0; i < l->n; i = j) {
+		runs[nruns].start = i;
+		runs[nruns].first_frame = v[i]->a.first_frame;
+		for (j = i + 1; j < l->n && chain_same_pair(v[j - 1], v[j]) &&
+		    rdpneg_chain_continues(&v[j - 1]->ev, v[j - 1]->a.ts_sec,
+		    v[j - 1]->a.ts_nsec, v[j]->a.ts_sec, v[j]->a.ts_nsec,
+		    window); j++)
+			if (v[j]->a.first_frame < runs[nruns].first_frame)
+				runs[nruns].first_frame = v[j]->a.first_frame;
+		runs[nruns++].n = j - i;
 	}
 	/* Number chains in the order of their first attempt's frame. */
-	for (i = 0; i < r->nitems; i++) {
-		final = r->items[i].chain_final;
-		if (final->chain_id == 0)
-			final->chain_id = ++id;
-		r->items[i].chain_id = final->chain_id;
-	}
-	for (i = 0; i < r->nitems; i++)
-		r->items[i].diag = rdpneg_diagnose(&r->items[i].ev);
+	qsort(runs, nruns, sizeof(*runs), by_run_frame);
+	for (i = 0; i < nruns; i++)
+		chain_seal(v + runs[i].start, runs[i].n, ++id);
 	free(v);
+	free(runs);
+	return id;
 }

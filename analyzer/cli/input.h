@@ -17,14 +17,16 @@ struct input;
 
 /*
  * Open path ("-": standard input), hashing what is read when hash is set.
- * Returns NULL with the reason in errbuf.  input_stream() is then handed to
- * libpcap, which closes it; input_free() must still be called after that.
+ * Returns NULL with the reason in errbuf.  input_stream() hands the stream
+ * over (to rdpneg_analyze_stream, which closes it); input_free() must
+ * still be called after that.
  */
 struct input *input_open(const char *path, int hash, char *errbuf,
     size_t errsize);
 FILE *input_stream(struct input *in);
 
-/* Bytes of the file read so far (compressed bytes for a .gz file). */
+/* Bytes of the file read so far (compressed bytes for a .gz file); for a
+ * plain file read without hashing, its size. */
 uint64_t input_bytes(const struct input *in);
 
 /*

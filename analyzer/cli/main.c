@@ -136,12 +136,18 @@ struct run {
 	struct analysis_config		 cfg;
 };
 
-/* Each capture, in list order: warnings, totals, then its report. */
+/* Each capture, in list order: its attempts, then warnings and totals. */
 static void
-on_capture(const struct capture_result *res, void *arg)
+on_attempt(const struct capture_result *res, const struct attempt_item *it,
+    void *arg)
+{
+	report_attempt(&((struct run *)arg)->report, res, it);
+}
+
+static void
+on_end(const struct capture_result *res, void *arg)
 {
 	struct run *run = arg;
-	struct report *r = &run->report;
 	const char *err = res->error;
 	size_t plen = strlen(res->path);
 
@@ -149,6 +155,11 @@ on_capture(const struct capture_result *res, void *arg)
 		warn_file(res->path, "%" PRIu64 " connections not tracked: "
 		    "more than %zu open at once (see --max-connections)",
 		    res->stats.overflow, run->cfg.capture.max_connections);
+	if (res->stats.held_open != 0)
+		warn_file(res->path, "%" PRIu64 " connections reported before "
+		    "their end: more than %zu attempts waited for them (see "
+		    "--max-connections)", res->stats.held_open,
+		    run->cfg.capture.max_connections);
 	if (res->unreadable) {
 		/* libpcap starts some messages with the path: say it once. */
 		if (strncmp(err, res->path, plen) == 0 &&
@@ -156,9 +167,7 @@ on_capture(const struct capture_result *res, void *arg)
 			err += plen + 2;
 		warn_file(res->path, "%s", err);
 	}
-	report_count(r, res);
-	if (!r->summary_only)
-		r->format->capture(r, res);
+	report_capture(&run->report, res);
 }
 
 int
@@ -166,6 +175,7 @@ main(int argc, char *argv[])
 {
 	struct file_list files = { NULL, 0, 0 };
 	struct run run;
+	struct batch_sink sink = { on_attempt, on_end, &run };
 	struct report *r = &run.report;
 	struct analysis_config *cfg = &run.cfg;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -252,7 +262,7 @@ main(int argc, char *argv[])
 	cfg->sha256 = r->format == &report_markdown;
 	r->format->begin(r);
 	if (batch_run(&files, jobs, cfg, !quiet && isatty(STDERR_FILENO),
-	    on_capture, &run) < 0) {
+	    &sink) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");
 		return EXIT_INPUT_ERROR;
 	}

@@ -26,10 +26,26 @@ report_find_format(const char *name)
 }
 
 void
-report_count(struct report *r, const struct capture_result *res)
+report_attempt(struct report *r, const struct capture_result *res,
+    const struct attempt_item *it)
 {
 	struct report_totals *t = &r->totals;
-	size_t i;
+
+	t->attempts++;
+	t->by_outcome[it->a.outcome]++;
+	t->failed += it->diag->failed != 0;
+	t->scanners += (it->ev.have & RDPNEG_EV_SCANNER) != 0;
+	summary_add(&r->servers, it);
+	r->capture_attempts++;
+	r->capture_failed += it->diag->failed != 0;
+	if (!r->summary_only)
+		r->format->attempt(r, res, it);
+}
+
+void
+report_capture(struct report *r, const struct capture_result *res)
+{
+	struct report_totals *t = &r->totals;
 
 	t->files++;
 	t->unreadable += res->unreadable != 0;
@@ -37,15 +53,9 @@ report_count(struct report *r, const struct capture_result *res)
 	t->cut_packets += res->stats.cut_packets;
 	t->ip_fragments += res->stats.ip_fragments;
 	t->overflow += res->stats.overflow;
-	for (i = 0; i < res->nitems; i++) {
-		const struct attempt_item *it = &res->items[i];
-
-		t->attempts++;
-		t->by_outcome[it->a.outcome]++;
-		t->failed += it->diag->failed != 0;
-		t->scanners += (it->ev.have & RDPNEG_EV_SCANNER) != 0;
-		summary_add(&r->servers, it);
-	}
+	if (!r->summary_only)
+		r->format->capture(r, res);
+	r->capture_attempts = r->capture_failed = 0;
 }
 
 int

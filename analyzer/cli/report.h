@@ -36,13 +36,23 @@ struct report {
 	/* Diagnoses whose setting and fix the text report printed already. */
 	const struct rdpneg_diagnosis	*explained[64];
 	size_t				 nexplained;
+	/* The capture being reported: its attempts so far, and the shown
+	 * ones kept by formats that group them (Markdown). */
+	uint64_t			 capture_attempts;
+	uint64_t			 capture_failed;
+	struct attempt_list		 shown;
 };
 
 struct report_format {
 	const char	*name;
 	/* Before the first capture. */
 	void		(*begin)(struct report *);
-	/* One capture's attempts (not called with --summary). */
+	/* One attempt of a capture, in first-frame order (not called with
+	 * --summary). */
+	void		(*attempt)(struct report *,
+			    const struct capture_result *,
+			    const struct attempt_item *);
+	/* After the capture's attempts (not called with --summary). */
 	void		(*capture)(struct report *,
 			    const struct capture_result *);
 	/* After the last capture: the summary by server. */
@@ -57,8 +67,14 @@ extern const struct report_format report_markdown;
 /* The format called name, or NULL. */
 const struct report_format *report_find_format(const char *name);
 
-/* Count one capture into the totals and the summary by server. */
-void report_count(struct report *r, const struct capture_result *res);
+/* Count one attempt of res into the totals and the summary by server,
+ * then hand it to the format. */
+void report_attempt(struct report *r, const struct capture_result *res,
+    const struct attempt_item *it);
+
+/* After the last attempt of res: count the file, then the format's end of
+ * the capture. */
+void report_capture(struct report *r, const struct capture_result *res);
 
 /* Whether an attempt is shown (failed, or -a). */
 int report_shows(const struct report *r, const struct attempt_item *it);

@@ -1,6 +1,7 @@
 /*
- * result.h - what the analysis of one capture file gives the reports:
- * its attempts, each with its chain and diagnosis, and the file's facts.
+ * result.h - what the analysis of one capture file gives the reports: its
+ * attempts one by one, in first-frame order, each with its chain and
+ * diagnosis, then the file's facts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,9 +22,21 @@ struct attempt_item {
 	struct rdpneg_evidence		 ev;
 	const struct rdpneg_diagnosis	*diag;
 	unsigned			 chain_id;	/* 1-based, per file */
-	struct attempt_item		*chain_final;	/* last of its chain */
+	/* The last attempt of its chain: the chain's result. */
+	uint64_t			 final_frame;
+	enum rdpneg_outcome		 final_outcome;
+	const struct rdpneg_diagnosis	*final_diag;
+	int				 final_fell_back;
 };
 
+/* Attempts held in memory (a capture whose clock went back, the tests). */
+struct attempt_list {
+	struct attempt_item	*items;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* The facts of one capture file. */
 struct capture_result {
 	const char			*path;
 	int				 unreadable;
@@ -31,9 +44,6 @@ struct capture_result {
 	struct rdpneg_capture_stats	 stats;
 	uint64_t			 size;		/* bytes of the file */
 	char				 sha256[INPUT_SHA256_HEX];
-	struct attempt_item		*items;		/* by first frame */
-	size_t				 nitems;
-	size_t				 cap;
 };
 
 struct analysis_config {
@@ -42,26 +52,49 @@ struct analysis_config {
 	int			sha256;		/* hash each file (Markdown) */
 };
 
+/* Receives the attempts of a capture in first-frame order; it may keep
+ * nothing the item points to after it returns. */
+typedef void (*attempt_sink)(const struct attempt_item *it, void *arg);
+
 /*
- * Analyze the capture at path into r (which the caller zeroes and later
- * frees with result_free).  Thread-safe: batch workers call it at once.
+ * Analyze the capture at path into r (which the caller zeroes), handing
+ * each attempt to fn.  Thread-safe: batch workers call it at once.
  */
 void analyze_file(const char *path, const struct analysis_config *cfg,
-    struct capture_result *r);
+    struct capture_result *r, attempt_sink fn, void *arg);
 
-/* The same for a stream already open (closed by libpcap unless it refused
- * the file: see rdpneg_analyze_stream); r->path, size and sha256 are the
- * caller's to fill. */
+/* The same for a stream already open, which it closes; r->path, size and
+ * sha256 are the caller's to fill. */
 void analyze_stream(FILE *fp, const struct analysis_config *cfg,
-    struct capture_result *r);
+    struct capture_result *r, attempt_sink fn, void *arg);
 
-void result_free(struct capture_result *r);
+/* Copy an attempt whose texts are only lent; 0, or -1 out of memory. */
+int attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a);
+
+/* Append a copy of it (texts, chain, diagnosis) to l: 0, or -1. */
+int attempt_list_push(struct attempt_list *l, const struct attempt_item *it);
+
+void attempt_list_free(struct attempt_list *l);
+
+/* The evidence the knowledge base reads, from it->a (chain fields 1). */
+void chain_fill_evidence(struct attempt_item *it);
+
+/* Same client address, server address and port? */
+int chain_same_pair(const struct attempt_item *x, const struct attempt_item *y);
 
 /*
- * Group the attempts of one capture into fallback chains (consecutive
- * attempts from one client address to one server within window seconds),
- * then diagnose each with the knowledge base.  Sorts items by first frame.
+ * Diagnose the chain v[0..n-1] (consecutive attempts of one pair, in
+ * start order) as chain number id: positions, fallback mark, final.
  */
-void chain_and_diagnose(struct capture_result *r, uint32_t window);
+void chain_seal(struct attempt_item *const *v, size_t n, unsigned id);
+
+/*
+ * Group all the attempts of l into fallback chains (consecutive attempts
+ * from one client address to one server within window seconds, by start
+ * time), numbered from id + 1 in first-frame order, and diagnose each.
+ * Sorts the items by first frame.  Returns the last chain number used.
+ */
+unsigned chain_and_diagnose(struct attempt_list *l, uint32_t window,
+    unsigned id);
 
 #endif /* RDPNEG_RESULT_H */

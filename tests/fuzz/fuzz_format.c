@@ -82,14 +82,15 @@ fuzz_format_attempt(const struct rdpneg_attempt *a)
 }
 
 void
-fuzz_report_all(const struct capture_result *res, size_t n, int all)
+fuzz_report_all(const struct capture_result *res,
+    const struct attempt_list *lists, size_t n, int all)
 {
 	static const char *const formats[] = {
 		"text", "jsonl", "csv", "markdown"
 	};
 	static FILE *devnull;
 	struct report r;
-	size_t f, c, attempts = 0;
+	size_t f, c, i, attempts = 0;
 	int summary_only;
 
 	if (devnull == NULL) {
@@ -97,7 +98,7 @@ fuzz_report_all(const struct capture_result *res, size_t n, int all)
 		CHECK(devnull != NULL);
 	}
 	for (c = 0; c < n; c++)
-		attempts += res[c].nitems;
+		attempts += lists[c].n;
 	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
 		for (summary_only = 0; summary_only <= 1; summary_only++) {
 			memset(&r, 0, sizeof(r));
@@ -108,9 +109,10 @@ fuzz_report_all(const struct capture_result *res, size_t n, int all)
 			r.summary_only = summary_only;
 			r.format->begin(&r);
 			for (c = 0; c < n; c++) {
-				report_count(&r, &res[c]);
-				if (!summary_only)
-					r.format->capture(&r, &res[c]);
+				for (i = 0; i < lists[c].n; i++)
+					report_attempt(&r, &res[c],
+					    &lists[c].items[i]);
+				report_capture(&r, &res[c]);
 			}
 			CHECK(r.totals.attempts == attempts);
 			r.format->finish(&r);

@@ -14,13 +14,15 @@
  */
 void fuzz_format_attempt(const struct rdpneg_attempt *a);
 
+struct attempt_list;
 struct capture_result;
 
 /*
  * Every report format, with and without --summary, over the captures
- * res[0..n), written to /dev/null; all: the -a option.  Checks that each
+ * res[0..n) and their attempts lists[0..n), written to /dev/null; all: the -a option.  Checks that each
  * attempt is counted once.
  */
-void fuzz_report_all(const struct capture_result *res, size_t n, int all);
+void fuzz_report_all(const struct capture_result *res,
+    const struct attempt_list *lists, size_t n, int all);
 
 #endif /* RDPNEG_FUZZ_FORMAT_H */

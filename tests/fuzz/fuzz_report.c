@@ -246,20 +246,21 @@ check_diagnosis(const struct rdpneg_diagnosis *d,
 }
 
 static void
-build_capture(struct fuzz_in *in, struct capture_result *r, size_t nitems,
-    uint8_t flags, char **path, char **error)
+build_capture(struct fuzz_in *in, struct capture_result *r,
+    struct attempt_list *l, size_t nitems, uint8_t flags, char **path,
+    char **error)
 {
 	int64_t t = (int64_t)in_u32(in);
 	uint64_t frame = 0;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
-	r->items = calloc(nitems ? nitems : 1, sizeof(*r->items));
-	CHECK(r->items != NULL);
-	r->cap = nitems ? nitems : 1;
+	l->items = calloc(nitems ? nitems : 1, sizeof(*l->items));
+	CHECK(l->items != NULL);
+	l->cap = nitems ? nitems : 1;
 	for (i = 0; i < nitems; i++)
-		build_item(in, &r->items[i], &t, &frame);
-	r->nitems = nitems;
+		build_item(in, &l->items[i], &t, &frame);
+	l->n = nitems;
 	r->stats.attempts = nitems;
 	r->stats.packets = (flags & 0x20) ? in_u64(in) : frame;
 	r->stats.cut_packets = in_u8(in);
@@ -287,6 +288,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	struct capture_result res[2];
+	struct attempt_list lists[2];
 	char *path[2], *error[2];
 	uint32_t window;
 	uint8_t flags;
@@ -326,13 +328,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (c = 0; c < ncap; c++) {
 		size_t nitems = in_u8(&in) % (MAX_ITEMS + 1);
 
-		build_capture(&in, &res[c], nitems, flags, &path[c],
-		    &error[c]);
-		chain_and_diagnose(&res[c], window);
-		for (i = 0; i < res[c].nitems; i++) {
-			const struct attempt_item *it = &res[c].items[i];
+		build_capture(&in, &res[c], &lists[c], nitems, flags,
+		    &path[c], &error[c]);
+		(void)chain_and_diagnose(&lists[c], window, 0);
+		for (i = 0; i < lists[c].n; i++) {
+			const struct attempt_item *it = &lists[c].items[i];
 
-			CHECK(it->chain_id >= 1 && it->chain_final != NULL);
+			CHECK(it->chain_id >= 1 && it->final_diag != NULL);
 			CHECK(it->ev.chain_position >= 1 &&
 			    it->ev.chain_position <= it->ev.chain_length);
 			check_diagnosis(it->diag, &it->ev, i == 0);
@@ -341,9 +343,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	fuzz_report_all(res, ncap, (flags >> 1) & 1);
+	fuzz_report_all(res, lists, ncap, (flags >> 1) & 1);
 	for (c = 0; c < ncap; c++) {
-		result_free(&res[c]);
+		attempt_list_free(&lists[c]);
 		free(path[c]);
 		free(error[c]);
 	}

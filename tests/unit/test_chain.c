@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "cli/result.h"
+#include "cli/window.h"
 
 #define WINDOW 60
 
 static struct attempt_item items[16];
-static struct capture_result r;
+static struct attempt_list r;
 
 /*
  * Append an attempt from client 192.0.2.<client> to 203.0.113.5:<port>,
@@ -23,7 +24,7 @@ attempt(uint64_t frame, int64_t at, uint32_t nsec, uint8_t client,
     uint16_t port, int has_req, uint32_t requested,
     enum rdpneg_outcome outcome, uint8_t rsp_type, uint32_t value)
 {
-	struct attempt_item *it = &items[r.nitems++];
+	struct attempt_item *it = &items[r.n++];
 	struct rdpneg_attempt *a = &it->a;
 
 	memset(it, 0, sizeof(*it));
@@ -53,6 +54,7 @@ static void
 setup(void)
 {
 	memset(&r, 0, sizeof(r));
+	memset(items, 0, sizeof(items));
 	r.items = items;
 	r.cap = sizeof(items) / sizeof(items[0]);
 }
@@ -62,7 +64,7 @@ by_frame(uint64_t frame)
 {
 	size_t i;
 
-	for (i = 0; i < r.nitems; i++)
+	for (i = 0; i < r.n; i++)
 		if (r.items[i].a.first_frame == frame)
 			return &r.items[i];
 	cr_assert_fail("no attempt at frame %llu", (unsigned long long)frame);
@@ -96,12 +98,12 @@ Test(chain, freerdp_ladder_ending_in_standard_rdp)
 	    RDPNEG_TYPE_FAILURE, 2);
 	attempt(10, 1, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 2);
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	cr_assert_eq(r.items[0].a.first_frame, 1, "sorted by first frame");
 	assert_chain(1, 1, 1, 3, "server-rdp-security-only");
 	assert_chain(10, 1, 2, 3, "server-rdp-security-only");
 	assert_chain(20, 1, 3, 3, "standard-rdp-fallback");
-	cr_assert_eq(by_frame(1)->chain_final, by_frame(20));
+	cr_assert_eq(by_frame(1)->final_frame, 20);
 }
 
 Test(chain, legacy_last_step_is_a_fallback_too)
@@ -109,7 +111,7 @@ Test(chain, legacy_last_step_is_a_fallback_too)
 	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 2);
 	attempt(9, 1, 0, 10, 3389, 0, 0, RDPNEG_OUTCOME_LEGACY, 0, 0);
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(9, 1, 2, 2, "standard-rdp-fallback-legacy");
 }
 
@@ -121,7 +123,7 @@ Test(chain, window_is_exact_to_the_nanosecond)
 	    RDPNEG_TYPE_FAILURE, 5);		/* 60 s: same chain */
 	attempt(3, 120, 1, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 5);		/* 60 s + 1 ns: a new one */
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 2, "nla-required");
 	assert_chain(2, 1, 2, 2, "nla-required");
 	assert_chain(3, 2, 1, 1, "nla-required");
@@ -135,7 +137,7 @@ Test(chain, other_client_server_or_port_start_their_own)
 	    RDPNEG_TYPE_RSP, 0);		/* another client */
 	attempt(3, 1, 0, 10, 3390, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
 	    RDPNEG_TYPE_RSP, 0);		/* another port */
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 1, "server-rdp-security-only");
 	assert_chain(2, 2, 1, 1, "negotiated");
 	assert_chain(3, 3, 1, 1, "negotiated");
@@ -147,7 +149,7 @@ Test(chain, a_success_ends_the_chain)
 	    RDPNEG_TYPE_RSP, 2);
 	attempt(2, 5, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_SELECTED,
 	    RDPNEG_TYPE_RSP, 2);
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 1, "negotiated");
 	assert_chain(2, 2, 1, 1, "negotiated");
 }
@@ -159,7 +161,7 @@ Test(chain, protocol_not_requested_is_retried)
 	    RDPNEG_TYPE_RSP, 0);
 	attempt(2, 1, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
 	    RDPNEG_TYPE_RSP, 0);
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 2, "server-chose-standard-rdp");
 	assert_chain(2, 1, 2, 2, "standard-rdp-fallback");
 }
@@ -170,7 +172,7 @@ Test(chain, window_zero_makes_chains_of_one)
 	    RDPNEG_TYPE_FAILURE, 2);
 	attempt(2, 1, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
 	    RDPNEG_TYPE_RSP, 0);
-	chain_and_diagnose(&r, 0);
+	chain_and_diagnose(&r, 0, 0);
 	assert_chain(1, 1, 1, 1, "server-rdp-security-only");
 	assert_chain(2, 2, 1, 1, "negotiated");
 }
@@ -189,7 +191,106 @@ Test(chain, scanner_and_malformed_marks)
 	    RDPNEG_TYPE_RSP, 2);
 	it->a.malformed = "response: 4 trailing bytes after the negotiation "
 	    "data";
-	chain_and_diagnose(&r, WINDOW);
+	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 1, "scanner-probe");
 	assert_chain(2, 2, 1, 1, "malformed-negotiation");
+}
+
+/* ---- the window (window.c): the same chains while the capture is read */
+
+static struct attempt_item out[16];
+static size_t nout;
+
+static void
+collect(const struct attempt_item *it, void *arg)
+{
+	(void)arg;
+	cr_assert_lt(nout, sizeof(out) / sizeof(out[0]));
+	out[nout] = *it;
+	out[nout].a.token = NULL;	/* lent: not kept */
+	out[nout].a.malformed = out[nout].a.incomplete = NULL;
+	out[nout++].owned = NULL;
+}
+
+/*
+ * Feed the attempts to a window in the order given (the order their
+ * connections ended), the horizon moving to each one's frame + 1 and
+ * time first, then to the end; every attempt must come out in frame
+ * order with the chain and diagnosis chain_and_diagnose gives it.
+ */
+static void
+assert_window_matches(uint32_t window, int time_ordered)
+{
+	struct rdpneg_horizon hz = { 0, 0, 0, time_ordered, 0 };
+	struct attempt_item copy[16];
+	struct window *w;
+	size_t i, j, n = r.n;
+
+	memcpy(copy, items, sizeof(copy));
+	nout = 0;
+	w = window_new(window, 64, collect, NULL);
+	cr_assert_not_null(w);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(window_add(w, &copy[i].a), 0);
+		/* The earliest of those still to come, as the tracker says. */
+		hz.frame = UINT64_MAX;
+		for (j = i + 1; j < n; j++)
+			if (copy[j].a.first_frame < hz.frame) {
+				hz.frame = copy[j].a.first_frame;
+				hz.sec = copy[j].a.ts_sec;
+				hz.nsec = copy[j].a.ts_nsec;
+			}
+		if (hz.frame == UINT64_MAX)
+			hz.frame = 100;		/* the next packet's frame */
+		cr_assert_geq(window_advance(w, &hz), 0);
+	}
+	hz.frame = UINT64_MAX;
+	hz.end = 1;
+	cr_assert_eq(window_advance(w, &hz), 0);
+	window_free(w);
+	chain_and_diagnose(&r, window, 0);
+	cr_assert_eq(nout, n);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(out[i].a.first_frame, r.items[i].a.first_frame);
+		cr_assert_eq(out[i].chain_id, r.items[i].chain_id, "frame %llu",
+		    (unsigned long long)out[i].a.first_frame);
+		cr_assert_eq(out[i].ev.chain_position,
+		    r.items[i].ev.chain_position);
+		cr_assert_eq(out[i].ev.chain_length, r.items[i].ev.chain_length);
+		cr_assert_eq(out[i].final_frame, r.items[i].final_frame);
+		cr_assert_eq(out[i].diag, r.items[i].diag);
+	}
+}
+
+Test(chain, window_gives_the_same_chains)
+{
+	/* Two interleaved ladders, a success, a chain cut by the window;
+	 * connections end out of frame order. */
+	attempt(3, 1, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(2, 0, 5, 11, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 5);
+	attempt(5, 2, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);
+	attempt(4, 1, 5, 11, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 5);
+	attempt(6, 3, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 2);
+	attempt(7, 200, 0, 11, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 5);
+	assert_window_matches(WINDOW, 1);
+}
+
+Test(chain, window_holds_all_when_time_goes_back)
+{
+	/* Frame 3 starts before frame 1: grouped by time at the end. */
+	attempt(1, 10, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	attempt(2, 11, 0, 10, 3389, 1, 0x0, RDPNEG_OUTCOME_SELECTED,
+	    RDPNEG_TYPE_RSP, 0);
+	attempt(3, 5, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	assert_window_matches(WINDOW, 0);
 }

@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""bench.py - rdpneg against the floor (libpcap reading every packet),
+tcpdump and tshark on the same generated capture; how time and memory
+scale with the capture's size; a SYN flood; a batch with -j 1 and -j 2.
+
+  python3 tests/bench/bench.py [--size 1G] [--scale 100M,1G,4G]
+      [--runs 3] [--work /tmp/rdpneg-bench] [--skip scale,flood,batch]
+
+Builds a release rdpneg and tests/bench/pcap_floor with CMake in
+build-bench/ (RDPNEG_BENCH=ON, -Werror), installs tcpdump and tshark with
+apt-get when they are missing (as root), generates the captures with
+gen_bench.py under --work (kept for later runs: same seed, same bytes),
+reads each file once before timing it (warm page cache), and takes the
+best wall time of --runs runs for every command but tshark (one run).
+Wall time, CPU time (user + system) and peak RSS come from wait4().
+
+Exits 1 when rdpneg's counts differ from the ground truth, when the
+flood's overflow is not reported, or (with --strict) when a target is
+missed; 0 otherwise.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GEN = os.path.join(HERE, "gen_bench.py")
+PORT = 3390			# the generator's non-standard port
+MIB = 1 << 20
+
+TARGET_RATIO = 1.2		# rdpneg wall / floor wall, on --size
+TARGET_RSS = 24 * MIB		# rdpneg peak RSS, on --size
+TARGET_BATCH = 1.8		# -j 1 wall / -j 2 wall
+
+
+def parse_size(s):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    s = s.strip().upper().rstrip("B")
+    return int(float(s[:-1]) * units[s[-1]]) if s[-1] in units else int(s)
+
+
+def size_name(n):
+    return "%dG" % (n >> 30) if n % (1 << 30) == 0 else "%dM" % (n >> 20)
+
+
+def run(cmd, out=subprocess.DEVNULL, err=subprocess.DEVNULL):
+    """Wall seconds, CPU seconds, peak RSS bytes and exit status."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=out, stderr=err)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+            "rss": ru.ru_maxrss * 1024,
+            "status": os.waitstatus_to_exitcode(status)}
+
+
+def best(cmd, runs, **kw):
+    """The run with the lowest wall time, after one untimed warm-up read."""
+    results = [run(cmd, **kw) for _ in range(runs)]
+    return min(results, key=lambda r: r["wall"])
+
+
+def warm(*paths):
+    for path in paths:
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
+
+
+def machine():
+    model, cores = "?", os.cpu_count()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) * 1024
+    load = os.getloadavg()
+    return "%s, %d cores, %.1f GiB RAM, load %.2f %.2f %.2f" % (
+        model, cores, mem / (1 << 30), *load)
+
+
+def ensure_tools():
+    missing = [t for t in ("tcpdump", "tshark") if shutil.which(t) is None]
+    if missing and os.geteuid() == 0:
+        print("installing", " ".join(missing), flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq"] + missing,
+                       check=True, env=env)
+    return {t: shutil.which(t) for t in ("tcpdump", "tshark")}
+
+
+def build(builddir):
+    subprocess.run(["cmake", "-S", ROOT, "-B", builddir,
+                    "-DCMAKE_BUILD_TYPE=Release", "-DRDPNEG_BENCH=ON",
+                    "-DRDPNEG_TESTS=OFF", "-DRDPNEG_WERROR=ON"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", builddir, "-j", str(os.cpu_count()),
+                    "--target", "rdpneg_cli", "pcap_floor"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return (os.path.join(builddir, "analyzer", "rdpneg"),
+            os.path.join(builddir, "tests", "bench", "pcap_floor"))
+
+
+def capture(work, size, seed=1, extra=()):
+    """Generate (once) a capture of size bytes; its path and truth."""
+    name = "bench-%s-s%d%s.pcap" % (size_name(size), seed,
+                                    "".join(extra).replace("-", ""))
+    path = os.path.join(work, name)
+    if not os.path.exists(path + ".truth.json"):
+        print("generating", path, flush=True)
+        subprocess.run([sys.executable, GEN, "--size", str(size), "--seed",
+                        str(seed), *extra, path], check=True)
+    with open(path + ".truth.json") as f:
+        return path, json.load(f)
+
+
+def counts(summary_jsonl):
+    """Attempts, outcomes and failure names summed over the servers."""
+    total, outcomes, failures = 0, {}, {}
+    with open(summary_jsonl) as f:
+        for line in f:
+            d = json.loads(line)
+            total += d["attempts"]
+            for k, v in d["outcomes"].items():
+                outcomes[k] = outcomes.get(k, 0) + v
+            for k, v in d["failures"].items():
+                failures[k] = failures.get(k, 0) + v
+    return total, outcomes, failures
+
+
+def check_counts(rdpneg, path, truth, work):
+    out = os.path.join(work, "summary.jsonl")
+    with open(out, "w") as f:
+        run([rdpneg, "-q", "-p", str(PORT), "--summary", "-f", "jsonl",
+             path], out=f)
+    got = counts(out)
+    want = (truth["attempts"], truth["outcomes"], truth["failures"])
+    if got == want:
+        print("counts: %d attempts, outcomes and failure codes equal the "
+              "ground truth" % got[0])
+        return True
+    print("counts DIFFER from the ground truth:\n  rdpneg %r\n  truth  %r"
+          % (got, want))
+    return False
+
+
+def row(name, r, size):
+    print("%-34s %8.2f s %8.2f s %9.1f MiB %7.0f MB/s" % (
+        name, r["wall"], r["cpu"], r["rss"] / MIB, size / 1e6 / r["wall"]))
+
+
+def header():
+    print("%-34s %10s %10s %13s %12s" % ("", "wall", "cpu", "peak RSS",
+                                        "throughput"))
+
+
+def rdpneg_cmd(rdpneg, path, out_path):
+    return [rdpneg, "-q", "-p", str(PORT), "-o", out_path, path]
+
+
+def bench_main(args, rdpneg, floor, tools, ok):
+    path, truth = capture(args.work, args.size)
+    size = os.path.getsize(path)
+    report = os.path.join(args.work, "report.txt")
+    print("\n== %s: %d bytes, %d packets, %d RDP attempts" % (
+        os.path.basename(path), size, truth["packets"], truth["attempts"]))
+    warm(path)
+    results = {}
+    header()
+    results["floor"] = best([floor, path], args.runs)
+    row("floor (libpcap read loop)", results["floor"], size)
+    if tools["tcpdump"]:
+        results["tcpdump"] = best([tools["tcpdump"], "-r", path, "-w",
+                                   "/dev/null", "tcp port 3389"], args.runs)
+        row("tcpdump 'tcp port 3389'", results["tcpdump"], size)
+    results["rdpneg"] = best(rdpneg_cmd(rdpneg, path, report), args.runs)
+    row("rdpneg (text report)", results["rdpneg"], size)
+    if tools["tshark"] and "tshark" not in args.skip:
+        results["tshark"] = run([tools["tshark"], "-n", "-r", path, "-o",
+                                 "tcp.reassemble_out_of_order:TRUE", "-d",
+                                 "tcp.port==%d,tpkt" % PORT, "-Y",
+                                 "rdp.negFailure.failureCode"])
+        row("tshark -Y rdp.negFailure (1 run)", results["tshark"], size)
+    f, r = results["floor"], results["rdpneg"]
+    ratio = r["wall"] / f["wall"]
+    print("rdpneg/floor wall %.2f (target <= %.1f: %s), peak RSS %.1f MiB "
+          "(target <= %d: %s)" % (
+              ratio, TARGET_RATIO, "met" if ratio <= TARGET_RATIO else
+              "MISSED", r["rss"] / MIB, TARGET_RSS // MIB, "met" if
+              r["rss"] <= TARGET_RSS else "MISSED"))
+    if "tshark" in results:
+        print("tshark/rdpneg wall %.1f, peak RSS %.1f" % (
+            results["tshark"]["wall"] / r["wall"],
+            results["tshark"]["rss"] / r["rss"]))
+    ok["counts"] = check_counts(rdpneg, path, truth, args.work)
+    ok["ratio"] = ratio <= TARGET_RATIO
+    ok["rss"] = r["rss"] <= TARGET_RSS
+
+
+def bench_scale(args, rdpneg, floor, ok):
+    print("\n== scaling: floor and rdpneg by capture size")
+    print("%-6s %10s %10s %10s %12s %10s %8s %7s" % (
+        "size", "packets", "floor", "rdpneg", "rdpneg cpu", "ns/byte",
+        "ratio", "RSS"))
+    rss = []
+    for size in args.scale:
+        path, truth = capture(args.work, size)
+        report = os.path.join(args.work, "report.txt")
+        warm(path)
+        f = best([floor, path], args.runs)
+        r = best(rdpneg_cmd(rdpneg, path, report), args.runs)
+        n = os.path.getsize(path)
+        rss.append(r["rss"])
+        print("%-6s %10d %8.2f s %8.2f s %10.2f s %10.3f %8.2f %5.1f MiB" %
+              (size_name(size), truth["packets"], f["wall"], r["wall"],
+               r["cpu"], r["wall"] * 1e9 / n, r["wall"] / f["wall"],
+               r["rss"] / MIB))
+        ok["counts"] = check_counts(rdpneg, path, truth, args.work) and \
+            ok.get("counts", True)
+    ok["flat"] = max(rss) <= min(rss) * 1.25
+    print("peak RSS from %.1f to %.1f MiB: %s" % (
+        min(rss) / MIB, max(rss) / MIB, "flat" if ok["flat"] else
+        "GROWS"))
+
+
+def bench_flood(args, rdpneg, ok):
+    print("\n== SYN flood: %d connection attempts never answered" %
+          args.flood)
+    path, truth = capture(args.work, 0, extra=("--flood", str(args.flood)))
+    warm(path)
+    err = os.path.join(args.work, "flood.err")
+    report = os.path.join(args.work, "flood.txt")
+    with open(err, "w") as e:
+        r = run([rdpneg, "-q", "-o", report, path], err=e)
+    row("rdpneg (text report)", r, os.path.getsize(path))
+    with open(err) as e:
+        warning = e.read().strip()
+    with open(report) as f:
+        notes = [l.strip() for l in f if l.startswith("note:")]
+    print("stderr: %s\nreport: %s" % (warning, "; ".join(notes)))
+    ok["flood"] = "not tracked" in warning and any("not tracked" in n
+                                                   for n in notes)
+    print("overflow reported: %s; peak RSS %.1f MiB for a table of 65536" %
+          ("yes" if ok["flood"] else "NO", r["rss"] / MIB))
+
+
+def bench_batch(args, rdpneg, ok):
+    print("\n== batch: a directory of 8 captures of %s, -j 1 and -j 2" %
+          size_name(args.batch_size))
+    d = os.path.join(args.work, "batch-%s" % size_name(args.batch_size))
+    os.makedirs(d, exist_ok=True)
+    for seed in range(1, 9):
+        path, _ = capture(args.work, args.batch_size, seed)
+        link = os.path.join(d, os.path.basename(path))
+        if not os.path.exists(link):
+            os.symlink(path, link)
+        warm(path)
+    report = os.path.join(args.work, "batch.txt")
+    header()
+    r = {}
+    for jobs in (1, 2):
+        r[jobs] = best([rdpneg, "-q", "-j", str(jobs), "-p", str(PORT),
+                        "-o", report, d], args.runs)
+        row("rdpneg -j %d" % jobs, r[jobs], 8 * args.batch_size)
+    speedup = r[1]["wall"] / r[2]["wall"]
+    ok["batch"] = speedup >= TARGET_BATCH
+    print("-j 2 is %.2fx faster than -j 1 (target >= %.1f: %s)" % (
+        speedup, TARGET_BATCH, "met" if ok["batch"] else "MISSED"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=parse_size, default=parse_size("1G"))
+    ap.add_argument("--scale", default="100M,1G,4G",
+                    help="sizes for the scaling table (default 100M,1G,4G)")
+    ap.add_argument("--flood", type=int, default=1000000)
+    ap.add_argument("--batch-size", type=parse_size,
+                    default=parse_size("256M"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", default="/tmp/rdpneg-bench",
+                    help="where captures are generated and kept")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build-bench"))
+    ap.add_argument("--skip", default="",
+                    help="comma-separated: tshark, scale, flood, batch")
+    ap.add_argument("--strict", action="store_true",
+                    help="also exit 1 when a performance target is missed")
+    args = ap.parse_args()
+    args.scale = [parse_size(s) for s in args.scale.split(",") if s]
+    args.skip = set(args.skip.split(","))
+    os.makedirs(args.work, exist_ok=True)
+
+    tools = ensure_tools()
+    rdpneg, floor = build(args.build)
+    print("machine: %s" % machine())
+    ok = {}
+    bench_main(args, rdpneg, floor, tools, ok)
+    if "scale" not in args.skip:
+        bench_scale(args, rdpneg, floor, ok)
+    if "flood" not in args.skip:
+        bench_flood(args, rdpneg, ok)
+    if "batch" not in args.skip:
+        bench_batch(args, rdpneg, ok)
+    print("\nmachine after: %s" % machine())
+    failed = [k for k in ("counts", "flood") if not ok.get(k, True)]
+    missed = [k for k in ("ratio", "rss", "flat", "batch")
+              if not ok.get(k, True)]
+    print("targets missed: %s" % (", ".join(missed) or "none"))
+    if failed or (args.strict and missed):
+        print("FAILED: %s" % ", ".join(failed + missed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
