@@ -18,7 +18,8 @@ static const char attempt_header[] =
     "user,cookie,requested_protocols,requested,request_flags,outcome,end,"
     "failure_code,failure,selected_protocol,selected,"
     "protocol_not_requested,scanner,chain_id,chain_position,chain_length,"
-    "diagnosis,confidence,summary,malformed,incomplete\r\n";
+    "diagnosis,confidence,summary,malformed,incomplete,"
+    "server_implementation\r\n";
 
 static const char server_header[] =
     "server,attempts,failed,selected,failure,legacy,no_response,refused,"
@@ -60,6 +61,7 @@ static void
 csv_row(FILE *out, const char *capture, const struct attempt_item *it)
 {
 	const struct rdpneg_attempt *a = &it->a;
+	const struct rdpneg_server_print *print;
 	char text[FIELD_MAX];
 	int req = (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0;
 	int rsp = (a->have & RDPNEG_ATTEMPT_RSP_NEG) != 0;
@@ -110,22 +112,21 @@ csv_row(FILE *out, const char *capture, const struct attempt_item *it)
 	rdpneg_expand(it->diag->summary, &it->ev, text, sizeof(text));
 	text_field(out, text, ",");
 	text_field(out, a->malformed, ",");
-	text_field(out, a->incomplete, "\r\n");
-}
-
-static void
-csv_attempt(struct report *r, const struct capture_result *res,
-    const struct attempt_item *it)
-{
-	if (report_shows(r, it))
-		csv_row(r->out, res->path, it);
+	text_field(out, a->incomplete, ",");
+	print = rdpneg_identify_server_cc(&it->ev, a->response_pdu,
+	    a->response_pdu_len);
+	text_field(out, print != NULL ? rdpneg_tok_str(rdpneg_server_names,
+	    print->server) : NULL, "\r\n");
 }
 
 static void
 csv_capture(struct report *r, const struct capture_result *res)
 {
-	(void)r;
-	(void)res;
+	size_t i;
+
+	for (i = 0; i < res->nitems; i++)
+		if (report_shows(r, &res->items[i]))
+			csv_row(r->out, res->path, &res->items[i]);
 }
 
 static void
@@ -157,7 +158,6 @@ csv_finish(struct report *r)
 const struct report_format report_csv = {
 	"csv",
 	csv_begin,
-	csv_attempt,
 	csv_capture,
 	csv_finish,
 };

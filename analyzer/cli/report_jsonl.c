@@ -85,11 +85,44 @@ json_texts(const char *const *texts, const struct rdpneg_evidence *ev)
 	return a;
 }
 
+/* The server implementation the Connection Confirm shows, or NULL. */
+static const struct rdpneg_server_print *
+server_print(const struct attempt_item *it)
+{
+	return rdpneg_identify_server_cc(&it->ev, it->a.response_pdu,
+	    it->a.response_pdu_len);
+}
+
+static json_t *
+json_server(const struct attempt_item *it)
+{
+	const struct rdpneg_server_print *p = server_print(it);
+	json_t *o;
+
+	if (p == NULL)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "name", json_string(
+	    rdpneg_tok_str(rdpneg_server_names, p->server)));
+	json_object_set_new(o, "confidence", json_string(
+	    rdpneg_tok_str(rdpneg_confidence_names, p->confidence)));
+	json_object_set_new(o, "evidence", json_string(p->why));
+	return o;
+}
+
 static json_t *
 json_diagnosis(const struct attempt_item *it)
 {
 	const struct rdpneg_diagnosis *d = it->diag;
+	const struct rdpneg_server_print *p = server_print(it);
+	const char *steps[RDPNEG_STEPS_MAX];
+	size_t n;
 	json_t *o = json_object();
+
+	/* The recognised implementation's fix first. */
+	n = rdpneg_order_remediation(d->remediation, p != NULL ? p->server :
+	    RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX - 1);
+	steps[n < RDPNEG_STEPS_MAX ? n : RDPNEG_STEPS_MAX - 1] = NULL;
 
 	json_object_set_new(o, "id", json_string(d->id));
 	json_object_set_new(o, "failed", json_boolean(d->failed));
@@ -102,8 +135,7 @@ json_diagnosis(const struct attempt_item *it)
 	    json_expanded(d->explanation, &it->ev));
 	json_object_set_new(o, "server_settings",
 	    json_expanded(d->server_settings, &it->ev));
-	json_object_set_new(o, "remediation",
-	    json_texts(d->remediation, &it->ev));
+	json_object_set_new(o, "remediation", json_texts(steps, &it->ev));
 	json_object_set_new(o, "references",
 	    json_texts(d->references, &it->ev));
 	return o;
@@ -112,19 +144,21 @@ json_diagnosis(const struct attempt_item *it)
 static json_t *
 json_chain(const struct attempt_item *it)
 {
+	const struct attempt_item *final = it->chain_final;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_integer(it->chain_id));
 	json_object_set_new(o, "position", json_integer(
 	    it->ev.chain_position));
 	json_object_set_new(o, "length", json_integer(it->ev.chain_length));
-	json_object_set_new(o, "final_frame", json_frame(it->final_frame));
+	json_object_set_new(o, "final_frame", json_frame(
+	    final->a.first_frame));
 	json_object_set_new(o, "final_outcome", json_string(
-	    rdpneg_tok_str(rdpneg_outcome_names, it->final_outcome)));
+	    rdpneg_tok_str(rdpneg_outcome_names, final->a.outcome)));
 	json_object_set_new(o, "final_diagnosis", json_string(
-	    it->final_diag->id));
+	    final->diag->id));
 	json_object_set_new(o, "fell_back_to_standard_rdp", json_boolean(
-	    it->final_fell_back));
+	    (final->ev.have & RDPNEG_EV_FELL_BACK) != 0));
 	return o;
 }
 
@@ -190,6 +224,7 @@ json_attempt(const char *capture, const struct attempt_item *it)
 	    json_boolean(fmt_protocol_not_requested(a)));
 	json_object_set_new(o, "malformed", json_text(a->malformed));
 	json_object_set_new(o, "incomplete", json_text(a->incomplete));
+	json_object_set_new(o, "server_implementation", json_server(it));
 	json_object_set_new(o, "scanner", json_boolean(
 	    (it->ev.have & RDPNEG_EV_SCANNER) != 0));
 	json_object_set_new(o, "chain", json_chain(it));
@@ -212,18 +247,14 @@ jsonl_begin(struct report *r)
 }
 
 static void
-jsonl_attempt(struct report *r, const struct capture_result *res,
-    const struct attempt_item *it)
-{
-	if (report_shows(r, it))
-		dump_line(r->out, json_attempt(res->path, it));
-}
-
-static void
 jsonl_capture(struct report *r, const struct capture_result *res)
 {
-	(void)r;
-	(void)res;
+	size_t i;
+
+	for (i = 0; i < res->nitems; i++)
+		if (report_shows(r, &res->items[i]))
+			dump_line(r->out, json_attempt(res->path,
+			    &res->items[i]));
 }
 
 /* With --summary: one object per server. */
@@ -274,7 +305,6 @@ jsonl_finish(struct report *r)
 const struct report_format report_jsonl = {
 	"jsonl",
 	jsonl_begin,
-	jsonl_attempt,
 	jsonl_capture,
 	jsonl_finish,
 };

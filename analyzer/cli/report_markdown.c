@@ -51,12 +51,14 @@ md_begin(struct report *r)
 }
 
 static void
-capture_facts(FILE *out, const struct capture_result *res, uint64_t attempts,
-    uint64_t failed)
+capture_facts(FILE *out, const struct capture_result *res)
 {
 	const struct rdpneg_capture_stats *st = &res->stats;
 	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
+	size_t i, failed = 0;
 
+	for (i = 0; i < res->nitems; i++)
+		failed += res->items[i].diag->failed != 0;
 	fputs("\n## Capture ", out);
 	code(out, res->path, 0);
 	fputs("\n\n| | |\n|---|---|\n", out);
@@ -68,8 +70,8 @@ capture_facts(FILE *out, const struct capture_result *res, uint64_t attempts,
 		fprintf(out, "| Time span | %s to %s |\n", first, last);
 	}
 	fprintf(out, "| Packets | %" PRIu64 " |\n", st->packets);
-	fprintf(out, "| Connection attempts | %" PRIu64 " (%" PRIu64
-	    " failed) |\n", attempts, failed);
+	fprintf(out, "| Connection attempts | %zu (%zu failed) |\n",
+	    res->nitems, failed);
 	if (res->unreadable) {
 		fputs("| Read error | ", out);
 		code(out, res->error, 1);
@@ -207,8 +209,10 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 {
 	const struct attempt_item *it = v[0];
 	const struct rdpneg_diagnosis *d = it->diag;
+	const struct rdpneg_server_print *print;
+	const char *steps[RDPNEG_STEPS_MAX];
 	char server[FMT_ENDPOINT_MAX], text[2048];
-	size_t i;
+	size_t i, nsteps;
 
 	fmt_endpoint(it->a.family, &it->a.server, server, sizeof(server));
 	rdpneg_expand(d->summary, &it->ev, text, sizeof(text));
@@ -231,9 +235,21 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	rdpneg_expand(d->server_settings, &it->ev, text, sizeof(text));
 	fputs("\n\n**Probable server setting.** ", out);
 	prose(out, text);
+	print = rdpneg_identify_server_cc(&it->ev, it->a.response_pdu,
+	    it->a.response_pdu_len);
+	if (print != NULL) {
+		fprintf(out, "\n\n**Server implementation.** %s, %s "
+		    "confidence: ", rdpneg_tok_str(rdpneg_server_names,
+		    print->server), rdpneg_tok_str(rdpneg_confidence_names,
+		    print->confidence));
+		prose(out, print->why);
+	}
+	/* The recognised implementation's fix first. */
+	nsteps = rdpneg_order_remediation(d->remediation, print != NULL ?
+	    print->server : RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
 	fputs("\n\n**Fix.**\n\n", out);
-	for (i = 0; d->remediation[i] != NULL; i++) {
-		rdpneg_expand(d->remediation[i], &it->ev, text, sizeof(text));
+	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++) {
+		rdpneg_expand(steps[i], &it->ev, text, sizeof(text));
 		fprintf(out, "%zu. ", i + 1);
 		prose(out, text);
 		fputc('\n', out);
@@ -246,31 +262,20 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	fputc('\n', out);
 }
 
-/* Problems are grouped at the capture's end: keep the shown attempts. */
-static void
-md_attempt(struct report *r, const struct capture_result *res,
-    const struct attempt_item *it)
-{
-	(void)res;
-	if (report_shows(r, it))
-		(void)attempt_list_push(&r->shown, it);
-}
-
 static void
 md_capture(struct report *r, const struct capture_result *res)
 {
 	const struct attempt_item **v;
-	size_t i, n = r->shown.n, start;
+	size_t i, n = 0, start;
 	unsigned number = 0;
 
-	capture_facts(r->out, res, r->capture_attempts, r->capture_failed);
-	v = malloc((n ? n : 1) * sizeof(*v));
-	if (v == NULL) {
-		attempt_list_free(&r->shown);
+	capture_facts(r->out, res);
+	v = malloc((res->nitems ? res->nitems : 1) * sizeof(*v));
+	if (v == NULL)
 		return;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = &r->shown.items[i];
+	for (i = 0; i < res->nitems; i++)
+		if (report_shows(r, &res->items[i]))
+			v[n++] = &res->items[i];
 	if (n > 1)
 		qsort(v, n, sizeof(*v), by_problem);
 	if (n == 0)
@@ -281,7 +286,6 @@ md_capture(struct report *r, const struct capture_result *res)
 		problem(r->out, res->path, v + start, i - start, ++number);
 	}
 	free(v);
-	attempt_list_free(&r->shown);
 }
 
 static void
@@ -331,7 +335,6 @@ md_finish(struct report *r)
 const struct report_format report_markdown = {
 	"markdown",
 	md_begin,
-	md_attempt,
 	md_capture,
 	md_finish,
 };

@@ -102,18 +102,30 @@ static void
 print_diagnosis(struct report *r, const struct attempt_item *it)
 {
 	const struct rdpneg_diagnosis *d = it->diag;
+	const struct rdpneg_server_print *print;
+	const char *steps[RDPNEG_STEPS_MAX];
 	FILE *out = r->out;
 	char buf[2048];
-	size_t i;
+	size_t i, nsteps;
 
 	rdpneg_expand(d->summary, &it->ev, buf, sizeof(buf));
 	fprintf(out, "  %-10s %s (%s confidence): %s\n", "diagnosis", d->id,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence), buf);
+	print = rdpneg_identify_server_cc(&it->ev, it->a.response_pdu,
+	    it->a.response_pdu_len);
+	if (print != NULL)
+		fprintf(out, "  %-10s %s (%s confidence): %s\n", "server",
+		    rdpneg_tok_str(rdpneg_server_names, print->server),
+		    rdpneg_tok_str(rdpneg_confidence_names, print->confidence),
+		    print->why);
 	if (first_time(r, d)) {
 		print_kb(out, "setting", d->server_settings, &it->ev);
-		for (i = 0; d->remediation[i] != NULL; i++) {
-			rdpneg_expand(d->remediation[i], &it->ev, buf,
-			    sizeof(buf));
+		/* The recognised implementation's fix first. */
+		nsteps = rdpneg_order_remediation(d->remediation,
+		    print != NULL ? print->server : RDPNEG_SERVER_UNKNOWN,
+		    steps, RDPNEG_STEPS_MAX);
+		for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++) {
+			rdpneg_expand(steps[i], &it->ev, buf, sizeof(buf));
 			fprintf(out, "  %-10s %zu. %s\n", i == 0 ? "fix" : "",
 			    i + 1, buf);
 		}
@@ -123,7 +135,7 @@ print_diagnosis(struct report *r, const struct attempt_item *it)
 		fprintf(out, "  %-10s attempt %u of %u; the chain ended %s "
 		    "(%s)\n", "chain", it->ev.chain_position,
 		    it->ev.chain_length, rdpneg_tok_str(rdpneg_outcome_names,
-		    it->final_outcome), it->final_diag->id);
+		    it->chain_final->a.outcome), it->chain_final->diag->id);
 }
 
 static void
@@ -133,31 +145,30 @@ text_begin(struct report *r)
 }
 
 static void
-text_attempt(struct report *r, const struct capture_result *res,
-    const struct attempt_item *it)
-{
-	char client[FMT_ENDPOINT_MAX], server[FMT_ENDPOINT_MAX];
-	char ts[FMT_TIME_MAX];
-
-	if (!report_shows(r, it))
-		return;
-	fmt_endpoint(it->a.family, &it->a.client, client, sizeof(client));
-	fmt_endpoint(it->a.family, &it->a.server, server, sizeof(server));
-	fmt_time(it->a.ts_sec, it->a.ts_nsec, ts, sizeof(ts));
-	fprintf(r->out, "%s  %s -> %s  ", ts, client, server);
-	print_escaped(r->out, res->path);
-	fputc('\n', r->out);
-	print_request(r->out, &it->a);
-	print_evidence(r->out, &it->a);
-	print_diagnosis(r, it);
-	fputc('\n', r->out);
-}
-
-static void
 text_capture(struct report *r, const struct capture_result *res)
 {
-	(void)r;
-	(void)res;
+	const struct attempt_item *it;
+	char client[FMT_ENDPOINT_MAX], server[FMT_ENDPOINT_MAX];
+	char ts[FMT_TIME_MAX];
+	size_t i;
+
+	for (i = 0; i < res->nitems; i++) {
+		it = &res->items[i];
+		if (!report_shows(r, it))
+			continue;
+		fmt_endpoint(it->a.family, &it->a.client, client,
+		    sizeof(client));
+		fmt_endpoint(it->a.family, &it->a.server, server,
+		    sizeof(server));
+		fmt_time(it->a.ts_sec, it->a.ts_nsec, ts, sizeof(ts));
+		fprintf(r->out, "%s  %s -> %s  ", ts, client, server);
+		print_escaped(r->out, res->path);
+		fputc('\n', r->out);
+		print_request(r->out, &it->a);
+		print_evidence(r->out, &it->a);
+		print_diagnosis(r, it);
+		fputc('\n', r->out);
+	}
 }
 
 static void
@@ -235,7 +246,6 @@ text_finish(struct report *r)
 const struct report_format report_text = {
 	"text",
 	text_begin,
-	text_attempt,
 	text_capture,
 	text_finish,
 };

@@ -9,6 +9,14 @@
 
 #include "rdpneg/kb.h"
 
+const struct rdpneg_tok rdpneg_server_names[] = {
+	{ RDPNEG_SERVER_UNKNOWN, "unknown" },
+	{ RDPNEG_SERVER_WINDOWS, "windows" },
+	{ RDPNEG_SERVER_XRDP, "xrdp" },
+	{ RDPNEG_SERVER_FREERDP, "freerdp" },
+	{ 0, NULL }
+};
+
 const struct rdpneg_tok rdpneg_confidence_names[] = {
 	{ RDPNEG_CONFIDENCE_HIGH, "high" },
 	{ RDPNEG_CONFIDENCE_MEDIUM, "medium" },
@@ -146,12 +154,28 @@ rdpneg_find_diagnosis(const char *id)
 	return NULL;
 }
 
+/* The server implementation called name[0..len), or -1. */
+static int
+server_named(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; rdpneg_server_names[i].name != NULL; i++)
+		if (strlen(rdpneg_server_names[i].name) == len &&
+		    memcmp(rdpneg_server_names[i].name, name, len) == 0)
+			return (int)rdpneg_server_names[i].value;
+	return -1;
+}
+
 /* The value of placeholder name (without braces), or NULL. */
 static const char *
 placeholder(const char *name, size_t len, const struct rdpneg_evidence *ev,
     char *tmp, size_t size)
 {
 	const char *s;
+
+	if (server_named(name, len) >= 0)
+		return "";	/* a remediation step's tag */
 
 	if (len == 9 && memcmp(name, "requested", 9) == 0) {
 		if (!(ev->have & RDPNEG_EV_REQ_NEG))
@@ -221,4 +245,106 @@ rdpneg_expand(const char *text, const struct rdpneg_evidence *ev, char *buf,
 		need += strlen(value);
 	}
 	return need;
+}
+
+/* ---- Server implementation: fingerprints are in kb_rules.c. */
+
+void
+rdpneg_evidence_set_confirm(struct rdpneg_evidence *ev, const uint8_t *cc,
+    size_t len)
+{
+	struct rdpneg_pdu pdu;
+	enum rdpneg_status st;
+
+	if (cc == NULL || len == 0)
+		return;
+	/*
+	 * MS-RDPBCGR 2.2.1.2: the refs follow the TPDU code.  They were read
+	 * when the whole CC decoded, or when decoding went on past them into
+	 * the negotiation data (a malformed RDP_NEG_RSP still has its refs).
+	 */
+	memset(&pdu, 0, sizeof(pdu));
+	st = rdpneg_decode_pdu(cc, len, &pdu);
+	if ((pdu.have & RDPNEG_HAVE_X224) && pdu.tpdu == RDPNEG_TPDU_CC &&
+	    (st == RDPNEG_OK || (pdu.have & RDPNEG_HAVE_NEG))) {
+		ev->have |= RDPNEG_EV_CC_REFS;
+		ev->cc_src_ref = pdu.src_ref;
+	}
+}
+
+static int
+print_matches(const struct rdpneg_server_print *p,
+    const struct rdpneg_evidence *ev)
+{
+	int neg = (ev->have & RDPNEG_EV_RSP_NEG) != 0;
+
+	if (p->response_type != 0 &&
+	    (!neg || ev->response_type != p->response_type))
+		return 0;
+	if (p->selected_any != 0 && (!neg ||
+	    ev->response_type != RDPNEG_TYPE_RSP ||
+	    (ev->response_value & p->selected_any) == 0))
+		return 0;
+	if (p->flags_mask != 0 && (!neg ||
+	    (ev->response_flags & p->flags_mask) != p->flags))
+		return 0;
+	if (!tri(p->cc_ref, ev->have & RDPNEG_EV_CC_REFS) ||
+	    (p->cc_ref == RDPNEG_MATCH_YES && ev->cc_src_ref != p->src_ref))
+		return 0;
+	return rdpneg_match_evidence(&p->match, ev);
+}
+
+const struct rdpneg_server_print *
+rdpneg_identify_server(const struct rdpneg_evidence *ev)
+{
+	size_t i;
+
+	for (i = 0; i < rdpneg_nserver_prints; i++)
+		if (print_matches(&rdpneg_server_prints[i], ev))
+			return &rdpneg_server_prints[i];
+	return NULL;
+}
+
+const struct rdpneg_server_print *
+rdpneg_identify_server_cc(const struct rdpneg_evidence *ev,
+    const uint8_t *cc, size_t len)
+{
+	struct rdpneg_evidence copy = *ev;
+
+	rdpneg_evidence_set_confirm(&copy, cc, len);
+	return rdpneg_identify_server(&copy);
+}
+
+enum rdpneg_server
+rdpneg_step_server(const char *step)
+{
+	const char *close;
+	int server;
+
+	if (step == NULL || step[0] != '{' ||
+	    (close = strchr(step, '}')) == NULL)
+		return RDPNEG_SERVER_UNKNOWN;
+	server = server_named(step + 1, (size_t)(close - step - 1));
+	return server < 0 ? RDPNEG_SERVER_UNKNOWN : (enum rdpneg_server)server;
+}
+
+size_t
+rdpneg_order_remediation(const char *const *steps, enum rdpneg_server server,
+    const char **out, size_t n)
+{
+	size_t i, k = 0;
+	int pass, its;
+
+	/* Pass 0: the steps tagged for server; pass 1: every other step. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; steps[i] != NULL; i++) {
+			its = server != RDPNEG_SERVER_UNKNOWN &&
+			    rdpneg_step_server(steps[i]) == server;
+			if (its != (pass == 0))
+				continue;
+			if (k < n)
+				out[k] = steps[i];
+			k++;
+		}
+	return k;
 }

@@ -27,6 +27,8 @@
 					   request for more failed */
 #define RDPNEG_EV_NON_RDP_ANSWER 0x40u	/* the server sent data that is not
 					   an X.224 Connection Confirm */
+#define RDPNEG_EV_CC_REFS	0x80u	/* cc_src_ref holds the Connection
+					   Confirm's SRC-REF */
 
 struct rdpneg_evidence {
 	unsigned		have;		/* RDPNEG_EV_* */
@@ -39,6 +41,7 @@ struct rdpneg_evidence {
 	uint32_t		response_value;	/* selected or failureCode */
 	unsigned		chain_length;	/* attempts in its chain, >= 1 */
 	unsigned		chain_position;	/* 1-based */
+	uint16_t		cc_src_ref;	/* with RDPNEG_EV_CC_REFS */
 };
 
 enum rdpneg_confidence {
@@ -141,5 +144,79 @@ size_t rdpneg_expand(const char *text, const struct rdpneg_evidence *ev,
  */
 int rdpneg_is_scanner(const uint8_t *token, size_t len, int has_req,
     uint32_t requested);
+
+/* ---- Which implementation the server is, from its answer. */
+
+enum rdpneg_server {
+	RDPNEG_SERVER_UNKNOWN = 0,
+	RDPNEG_SERVER_WINDOWS,
+	RDPNEG_SERVER_XRDP,
+	RDPNEG_SERVER_FREERDP,	/* freerdp-shadow, FreeRDP-based servers */
+	RDPNEG_SERVER_COUNT
+};
+
+/*
+ * Names of the implementations ("unknown", "windows", "xrdp", "freerdp").
+ * A remediation step that applies to one implementation only starts with
+ * its name in braces, e.g. "{xrdp}On an xrdp server, ...": the tag is data
+ * for rdpneg_step_server() and rdpneg_order_remediation(), and
+ * rdpneg_expand() writes it as nothing.  Untagged steps are Windows or
+ * generic ones.
+ */
+extern const struct rdpneg_tok rdpneg_server_names[];
+
+/*
+ * One fingerprint: what an implementation's Connection Confirm looks like
+ * (MS-RDPBCGR 2.2.1.2), and how sure it makes us.  Tried in table order;
+ * the first whose every test holds names the server.
+ */
+struct rdpneg_server_print {
+	enum rdpneg_server	 server;
+	enum rdpneg_confidence	 confidence;
+	struct rdpneg_match	 match;		/* as for a rule */
+	uint8_t			 response_type;	/* RDPNEG_TYPE_RSP or
+						   _FAILURE; 0: any */
+	uint32_t		 selected_any;	/* RDP_NEG_RSP selecting one of
+						   these protocols; 0: any */
+	uint8_t			 flags_mask;	/* response flags & mask */
+	uint8_t			 flags;		/* ... must equal this */
+	uint8_t			 cc_ref;	/* RDPNEG_MATCH_*: SRC-REF known */
+	uint16_t		 src_ref;	/* with cc_ref YES: its value */
+	const char		*why;		/* the evidence, one sentence */
+};
+
+extern const struct rdpneg_server_print rdpneg_server_prints[];
+extern const size_t rdpneg_nserver_prints;
+
+/*
+ * Add what the server's Connection Confirm bytes (TPKT + X.224 CC, as
+ * sent) say beyond the negotiation structure: its SRC-REF.  Bytes that do
+ * not decode as a CC leave ev unchanged; cc may be NULL.
+ */
+void rdpneg_evidence_set_confirm(struct rdpneg_evidence *ev,
+    const uint8_t *cc, size_t len);
+
+/* The first fingerprint matching ev, or NULL: implementation unknown. */
+const struct rdpneg_server_print *rdpneg_identify_server(
+    const struct rdpneg_evidence *ev);
+
+/* The same, with the Connection Confirm's bytes added to a copy of ev. */
+const struct rdpneg_server_print *rdpneg_identify_server_cc(
+    const struct rdpneg_evidence *ev, const uint8_t *cc, size_t len);
+
+/* The implementation a remediation step is tagged with, or UNKNOWN. */
+enum rdpneg_server rdpneg_step_server(const char *step);
+
+/* Steps a remediation list may hold, its NULL included. */
+#define RDPNEG_STEPS_MAX	24
+
+/*
+ * The steps of a NULL-ended remediation list with those tagged for server
+ * first, each group in its own order (RDPNEG_SERVER_UNKNOWN keeps the
+ * list's order).  Writes at most n pointers into out; returns the number
+ * of steps.
+ */
+size_t rdpneg_order_remediation(const char *const *steps,
+    enum rdpneg_server server, const char **out, size_t n);
 
 #endif /* RDPNEG_KB_H */

@@ -65,11 +65,11 @@
 	GPO_LAYER "\" to Enabled with Security Layer SSL and \"" GPO_NLA \
 	"\" to Enabled, then run gpupdate /force."
 #define STEP_XRDP_NEGOTIATE \
-	"On an xrdp server, set security_layer=negotiate (or tls) in " \
+	"{xrdp}On an xrdp server, set security_layer=negotiate (or tls) in " \
 	XRDP_INI " with certificate= and key_file= naming files the xrdp " \
 	"user can read, then run: sudo systemctl restart xrdp"
 #define STEP_FREERDP_SERVER \
-	"On a FreeRDP-based server (freerdp-shadow, FreeRDP proxies), turn " \
+	"{freerdp}On a FreeRDP-based server (freerdp-shadow, FreeRDP proxies), turn " \
 	"RdpSecurity off and TlsSecurity/NlaSecurity on (freerdp-shadow-cli: " \
 	"/sec:nla or -sec-rdp)."
 #define STEP_NETWRIX_RDPSEC \
@@ -79,7 +79,7 @@
 	"\"Value\":true}]} in " SBPAM_JSON " (create the file with " \
 	"sbpam-proxy.exe cfg -c sbpam_rdp)."
 #define STEP_XRDP_CERT \
-	"On xrdp, make certificate= and key_file= in " XRDP_INI " readable " \
+	"{xrdp}On xrdp, make certificate= and key_file= in " XRDP_INI " readable " \
 	"by the xrdp user (Debian/Ubuntu: sudo adduser xrdp ssl-cert), then " \
 	"run: sudo systemctl restart xrdp"
 
@@ -152,8 +152,14 @@ static const char *const tls_rdp_steps[] = {
 	    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name SecurityLayer "
 	    "-Value 1 (with UserAuthentication 0) accepts unauthenticated "
 	    "Standard RDP Security.",
-	"The same less secure workaround on xrdp: security_layer=negotiate "
-	    "in " XRDP_INI ", then sudo systemctl restart xrdp.",
+	"{xrdp}On xrdp (security_layer=tls), keep the setting and fix the "
+	    "client; the same less secure workaround there is "
+	    "security_layer=negotiate in " XRDP_INI ", then sudo systemctl "
+	    "restart xrdp.",
+	"{freerdp}On a FreeRDP-based server, Standard RDP Security is off "
+	    "(freerdp-shadow-cli /sec:tls, /sec:nla or -sec-rdp): keep it so "
+	    "and fix the client; only as a less secure workaround start "
+	    "freerdp-shadow-cli without /sec: (or with +sec-rdp).",
 	NULL
 };
 static const char *const tls_rdp_refs[] = {
@@ -169,7 +175,7 @@ static const char *const tls_credssp_steps[] = {
 	"If NLA is wanted, enable it on the server: Set-ItemProperty "
 	    "-Path '" RDP_TCP_KEY "' -Name UserAuthentication -Value 1 on "
 	    "Windows, NlaSecurity on a FreeRDP-based server.",
-	"xrdp has no CredSSP: connect with TLS (FreeRDP /sec:tls) and keep "
+	"{xrdp}xrdp has no CredSSP: connect with TLS (FreeRDP /sec:tls) and keep "
 	    "security_layer=tls or negotiate with a readable certificate= and "
 	    "key_file=.",
 	NULL
@@ -285,6 +291,10 @@ static const char *const nla_steps[] = {
 	    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name UserAuthentication "
 	    "-Value 0 (or disable \"" GPO_NLA "\"); the server then shows its "
 	    "logon screen before anyone is authenticated.",
+	"{freerdp}On a FreeRDP-based server, NLA alone is NlaSecurity on "
+	    "with TlsSecurity and RdpSecurity off (freerdp-shadow-cli "
+	    "/sec:nla): keep it and let the client offer CredSSP; admitting "
+	    "TLS-only clients (freerdp-shadow-cli /sec:tls) is less secure.",
 	NULL
 };
 static const char *const nla_refs[] = {
@@ -345,7 +355,7 @@ static const char *const fallback_refs[] = {
 
 static const char *const chose_rdp_steps[] = {
 	STEP_XRDP_NEGOTIATE,
-	"Look for xrdp's certificate warning (sudo journalctl -u xrdp, or "
+	"{xrdp}Look for xrdp's certificate warning (sudo journalctl -u xrdp, or "
 	    "/var/log/xrdp.log) and fix the file permissions (Debian/Ubuntu: "
 	    "sudo adduser xrdp ssl-cert).",
 	STEP_CHECK_WINDOWS,
@@ -395,9 +405,11 @@ static const char *const legacy_client_steps[] = {
 	"Update the client or remove the option that forces Standard RDP "
 	    "Security (FreeRDP /sec:rdp; replace old rdesktop with a current "
 	    "client).",
-	"On xrdp, set security_layer=tls (or negotiate) with a readable "
-	    "certificate= and key_file= in " XRDP_INI ", then run: sudo "
-	    "systemctl restart xrdp",
+	"{xrdp}On xrdp, set security_layer=tls (or negotiate) with a "
+	    "readable certificate= and key_file= in " XRDP_INI ", then run: "
+	    "sudo systemctl restart xrdp",
+	"{freerdp}On a FreeRDP-based server, turn Standard RDP Security off: "
+	    "freerdp-shadow-cli -sec-rdp (or /sec:tls or /sec:nla).",
 	NULL
 };
 static const char *const legacy_client_refs[] = {
@@ -521,8 +533,11 @@ static const char *const port_closed_steps[] = {
 	    "Properties > Remote.",
 	"Check the firewall rules: Get-NetFirewallRule -DisplayGroup "
 	    "'Remote Desktop' | Select-Object DisplayName,Enabled,Action",
-	"On an xrdp server: sudo systemctl status xrdp, and check the port= "
-	    "line in " XRDP_INI ".",
+	"{xrdp}On an xrdp server: sudo systemctl status xrdp, and check the "
+	    "port= line in " XRDP_INI ".",
+	"{freerdp}On a FreeRDP-based server, check that it runs and listens "
+	    "where the client connects (freerdp-shadow-cli /port: and "
+	    "/bind-address:): sudo ss -ltnp 'sport = :3389'",
 	NULL
 };
 static const char *const port_closed_refs[] = {
@@ -570,6 +585,16 @@ static const char *const negotiated_steps[] = {
 	    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name SecurityLayer "
 	    "-Value 2; Set-ItemProperty -Path '" RDP_TCP_KEY "' "
 	    "-Name UserAuthentication -Value 1",
+	"{xrdp}On xrdp, read /var/log/xrdp.log (or sudo journalctl -u xrdp) "
+	    "after the \"Security protocol\" line: an SSL_accept failure such "
+	    "as \"no suitable signature algorithm\" means ssl_protocols= or "
+	    "tls_ciphers= in " XRDP_INI " exclude what the client offers (set "
+	    "ssl_protocols=TLSv1.2, TLSv1.3); if Standard RDP Security was "
+	    "selected, set security_layer=tls with a readable certificate.",
+	"{freerdp}On a FreeRDP-based server, read its log after the "
+	    "negotiation: \"Could not find user in SAM database\" means the "
+	    "user is missing from the NTLM file given with "
+	    "freerdp-shadow-cli /sam-file:.",
 	NULL
 };
 static const char *const negotiated_refs[] = {
@@ -672,6 +697,35 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "security layer SSL), possibly with UserAuthentication 1. "
 		    "xrdp: security_layer=tls with a readable certificate and "
 		    "key_file. FreeRDP-based server: RdpSecurity off.",
+		.remediation = tls_rdp_steps,
+		.references = tls_rdp_refs } },
+
+	/* 3.3.5.3.1 leaves no failure code for a request without
+	 * RDP_NEG_REQ, yet FreeRDP-based servers send code 1 to one. */
+	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER,
+		.req_neg = RDPNEG_MATCH_NO },
+	  .diagnosis = {
+		.id = "tls-required-legacy-request",
+		.failed = 1,
+		.summary = "The server requires TLS or NLA and refused a "
+		    "client that sent no RDP_NEG_REQ (Standard RDP Security "
+		    "only) with SSL_REQUIRED_BY_SERVER, as FreeRDP-based "
+		    "servers do.",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "The failure code is on the wire; "
+		    "freerdp-shadow-cli 2.11 with Standard RDP Security off "
+		    "was seen answering a request without RDP_NEG_REQ this "
+		    "way (Windows and xrdp send a Connection Confirm without "
+		    "negotiation data instead).",
+		.explanation = "The client sent no RDP_NEG_REQ, so it offered "
+		    "only Standard RDP Security (FreeRDP /sec:rdp, old "
+		    "rdesktop); the server answered RDP_NEG_FAILURE {failure} "
+		    "({code}), which MS-RDPBCGR 3.3.5.3.1 does not foresee for "
+		    "such a request, and the connection end was {end}.",
+		.server_settings = "FreeRDP-based server: RdpSecurity off "
+		    "(freerdp-shadow-cli /sec:tls or -sec-rdp). A Windows "
+		    "server with SecurityLayer 2 would drop such a request "
+		    "instead.",
 		.remediation = tls_rdp_steps,
 		.references = tls_rdp_refs } },
 
@@ -1294,3 +1348,95 @@ const struct rdpneg_rule rdpneg_rules[] = {
 };
 
 const size_t rdpneg_nrules = sizeof(rdpneg_rules) / sizeof(rdpneg_rules[0]);
+
+/*
+ * Server implementations by their Connection Confirm (MS-RDPBCGR 2.2.1.2),
+ * from captures of xrdp 0.9.21 and freerdp-shadow-cli 2.11
+ * (captures/peers/) and of Windows (../shared/captures-public): Windows and
+ * xrdp put SRC-REF 0x1234 in the CC, FreeRDP's server 0; Windows 8.1 /
+ * Server 2012 R2 and later set RESTRICTED_ADMIN_MODE_SUPPORTED (and later
+ * REDIRECTED_AUTHENTICATION_MODE_SUPPORTED) in RDP_NEG_RSP, xrdp sets only
+ * EXTENDED_CLIENT_DATA_SUPPORTED (0x01), FreeRDP's server 0x03.  The first
+ * match wins, so the surest come first.
+ */
+#define RSP_FLAG_ALL	0xffu
+#define EXT_DATA	RDPNEG_RSP_EXTENDED_CLIENT_DATA_SUPPORTED
+#define GFX		RDPNEG_RSP_DYNVC_GFX_PROTOCOL_SUPPORTED
+#define WINDOWS_SRC_REF	0x1234u
+
+const struct rdpneg_server_print rdpneg_server_prints[] = {
+	/* 3.3.5.3.1: no failure code answers a request without RDP_NEG_REQ. */
+	{ .server = RDPNEG_SERVER_FREERDP,
+	  .confidence = RDPNEG_CONFIDENCE_HIGH,
+	  .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_FAILURE),
+		.req_neg = RDPNEG_MATCH_NO },
+	  .why = "An RDP_NEG_FAILURE answered a request without RDP_NEG_REQ, "
+	      "which MS-RDPBCGR 3.3.5.3.1 does not allow and FreeRDP-based "
+	      "servers do (Windows and xrdp send a Connection Confirm without "
+	      "negotiation data)." },
+	{ .server = RDPNEG_SERVER_FREERDP,
+	  .confidence = RDPNEG_CONFIDENCE_HIGH,
+	  .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) |
+		RDPNEG_BIT(RDPNEG_OUTCOME_FAILURE) },
+	  .cc_ref = RDPNEG_MATCH_YES, .src_ref = 0,
+	  .why = "The Connection Confirm's SRC-REF is 0, as FreeRDP-based "
+	      "servers send it; Windows and xrdp send 0x1234." },
+	{ .server = RDPNEG_SERVER_WINDOWS,
+	  .confidence = RDPNEG_CONFIDENCE_HIGH,
+	  .response_type = RDPNEG_TYPE_RSP,
+	  .flags_mask = RDPNEG_RSP_RESTRICTED_ADMIN_MODE_SUPPORTED,
+	  .flags = RDPNEG_RSP_RESTRICTED_ADMIN_MODE_SUPPORTED,
+	  .why = "RDP_NEG_RSP sets RESTRICTED_ADMIN_MODE_SUPPORTED, which "
+	      "Windows (8.1 / Server 2012 R2 and later, or updated Windows 7 / "
+	      "Server 2008 R2) sets and xrdp and FreeRDP-based servers do "
+	      "not." },
+	{ .server = RDPNEG_SERVER_WINDOWS,
+	  .confidence = RDPNEG_CONFIDENCE_HIGH,
+	  .response_type = RDPNEG_TYPE_RSP,
+	  .flags_mask = RDPNEG_RSP_REDIRECTED_AUTHENTICATION_MODE_SUPPORTED,
+	  .flags = RDPNEG_RSP_REDIRECTED_AUTHENTICATION_MODE_SUPPORTED,
+	  .why = "RDP_NEG_RSP sets REDIRECTED_AUTHENTICATION_MODE_SUPPORTED "
+	      "(Remote Credential Guard), which only Windows sets." },
+	/* 3.3.5.3.2: Standard RDP Security for a request that did not ask. */
+	{ .server = RDPNEG_SERVER_XRDP,
+	  .confidence = RDPNEG_CONFIDENCE_HIGH,
+	  .match = { .not_requested = RDPNEG_MATCH_YES,
+		.selected_rdp = RDPNEG_MATCH_YES },
+	  .response_type = RDPNEG_TYPE_RSP,
+	  .flags_mask = RSP_FLAG_ALL, .flags = EXT_DATA,
+	  .why = "RDP_NEG_RSP selected Standard RDP Security for a request "
+	      "for TLS or CredSSP, with flags 0x01 only: xrdp does this with "
+	      "security_layer=rdp or an unreadable certificate, while Windows "
+	      "refuses such a request with RDP_NEG_FAILURE." },
+	{ .server = RDPNEG_SERVER_XRDP,
+	  .confidence = RDPNEG_CONFIDENCE_MEDIUM,
+	  .match = { .req_any = RDPNEG_PROTOCOL_HYBRID },
+	  .response_type = RDPNEG_TYPE_RSP,
+	  .selected_any = RDPNEG_PROTOCOL_SSL,
+	  .flags_mask = RSP_FLAG_ALL, .flags = EXT_DATA,
+	  .why = "RDP_NEG_RSP selected TLS although CredSSP was offered, with "
+	      "flags 0x01 only: xrdp never selects CredSSP, while Windows 7 / "
+	      "Server 2008 R2, which send the same flags, select it when "
+	      "offered." },
+	{ .server = RDPNEG_SERVER_XRDP,
+	  .confidence = RDPNEG_CONFIDENCE_MEDIUM,
+	  .match = { .failure_code = RDPNEG_SSL_CERT_NOT_ON_SERVER },
+	  .cc_ref = RDPNEG_MATCH_YES, .src_ref = WINDOWS_SRC_REF,
+	  .why = "SSL_CERT_NOT_ON_SERVER with SRC-REF 0x1234: xrdp sends it "
+	      "whenever its certificate= or key_file= is unreadable; "
+	      "FreeRDP-based servers never send it, and that Windows does is "
+	      "not confirmed." },
+	/* Without the CC's bytes, the flags alone point at FreeRDP. */
+	{ .server = RDPNEG_SERVER_FREERDP,
+	  .confidence = RDPNEG_CONFIDENCE_LOW,
+	  .response_type = RDPNEG_TYPE_RSP,
+	  .flags_mask = RSP_FLAG_ALL, .flags = EXT_DATA | GFX,
+	  .cc_ref = RDPNEG_MATCH_NO,
+	  .why = "RDP_NEG_RSP flags are 0x03 (EXTENDED_CLIENT_DATA_SUPPORTED and "
+	      "DYNVC_GFX_PROTOCOL_SUPPORTED without RESTRICTED_ADMIN_MODE_"
+	      "SUPPORTED), as FreeRDP-based servers send them; without the "
+	      "Connection Confirm's SRC-REF this is not certain." },
+};
+
+const size_t rdpneg_nserver_prints = sizeof(rdpneg_server_prints) /
+    sizeof(rdpneg_server_prints[0]);

@@ -235,8 +235,10 @@ build_cases(void)
 	    failure(RDSAAD, 1));
 	add("RDP_NEG_REQ RDSTLS|SSL -> code 1", "tls-required",
 	    failure(RDSTLS | SSL, 1));
-	add("code 1 to a CR without RDP_NEG_REQ (non-conforming)",
-	    "tls-required", failure(NO_REQ, 1));
+	/* Non-conforming, but freerdp-shadow-cli 2.11 does it
+	 * (captures/peers/shadow-tls-sec-rdp.pcap). */
+	add("code 1 to a CR without RDP_NEG_REQ (FreeRDP server)",
+	    "tls-required-legacy-request", failure(NO_REQ, 1));
 	add("code 2 to mstsc 0xB", "server-rdp-security-only",
 	    failure(SSL | HYBRID | HYB_EX, 2));
 	add("code 5 to 0x0", "nla-required", failure(0, 5));
@@ -1023,4 +1025,236 @@ Test(kb_match, no_rdp_neg_req_needs_a_decoded_request)
 	    "server-closed-without-answer");
 	ev.have |= RDPNEG_EV_REQUEST;
 	cr_assert_str_eq(rdpneg_diagnose(&ev)->id, "legacy-request-dropped");
+}
+
+/* ---- Server implementation fingerprints and the remediation order. */
+
+/* Connection Confirms as the real peers sent them (captures/peers/). */
+static const uint8_t cc_xrdp_rsp_ssl[] = {	/* xrdp-tls-sec-nla */
+	0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00,
+	0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00
+};
+static const uint8_t cc_xrdp_cert[] = {	/* xrdp-tls-nocert-sec-tls */
+	0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00,
+	0x03, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00
+};
+static const uint8_t cc_shadow_code2[] = {	/* shadow-rdp-sec-tls */
+	0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00
+};
+static const uint8_t cc_xrdp_legacy[] = {	/* xrdp-tls-sec-rdp */
+	0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00
+};
+
+static enum rdpneg_server
+server_of(struct rdpneg_evidence ev, const uint8_t *cc, size_t len)
+{
+	const struct rdpneg_server_print *p;
+
+	p = rdpneg_identify_server_cc(&ev, cc, len);
+	return p != NULL ? p->server : RDPNEG_SERVER_UNKNOWN;
+}
+
+static struct rdpneg_evidence
+with_flags(struct rdpneg_evidence ev, uint8_t flags)
+{
+	ev.response_flags = flags;
+	return ev;
+}
+
+Test(kb_server, confirm_refs)
+{
+	struct rdpneg_evidence ev = failure(SSL, 2);
+
+	rdpneg_evidence_set_confirm(&ev, cc_shadow_code2,
+	    sizeof(cc_shadow_code2));
+	cr_assert(ev.have & RDPNEG_EV_CC_REFS);
+	cr_assert_eq(ev.cc_src_ref, 0);
+	ev = failure(SSL, 3);
+	rdpneg_evidence_set_confirm(&ev, cc_xrdp_cert, sizeof(cc_xrdp_cert));
+	cr_assert_eq(ev.cc_src_ref, 0x1234);
+	/* Near misses: no bytes, a prefix without the refs, a CR. */
+	ev = failure(SSL, 3);
+	rdpneg_evidence_set_confirm(&ev, NULL, 0);
+	rdpneg_evidence_set_confirm(&ev, cc_xrdp_cert, 8);
+	cr_assert_not(ev.have & RDPNEG_EV_CC_REFS);
+	{
+		const uint8_t cr[] = { 0x03, 0x00, 0x00, 0x0b, 0x06, 0xe0,
+		    0x00, 0x00, 0x00, 0x00, 0x00 };
+
+		rdpneg_evidence_set_confirm(&ev, cr, sizeof(cr));
+		cr_assert_not(ev.have & RDPNEG_EV_CC_REFS);
+	}
+}
+
+Test(kb_server, freerdp)
+{
+	/* SRC-REF 0 with negotiation data. */
+	cr_assert_eq(server_of(failure(SSL, 2), cc_shadow_code2,
+	    sizeof(cc_shadow_code2)), RDPNEG_SERVER_FREERDP);
+	/* A failure code to a request without RDP_NEG_REQ, bytes or not. */
+	cr_assert_eq(server_of(failure(NO_REQ, 5), NULL, 0),
+	    RDPNEG_SERVER_FREERDP);
+	/* Flags 0x03 without the CC bytes: FreeRDP, low confidence. */
+	{
+		struct rdpneg_evidence ev = with_flags(selected(SSL | HYBRID,
+		    HYBRID), 0x03);
+		const struct rdpneg_server_print *p =
+		    rdpneg_identify_server(&ev);
+
+		cr_assert_not_null(p);
+		cr_assert_eq(p->server, RDPNEG_SERVER_FREERDP);
+		cr_assert_eq(p->confidence, RDPNEG_CONFIDENCE_LOW);
+		/* Near miss: the same flags with Windows' SRC-REF. */
+		cr_assert_eq(server_of(ev, cc_xrdp_rsp_ssl,
+		    sizeof(cc_xrdp_rsp_ssl)), RDPNEG_SERVER_UNKNOWN);
+	}
+	/* Near miss: a failure code to a request with RDP_NEG_REQ and
+	 * Windows' SRC-REF is not FreeRDP. */
+	cr_assert_eq(server_of(failure(SSL, 2), cc_xrdp_cert,
+	    sizeof(cc_xrdp_cert)), RDPNEG_SERVER_UNKNOWN);
+}
+
+Test(kb_server, windows)
+{
+	cr_assert_eq(server_of(with_flags(selected(SSL | HYBRID | HYB_EX,
+	    HYB_EX), 0x1f), NULL, 0), RDPNEG_SERVER_WINDOWS);
+	cr_assert_eq(server_of(with_flags(selected(SSL, SSL), 0x09), NULL, 0),
+	    RDPNEG_SERVER_WINDOWS);
+	cr_assert_eq(server_of(with_flags(selected(SSL, SSL), 0x10), NULL, 0),
+	    RDPNEG_SERVER_WINDOWS);
+	/* Near misses: flags 0x01 with HYBRID selected (Windows 7), 0x00. */
+	cr_assert_eq(server_of(selected(SSL | HYBRID, HYBRID), NULL, 0),
+	    RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(server_of(with_flags(selected(0, 0), 0), NULL, 0),
+	    RDPNEG_SERVER_UNKNOWN);
+}
+
+Test(kb_server, xrdp)
+{
+	const struct rdpneg_server_print *p;
+	struct rdpneg_evidence ev;
+
+	/* Standard RDP Security for a TLS request, flags 0x01: high. */
+	ev = selected(SSL, 0);
+	p = rdpneg_identify_server(&ev);
+	cr_assert_not_null(p);
+	cr_assert_eq(p->server, RDPNEG_SERVER_XRDP);
+	cr_assert_eq(p->confidence, RDPNEG_CONFIDENCE_HIGH);
+	/* SSL for a request with HYBRID, flags 0x01: medium. */
+	cr_assert_eq(server_of(selected(SSL | HYBRID, SSL), cc_xrdp_rsp_ssl,
+	    sizeof(cc_xrdp_rsp_ssl)), RDPNEG_SERVER_XRDP);
+	/* SSL_CERT_NOT_ON_SERVER with SRC-REF 0x1234. */
+	cr_assert_eq(server_of(failure(SSL, 3), cc_xrdp_cert,
+	    sizeof(cc_xrdp_cert)), RDPNEG_SERVER_XRDP);
+	/* Near misses: SSL for a TLS-only request (Windows 7 does it too),
+	 * Standard RDP with Windows' flags, code 3 without the bytes, a
+	 * legacy Confirm (Windows sends the same), RDP for a request of 0. */
+	cr_assert_eq(server_of(selected(SSL, SSL), cc_xrdp_rsp_ssl,
+	    sizeof(cc_xrdp_rsp_ssl)), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(server_of(with_flags(selected(SSL, 0), 0x1f), NULL, 0),
+	    RDPNEG_SERVER_WINDOWS);
+	cr_assert_eq(server_of(with_flags(selected(SSL, 0), 0x03), NULL, 0),
+	    RDPNEG_SERVER_FREERDP);
+	cr_assert_eq(server_of(failure(SSL, 3), NULL, 0),
+	    RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(server_of(legacy(NO_REQ), cc_xrdp_legacy,
+	    sizeof(cc_xrdp_legacy)), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(server_of(selected(0, 0), NULL, 0),
+	    RDPNEG_SERVER_UNKNOWN);
+}
+
+Test(kb_server, every_print_is_complete)
+{
+	size_t i;
+
+	for (i = 0; i < rdpneg_nserver_prints; i++) {
+		const struct rdpneg_server_print *p = &rdpneg_server_prints[i];
+
+		cr_assert(p->server > RDPNEG_SERVER_UNKNOWN &&
+		    p->server < RDPNEG_SERVER_COUNT, "print %zu", i);
+		cr_assert(p->why != NULL && p->why[0] != '\0', "print %zu", i);
+		cr_assert_not_null(rdpneg_tok_str(rdpneg_server_names,
+		    p->server));
+	}
+	/* Nothing known of the server: no guess. */
+	{
+		struct rdpneg_evidence ev;
+
+		rdpneg_init_evidence(&ev);
+		cr_assert_null(rdpneg_identify_server(&ev));
+	}
+}
+
+Test(kb_server, step_tags)
+{
+	cr_assert_eq(rdpneg_step_server("{xrdp}On xrdp"), RDPNEG_SERVER_XRDP);
+	cr_assert_eq(rdpneg_step_server("{freerdp}x"), RDPNEG_SERVER_FREERDP);
+	cr_assert_eq(rdpneg_step_server("{windows}x"), RDPNEG_SERVER_WINDOWS);
+	/* Near misses: no tag, a placeholder, an unknown tag, unclosed,
+	 * a tag not at the start. */
+	cr_assert_eq(rdpneg_step_server("On xrdp"), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(rdpneg_step_server("{requested}"), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(rdpneg_step_server("{xrdpx}a"), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(rdpneg_step_server("{xrdp"), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(rdpneg_step_server(" {xrdp}"), RDPNEG_SERVER_UNKNOWN);
+	cr_assert_eq(rdpneg_step_server(NULL), RDPNEG_SERVER_UNKNOWN);
+	/* The tag expands to nothing. */
+	{
+		struct rdpneg_evidence ev = failure(SSL, 3);
+		char buf[64];
+
+		rdpneg_expand("{xrdp}On xrdp, {failure}.", &ev, buf,
+		    sizeof(buf));
+		cr_assert_str_eq(buf, "On xrdp, SSL_CERT_NOT_ON_SERVER.");
+	}
+}
+
+Test(kb_server, order_remediation)
+{
+	static const char *const steps[] = {
+		"win 1", "{xrdp}x 1", "generic", "{freerdp}f 1", "{xrdp}x 2",
+		NULL
+	};
+	const char *out[8];
+	size_t n;
+
+	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_XRDP, out, 8);
+	cr_assert_eq(n, 5);
+	cr_assert_str_eq(out[0], "{xrdp}x 1");
+	cr_assert_str_eq(out[1], "{xrdp}x 2");
+	cr_assert_str_eq(out[2], "win 1");
+	cr_assert_str_eq(out[3], "generic");
+	cr_assert_str_eq(out[4], "{freerdp}f 1");
+	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_FREERDP, out, 8);
+	cr_assert_str_eq(out[0], "{freerdp}f 1");
+	cr_assert_str_eq(out[1], "win 1");
+	/* Unknown and Windows (no Windows tags here): the list's order. */
+	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_UNKNOWN, out, 8);
+	cr_assert_eq(n, 5);
+	cr_assert_str_eq(out[0], "win 1");
+	cr_assert_str_eq(out[4], "{xrdp}x 2");
+	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_WINDOWS, out, 8);
+	cr_assert_str_eq(out[1], "{xrdp}x 1");
+	/* A short buffer: the count of all, only n written. */
+	out[2] = NULL;
+	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_XRDP, out, 2);
+	cr_assert_eq(n, 5);
+	cr_assert_null(out[2]);
+}
+
+Test(kb_server, every_list_fits_and_tags_are_known)
+{
+	size_t i, j;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		const struct rdpneg_diagnosis *d = &rdpneg_rules[i].diagnosis;
+
+		for (j = 0; d->remediation[j] != NULL; j++)
+			if (d->remediation[j][0] == '{')
+				cr_assert_neq(rdpneg_step_server(
+				    d->remediation[j]), RDPNEG_SERVER_UNKNOWN,
+				    "%s step %zu: unknown tag", d->id, j);
+		cr_assert_lt(j, RDPNEG_STEPS_MAX, "%s: %zu steps", d->id, j);
+	}
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Check rdpneg against the real-peer captures and their manifest.
+
+captures/peers/record.py recorded each capture from real servers (xrdp,
+freerdp-shadow-cli) and clients (xfreerdp, rdesktop) on loopback and wrote
+captures/peers/manifest.json: per capture the server and configuration,
+the client's command line and own error line, and per connection what
+rdpneg must report (outcome, the failure or selected protocol name, the
+diagnosis id and the server implementation).  For every capture this
+checks rdpneg's JSONL (--all) against that row (requested protocols,
+outcome, answer, diagnosis, server_implementation), that where the server
+implementation is recognised the remediation leads with its fix, and for
+every diagnosis the captures reach that its remediation names the xrdp or
+FreeRDP-server setting, not only the Windows one.
+
+Needs no server: only the committed captures and the manifest.
+Prints one line per check and a closing "N passed, N failed" line.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tally import Tally  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+PEERS = REPO / "captures" / "peers"
+MAX_SIZE = 50 * 1024	# a trimmed capture stays small
+
+# What names each implementation's setting in a remediation step.
+NAMES = {
+    "xrdp": ("xrdp",),
+    "freerdp": ("FreeRDP-based server", "freerdp-shadow"),
+}
+
+
+def answer(attempt):
+    """The failure or selected protocol name rdpneg reports, or None."""
+    return attempt["failure"] or attempt["selected"]
+
+
+def implementation(attempt):
+    impl = attempt.get("server_implementation")
+    return impl["name"] if impl else "unknown"
+
+
+def names(step, impl):
+    return any(n in step for n in NAMES[impl])
+
+
+def check_capture(row, rdpneg):
+    """Problems of one capture against its manifest row."""
+    path = PEERS / row["capture"]
+    problems = []
+    if path.stat().st_size > MAX_SIZE:
+        problems.append(f"{path.stat().st_size} bytes, more than {MAX_SIZE}")
+    proc = subprocess.run([rdpneg, "--all", "--format", "jsonl", str(path)],
+                          capture_output=True, check=False)
+    if proc.returncode not in (0, 1) or proc.stderr:
+        problems.append(f"exit {proc.returncode}: {proc.stderr[-300:]!r}")
+    got = [json.loads(line) for line in proc.stdout.splitlines()]
+    want = row["expect"]
+    if len(got) != len(want):
+        problems.append(f"{len(got)} connections, the manifest has "
+                        f"{len(want)}")
+    for i, (w, g) in enumerate(zip(want, got), 1):
+        have = {"outcome": g["outcome"],
+                "requested_protocols": g["requested_protocols"],
+                "answer": answer(g),
+                "diagnosis": g["diagnosis"]["id"],
+                "server": implementation(g)}
+        for key, value in w.items():
+            if have[key] != value:
+                problems.append(f"connection {i} (frame {g['first_frame']}):"
+                                f" {key} {have[key]!r}, expected {value!r}")
+        impl = have["server"]
+        steps = g["diagnosis"]["remediation"]
+        if impl in NAMES and steps and not names(steps[0], impl):
+            problems.append(f"connection {i}: server {impl} but the first "
+                            f"fix step is {steps[0][:60]!r}...")
+    return problems, got
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rdpneg", required=True)
+    args = parser.parse_args()
+
+    manifest = json.loads((PEERS / "manifest.json").read_text())
+    rows = manifest["captures"]
+    tally = Tally()
+    listed = {r["capture"] for r in rows}
+    present = {p.name for p in PEERS.glob("*.pcap")}
+    tally.record("every capture has a manifest row and every row a capture",
+                 [f"{n}: no manifest row" for n in sorted(present - listed)] +
+                 [f"{n}: no capture" for n in sorted(listed - present)])
+    reached = {}
+    for row in rows:
+        if row["capture"] not in present:
+            continue
+        problems, got = check_capture(row, args.rdpneg)
+        for g in got:
+            reached.setdefault(g["diagnosis"]["id"], g["diagnosis"])
+        tally.record(f"{row['capture']} ({row['client_command']})", problems)
+    for ident, diag in sorted(reached.items()):
+        steps = diag["remediation"]
+        tally.record(f"diagnosis {ident}: remediation names the xrdp or "
+                     "FreeRDP-server setting",
+                     [] if any(names(s, impl) for s in steps
+                               for impl in NAMES)
+                     else ["no step names xrdp or a FreeRDP-based server"])
+    return tally.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
