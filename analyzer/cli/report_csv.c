@@ -120,13 +120,18 @@ csv_row(FILE *out, const char *capture, const struct attempt_item *it)
 }
 
 static void
+csv_attempt(struct report *r, const struct capture_result *res,
+    const struct attempt_item *it)
+{
+	if (report_shows(r, it))
+		csv_row(r->out, res->path, it);
+}
+
+static void
 csv_capture(struct report *r, const struct capture_result *res)
 {
-	size_t i;
-
-	for (i = 0; i < res->nitems; i++)
-		if (report_shows(r, &res->items[i]))
-			csv_row(r->out, res->path, &res->items[i]);
+	(void)r;
+	(void)res;
 }
 
 static void
@@ -158,6 +163,7 @@ csv_finish(struct report *r)
 const struct report_format report_csv = {
 	"csv",
 	csv_begin,
+	csv_attempt,
 	csv_capture,
 	csv_finish,
 };

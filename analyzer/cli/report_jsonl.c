@@ -144,21 +144,19 @@ json_diagnosis(const struct attempt_item *it)
 static json_t *
 json_chain(const struct attempt_item *it)
 {
-	const struct attempt_item *final = it->chain_final;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_integer(it->chain_id));
 	json_object_set_new(o, "position", json_integer(
 	    it->ev.chain_position));
 	json_object_set_new(o, "length", json_integer(it->ev.chain_length));
-	json_object_set_new(o, "final_frame", json_frame(
-	    final->a.first_frame));
+	json_object_set_new(o, "final_frame", json_frame(it->final_frame));
 	json_object_set_new(o, "final_outcome", json_string(
-	    rdpneg_tok_str(rdpneg_outcome_names, final->a.outcome)));
+	    rdpneg_tok_str(rdpneg_outcome_names, it->final_outcome)));
 	json_object_set_new(o, "final_diagnosis", json_string(
-	    final->diag->id));
+	    it->final_diag->id));
 	json_object_set_new(o, "fell_back_to_standard_rdp", json_boolean(
-	    (final->ev.have & RDPNEG_EV_FELL_BACK) != 0));
+	    it->final_fell_back));
 	return o;
 }
 
@@ -247,14 +245,18 @@ jsonl_begin(struct report *r)
 }
 
 static void
+jsonl_attempt(struct report *r, const struct capture_result *res,
+    const struct attempt_item *it)
+{
+	if (report_shows(r, it))
+		dump_line(r->out, json_attempt(res->path, it));
+}
+
+static void
 jsonl_capture(struct report *r, const struct capture_result *res)
 {
-	size_t i;
-
-	for (i = 0; i < res->nitems; i++)
-		if (report_shows(r, &res->items[i]))
-			dump_line(r->out, json_attempt(res->path,
-			    &res->items[i]));
+	(void)r;
+	(void)res;
 }
 
 /* With --summary: one object per server. */
@@ -305,6 +307,7 @@ jsonl_finish(struct report *r)
 const struct report_format report_jsonl = {
 	"jsonl",
 	jsonl_begin,
+	jsonl_attempt,
 	jsonl_capture,
 	jsonl_finish,
 };

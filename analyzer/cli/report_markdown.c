@@ -51,14 +51,12 @@ md_begin(struct report *r)
 }
 
 static void
-capture_facts(FILE *out, const struct capture_result *res)
+capture_facts(FILE *out, const struct capture_result *res, uint64_t attempts,
+    uint64_t failed)
 {
 	const struct rdpneg_capture_stats *st = &res->stats;
 	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
-	size_t i, failed = 0;
 
-	for (i = 0; i < res->nitems; i++)
-		failed += res->items[i].diag->failed != 0;
 	fputs("\n## Capture ", out);
 	code(out, res->path, 0);
 	fputs("\n\n| | |\n|---|---|\n", out);
@@ -70,8 +68,8 @@ capture_facts(FILE *out, const struct capture_result *res)
 		fprintf(out, "| Time span | %s to %s |\n", first, last);
 	}
 	fprintf(out, "| Packets | %" PRIu64 " |\n", st->packets);
-	fprintf(out, "| Connection attempts | %zu (%zu failed) |\n",
-	    res->nitems, failed);
+	fprintf(out, "| Connection attempts | %" PRIu64 " (%" PRIu64
+	    " failed) |\n", attempts, failed);
 	if (res->unreadable) {
 		fputs("| Read error | ", out);
 		code(out, res->error, 1);
@@ -262,20 +260,31 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	fputc('\n', out);
 }
 
+/* Problems are grouped at the capture's end: keep the shown attempts. */
+static void
+md_attempt(struct report *r, const struct capture_result *res,
+    const struct attempt_item *it)
+{
+	(void)res;
+	if (report_shows(r, it))
+		(void)attempt_list_push(&r->shown, it);
+}
+
 static void
 md_capture(struct report *r, const struct capture_result *res)
 {
 	const struct attempt_item **v;
-	size_t i, n = 0, start;
+	size_t i, n = r->shown.n, start;
 	unsigned number = 0;
 
-	capture_facts(r->out, res);
-	v = malloc((res->nitems ? res->nitems : 1) * sizeof(*v));
-	if (v == NULL)
+	capture_facts(r->out, res, r->capture_attempts, r->capture_failed);
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (v == NULL) {
+		attempt_list_free(&r->shown);
 		return;
-	for (i = 0; i < res->nitems; i++)
-		if (report_shows(r, &res->items[i]))
-			v[n++] = &res->items[i];
+	}
+	for (i = 0; i < n; i++)
+		v[i] = &r->shown.items[i];
 	if (n > 1)
 		qsort(v, n, sizeof(*v), by_problem);
 	if (n == 0)
@@ -286,6 +295,7 @@ md_capture(struct report *r, const struct capture_result *res)
 		problem(r->out, res->path, v + start, i - start, ++number);
 	}
 	free(v);
+	attempt_list_free(&r->shown);
 }
 
 static void
@@ -335,6 +345,7 @@ md_finish(struct report *r)
 const struct report_format report_markdown = {
 	"markdown",
 	md_begin,
+	md_attempt,
 	md_capture,
 	md_finish,
 };

@@ -135,7 +135,7 @@ print_diagnosis(struct report *r, const struct attempt_item *it)
 		fprintf(out, "  %-10s attempt %u of %u; the chain ended %s "
 		    "(%s)\n", "chain", it->ev.chain_position,
 		    it->ev.chain_length, rdpneg_tok_str(rdpneg_outcome_names,
-		    it->chain_final->a.outcome), it->chain_final->diag->id);
+		    it->final_outcome), it->final_diag->id);
 }
 
 static void
@@ -145,30 +145,31 @@ text_begin(struct report *r)
 }
 
 static void
-text_capture(struct report *r, const struct capture_result *res)
+text_attempt(struct report *r, const struct capture_result *res,
+    const struct attempt_item *it)
 {
-	const struct attempt_item *it;
 	char client[FMT_ENDPOINT_MAX], server[FMT_ENDPOINT_MAX];
 	char ts[FMT_TIME_MAX];
-	size_t i;
 
-	for (i = 0; i < res->nitems; i++) {
-		it = &res->items[i];
-		if (!report_shows(r, it))
-			continue;
-		fmt_endpoint(it->a.family, &it->a.client, client,
-		    sizeof(client));
-		fmt_endpoint(it->a.family, &it->a.server, server,
-		    sizeof(server));
-		fmt_time(it->a.ts_sec, it->a.ts_nsec, ts, sizeof(ts));
-		fprintf(r->out, "%s  %s -> %s  ", ts, client, server);
-		print_escaped(r->out, res->path);
-		fputc('\n', r->out);
-		print_request(r->out, &it->a);
-		print_evidence(r->out, &it->a);
-		print_diagnosis(r, it);
-		fputc('\n', r->out);
-	}
+	if (!report_shows(r, it))
+		return;
+	fmt_endpoint(it->a.family, &it->a.client, client, sizeof(client));
+	fmt_endpoint(it->a.family, &it->a.server, server, sizeof(server));
+	fmt_time(it->a.ts_sec, it->a.ts_nsec, ts, sizeof(ts));
+	fprintf(r->out, "%s  %s -> %s  ", ts, client, server);
+	print_escaped(r->out, res->path);
+	fputc('\n', r->out);
+	print_request(r->out, &it->a);
+	print_evidence(r->out, &it->a);
+	print_diagnosis(r, it);
+	fputc('\n', r->out);
+}
+
+static void
+text_capture(struct report *r, const struct capture_result *res)
+{
+	(void)r;
+	(void)res;
 }
 
 static void
@@ -246,6 +247,7 @@ text_finish(struct report *r)
 const struct report_format report_text = {
 	"text",
 	text_begin,
+	text_attempt,
 	text_capture,
 	text_finish,
 };
