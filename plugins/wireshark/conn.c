@@ -128,7 +128,7 @@ add_request(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 /* The server's Connection Confirm (2.2.1.2). */
 static unsigned
 add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
-    const struct rdpneg_pdu *pdu)
+    const struct rdpneg_pdu *pdu, const guint8 *buf, size_t len)
 {
 	unsigned roles = ROLE_RESPONSE;
 
@@ -144,6 +144,8 @@ add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 		c->ev.response_flags = pdu->neg.flags;
 		c->ev.response_value = pdu->neg.value;
 	}
+	/* What else the CC shows of the server's implementation. */
+	rdpneg_evidence_set_confirm(&c->ev, buf, MIN(len, pdu->size));
 	if (rdpneg_status_is_malformed(st)) {
 		note_malformed(c, "response: ", st, pdu);
 		roles |= ROLE_MALFORMED;
@@ -203,7 +205,7 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 		if (x224 && pdu.tpdu == RDPNEG_TPDU_CC) {
 			if (st == RDPNEG_TRUNCATED)
 				return 0;	/* never completed */
-			return add_response(c, pinfo, st, &pdu);
+			return add_response(c, pinfo, st, &pdu, buf, len);
 		}
 		if (st != RDPNEG_TRUNCATED) {
 			c->server_done = TRUE;

@@ -55,12 +55,15 @@ static int hf_summary = RDPNEG_WS_UNREGISTERED;
 static int hf_confidence = RDPNEG_WS_UNREGISTERED;
 static int hf_server_settings = RDPNEG_WS_UNREGISTERED;
 static int hf_remediation = RDPNEG_WS_UNREGISTERED;
+static int hf_server = RDPNEG_WS_UNREGISTERED;
+static int hf_server_why = RDPNEG_WS_UNREGISTERED;
 static int *hf_requested_bits;	/* one per rdpneg_protocol_names bit */
 static size_t nrequested_bits;
 
 static gint ett_rdpneg = RDPNEG_WS_UNREGISTERED;
 static gint ett_requested = RDPNEG_WS_UNREGISTERED;
 static gint ett_diagnosis = RDPNEG_WS_UNREGISTERED;
+static gint ett_server = RDPNEG_WS_UNREGISTERED;
 
 static expert_field ei_failed = EI_INIT;
 static expert_field ei_not_requested = EI_INIT;
@@ -250,15 +253,18 @@ static void
 show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
     packet_info *pinfo, const struct conn *c, gboolean verdict_frame)
 {
+	const struct rdpneg_server_print *print;
 	const struct rdpneg_diagnosis *d;
+	const char *steps[RDPNEG_STEPS_MAX];
 	struct rdpneg_evidence ev;
 	proto_tree *sub;
 	proto_item *ti;
 	const char *summary;
-	size_t i;
+	size_t i, nsteps;
 
 	conn_evidence(c, &ev);
 	d = rdpneg_diagnose(&ev);
+	print = rdpneg_identify_server(&ev);
 	summary = expand(pinfo, d->summary, &ev);
 	add_text(tree, hf_outcome, tvb,
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome));
@@ -270,6 +276,15 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 		add_uint(tree, hf_chain_previous, tvb, c->prev->request_frame);
 	add_bool(tree, hf_fell_back, tvb,
 	    (ev.have & RDPNEG_EV_FELL_BACK) != 0);
+	if (print != NULL) {
+		ti = proto_tree_add_string(tree, hf_server, tvb, 0, 0,
+		    rdpneg_tok_str(rdpneg_server_names, print->server));
+		proto_item_set_generated(ti);
+		proto_item_append_text(ti, " (%s confidence)",
+		    rdpneg_tok_str(rdpneg_confidence_names, print->confidence));
+		add_text(proto_item_add_subtree(ti, ett_server), hf_server_why,
+		    tvb, print->why);
+	}
 	add_bool(tree, hf_failed, tvb, d->failed);
 	ti = proto_tree_add_string(tree, hf_diagnosis, tvb, 0, 0, d->id);
 	proto_item_set_generated(ti);
@@ -281,9 +296,11 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
 	add_text(sub, hf_server_settings, tvb,
 	    expand(pinfo, d->server_settings, &ev));
-	for (i = 0; d->remediation[i] != NULL; i++)
-		add_text(sub, hf_remediation, tvb,
-		    expand(pinfo, d->remediation[i], &ev));
+	/* The recognised implementation's fix first, as in the CLI. */
+	nsteps = rdpneg_order_remediation(d->remediation, print != NULL ?
+	    print->server : RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
+	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++)
+		add_text(sub, hf_remediation, tvb, expand(pinfo, steps[i], &ev));
 	proto_item_append_text(top, ", %s: %s",
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
 	if (!verdict_frame)
@@ -444,6 +461,11 @@ proto_register_rdpneg(void)
 		{ &hf_fell_back, { "Fell back to Standard RDP Security",
 		    "rdpneg.fell_back", FT_BOOLEAN, BASE_NONE, NULL, 0, NULL,
 		    HFILL } },
+		{ &hf_server, { "Server implementation", "rdpneg.server",
+		    FT_STRING, BASE_NONE, NULL, 0, "What the Connection "
+		    "Confirm shows of the server's software", HFILL } },
+		{ &hf_server_why, { "Evidence", "rdpneg.server.evidence",
+		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
 		{ &hf_failed, { "Problem", "rdpneg.failed", FT_BOOLEAN,
 		    BASE_NONE, NULL, 0, "The diagnosis is a problem", HFILL } },
 		{ &hf_diagnosis, { "Diagnosis", "rdpneg.diagnosis",
@@ -459,7 +481,8 @@ proto_register_rdpneg(void)
 		    FT_STRING, BASE_NONE, NULL, 0,
 		    "In order, the secure choice first", HFILL } },
 	};
-	static gint *ett[] = { &ett_rdpneg, &ett_requested, &ett_diagnosis };
+	static gint *ett[] = { &ett_rdpneg, &ett_requested, &ett_diagnosis,
+	    &ett_server };
 	static ei_register_info ei[] = {
 		{ &ei_failed, { "rdpneg.expert.failed", PI_SECURITY,
 		    PI_ERROR, "RDP security negotiation problem", EXPFILL } },

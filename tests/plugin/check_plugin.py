@@ -4,10 +4,10 @@
 For every capture, tshark runs with the rdpneg plugin loaded, as an
 unprivileged user (Wireshark ignores WIRESHARK_PLUGIN_DIR for root), once
 in one pass and once in two passes (-2).  For every RDP connection the
-plugin reports, its outcome, failure code and diagnosis id must equal the
-CLI's JSONL record of the same connection (found by its request or
-response frame), and every CLI record with a Connection Request or
-Confirm must be found.  Expert infos must sit where a problem, a protocol
+plugin reports, its outcome, failure code, diagnosis id and server
+implementation must equal the CLI's JSONL record of the same connection
+(found by its request or response frame), and every CLI record with a
+Connection Request or Confirm must be found.  Expert infos must sit where a problem, a protocol
 not requested, a fallback or a malformed structure is, and `tshark -z
 expert` must list them; `-Y rdpneg.failure` must select exactly the
 RDP_NEG_FAILURE frames.
@@ -33,7 +33,7 @@ FIELDS = ["frame.number", "tcp.srcport", "tcp.dstport", "rdpneg.pdu", "rdpneg.re
           "rdpneg.response_frame", "rdpneg.outcome", "rdpneg.end",
           "rdpneg.failure", "rdpneg.selected", "rdpneg.diagnosis",
           "rdpneg.not_requested", "rdpneg.fell_back", "rdpneg.malformed",
-          "rdpneg.failed", "rdpneg.summary", "_ws.expert.message"] + [
+          "rdpneg.failed", "rdpneg.summary", "rdpneg.server", "_ws.expert.message"] + [
               f"rdpneg.expert.{e}" for e in
               ("failed", "not_requested", "fallback", "malformed")]
 TSHARK_OPTS = ["-n", "--enable-heuristic", "tpkt_tcp",
@@ -142,6 +142,8 @@ def compare(path, tshark, rdpneg, plugin_dir, two_pass, opts=TSHARK_OPTS):
     """Problems between the plugin and the CLI on one capture."""
     rows, proc = tshark_rows(tshark, path, plugin_dir, two_pass, opts)
     problems = []
+    if proc.returncode < 0:
+        return [f"tshark killed by signal {-proc.returncode}"], 0, {}, rows
     if proc.returncode != 0 and not rows:
         return [f"tshark exited {proc.returncode}: "
                 f"{proc.stderr.strip()[:200]}"], 0, {}, rows
@@ -175,8 +177,11 @@ def compare(path, tshark, rdpneg, plugin_dir, two_pass, opts=TSHARK_OPTS):
         failure = next((num(r["rdpneg.failure"]) for r in conn["frames"]
                         if r["rdpneg.failure"]), None)
         for r in (verdicts if two_pass else verdicts[-1:]):
-            got = (r["rdpneg.outcome"], failure, r["rdpneg.diagnosis"])
-            want = (a["outcome"], a["failure_code"], a["diagnosis"]["id"])
+            got = (r["rdpneg.outcome"], failure, r["rdpneg.diagnosis"],
+                   r["rdpneg.server"] or None)
+            server = a.get("server_implementation")
+            want = (a["outcome"], a["failure_code"], a["diagnosis"]["id"],
+                    server["name"] if server else None)
             if got != want:
                 problems.append(f"frame {r['frame.number']}: plugin "
                                 f"{got} != CLI {want}")
