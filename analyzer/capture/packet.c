@@ -43,19 +43,28 @@ ethertype_l3(uint16_t type)
 	}
 }
 
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
 /* DLT_EN10MB: dst, src, EtherType, with any number of VLAN tags. */
 static enum l3
 link_ethernet(struct cursor *c)
 {
+	struct rdpneg_span h;
 	uint16_t type;
 	int tags = 0;
 
-	cur_skip(c, 12);
-	type = cur_be16(c);
+	if (!cur_span(c, 14, &h))
+		return L3_NONE;
+	type = be16(h.ptr + 12);
 	while ((type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 	    type == ETHERTYPE_QINQ_OLD) && tags++ < MAX_VLAN_TAGS) {
-		cur_skip(c, 2);		/* TCI */
-		type = cur_be16(c);
+		if (!cur_span(c, 4, &h))	/* TCI, EtherType */
+			return L3_NONE;
+		type = be16(h.ptr + 2);
 	}
 	return ethertype_l3(type);
 }
@@ -146,12 +155,6 @@ cur_bound(struct cursor *c, size_t len)
 		c->end = c->off + len;
 	if (c->avail > c->end)
 		c->avail = c->end;
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /*

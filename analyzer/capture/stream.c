@@ -65,6 +65,20 @@ is_filled(const struct stream *s, uint32_t i)
 	return (s->filled[i / 8] >> (i % 8)) & 1;
 }
 
+/* Mark bytes [from, to) present. */
+static void
+mark(struct stream *s, uint32_t from, uint32_t to)
+{
+	for (; from < to && from % 8 != 0; from++)
+		s->filled[from / 8] |= (uint8_t)(1u << (from % 8));
+	if (to - from >= 8) {
+		memset(s->filled + from / 8, 0xff, (to - from) / 8);
+		from += (to - from) / 8 * 8;
+	}
+	for (; from < to; from++)
+		s->filled[from / 8] |= (uint8_t)(1u << (from % 8));
+}
+
 int
 stream_add(struct stream *s, uint32_t seq, const uint8_t *data,
     size_t caplen, size_t len)
@@ -101,12 +115,23 @@ stream_add(struct stream *s, uint32_t seq, const uint8_t *data,
 		s->overflow = 1;
 	if (end > s->size && stream_grow(s, end) < 0)
 		return -1;
-	for (i = off; i < end; i++) {
-		if (is_filled(s, i))
-			continue;
-		s->data[i] = data[i - off];
-		s->filled[i / 8] |= (uint8_t)(1u << (i % 8));
-	}
+	if (off <= s->contig && s->high <= s->contig) {
+		/* In order, nothing held past contig: one copy (first wins). */
+		if (end > s->contig) {
+			memcpy(s->data + s->contig, data + (s->contig - off),
+			    end - s->contig);
+			mark(s, s->contig, end);
+			s->contig = s->high = end;
+		}
+	} else
+		for (i = off; i < end; i++) {
+			if (is_filled(s, i))
+				continue;
+			s->data[i] = data[i - off];
+			s->filled[i / 8] |= (uint8_t)(1u << (i % 8));
+		}
+	if (end > s->high)
+		s->high = end;
 	while (s->contig < s->size && is_filled(s, s->contig))
 		s->contig++;
 	if (s->cut_at != NOT_CUT && s->cut_at < s->contig)

@@ -16,6 +16,7 @@ struct stream {
 	uint32_t	 limit;		/* bytes kept at most */
 	uint32_t	 size;		/* bytes allocated */
 	uint32_t	 contig;	/* bytes 0..contig-1 all present */
+	uint32_t	 high;		/* no byte present from here on */
 	uint32_t	 cut_at;	/* first byte lost to the snap length */
 	unsigned	 overflow:1;	/* data beyond limit was offered */
 	uint8_t		*data;

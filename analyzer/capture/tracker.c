@@ -91,8 +91,9 @@ struct tracker {
 	int				 oom;		/* malloc failed */
 };
 
-/* 2^20 bits: the 4-tuples refused when the table was full, counted once. */
-#define OVERFLOW_BITS	(1u << 20)
+/* 2^24 bits (2 MiB, only once the table is full): the 4-tuples refused
+ * when the table was full, counted once. */
+#define OVERFLOW_BITS	(1u << 24)
 
 /* ---- table */
 

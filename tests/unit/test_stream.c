@@ -158,3 +158,21 @@ Test(stream, many_tiny_overlapping_segments)
 	assert_prefix(&s, sizeof(text) - 1);
 	stream_free(&s);
 }
+
+Test(stream, in_order_after_a_hole_keeps_the_later_bytes)
+{
+	struct stream s;
+
+	/* In order (one copy), then bytes past a hole, then the hole and
+	 * more: the copy that joins them must not overwrite held bytes. */
+	stream_init(&s, 7, LIMIT);
+	cr_assert_eq(add(&s, 7, 0, 5), 1);
+	cr_assert_eq(add(&s, 7, 9, 20), 0);
+	assert_prefix(&s, 5);
+	cr_assert_eq(stream_add(&s, 7 + 5, (const uint8_t *)"5678XXXXXXXX",
+	    12, 12), 1);
+	assert_prefix(&s, 20);
+	cr_assert_eq(add(&s, 7, 20, 30), 1);
+	assert_prefix(&s, 30);
+	stream_free(&s);
+}
