@@ -82,6 +82,7 @@ struct tracker {
 	struct rdpneg_capture_stats	*stats;
 	struct conn			**buckets;
 	size_t				 nbuckets;	/* power of two */
+	size_t				 max_buckets;
 	size_t				 count;
 	struct conn			*oldest;
 	struct conn			*newest;
@@ -225,6 +226,31 @@ note_overflow(struct tracker *t, uint32_t h)
 	t->stats->overflow++;
 }
 
+/*
+ * Twice the buckets, when half of them would hold a connection: every
+ * packet looks one up, so the array stays as small as the table allows
+ * (in cache) instead of sized for --max-connections.  Failing is harmless:
+ * chains only get longer.
+ */
+static void
+table_grow(struct tracker *t)
+{
+	size_t n = t->nbuckets * 2, i;
+	struct conn **b = calloc(n, sizeof(*b)), *c, *next;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < t->nbuckets; i++)
+		for (c = t->buckets[i]; c != NULL; c = next) {
+			next = c->hnext;
+			c->hnext = b[c->hash & (n - 1)];
+			b[c->hash & (n - 1)] = c;
+		}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+}
+
 static struct conn *
 table_add(struct tracker *t, const struct segment *seg, uint32_t h,
     int sender_is_client)
@@ -249,6 +275,8 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 	memcpy(c->ep[to].addr, seg->dst, 16);
 	c->ep[to].port = seg->dport;
 	c->rdp_port = rdpneg_config_has_port(t->cfg, c->ep[SERVER].port) != 0;
+	if (2 * t->count >= t->nbuckets && t->nbuckets < t->max_buckets)
+		table_grow(t);
 	c->hnext = t->buckets[h & (t->nbuckets - 1)];
 	t->buckets[h & (t->nbuckets - 1)] = c;
 	lru_append(t, c);
@@ -693,8 +721,10 @@ tracker_new(const struct rdpneg_config *cfg, rdpneg_attempt_fn fn, void *arg,
 	t->arg = arg;
 	t->stats = stats;
 	t->nbuckets = 1024;
-	while (t->nbuckets < cfg->max_connections && t->nbuckets < (1u << 20))
-		t->nbuckets *= 2;
+	t->max_buckets = 1024;
+	while (t->max_buckets < cfg->max_connections &&
+	    t->max_buckets < (1u << 20))
+		t->max_buckets *= 2;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	if (t->buckets == NULL) {
 		free(t);

@@ -86,41 +86,65 @@ find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 	return v;
 }
 
-static int
-cmp_addr(const void *a, const void *b)
+static size_t
+client_slot(const uint8_t *addr, size_t mask)
 {
-	return memcmp(a, b, 16);
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h & mask;
 }
 
+static const uint8_t zero_addr[16];
+
+/* Twice the slots (a power of two, at most half full), rehashed. */
+static int
+grow_clients(struct server_stat *v)
+{
+	size_t cap = v->capclients ? v->capclients * 2 : 8, i, k;
+	uint8_t (*c)[16] = calloc(cap, sizeof(*c));
+
+	if (c == NULL)
+		return -1;
+	for (i = 0; i < v->capclients; i++) {
+		if (memcmp(v->clients[i], zero_addr, 16) == 0)
+			continue;
+		for (k = client_slot(v->clients[i], cap - 1);
+		    memcmp(c[k], zero_addr, 16) != 0; k = (k + 1) & (cap - 1))
+			;
+		memcpy(c[k], v->clients[i], 16);
+	}
+	free(v->clients);
+	v->clients = c;
+	v->capclients = cap;
+	return 0;
+}
+
+/*
+ * Count a client address once: a hash set (linear probing; the all-zero
+ * address, which marks free slots, is counted apart), so that a flood
+ * from a million sources costs no more than a few.
+ */
 static void
 add_client(struct server_stat *v, const uint8_t *addr)
 {
-	size_t lo = 0, hi = v->nclients, mid;
-	uint8_t (*c)[16];
-	int d;
+	size_t k;
 
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		d = cmp_addr(v->clients[mid], addr);
-		if (d == 0)
-			return;
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (memcmp(addr, zero_addr, 16) == 0) {
+		v->nclients += !v->zero_client;
+		v->zero_client = 1;
+		return;
 	}
-	if (v->nclients == v->capclients) {
-		size_t cap = v->capclients ? v->capclients * 2 : 4;
-
-		c = realloc(v->clients, cap * sizeof(*c));
-		if (c == NULL)
+	if (2 * (v->nclients + 1) > v->capclients && grow_clients(v) < 0)
+		return;
+	for (k = client_slot(addr, v->capclients - 1);
+	    memcmp(v->clients[k], zero_addr, 16) != 0;
+	    k = (k + 1) & (v->capclients - 1))
+		if (memcmp(v->clients[k], addr, 16) == 0)
 			return;
-		v->clients = c;
-		v->capclients = cap;
-	}
-	memmove(v->clients + lo + 1, v->clients + lo,
-	    (v->nclients - lo) * sizeof(*v->clients));
-	memcpy(v->clients[lo], addr, 16);
+	memcpy(v->clients[k], addr, 16);
 	v->nclients++;
 }
 

@@ -20,9 +20,10 @@ struct server_stat {
 	uint64_t		 failed;
 	uint64_t		 by_outcome[RDPNEG_OUTCOME_COUNT];
 	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
-	uint8_t			(*clients)[16];	/* sorted, distinct */
-	size_t			 nclients;
-	size_t			 capclients;
+	uint8_t			(*clients)[16];	/* set: zero is a free slot */
+	size_t			 nclients;	/* distinct, zero included */
+	size_t			 capclients;	/* slots, a power of two */
+	int			 zero_client;	/* the all-zero address seen */
 	int64_t			 first_sec;
 	uint32_t		 first_nsec;
 	int64_t			 last_sec;
