@@ -45,6 +45,10 @@ struct rdpneg_endpoint {
 #define RDPNEG_ATTEMPT_RESPONSE		0x10u	/* a CC was seen */
 #define RDPNEG_ATTEMPT_RSP_NEG		0x20u	/* ... with RSP or FAILURE */
 #define RDPNEG_ATTEMPT_NON_RDP_ANSWER	0x40u	/* server data, not a CC */
+#define RDPNEG_ATTEMPT_CLIENT_NEXT	0x80u	/* client_next: first byte the
+						   client sent after its CR */
+#define RDPNEG_ATTEMPT_SERVER_NEXT	0x100u	/* server_next: first byte the
+						   server sent after its CC */
 
 struct rdpneg_attempt {
 	int			family;		/* 4 or 6 */
@@ -72,6 +76,8 @@ struct rdpneg_attempt {
 	enum rdpneg_end		end;
 	const char		*malformed;	/* NULL: none */
 	const char		*incomplete;	/* NULL: none */
+	uint8_t			client_next;	/* RDPNEG_ATTEMPT_CLIENT_NEXT */
+	uint8_t			server_next;	/* RDPNEG_ATTEMPT_SERVER_NEXT */
 };
 /* Pointers in an attempt are valid only during the callback. */
 

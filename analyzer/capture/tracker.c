@@ -31,10 +31,14 @@ struct half {
 	struct stream	 s;
 	uint32_t	 isn;
 	uint32_t	 skip;		/* SOCKS handshake before the TPKT */
+	uint32_t	 next_seq;	/* first byte after the CR or CC */
+	uint8_t		 next;		/* ... its value, with next_seen */
 	uint8_t		 state;		/* enum half_state */
 	unsigned	 isn_seen:1;
 	unsigned	 seen:1;	/* any packet from this side */
 	unsigned	 fin:1;
+	unsigned	 next_wait:1;	/* waiting for the byte at next_seq */
+	unsigned	 next_seen:1;
 };
 
 struct conn {
@@ -376,6 +380,40 @@ half_done(struct half *h)
 }
 
 /*
+ * Note where what follows the CR or CC starts (MS-RDPBCGR 1.3.1.1: the
+ * security protocol's handshake, else the MCS Connect Initial), and its
+ * first byte when it came with the PDU.
+ */
+static void
+expect_next(struct half *h, const struct rdpneg_pdu *pdu)
+{
+	uint32_t at = h->skip + (uint32_t)pdu->size;
+
+	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
+		return;
+	h->next_seq = h->s.base + at;
+	if (at < h->s.contig) {
+		h->next = h->s.data[at];
+		h->next_seen = 1;
+	} else
+		h->next_wait = 1;
+}
+
+/* The byte at next_seq, when this segment carries it (sequence numbers
+ * wrap: the difference is taken modulo 2^32). */
+static void
+note_next(struct half *h, const struct segment *seg, uint32_t seq)
+{
+	uint32_t off = h->next_seq - seq;
+
+	if (off < seg->caplen) {
+		h->next = seg->payload[off];
+		h->next_seen = 1;
+		h->next_wait = 0;
+	}
+}
+
+/*
  * Decide what the reassembled bytes of one direction are: the client's
  * CR or the server's CC, possibly behind a SOCKS handshake.
  */
@@ -411,6 +449,7 @@ decode_half(struct conn *c, int dir, uint64_t frame)
 				c->cc_len = (uint8_t)n;
 				memcpy(c->cc, h->s.data + h->skip, c->cc_len);
 			}
+			expect_next(h, &pdu);
 			half_done(h);
 			return KEEP;
 		}
@@ -446,8 +485,11 @@ add_payload(struct tracker *t, struct conn *c, int dir,
 	struct half *h = &c->half[dir];
 	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
 
-	if (h->state == HALF_DONE)
+	if (h->state == HALF_DONE) {
+		if (h->next_wait)
+			note_next(h, seg, seq);
 		return KEEP;
+	}
 	if (h->state == HALF_IDLE) {
 		stream_init(&h->s, h->isn_seen ? h->isn + 1u : seq,
 		    RDPNEG_STREAM_LIMIT);
@@ -548,6 +590,14 @@ emit(struct tracker *t, struct conn *c)
 	a.outcome = classify(c);
 	a.end = c->end;
 	a.malformed = c->malformed;
+	if (c->half[CLIENT].next_seen) {
+		a.have |= RDPNEG_ATTEMPT_CLIENT_NEXT;
+		a.client_next = c->half[CLIENT].next;
+	}
+	if (c->half[SERVER].next_seen) {
+		a.have |= RDPNEG_ATTEMPT_SERVER_NEXT;
+		a.server_next = c->half[SERVER].next;
+	}
 	describe_incomplete(c, CLIENT, incomplete, sizeof(incomplete));
 	if (incomplete[0] == '\0')
 		describe_incomplete(c, SERVER, incomplete, sizeof(incomplete));

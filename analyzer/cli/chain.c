@@ -46,6 +46,14 @@ chain_fill_evidence(struct attempt_item *it)
 		ev->have |= RDPNEG_EV_MALFORMED;
 	if (a->have & RDPNEG_ATTEMPT_NON_RDP_ANSWER)
 		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
+	if (a->have & RDPNEG_ATTEMPT_CLIENT_NEXT) {
+		ev->have |= RDPNEG_EV_CLIENT_NEXT;
+		ev->client_next = a->client_next;
+	}
+	if (a->have & RDPNEG_ATTEMPT_SERVER_NEXT) {
+		ev->have |= RDPNEG_EV_SERVER_NEXT;
+		ev->server_next = a->server_next;
+	}
 	if (rdpneg_is_scanner(a->token, a->token_len,
 	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested))
 		ev->have |= RDPNEG_EV_SCANNER;

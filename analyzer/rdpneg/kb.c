@@ -87,6 +87,18 @@ rdpneg_not_requested(const struct rdpneg_evidence *ev)
 }
 
 int
+rdpneg_tls_failed(const struct rdpneg_evidence *ev)
+{
+	if (!(ev->have & RDPNEG_EV_CLIENT_NEXT) ||
+	    ev->client_next != RDPNEG_NEXT_TLS_HANDSHAKE)
+		return 0;
+	if (ev->have & RDPNEG_EV_SERVER_NEXT)
+		return ev->server_next == RDPNEG_NEXT_TLS_ALERT;
+	return ev->end == RDPNEG_END_FIN_SERVER ||
+	    ev->end == RDPNEG_END_RST_SERVER;
+}
+
+int
 rdpneg_match_evidence(const struct rdpneg_match *m,
     const struct rdpneg_evidence *ev)
 {
@@ -123,7 +135,12 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	if (m->req_flags_any != 0 &&
 	    (ev->request_flags & m->req_flags_any) == 0)
 		return 0;
+	if (m->selected_any != 0 &&
+	    (!selected || (ev->response_value & m->selected_any) == 0))
+		return 0;
 	return tri(m->not_requested, rdpneg_not_requested(ev)) &&
+	    tri(m->client_silent, !(ev->have & RDPNEG_EV_CLIENT_NEXT)) &&
+	    tri(m->tls_failed, rdpneg_tls_failed(ev)) &&
 	    tri(m->selected_rdp, selected &&
 	    ev->response_value == RDPNEG_PROTOCOL_RDP) &&
 	    tri(m->malformed, ev->have & RDPNEG_EV_MALFORMED) &&

@@ -29,6 +29,15 @@
 					   an X.224 Connection Confirm */
 #define RDPNEG_EV_CC_REFS	0x80u	/* cc_src_ref holds the Connection
 					   Confirm's SRC-REF */
+#define RDPNEG_EV_CLIENT_NEXT	0x100u	/* client_next holds the client's
+					   first byte after its request */
+#define RDPNEG_EV_SERVER_NEXT	0x200u	/* server_next holds the server's
+					   first byte after its confirm */
+
+/* First bytes of what follows a negotiation (MS-RDPBCGR 1.3.1.1: the
+ * security protocol's handshake, else the MCS Connect Initial). */
+#define RDPNEG_NEXT_TLS_HANDSHAKE 0x16u	/* TLS record type handshake */
+#define RDPNEG_NEXT_TLS_ALERT	0x15u	/* TLS record type alert */
 
 struct rdpneg_evidence {
 	unsigned		have;		/* RDPNEG_EV_* */
@@ -42,6 +51,8 @@ struct rdpneg_evidence {
 	unsigned		chain_length;	/* attempts in its chain, >= 1 */
 	unsigned		chain_position;	/* 1-based */
 	uint16_t		cc_src_ref;	/* with RDPNEG_EV_CC_REFS */
+	uint8_t			client_next;	/* with RDPNEG_EV_CLIENT_NEXT */
+	uint8_t			server_next;	/* with RDPNEG_EV_SERVER_NEXT */
 };
 
 enum rdpneg_confidence {
@@ -77,6 +88,11 @@ struct rdpneg_match {
 	uint8_t		scanner;	/* RDPNEG_MATCH_* */
 	uint8_t		fell_back;	/* RDPNEG_MATCH_* */
 	uint8_t		non_rdp_answer;	/* RDPNEG_MATCH_* */
+	uint32_t	selected_any;	/* RDP_NEG_RSP selecting one of these
+					   bits; 0: no test */
+	uint8_t		client_silent;	/* RDPNEG_MATCH_*: the client sent
+					   nothing after its request */
+	uint8_t		tls_failed;	/* RDPNEG_MATCH_*: rdpneg_tls_failed */
 };
 
 /*
@@ -116,6 +132,13 @@ void rdpneg_init_evidence(struct rdpneg_evidence *ev);
  * without RDP_NEG_REQ asks for Standard RDP Security only.
  */
 int rdpneg_not_requested(const struct rdpneg_evidence *ev);
+
+/*
+ * Did the TLS handshake that follows the negotiation fail?  The client
+ * began it (a TLS handshake record) and the server answered with a TLS
+ * alert, or sent nothing and closed the connection.
+ */
+int rdpneg_tls_failed(const struct rdpneg_evidence *ev);
 
 /* Does the rule's match hold for this evidence? */
 int rdpneg_match_evidence(const struct rdpneg_match *m,

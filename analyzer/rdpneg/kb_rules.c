@@ -576,6 +576,53 @@ static const char *const no_request_refs[] = {
 	NULL
 };
 
+static const char *const client_nla_only_steps[] = {
+	"Offer NLA on the server (the secure choice): Set-ItemProperty "
+	    "-Path '" RDP_TCP_KEY "' -Name UserAuthentication -Value 1 (with "
+	    "SecurityLayer 1 or 2); the client then gets the CredSSP it "
+	    "insists on.",
+	STEP_CHECK_WINDOWS,
+	"{xrdp}xrdp does not implement CredSSP (NLA): let the client accept "
+	    "TLS for this server (FreeRDP: /sec:tls instead of /sec:nla) and "
+	    "log on at xrdp's login screen; keep security_layer=tls in "
+	    XRDP_INI ".",
+	"{freerdp}On a FreeRDP-based server, offer NLA: freerdp-shadow-cli "
+	    "/sec:nla (or no /sec: option) with a /sam-file: of its users.",
+	"Otherwise let the client accept TLS as well: remove /sec:nla from "
+	    "the FreeRDP command line (or add /sec:tls); NLA is then not "
+	    "used, so prefer enabling it on the server.",
+	NULL
+};
+static const char *const client_nla_only_refs[] = {
+	REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED,
+	NULL
+};
+
+static const char *const tls_failed_steps[] = {
+	"Enable TLS 1.2 on the server (the secure choice): on Windows, "
+	    "Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\"
+	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server' "
+	    "must not show Enabled 0 or DisabledByDefault 1 (Windows Server "
+	    "2008 R2 and 2012 need their TLS 1.2 for RDP updates); then "
+	    "restart TermService.",
+	"Check the server's certificate for RDP: " TS_WMI " | Select "
+	    "SSLCertificateSHA1Hash, and that the certificate has a private "
+	    "key the service can read (events 1057/1058 in the System log).",
+	"{xrdp}On xrdp, set ssl_protocols=TLSv1.2, TLSv1.3 and remove old "
+	    "tls_ciphers= limits in " XRDP_INI ", then run: sudo systemctl "
+	    "restart xrdp; /var/log/xrdp.log names the SSL_accept error.",
+	"{freerdp}On a FreeRDP-based server, check its certificate and key "
+	    "(freerdp-shadow-cli writes them under ~/.config/freerdp/server) "
+	    "and its log for the TLS error.",
+	"Less secure workaround, only for a server that cannot be updated: "
+	    "let the client accept old TLS (FreeRDP: /tls-seclevel:0).",
+	NULL
+};
+static const char *const tls_failed_refs[] = {
+	REF_NEG_RSP, REF_ENHANCED, "RFC 8446 6 Alert Protocol",
+	NULL
+};
+
 static const char *const negotiated_steps[] = {
 	"If the user still could not connect, look after the negotiation: "
 	    "TLS alerts, CredSSP/NLA errors (password, CredSSP encryption "
@@ -1306,6 +1353,65 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "started after the request.",
 		.remediation = no_request_steps,
 		.references = no_request_refs } },
+
+	/* 2.2.1.2.1 then 5.4: TLS was selected, the client never began it. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.req_all = RDPNEG_PROTOCOL_SSL | RDPNEG_PROTOCOL_HYBRID,
+		.selected_any = RDPNEG_PROTOCOL_SSL,
+		.not_requested = RDPNEG_MATCH_NO,
+		.client_silent = RDPNEG_MATCH_YES,
+		.ends = CLIENT_CLOSED },
+	  .diagnosis = {
+		.id = "client-requires-nla",
+		.failed = 1,
+		.summary = "The server selected TLS without NLA, which the "
+		    "client listed but did not accept: the client closed "
+		    "without starting TLS, as FreeRDP does with /sec:nla "
+		    "against a server that does not offer CredSSP.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "A client that accepts the selected protocol "
+		    "starts its TLS handshake at once (MS-RDPBCGR 5.4.5.1); "
+		    "closing instead is FreeRDP's answer when its enabled "
+		    "protocols exclude it, seen with freerdp 2.11 /sec:nla "
+		    "against xrdp and freerdp-shadow /sec:tls.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; the client then sent nothing and "
+		    "closed the connection ({end}).",
+		.server_settings = "Windows: NLA off (UserAuthentication 0) "
+		    "with SecurityLayer 1 or 2. xrdp (which has no CredSSP) "
+		    "with security_layer=tls or negotiate. A FreeRDP-based "
+		    "server with TLS but not NLA (freerdp-shadow-cli "
+		    "/sec:tls). Client: FreeRDP /sec:nla.",
+		.remediation = client_nla_only_steps,
+		.references = client_nla_only_refs } },
+
+	/* 5.4.5.1: negotiated, then the TLS handshake failed. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.selected_rdp = RDPNEG_MATCH_NO,
+		.not_requested = RDPNEG_MATCH_NO,
+		.tls_failed = RDPNEG_MATCH_YES },
+	  .diagnosis = {
+		.id = "tls-handshake-failed",
+		.failed = 1,
+		.summary = "The negotiation succeeded but the TLS handshake "
+		    "that follows failed: the server answered the client's "
+		    "TLS hello with an alert or closed, so their TLS versions, "
+		    "ciphers or the server's certificate do not fit.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "The TLS alert (or the server's close) right "
+		    "after the client's hello is on the wire; which TLS "
+		    "parameter was refused is inside the alert or the "
+		    "server's log, not in the negotiation.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; the client began the TLS handshake "
+		    "and the server answered with a TLS alert or closed the "
+		    "connection ({end}).",
+		.server_settings = "A server limited to old TLS versions or "
+		    "ciphers (Windows with TLS 1.2 disabled or not updated; "
+		    "xrdp ssl_protocols=TLSv1 or restrictive tls_ciphers=), or "
+		    "a certificate whose key the service cannot use.",
+		.remediation = tls_failed_steps,
+		.references = tls_failed_refs } },
 
 	/* 2.2.1.2.1: a requested protocol was selected. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) },

@@ -83,10 +83,10 @@ CASES = [
          "after the MCS Connect Initial; FreeRDP retries once"),
     case("xrdp-tls-sec-nla", 4, 3389,
          ("xrdp", XRDP_TLS, "readable"), XFREERDP + ["/v:{addr}", "/sec:nla"],
-         [("selected", 3, "SSL", "negotiated", "xrdp")],
+         [("selected", 3, "SSL", "client-requires-nla", "xrdp")],
          "the server selects SSL, which the request 0x3 includes but the "
-         "client had not enabled (/sec:nla): FreeRDP closes without TLS; "
-         "on the wire a successful negotiation"),
+         "client had not enabled (/sec:nla): FreeRDP closes without "
+         "starting TLS"),
     case("xrdp-tls-rdesktop", 4, 3389,
          ("xrdp", XRDP_TLS, "readable"), ["rdesktop", "-u", USER, "{addr}"],
          [("selected", 3, "SSL", "negotiated", "xrdp")],
@@ -126,9 +126,9 @@ CASES = [
     case("xrdp-tls10-default", 4, 3389,
          ("xrdp", {"security_layer": "negotiate", "ssl_protocols": "TLSv1"},
           "readable"), XFREERDP + ["/v:{addr}"],
-         [("selected", 3, "SSL", "negotiated", "xrdp")],
-         "negotiation succeeds; the TLS handshake after it fails "
-         "(TLS 1.0 only against OpenSSL 3's defaults)"),
+         [("selected", 3, "SSL", "tls-handshake-failed", "xrdp")],
+         "negotiation succeeds; xrdp answers the client's TLS hello with "
+         "an alert (TLS 1.0 only against OpenSSL 3's defaults)"),
     # xrdp, Standard RDP Security at each crypt_level.
     case("xrdp-rdp-low-sec-rdp", 4, 3389,
          ("xrdp", {"security_layer": "rdp", "crypt_level": "low"},
@@ -171,7 +171,7 @@ CASES = [
     case("xrdp-negotiate-port-13389", 4, 13389,
          ("xrdp", {"security_layer": "negotiate"}, "readable"),
          XFREERDP + ["/v:{addr}", "/sec:nla"],
-         [("selected", 3, "SSL", "negotiated", "xrdp")],
+         [("selected", 3, "SSL", "client-requires-nla", "xrdp")],
          "non-standard port (found by content); /sec:nla refuses SSL"),
     # freerdp-shadow-cli: NLA only, TLS only, Standard RDP Security only.
     case("shadow-nla-sec-tls", 4, 3389, ("shadow", ["/sec:nla"]),
@@ -197,8 +197,9 @@ CASES = [
          "SSL_REQUIRED_BY_SERVER answering a request without RDP_NEG_REQ"),
     case("shadow-tls-sec-nla", 4, 3389, ("shadow", ["/sec:tls"]),
          XFREERDP + ["/v:{addr}", "/sec:nla"],
-         [("selected", 3, "SSL", "negotiated", "freerdp")],
-         "SSL selected, which the client had not enabled"),
+         [("selected", 3, "SSL", "client-requires-nla", "freerdp")],
+         "SSL selected, which the client had not enabled: it closes "
+         "without starting TLS"),
     case("shadow-rdp-default", 4, 3389, ("shadow", ["/sec:rdp"]),
          XFREERDP + ["/v:{addr}"],
          [("failure", 3, "SSL_NOT_ALLOWED_BY_SERVER", "server-rdp-security-only",

@@ -153,6 +153,25 @@ add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 	return roles;
 }
 
+/*
+ * The first byte either side sends after its CR or CC (MS-RDPBCGR
+ * 1.3.1.1: the security protocol's handshake, else the MCS Connect
+ * Initial), as the CLI keeps it.
+ */
+static void
+note_next(struct conn *c, gboolean client, guint8 first)
+{
+	if (client && (c->ev.have & RDPNEG_EV_REQUEST) &&
+	    !(c->ev.have & RDPNEG_EV_CLIENT_NEXT)) {
+		c->ev.have |= RDPNEG_EV_CLIENT_NEXT;
+		c->ev.client_next = first;
+	} else if (!client && c->confirmed &&
+	    !(c->ev.have & RDPNEG_EV_SERVER_NEXT)) {
+		c->ev.have |= RDPNEG_EV_SERVER_NEXT;
+		c->ev.server_next = first;
+	}
+}
+
 struct conn *
 conn_get(packet_info *pinfo, int proto)
 {
@@ -196,12 +215,16 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 		become_rdp(c, pinfo, pdu.tpdu == RDPNEG_TPDU_CR, chain_window);
 	}
 	client = from_client(c, pinfo);
-	if (client && !c->client_done) {
+	if (client ? c->client_done : c->server_done) {
+		note_next(c, client, buf[0]);
+		return 0;
+	}
+	if (client) {
 		if (x224 && pdu.tpdu == RDPNEG_TPDU_CR)
 			return add_request(c, pinfo, st, &pdu);
 		if (st != RDPNEG_TRUNCATED)
 			c->client_done = TRUE;	/* not a CR: no request */
-	} else if (!client && !c->server_done) {
+	} else {
 		if (x224 && pdu.tpdu == RDPNEG_TPDU_CC) {
 			if (st == RDPNEG_TRUNCATED)
 				return 0;	/* never completed */
@@ -216,9 +239,16 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 }
 
 void
-conn_add_payload(struct conn *c, packet_info *pinfo)
+conn_add_payload(struct conn *c, packet_info *pinfo, guint8 first)
 {
-	if (c->rdp && !from_client(c, pinfo))
+	gboolean client;
+
+	if (!c->rdp)
+		return;
+	client = from_client(c, pinfo);
+	if (client ? c->client_done : c->server_done)
+		note_next(c, client, first);
+	else if (!client)
 		c->server_bytes = TRUE;
 }
 
@@ -231,8 +261,11 @@ conn_add_flags(struct conn *c, packet_info *pinfo, guint16 flags)
 	c->end_rst = (flags & TH_RST) != 0;
 	copy_address_wmem(wmem_file_scope(), &c->end_sender, &pinfo->src);
 	c->end_sender_port = pinfo->srcport;
-	/* It decides the outcome of a request still unanswered. */
-	return c->rdp && !c->confirmed ? ROLE_END : 0;
+	/* It decides the outcome of a request still unanswered, and after
+	 * an RDP_NEG_RSP it tells whether the security protocol began. */
+	return c->rdp && (!c->confirmed ||
+	    ((c->ev.have & RDPNEG_EV_RSP_NEG) &&
+	    c->ev.response_type == RDPNEG_TYPE_RSP)) ? ROLE_END : 0;
 }
 
 static enum rdpneg_outcome

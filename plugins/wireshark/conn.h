@@ -18,7 +18,9 @@
 /* What one frame showed of its connection (kept per frame). */
 #define ROLE_REQUEST	0x01u	/* the connection's CR */
 #define ROLE_RESPONSE	0x02u	/* the connection's CC (or first answer) */
-#define ROLE_END	0x04u	/* the connection's first FIN or RST */
+#define ROLE_END	0x04u	/* the connection's first FIN or RST,
+				   unless an RDP_NEG_FAILURE or a legacy
+				   CC decided the outcome already */
 #define ROLE_MALFORMED	0x08u	/* a negotiation PDU here was malformed */
 
 struct conn {
@@ -48,6 +50,8 @@ struct conn {
 	unsigned	 chain_position;
 	gboolean	 asked_more_before; /* an earlier attempt asked for
 					       more and did not get it */
+	/* The diagnosis whose expert infos the first pass gave last. */
+	const struct rdpneg_diagnosis *announced;
 };
 
 /* The connection of this frame's TCP conversation, created if needed. */
@@ -63,8 +67,9 @@ struct conn *conn_find(packet_info *pinfo, int proto);
 unsigned conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
     size_t len, guint32 chain_window);
 
-/* Note a TCP payload in which Wireshark found no TPKT. */
-void conn_add_payload(struct conn *c, packet_info *pinfo);
+/* Note a TCP payload in which Wireshark found no TPKT; first: its first
+ * byte. */
+void conn_add_payload(struct conn *c, packet_info *pinfo, guint8 first);
 
 /* Note TCP flags of this frame; returns ROLE_END for the first FIN/RST. */
 unsigned conn_add_flags(struct conn *c, packet_info *pinfo, guint16 flags);

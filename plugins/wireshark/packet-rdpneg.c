@@ -158,7 +158,8 @@ first_visit(proto_tree *tree, packet_info *pinfo)
 			    (size_t)avail, pref_chain_window);
 	}
 	if (ntpkts == 0 && field_length(tree, hf_tcp_payload, &fi) > 0)
-		conn_add_payload(c, pinfo);
+		conn_add_payload(c, pinfo, tvb_get_guint8(fi->ds_tvb,
+		    fi->start));
 	roles |= conn_add_flags(c, pinfo, tcp_flags);
 	if (roles == 0)
 		return NULL;
@@ -251,7 +252,7 @@ show_response(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
 /* The outcome, the chain and the diagnosis; experts on the verdict frame. */
 static void
 show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
-    packet_info *pinfo, const struct conn *c, gboolean verdict_frame)
+    packet_info *pinfo, struct conn *c, gboolean verdict_frame)
 {
 	const struct rdpneg_server_print *print;
 	const struct rdpneg_diagnosis *d;
@@ -305,6 +306,13 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
 	if (!verdict_frame)
 		return;
+	/* In the first pass a verdict can change (what followed the CC):
+	 * say it again only when it did. */
+	if (!PINFO_FD_VISITED(pinfo)) {
+		if (c->announced == d)
+			return;
+		c->announced = d;
+	}
 	col_append_fstr(pinfo->cinfo, COL_INFO, " [rdpneg: %s]", d->id);
 	if (d->failed)
 		expert_add_info_format(pinfo, ti, &ei_failed, "%s", summary);
@@ -318,7 +326,7 @@ static void
 show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     const struct frame_note *note, gboolean final)
 {
-	const struct conn *c = note->conn;
+	struct conn *c = note->conn;
 	proto_item *top, *ti;
 	proto_tree *sub;
 

@@ -220,6 +220,45 @@ build_cases(void)
 	    tcp_only(RDPNEG_OUTCOME_NO_REQUEST, RDPNEG_END_FIN_CLIENT));
 	add("mstsc 0xB -> HYBRID_EX", "negotiated",
 	    selected(SSL | HYBRID | HYB_EX, HYB_EX));
+	/* After the negotiation (5.4.5.1): what each side sent next. */
+	ev = selected(SSL | HYBRID, SSL);
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	add("FreeRDP /sec:nla 0x3 -> SSL, client closes at once",
+	    "client-requires-nla", ev);
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	add("0x3 -> SSL, client starts TLS then closes", "negotiated", ev);
+	ev = selected(SSL | HYBRID, SSL);
+	ev.end = RDPNEG_END_FIN_SERVER;
+	add("0x3 -> SSL, client silent but the server closes", "negotiated", ev);
+	ev = selected(SSL, SSL);
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	add("0x1 -> SSL, client closes at once (it asked only TLS)",
+	    "negotiated", ev);
+	ev = selected(SSL | HYBRID, HYBRID);
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	add("0x3 -> HYBRID, client closes at once", "negotiated", ev);
+	ev = selected(SSL | HYBRID, SSL);
+	ev.end = RDPNEG_END_RST_CLIENT;
+	ev.have |= RDPNEG_EV_CLIENT_NEXT | RDPNEG_EV_SERVER_NEXT;
+	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	ev.server_next = RDPNEG_NEXT_TLS_ALERT;
+	add("0x3 -> SSL, ClientHello answered by an alert",
+	    "tls-handshake-failed", ev);
+	ev.server_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	add("0x3 -> SSL, ClientHello answered by a ServerHello", "negotiated",
+	    ev);
+	ev.have &= ~RDPNEG_EV_SERVER_NEXT;
+	ev.end = RDPNEG_END_RST_SERVER;
+	add("0x3 -> SSL, ClientHello answered by the server's RST",
+	    "tls-handshake-failed", ev);
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	add("ClientHello, no answer, the client gives up", "negotiated", ev);
+	ev = selected(0, RDPNEG_PROTOCOL_RDP);
+	ev.have |= RDPNEG_EV_CLIENT_NEXT | RDPNEG_EV_SERVER_NEXT;
+	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	ev.server_next = RDPNEG_NEXT_TLS_ALERT;
+	add("RDP selected: no TLS to fail", "negotiated", ev);
 	ev = tcp_only(RDPNEG_OUTCOME_FAILURE, RDPNEG_END_FIN_SERVER);
 	ev.have = RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG;
 	ev.requested = SSL;
@@ -311,7 +350,8 @@ static const char *const required_ids[] = {
 	"request-dropped-unsupported-flags", "legacy-request-dropped",
 	"server-closed-without-answer", "client-gave-up",
 	"no-answer-in-capture", "port-closed", "port-filtered", "no-request",
-	"negotiated", "unclassified",
+	"client-requires-nla", "tls-handshake-failed", "negotiated",
+	"unclassified",
 };
 #define NREQUIRED (sizeof(required_ids) / sizeof(required_ids[0]))
 
