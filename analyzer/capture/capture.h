@@ -106,10 +106,11 @@ typedef void (*rdpneg_attempt_fn)(const struct rdpneg_attempt *attempt,
 
 /*
  * What a caller that reports attempts in first-frame order may rely on,
- * after each packet: every attempt not yet handed over starts at frame
+ * after a packet: every attempt not yet handed over starts at frame
  * `frame` or later and, while `time_ordered` (no packet so far went back
- * in time), at sec.nsec or later.  `end`: the capture is over, every
- * attempt was handed over.
+ * in time), at sec.nsec or later; those not started yet start at
+ * now_sec.now_nsec (the packet's time) or later.  `end`: the capture is
+ * over, every attempt was handed over.
  */
 struct rdpneg_horizon {
 	uint64_t	frame;
@@ -117,6 +118,8 @@ struct rdpneg_horizon {
 	uint32_t	nsec;
 	int		time_ordered;
 	int		end;
+	int64_t		now_sec;
+	uint32_t	now_nsec;
 };
 
 /*

@@ -69,8 +69,8 @@ advance(struct tracker *t, struct rdpneg_horizon *h, rdpneg_horizon_fn fn,
 
 	for (;;) {
 		h->frame = stats->packets + 1;
-		h->sec = stats->last_sec;
-		h->nsec = stats->last_nsec;
+		h->sec = h->now_sec = stats->last_sec;
+		h->nsec = h->now_nsec = stats->last_nsec;
 		if (tracker_first_open(t, &frame, &sec, &nsec)) {
 			h->frame = frame;
 			if (sec < h->sec || (sec == h->sec && nsec < h->nsec)) {
@@ -90,7 +90,7 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
     struct rdpneg_capture_stats *stats, char *errbuf, size_t errsize)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
-	struct rdpneg_horizon h = { 0, 0, 0, 1, 0 };
+	struct rdpneg_horizon h = { 0, 0, 0, 1, 0, 0, 0 };
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	struct tracker *t;

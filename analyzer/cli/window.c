@@ -193,7 +193,11 @@ chain_closed(const struct window *w, const struct held *last,
 	    a->ts_sec, a->ts_nsec, hz->sec, hz->nsec, w->chain_window);
 }
 
-/* Seal the chain that starts with h, if nothing can join it any more. */
+/*
+ * Seal the chain that starts with h, if nothing can join it any more: 1.
+ * 0: it waits for the horizon's time to pass the latest attempt's window
+ * (the deadline noted), -1: out of memory.
+ */
 static int
 seal(struct window *w, struct held *h, const struct rdpneg_horizon *hz)
 {
@@ -243,9 +247,18 @@ held_free(struct held *h)
 	free(h);
 }
 
+/* Is t after the deadline a waiting chain noted? */
+static int
+past_deadline(const struct window *w, int64_t sec, uint32_t nsec)
+{
+	return sec > w->wait_sec || (sec == w->wait_sec && nsec > w->wait_nsec);
+}
+
 /*
  * Hand over what can go.  Returns 1 when the next attempt waits for an
- * open connection, 0 otherwise, -1 out of memory.
+ * open connection (to start before it, or to pass the chain window: the
+ * horizon's time is that of an open connection while the capture's time
+ * is past the window), 0 otherwise, -1 out of memory.
  */
 static int
 release(struct window *w, const struct rdpneg_horizon *hz)
@@ -259,7 +272,8 @@ release(struct window *w, const struct rdpneg_horizon *hz)
 		if (h->it.a.first_frame >= hz->frame)
 			return 1;
 		if (h->it.chain_id == 0 && (r = seal(w, h, hz)) <= 0)
-			return r;
+			return r < 0 ? r : past_deadline(w, hz->now_sec,
+			    hz->now_nsec);
 		heap_pop(w);
 		pair_remove(w, h);
 		w->fn(&h->it, w->arg);
@@ -371,9 +385,9 @@ window_advance(struct window *w, const struct rdpneg_horizon *hz)
 		return hz->end ? release_unordered(w) : 0;
 	/* Still waiting, as after the last packet (chain_closed, cached)? */
 	if (w->waiting && hz->frame == w->wait_frame && !hz->end &&
-	    (hz->sec < w->wait_sec || (hz->sec == w->wait_sec &&
-	    hz->nsec <= w->wait_nsec)))
-		return 0;
+	    !past_deadline(w, hz->sec, hz->nsec))
+		return past_deadline(w, hz->now_sec, hz->now_nsec) &&
+		    w->n > w->max_held;
 	r = release(w, hz);
 	if (r < 0)
 		return -1;

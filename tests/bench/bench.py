@@ -13,7 +13,8 @@ apt-get when they are missing (as root), generates the captures with
 gen_bench.py under --work (kept for later runs: same seed, same bytes),
 reads each file once before timing it (warm page cache), and takes the
 best wall time of --runs runs for every command but tshark (one run).
-Wall time, CPU time (user + system) and peak RSS come from wait4().
+Wall time comes from the clock, CPU time (user + system) from wait4()
+and peak RSS from /usr/bin/time (package time).
 
 Exits 1 when rdpneg's counts differ from the ground truth, when the
 flood's overflow is not reported, or (with --strict) when a target is
@@ -25,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,6 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 GEN = os.path.join(HERE, "gen_bench.py")
 PORT = 3390			# the generator's non-standard port
 MIB = 1 << 20
+TIME = "/usr/bin/time"
 
 TARGET_RATIO = 1.2		# rdpneg wall / floor wall, on --size
 TARGET_RSS = 24 * MIB		# rdpneg peak RSS, on --size
@@ -49,14 +52,19 @@ def size_name(n):
 
 
 def run(cmd, out=subprocess.DEVNULL, err=subprocess.DEVNULL):
-    """Wall seconds, CPU seconds, peak RSS bytes and exit status."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=out, stderr=err)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
+    """Wall seconds, CPU seconds, peak RSS bytes and exit status.
+
+    The peak RSS comes from /usr/bin/time: a child forked from this
+    Python process would count Python's pages as its own until exec."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        t0 = time.perf_counter()
+        p = subprocess.Popen([TIME, "-f", "%M", "-o", rss.name] + cmd,
+                             stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        kib = int(rss.read().split()[-1])
     return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
-            "rss": ru.ru_maxrss * 1024,
-            "status": os.waitstatus_to_exitcode(status)}
+            "rss": kib * 1024, "status": os.waitstatus_to_exitcode(status)}
 
 
 def best(cmd, runs, **kw):
@@ -88,6 +96,8 @@ def machine():
 
 def ensure_tools():
     missing = [t for t in ("tcpdump", "tshark") if shutil.which(t) is None]
+    if not os.path.exists(TIME):
+        missing.append("time")
     if missing and os.geteuid() == 0:
         print("installing", " ".join(missing), flush=True)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")

@@ -221,7 +221,7 @@ collect(const struct attempt_item *it, void *arg)
 static void
 assert_window_matches(uint32_t window, int time_ordered)
 {
-	struct rdpneg_horizon hz = { 0, 0, 0, time_ordered, 0 };
+	struct rdpneg_horizon hz = { 0, 0, 0, time_ordered, 0, 0, 0 };
 	struct attempt_item copy[16];
 	struct window *w;
 	size_t i, j, n = r.n;
@@ -237,8 +237,8 @@ assert_window_matches(uint32_t window, int time_ordered)
 		for (j = i + 1; j < n; j++)
 			if (copy[j].a.first_frame < hz.frame) {
 				hz.frame = copy[j].a.first_frame;
-				hz.sec = copy[j].a.ts_sec;
-				hz.nsec = copy[j].a.ts_nsec;
+				hz.sec = hz.now_sec = copy[j].a.ts_sec;
+				hz.nsec = hz.now_nsec = copy[j].a.ts_nsec;
 			}
 		if (hz.frame == UINT64_MAX)
 			hz.frame = 100;		/* the next packet's frame */
@@ -293,4 +293,61 @@ Test(chain, window_holds_all_when_time_goes_back)
 	attempt(3, 5, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 2);
 	assert_window_matches(WINDOW, 0);
+}
+
+Test(chain, window_asks_for_the_blocking_connection_when_full)
+{
+	struct rdpneg_horizon hz = { 3, 1714557600, 0, 1, 0, 1714557600, 0 };
+	struct window *w;
+	size_t i;
+
+	/* Frames 5 to 7 done while the connection of frame 3 stays open. */
+	for (i = 0; i < 3; i++)
+		attempt(5 + i, 10 + (int64_t)i, 0, (uint8_t)(10 + i), 3389, 1,
+		    0x3, RDPNEG_OUTCOME_FAILURE, RDPNEG_TYPE_FAILURE, 2);
+	nout = 0;
+	w = window_new(WINDOW, 2, collect, NULL);
+	cr_assert_not_null(w);
+	for (i = 0; i < 2; i++)
+		cr_assert_eq(window_add(w, &items[i].a), 0);
+	cr_assert_eq(window_advance(w, &hz), 0, "two held: not full");
+	cr_assert_eq(window_add(w, &items[2].a), 0);
+	cr_assert_eq(window_advance(w, &hz), 1, "three held for frame 3");
+	cr_assert_eq(nout, 0);
+	hz.frame = 8;		/* frame 3 reported: all can go */
+	hz.sec += 1000;
+	cr_assert_eq(window_advance(w, &hz), 0);
+	cr_assert_eq(nout, 3);
+	window_free(w);
+}
+
+Test(chain, window_asks_when_an_open_connection_holds_a_chain)
+{
+	/* Frame 1 could still be continued by the connection open since
+	 * frame 3 (1 s later), though the capture is 100 s on. */
+	struct rdpneg_horizon hz = { 3, 1714557601, 0, 1, 0, 1714557700, 0 };
+	struct window *w, *w2;
+	size_t i;
+
+	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
+	    RDPNEG_TYPE_FAILURE, 2);
+	for (i = 0; i < 3; i++)
+		attempt(5 + i, 2 + (int64_t)i, 0, (uint8_t)(20 + i), 3389, 1,
+		    0x3, RDPNEG_OUTCOME_FAILURE, RDPNEG_TYPE_FAILURE, 2);
+	nout = 0;
+	w = window_new(WINDOW, 2, collect, NULL);
+	cr_assert_not_null(w);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(window_add(w, &items[i].a), 0);
+	cr_assert_eq(window_advance(w, &hz), 1);
+	cr_assert_eq(window_advance(w, &hz), 1, "the same when cached");
+	cr_assert_eq(nout, 0);
+	hz.now_sec = 1714557610;	/* a capture still within the window */
+	w2 = window_new(WINDOW, 2, collect, NULL);
+	cr_assert_not_null(w2);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(window_add(w2, &items[i].a), 0);
+	cr_assert_eq(window_advance(w2, &hz), 0);
+	window_free(w2);
+	window_free(w);
 }
