@@ -43,12 +43,18 @@ struct pairq {
 	uint32_t	 hash;
 };
 
+/* A heap entry: the key beside the attempt, so sifting reads no attempt. */
+struct entry {
+	uint64_t	 frame;
+	struct held	*h;
+};
+
 struct window {
 	uint32_t		 chain_window;
 	size_t			 max_held;
 	attempt_sink		 fn;
 	void			*arg;
-	struct held		**heap;		/* min-heap by first frame */
+	struct entry		*heap;		/* min-heap by first frame */
 	size_t			 n;
 	size_t			 cap;
 	struct pairq		**buckets;
@@ -87,11 +93,11 @@ earlier(const struct held *x, const struct held *y)
 }
 
 static void
-heap_up(struct held **v, size_t i)
+heap_up(struct entry *v, size_t i)
 {
-	struct held *x = v[i];
+	struct entry x = v[i];
 
-	for (; i > 0 && earlier(x, v[(i - 1) / 2]); i = (i - 1) / 2)
+	for (; i > 0 && x.frame < v[(i - 1) / 2].frame; i = (i - 1) / 2)
 		v[i] = v[(i - 1) / 2];
 	v[i] = x;
 }
@@ -99,13 +105,14 @@ heap_up(struct held **v, size_t i)
 static struct held *
 heap_pop(struct window *w)
 {
-	struct held *top = w->heap[0], *x = w->heap[--w->n];
+	struct held *top = w->heap[0].h;
+	struct entry x = w->heap[--w->n];
 	size_t i = 0, k;
 
 	while ((k = 2 * i + 1) < w->n) {
-		if (k + 1 < w->n && earlier(w->heap[k + 1], w->heap[k]))
+		if (k + 1 < w->n && w->heap[k + 1].frame < w->heap[k].frame)
 			k++;
-		if (!earlier(w->heap[k], x))
+		if (w->heap[k].frame >= x.frame)
 			break;
 		w->heap[i] = w->heap[k];
 		i = k;
@@ -268,7 +275,7 @@ release(struct window *w, const struct rdpneg_horizon *hz)
 
 	w->waiting = 0;
 	while (w->n > 0) {
-		h = w->heap[0];
+		h = w->heap[0].h;
 		if (h->it.a.first_frame >= hz->frame)
 			return 1;
 		if (h->it.chain_id == 0 && (r = seal(w, h, hz)) <= 0)
@@ -352,7 +359,8 @@ window_new(uint32_t chain_window, size_t max_held, attempt_sink fn,
 int
 window_add(struct window *w, const struct rdpneg_attempt *a)
 {
-	struct held *h, **v;
+	struct held *h;
+	struct entry *v;
 
 	if (w->n == w->cap) {
 		v = realloc(w->heap, (w->cap ? 2 * w->cap : 256) * sizeof(*v));
@@ -369,7 +377,8 @@ window_add(struct window *w, const struct rdpneg_attempt *a)
 	}
 	chain_fill_evidence(&h->it);
 	w->waiting = 0;
-	w->heap[w->n] = h;
+	w->heap[w->n].frame = a->first_frame;
+	w->heap[w->n].h = h;
 	heap_up(w->heap, w->n++);
 	return 0;
 }
@@ -402,8 +411,8 @@ window_free(struct window *w)
 	if (w == NULL)
 		return;
 	for (i = 0; i < w->n; i++) {
-		free(w->heap[i]->it.owned);
-		free(w->heap[i]);
+		free(w->heap[i].h->it.owned);
+		free(w->heap[i].h);
 	}
 	for (i = 0; i < PAIR_BUCKETS; i++)
 		while (w->buckets[i] != NULL) {
