@@ -33,6 +33,7 @@ import sys
 T0 = 1714521600		# 2024-05-01T00:00:00Z
 SECONDS_PER_BYTE = 3.6e-6
 SLOTS = 64		# conversations interleaved at once
+CLIENTS = 8192		# RDP client addresses per address family
 
 FAILURE_CODES = [1, 2, 3, 4, 5, 6, 0x99]
 FAILURE_NAMES = {1: "SSL_REQUIRED_BY_SERVER", 2: "SSL_NOT_ALLOWED_BY_SERVER",
@@ -140,7 +141,7 @@ class Generator:
         self.port = args.port
         self.truth = {"attempts": 0, "outcomes": {}, "failures": {}}
         self.variants = {}
-        self.clients = 0
+        self.ports = {}
         self.tls = bytes(self.rng.getrandbits(8) for _ in range(1448))
         self.tls = b"\x17\x03\x03" + self.tls[3:]	# never a TPKT
         self.hello = b"\x16\x03\x01\x01\x00" + self.tls[5:300]
@@ -148,12 +149,18 @@ class Generator:
     # ---- addresses
 
     def client_addr(self, v6):
-        """A fresh client for each RDP conversation."""
-        self.clients += 1
-        n = self.clients
+        """One of CLIENTS clients (a site's users, whatever the size)."""
+        n = self.rng.randrange(CLIENTS)
         if v6:
             return b"\x20\x01\x0d\xb8\0\x01" + b"\0" * 6 + struct.pack("!I", n)
         return bytes((10, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff))
+
+    def client_port(self, cli):
+        """Source ports in turn per client, as stacks allocate them: no
+        4-tuple comes back while an earlier connection may be open."""
+        port = self.ports.get(cli, 49152)
+        self.ports[cli] = port + 1 if port < 65535 else 49152
+        return port
 
     def rdp_server(self, v6):
         n = self.rng.randrange(256)
@@ -206,7 +213,7 @@ class Generator:
                 code=None):
         """One connection of the given outcome; counts it in the truth."""
         rng = self.rng
-        c = Tcp(rng, cli, srv, rng.randrange(49152, 65535), sport, v6, vlan)
+        c = Tcp(rng, cli, srv, self.client_port(cli), sport, v6, vlan)
         user = "user%d" % rng.randrange(1000)
         if kind in ("refused", "unanswered"):
             yield c.pkt(0, SYN)
