@@ -214,7 +214,7 @@ def tracker_seeds(payloads):
 
 
 def main():
-    if len(sys.argv) < 2:
+    if len(sys.argv) < 2 or sys.argv[1].startswith('-'):
         sys.exit(__doc__)
     outdir = sys.argv[1]
     dirs = sys.argv[2:] or [os.path.join(ROOT, 'captures'),
