@@ -148,9 +148,7 @@ class Generator:
 
     # ---- addresses
 
-    def client_addr(self, v6):
-        """One of CLIENTS clients (a site's users, whatever the size)."""
-        n = self.rng.randrange(CLIENTS)
+    def client_addr(self, v6, n):
         if v6:
             return b"\x20\x01\x0d\xb8\0\x01" + b"\0" * 6 + struct.pack("!I", n)
         return bytes((10, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff))
@@ -162,8 +160,11 @@ class Generator:
         self.ports[cli] = port + 1 if port < 65535 else 49152
         return port
 
-    def rdp_server(self, v6):
-        n = self.rng.randrange(256)
+    def rdp_server(self, v6, client):
+        """The client's own server (its desktop or jump host) nine times
+        out of ten, else any of the 256."""
+        n = client % 256 if self.rng.random() < 0.9 else \
+            self.rng.randrange(256)
         if v6:
             return b"\x20\x01\x0d\xb8\0\x02" + b"\0" * 9 + bytes((n,))
         return bytes((198, 18, 0, n))
@@ -278,7 +279,8 @@ class Generator:
                                                           3389)):
             if on:
                 self.variant(name)
-        cli, srv = self.client_addr(v6), self.rdp_server(v6)
+        n = rng.randrange(CLIENTS)	# a site's users, whatever the size
+        cli, srv = self.client_addr(v6, n), self.rdp_server(v6, n)
         r = rng.random()
         if r < 0.10:	# FreeRDP-like ladder: 0x3, 0x1, then Standard RDP
             self.variant("ladder")
