@@ -12,7 +12,8 @@ build-bench/ (RDPNEG_BENCH=ON, -Werror), installs tcpdump and tshark with
 apt-get when they are missing (as root), generates the captures with
 gen_bench.py under --work (kept for later runs: same seed, same bytes),
 reads each file once before timing it (warm page cache), and takes the
-best wall time of --runs runs for every command but tshark (one run).
+best wall time of --runs runs for every command but tshark (one run),
+the floor, tcpdump and rdpneg taking turns.
 Wall time comes from the clock, CPU time (user + system) from wait4()
 and peak RSS from /usr/bin/time (package time).
 
@@ -69,9 +70,19 @@ def run(cmd, out=subprocess.DEVNULL, err=subprocess.DEVNULL):
 
 
 def best(cmd, runs, **kw):
-    """The run with the lowest wall time, after one untimed warm-up read."""
+    """The run with the lowest wall time."""
     results = [run(cmd, **kw) for _ in range(runs)]
     return min(results, key=lambda r: r["wall"])
+
+
+def best_of_each(cmds, runs):
+    """Each command's best run, the commands taking turns: a machine whose
+    load changes over time weighs on all of them alike."""
+    results = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            results[i].append(run(cmd))
+    return [min(r, key=lambda x: x["wall"]) for r in results]
 
 
 def warm(*paths):
@@ -186,13 +197,16 @@ def bench_main(args, rdpneg, floor, tools, ok):
     warm(path)
     results = {}
     header()
-    results["floor"] = best([floor, path], args.runs)
-    row("floor (libpcap read loop)", results["floor"], size)
+    names = ["floor", "rdpneg"]
+    cmds = [[floor, path], rdpneg_cmd(rdpneg, path, report)]
     if tools["tcpdump"]:
-        results["tcpdump"] = best([tools["tcpdump"], "-r", path, "-w",
-                                   "/dev/null", "tcp port 3389"], args.runs)
+        names.append("tcpdump")
+        cmds.append([tools["tcpdump"], "-r", path, "-w", "/dev/null",
+                     "tcp port 3389"])
+    results.update(zip(names, best_of_each(cmds, args.runs)))
+    row("floor (libpcap read loop)", results["floor"], size)
+    if "tcpdump" in results:
         row("tcpdump 'tcp port 3389'", results["tcpdump"], size)
-    results["rdpneg"] = best(rdpneg_cmd(rdpneg, path, report), args.runs)
     row("rdpneg (text report)", results["rdpneg"], size)
     if tools["tshark"] and "tshark" not in args.skip:
         results["tshark"] = run([tools["tshark"], "-n", "-r", path, "-o",
@@ -226,8 +240,8 @@ def bench_scale(args, rdpneg, floor, ok):
         path, truth = capture(args.work, size)
         report = os.path.join(args.work, "report.txt")
         warm(path)
-        f = best([floor, path], args.runs)
-        r = best(rdpneg_cmd(rdpneg, path, report), args.runs)
+        f, r = best_of_each([[floor, path],
+                             rdpneg_cmd(rdpneg, path, report)], args.runs)
         n = os.path.getsize(path)
         rss.append(r["rss"])
         print("%-6s %10d %8.2f s %8.2f s %10.2f s %10.3f %8.2f %5.1f MiB" %
