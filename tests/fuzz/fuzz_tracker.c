@@ -120,7 +120,7 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 	CHECK(a->ts_nsec < 1000000000u);
 	CHECK(a->token_len <= RDPNEG_TOKEN_MAX);
 	CHECK(a->response_pdu_len <= RDPNEG_PDU_KEEP);
-	CHECK((a->have & ~0x7fu) == 0);
+	CHECK((a->have & ~(RDPNEG_ATTEMPT_SERVER_NEXT * 2 - 1)) == 0);
 	if (a->have & RDPNEG_ATTEMPT_TOKEN) {
 		CHECK(a->token != NULL);
 		CHECK(a->token_kind != RDPNEG_TOKEN_NONE);
