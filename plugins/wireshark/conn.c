@@ -319,9 +319,9 @@ conn_evidence(const struct conn *c, struct rdpneg_evidence *ev)
 }
 
 gboolean
-conn_decided(const struct conn *c, gboolean final)
+conn_decided(const struct conn *c)
 {
-	return final || c->confirmed || c->end_frame != 0;
+	return c->confirmed || c->end_frame != 0;
 }
 
 guint32

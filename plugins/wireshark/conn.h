@@ -77,8 +77,8 @@ unsigned conn_add_flags(struct conn *c, packet_info *pinfo, guint16 flags);
 /* The evidence of the connection as far as it is known. */
 void conn_evidence(const struct conn *c, struct rdpneg_evidence *ev);
 
-/* Is the outcome known (a CC, the connection's end, or the capture's)? */
-gboolean conn_decided(const struct conn *c, gboolean final);
+/* Did a CC or the connection's end decide the outcome yet? */
+gboolean conn_decided(const struct conn *c);
 
 /* The frame that decided the outcome (CC, end, else the CR). */
 guint32 conn_verdict_frame(const struct conn *c);

@@ -348,15 +348,14 @@ show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 		expert_add_info_format(pinfo, ti, &ei_malformed,
 		    "Malformed RDP negotiation: %s", c->malformed);
 	}
-	/* Before the capture has been seen, a frame shows the verdict only
-	 * once something decided it: its CC, or its end. */
-	if (final ? conn_decided(c, TRUE) :
-	    (note->roles & (ROLE_RESPONSE | ROLE_END)) ||
-	    conn_decided(c, FALSE))
-		show_verdict(sub, top, tvb, pinfo, c, final ?
-		    pinfo->num == conn_verdict_frame(c) :
-		    (note->roles & (ROLE_RESPONSE | ROLE_END)) != 0 ||
-		    pinfo->num == conn_verdict_frame(c));
+	/* Before the whole capture has been seen, a frame shows the verdict
+	 * once something decided it (its CC or its end); the frames that
+	 * decided it carry the expert infos. */
+	if (!final && !conn_decided(c))
+		return;
+	show_verdict(sub, top, tvb, pinfo, c,
+	    pinfo->num == conn_verdict_frame(c) ||
+	    (!final && (note->roles & (ROLE_RESPONSE | ROLE_END))));
 }
 
 static int
