@@ -42,6 +42,8 @@ chain_fill_evidence(struct attempt_item *it)
 		ev->response_flags = a->response_flags;
 		ev->response_value = a->response_value;
 	}
+	/* What else the CC shows of the server's implementation. */
+	rdpneg_evidence_set_confirm(ev, a->response_pdu, a->response_pdu_len);
 	if (a->malformed != NULL)
 		ev->have |= RDPNEG_EV_MALFORMED;
 	if (a->have & RDPNEG_ATTEMPT_NON_RDP_ANSWER)

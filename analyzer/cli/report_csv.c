@@ -113,8 +113,7 @@ csv_row(FILE *out, const char *capture, const struct attempt_item *it)
 	text_field(out, text, ",");
 	text_field(out, a->malformed, ",");
 	text_field(out, a->incomplete, ",");
-	print = rdpneg_identify_server_cc(&it->ev, a->response_pdu,
-	    a->response_pdu_len);
+	print = rdpneg_identify_server(&it->ev);
 	text_field(out, print != NULL ? rdpneg_tok_str(rdpneg_server_names,
 	    print->server) : NULL, "\r\n");
 }

@@ -89,8 +89,7 @@ json_texts(const char *const *texts, const struct rdpneg_evidence *ev)
 static const struct rdpneg_server_print *
 server_print(const struct attempt_item *it)
 {
-	return rdpneg_identify_server_cc(&it->ev, it->a.response_pdu,
-	    it->a.response_pdu_len);
+	return rdpneg_identify_server(&it->ev);
 }
 
 static json_t *

@@ -233,8 +233,7 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	rdpneg_expand(d->server_settings, &it->ev, text, sizeof(text));
 	fputs("\n\n**Probable server setting.** ", out);
 	prose(out, text);
-	print = rdpneg_identify_server_cc(&it->ev, it->a.response_pdu,
-	    it->a.response_pdu_len);
+	print = rdpneg_identify_server(&it->ev);
 	if (print != NULL) {
 		fprintf(out, "\n\n**Server implementation.** %s, %s "
 		    "confidence: ", rdpneg_tok_str(rdpneg_server_names,

@@ -111,8 +111,7 @@ print_diagnosis(struct report *r, const struct attempt_item *it)
 	rdpneg_expand(d->summary, &it->ev, buf, sizeof(buf));
 	fprintf(out, "  %-10s %s (%s confidence): %s\n", "diagnosis", d->id,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence), buf);
-	print = rdpneg_identify_server_cc(&it->ev, it->a.response_pdu,
-	    it->a.response_pdu_len);
+	print = rdpneg_identify_server(&it->ev);
 	if (print != NULL)
 		fprintf(out, "  %-10s %s (%s confidence): %s\n", "server",
 		    rdpneg_tok_str(rdpneg_server_names, print->server),

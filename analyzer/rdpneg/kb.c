@@ -322,16 +322,6 @@ rdpneg_identify_server(const struct rdpneg_evidence *ev)
 	return NULL;
 }
 
-const struct rdpneg_server_print *
-rdpneg_identify_server_cc(const struct rdpneg_evidence *ev,
-    const uint8_t *cc, size_t len)
-{
-	struct rdpneg_evidence copy = *ev;
-
-	rdpneg_evidence_set_confirm(&copy, cc, len);
-	return rdpneg_identify_server(&copy);
-}
-
 enum rdpneg_server
 rdpneg_step_server(const char *step)
 {

@@ -223,10 +223,6 @@ void rdpneg_evidence_set_confirm(struct rdpneg_evidence *ev,
 const struct rdpneg_server_print *rdpneg_identify_server(
     const struct rdpneg_evidence *ev);
 
-/* The same, with the Connection Confirm's bytes added to a copy of ev. */
-const struct rdpneg_server_print *rdpneg_identify_server_cc(
-    const struct rdpneg_evidence *ev, const uint8_t *cc, size_t len);
-
 /* The implementation a remediation step is tagged with, or UNKNOWN. */
 enum rdpneg_server rdpneg_step_server(const char *step);
 

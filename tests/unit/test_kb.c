@@ -1091,7 +1091,8 @@ server_of(struct rdpneg_evidence ev, const uint8_t *cc, size_t len)
 {
 	const struct rdpneg_server_print *p;
 
-	p = rdpneg_identify_server_cc(&ev, cc, len);
+	rdpneg_evidence_set_confirm(&ev, cc, len);
+	p = rdpneg_identify_server(&ev);
 	return p != NULL ? p->server : RDPNEG_SERVER_UNKNOWN;
 }
 
