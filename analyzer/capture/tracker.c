@@ -11,6 +11,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +45,8 @@ struct half {
 
 struct conn {
 	struct conn		*hnext;		/* hash chain */
-	struct conn		*older;		/* LRU list by last packet */
-	struct conn		*newer;
-	struct conn		*born_prev;	/* list by first frame */
-	struct conn		*born_next;
+	TAILQ_ENTRY(conn)	 lru;		/* by last packet, oldest first */
+	TAILQ_ENTRY(conn)	 born;		/* by first frame */
 	uint32_t		 hash;
 	int			 family;
 	struct rdpneg_endpoint	 ep[2];		/* CLIENT, SERVER */
@@ -88,10 +88,8 @@ struct tracker {
 	size_t				 nbuckets;	/* power of two */
 	size_t				 max_buckets;
 	size_t				 count;
-	struct conn			*oldest;
-	struct conn			*newest;
-	struct conn			*first_born;	/* lowest first frame */
-	struct conn			*last_born;
+	TAILQ_HEAD(, conn)		 lru;		/* oldest last packet first */
+	TAILQ_HEAD(, conn)		 born;		/* lowest first frame first */
 	uint8_t				*overflowed;	/* bit per 4-tuple hash */
 	int				 oom;		/* malloc failed */
 };
@@ -157,32 +155,6 @@ table_find(struct tracker *t, const struct segment *seg, uint32_t h,
 }
 
 static void
-lru_unlink(struct tracker *t, struct conn *c)
-{
-	if (c->older != NULL)
-		c->older->newer = c->newer;
-	else
-		t->oldest = c->newer;
-	if (c->newer != NULL)
-		c->newer->older = c->older;
-	else
-		t->newest = c->older;
-	c->older = c->newer = NULL;
-}
-
-static void
-lru_append(struct tracker *t, struct conn *c)
-{
-	c->older = t->newest;
-	c->newer = NULL;
-	if (t->newest != NULL)
-		t->newest->newer = c;
-	else
-		t->oldest = c;
-	t->newest = c;
-}
-
-static void
 table_remove(struct tracker *t, struct conn *c)
 {
 	struct conn **pp = &t->buckets[c->hash & (t->nbuckets - 1)];
@@ -190,15 +162,8 @@ table_remove(struct tracker *t, struct conn *c)
 	while (*pp != c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
-	lru_unlink(t, c);
-	if (c->born_prev != NULL)
-		c->born_prev->born_next = c->born_next;
-	else
-		t->first_born = c->born_next;
-	if (c->born_next != NULL)
-		c->born_next->born_prev = c->born_prev;
-	else
-		t->last_born = c->born_prev;
+	TAILQ_REMOVE(&t->lru, c, lru);
+	TAILQ_REMOVE(&t->born, c, born);
 	t->count--;
 	stream_free(&c->half[CLIENT].s);
 	stream_free(&c->half[SERVER].s);
@@ -283,14 +248,9 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 		table_grow(t);
 	c->hnext = t->buckets[h & (t->nbuckets - 1)];
 	t->buckets[h & (t->nbuckets - 1)] = c;
-	lru_append(t, c);
+	TAILQ_INSERT_TAIL(&t->lru, c, lru);
 	/* Created in frame order: the list's head has the lowest first frame. */
-	c->born_prev = t->last_born;
-	if (t->last_born != NULL)
-		t->last_born->born_next = c;
-	else
-		t->first_born = c;
-	t->last_born = c;
+	TAILQ_INSERT_TAIL(&t->born, c, born);
 	if (++t->count > t->stats->peak_connections)
 		t->stats->peak_connections = t->count;
 	return c;
@@ -617,11 +577,12 @@ static void
 expire_idle(struct tracker *t, int64_t now)
 {
 	/* Compared without subtracting: capture times can be anything. */
-	while (t->oldest != NULL && t->oldest->last_sec < now &&
-	    (uint64_t)now - (uint64_t)t->oldest->last_sec >
-	    t->cfg->idle_timeout) {
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&t->lru)) != NULL && c->last_sec < now &&
+	    (uint64_t)now - (uint64_t)c->last_sec > t->cfg->idle_timeout) {
 		t->stats->expired++;
-		finish(t, t->oldest);
+		finish(t, c);
 	}
 }
 
@@ -692,8 +653,8 @@ tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
 		c->first_nsec = nsec;
 	}
 	c->last_sec = sec;
-	lru_unlink(t, c);
-	lru_append(t, c);
+	TAILQ_REMOVE(&t->lru, c, lru);
+	TAILQ_INSERT_TAIL(&t->lru, c, lru);
 
 	h = &c->half[dir];
 	h->seen = 1;
@@ -732,7 +693,7 @@ int
 tracker_first_open(const struct tracker *t, uint64_t *frame, int64_t *sec,
     uint32_t *nsec)
 {
-	const struct conn *c = t->first_born;
+	const struct conn *c = TAILQ_FIRST(&t->born);
 
 	if (c == NULL)
 		return 0;
@@ -745,17 +706,21 @@ tracker_first_open(const struct tracker *t, uint64_t *frame, int64_t *sec,
 int
 tracker_finish_first(struct tracker *t)
 {
-	if (t->first_born == NULL)
+	struct conn *c = TAILQ_FIRST(&t->born);
+
+	if (c == NULL)
 		return 0;
-	finish(t, t->first_born);
+	finish(t, c);
 	return 1;
 }
 
 void
 tracker_flush(struct tracker *t)
 {
-	while (t->oldest != NULL)
-		finish(t, t->oldest);
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&t->lru)) != NULL)
+		finish(t, c);
 }
 
 struct tracker *
@@ -770,6 +735,8 @@ tracker_new(const struct rdpneg_config *cfg, rdpneg_attempt_fn fn, void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->stats = stats;
+	TAILQ_INIT(&t->lru);
+	TAILQ_INIT(&t->born);
 	t->nbuckets = 1024;
 	t->max_buckets = 1024;
 	while (t->max_buckets < cfg->max_connections &&
