@@ -293,8 +293,7 @@ record_request(struct conn *c, enum rdpneg_status st,
 			c->have |= RDPNEG_ATTEMPT_TOKEN;
 		}
 	}
-	if ((pdu->have & RDPNEG_HAVE_NEG) && pdu->neg.type == RDPNEG_TYPE_REQ &&
-	    st != RDPNEG_ERR_NEG_SHORT) {
+	if (rdpneg_neg_complete(pdu, st) && pdu->neg.type == RDPNEG_TYPE_REQ) {
 		c->have |= RDPNEG_ATTEMPT_REQ_NEG;
 		c->request_flags = pdu->neg.flags;
 		c->requested = pdu->neg.value;
@@ -312,10 +311,9 @@ record_response(struct conn *c, enum rdpneg_status st,
     const struct rdpneg_pdu *pdu)
 {
 	c->have |= RDPNEG_ATTEMPT_RESPONSE;
-	if ((pdu->have & RDPNEG_HAVE_NEG) &&
+	if (rdpneg_neg_complete(pdu, st) &&
 	    (pdu->neg.type == RDPNEG_TYPE_RSP ||
-	    pdu->neg.type == RDPNEG_TYPE_FAILURE) &&
-	    st != RDPNEG_ERR_NEG_SHORT) {
+	    pdu->neg.type == RDPNEG_TYPE_FAILURE)) {
 		c->have |= RDPNEG_ATTEMPT_RSP_NEG;
 		c->response_type = pdu->neg.type;
 		c->response_flags = pdu->neg.flags;

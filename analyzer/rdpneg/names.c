@@ -132,6 +132,12 @@ rdpneg_status_is_malformed(enum rdpneg_status st)
 	return st >= RDPNEG_ERR_FIRST && st < RDPNEG_STATUS_COUNT;
 }
 
+int
+rdpneg_neg_complete(const struct rdpneg_pdu *pdu, enum rdpneg_status st)
+{
+	return (pdu->have & RDPNEG_HAVE_NEG) && st != RDPNEG_ERR_NEG_SHORT;
+}
+
 const char *
 rdpneg_status_str(enum rdpneg_status st)
 {

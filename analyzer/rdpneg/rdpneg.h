@@ -168,6 +168,14 @@ enum rdpneg_status rdpneg_decode_pdu(const uint8_t *buf, size_t len,
 /* True for the "bytes are wrong" statuses (not OK, not TRUNCATED). */
 int rdpneg_status_is_malformed(enum rdpneg_status st);
 
+/*
+ * Whether out->neg holds a whole negotiation structure after a decode
+ * that returned st: read to its end, even when a later part of the PDU is
+ * wrong (trailing bytes, a bad correlation info), but not one the LI cut
+ * short (RDPNEG_ERR_NEG_SHORT).  Consumers report its values then.
+ */
+int rdpneg_neg_complete(const struct rdpneg_pdu *pdu, enum rdpneg_status st);
+
 /* A fixed description of a status ("RDP_NEG_* length is not 8"...). */
 const char *rdpneg_status_str(enum rdpneg_status st);
 

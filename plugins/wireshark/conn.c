@@ -105,8 +105,7 @@ add_request(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 		return roles;	/* cut short: a CR that never completed */
 	c->client_done = TRUE;
 	c->ev.have |= RDPNEG_EV_REQUEST;
-	if ((pdu->have & RDPNEG_HAVE_NEG) && pdu->neg.type == RDPNEG_TYPE_REQ &&
-	    st != RDPNEG_ERR_NEG_SHORT) {
+	if (rdpneg_neg_complete(pdu, st) && pdu->neg.type == RDPNEG_TYPE_REQ) {
 		c->ev.have |= RDPNEG_EV_REQ_NEG;
 		c->ev.requested = pdu->neg.value;
 		c->ev.request_flags = pdu->neg.flags;
@@ -135,10 +134,9 @@ add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 	c->server_done = TRUE;
 	c->confirmed = TRUE;
 	c->response_frame = pinfo->num;
-	if ((pdu->have & RDPNEG_HAVE_NEG) &&
+	if (rdpneg_neg_complete(pdu, st) &&
 	    (pdu->neg.type == RDPNEG_TYPE_RSP ||
-	    pdu->neg.type == RDPNEG_TYPE_FAILURE) &&
-	    st != RDPNEG_ERR_NEG_SHORT) {
+	    pdu->neg.type == RDPNEG_TYPE_FAILURE)) {
 		c->ev.have |= RDPNEG_EV_RSP_NEG;
 		c->ev.response_type = pdu->neg.type;
 		c->ev.response_flags = pdu->neg.flags;

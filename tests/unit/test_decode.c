@@ -1182,6 +1182,31 @@ Test(malformed, cr_neg_short_rest_after_tpdu)
 	pb_mem(&pdu, "\x03\x00\x00\x0b\x06\xd0", 6);
 	st = dec(pdu.b, pdu.n, &p);
 	cr_assert_eq(st, RDPNEG_ERR_NEG_SHORT, "got %d (%s)", st, sname(st));
+	cr_assert_not(rdpneg_neg_complete(&p, st),
+	    "a structure the LI cut short is not complete");
+}
+
+Test(malformed, neg_complete_despite_a_later_error)
+{
+	/* REQ read whole, then a trailing byte: its values still count. */
+	struct pb var, pdu;
+	struct rdpneg_pdu p;
+	enum rdpneg_status st;
+
+	pb_reset(&var);
+	pb_neg(&var, 1, 0, 8, 3);
+	pb_u8(&var, 0x00);
+	pb_cr(&pdu, &var);
+	st = dec(pdu.b, pdu.n, &p);
+	cr_assert_eq(st, RDPNEG_ERR_TRAILING, "got %d (%s)", st, sname(st));
+	cr_assert(rdpneg_neg_complete(&p, st));
+	cr_assert_eq(p.neg.value, 3);
+	/* No negotiation data at all. */
+	pb_reset(&var);
+	pb_cr(&pdu, &var);
+	st = dec(pdu.b, pdu.n, &p);
+	cr_assert_eq(st, RDPNEG_OK, "got %d (%s)", st, sname(st));
+	cr_assert_not(rdpneg_neg_complete(&p, st));
 }
 
 Test(malformed, cr_correlation_short)
