@@ -78,18 +78,14 @@ become_rdp(struct conn *c, packet_info *pinfo, gboolean sender_is_client,
 	wmem_map_insert(pairs, key, c);
 }
 
-static void
-note_malformed(struct conn *c, const char *who, enum rdpneg_status st,
-    const struct rdpneg_pdu *pdu)
+/* What is wrong with a CR or CC, worded as the CLI words it. */
+static char *
+problem(const char *who, enum rdpneg_status st, const struct rdpneg_pdu *pdu)
 {
 	char text[160];
 
-	c->ev.have |= RDPNEG_EV_MALFORMED;
-	if (c->malformed != NULL)
-		return;
 	rdpneg_format_status(st, pdu, text, sizeof(text));
-	c->malformed = wmem_strdup_printf(wmem_file_scope(), "%s%s", who,
-	    text);
+	return wmem_strdup_printf(wmem_file_scope(), "%s%s", who, text);
 }
 
 /* The client's Connection Request (2.2.1.1). */
@@ -118,7 +114,8 @@ add_request(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 	    (c->ev.have & RDPNEG_EV_REQ_NEG) != 0, c->ev.requested))
 		c->ev.have |= RDPNEG_EV_SCANNER;
 	if (rdpneg_status_is_malformed(st)) {
-		note_malformed(c, "request: ", st, pdu);
+		c->ev.have |= RDPNEG_EV_MALFORMED;
+		c->request_problem = problem("request: ", st, pdu);
 		roles |= ROLE_MALFORMED;
 	}
 	return roles;
@@ -145,7 +142,8 @@ add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
 	/* What else the CC shows of the server's implementation. */
 	rdpneg_evidence_set_confirm(&c->ev, buf, MIN(len, pdu->size));
 	if (rdpneg_status_is_malformed(st)) {
-		note_malformed(c, "response: ", st, pdu);
+		c->ev.have |= RDPNEG_EV_MALFORMED;
+		c->response_problem = problem("response: ", st, pdu);
 		roles |= ROLE_MALFORMED;
 	}
 	return roles;

@@ -43,7 +43,8 @@ struct conn {
 	guint32		 end_sender_port;
 	struct rdpneg_evidence ev;	/* outcome and chain filled on use */
 	char		*cookie;	/* escaped, or NULL */
-	char		*malformed;	/* the first problem, or NULL */
+	char		*request_problem;  /* a malformed CR's, or NULL */
+	char		*response_problem; /* a malformed CC's, or NULL */
 	/* Fallback chain: attempts of one client to one server and port. */
 	struct conn	*prev;
 	struct conn	*next;

@@ -323,11 +323,25 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 }
 
 static void
+show_problem(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const char *problem)
+{
+	proto_item *ti;
+
+	if (problem == NULL)
+		return;
+	ti = proto_tree_add_string(tree, hf_malformed, tvb, 0, 0, problem);
+	proto_item_set_generated(ti);
+	expert_add_info_format(pinfo, ti, &ei_malformed,
+	    "Malformed RDP negotiation: %s", problem);
+}
+
+static void
 show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     const struct frame_note *note, gboolean final)
 {
 	struct conn *c = note->conn;
-	proto_item *top, *ti;
+	proto_item *top;
 	proto_tree *sub;
 
 	top = proto_tree_add_item(tree, proto_rdpneg, tvb, 0, 0, ENC_NA);
@@ -341,12 +355,12 @@ show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 		add_uint(sub, hf_request_frame, tvb, c->request_frame);
 	if (c->confirmed && !(note->roles & ROLE_RESPONSE))
 		add_uint(sub, hf_response_frame, tvb, c->response_frame);
-	if ((note->roles & ROLE_MALFORMED) && c->malformed != NULL) {
-		ti = proto_tree_add_string(sub, hf_malformed, tvb, 0, 0,
-		    c->malformed);
-		proto_item_set_generated(ti);
-		expert_add_info_format(pinfo, ti, &ei_malformed,
-		    "Malformed RDP negotiation: %s", c->malformed);
+	if (note->roles & ROLE_MALFORMED) {
+		/* This frame's PDU's own problem. */
+		if (note->roles & ROLE_REQUEST)
+			show_problem(sub, tvb, pinfo, c->request_problem);
+		if (note->roles & ROLE_RESPONSE)
+			show_problem(sub, tvb, pinfo, c->response_problem);
 	}
 	/* Before the whole capture has been seen, a frame shows the verdict
 	 * once something decided it (its CC or its end); the frames that

@@ -211,8 +211,10 @@ def expert_problems(conn, a, two_pass):
             chain["position"] == chain["length"]:
         want.append("The client fell back to Standard RDP Security after "
                     "a request for TLS or CredSSP failed")
-    if a["malformed"]:
-        want.append(f"Malformed RDP negotiation: {a['malformed']}")
+    # The CLI joins the request's and the response's problems with "; ";
+    # the plugin puts each on its own PDU's frame.
+    for part in a["malformed"].split("; ") if a["malformed"] else ():
+        want.append(f"Malformed RDP negotiation: {part}")
     have = [e for r in conn["frames"] for e in r["experts"]]
     problems = []
     for text in want:
