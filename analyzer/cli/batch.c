@@ -42,7 +42,7 @@ struct slot {
 
 struct pool {
 	const struct file_list		*list;
-	const struct analysis_config	*cfg;
+	struct analysis_config		 cfg;
 	struct slot			*slots;
 	size_t				 next;
 	size_t				 reported;
@@ -113,7 +113,7 @@ analyze_slot(struct pool *p, size_t i)
 		    strerror(err));
 		s->r.unreadable = 1;
 	} else {
-		analyze_file(p->list->paths[i], p->cfg, &s->r, spool_attempt,
+		analyze_file(p->list->paths[i], &p->cfg, &s->r, spool_attempt,
 		    s);
 		if (fflush(spool) != 0 || ferror(spool)) {
 			snprintf(s->r.error, sizeof(s->r.error),
@@ -262,7 +262,7 @@ batch_run(const struct file_list *list, unsigned jobs,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	p.list = list;
-	p.cfg = cfg;
+	p.cfg = *cfg;
 	p.slots = calloc(list->n ? list->n : 1, sizeof(*p.slots));
 	if (p.slots == NULL)
 		return -1;
@@ -272,6 +272,8 @@ batch_run(const struct file_list *list, unsigned jobs,
 	pthread_cond_init(&p.cond, NULL);
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
+	/* Jobs to spare: each file is also read on a thread of its own. */
+	p.cfg.capture.read_thread = jobs >= 2 * list->n;
 	if (jobs > list->n)
 		jobs = (unsigned)list->n;
 	p.ahead = AHEAD + jobs;

@@ -1,6 +1,7 @@
 /*
  * input.c - a capture file as a stdio stream for libpcap (fopencookie),
- * decompressing gzip on the fly with zlib and hashing what is read.
+ * decompressing gzip on the fly with zlib and hashing what is read, on a
+ * read-ahead thread when asked (capture/ring.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,10 +17,13 @@
 #include <nettle/sha2.h>
 #include <zlib.h>
 
+#include "capture/ring.h"
 #include "cli/input.h"
 
 #define RAW_CHUNK	65536
 #define STDIO_BUFFER	(256 * 1024)
+#define AHEAD_CHUNK	(512 * 1024)	/* read ahead: 4 chunks of this */
+#define AHEAD_CHUNKS	4
 
 struct input {
 	int			fd;
@@ -33,7 +37,10 @@ struct input {
 	z_stream		z;
 	int			hash;		/* SHA-256 wanted */
 	struct sha256_ctx	sha;
-	uint64_t		bytes;
+	uint64_t		bytes;		/* read so far */
+	uint64_t		size;		/* plain file, no hash; or 0 */
+	struct ring		*ra;		/* reading on its own thread */
+	int			ra_errno;	/* an error after a chunk's bytes */
 	FILE			*fp;
 	char			stdio_buf[STDIO_BUFFER];
 };
@@ -127,23 +134,69 @@ read_gzip(struct input *in, char *buf, size_t size)
 	return (ssize_t)(size - in->z.avail_out);
 }
 
+/* The file's bytes as libpcap reads them. */
+static ssize_t
+produce(struct input *in, char *buf, size_t size)
+{
+	return in->gzip ? read_gzip(in, buf, size) : read_plain(in, buf, size);
+}
+
+/* A whole chunk ahead (ring.h), on the read-ahead thread. */
+static ssize_t
+produce_chunk(void *arg, uint8_t *buf, size_t size)
+{
+	struct input *in = arg;
+	size_t got = 0;
+	ssize_t n;
+
+	if (in->ra_errno != 0) {
+		errno = in->ra_errno;
+		return -1;
+	}
+	while (got < size) {
+		if ((n = produce(in, (char *)buf + got, size - got)) == 0)
+			break;
+		if (n < 0) {
+			if (got == 0)
+				return -1;
+			in->ra_errno = errno;	/* after these bytes */
+			break;
+		}
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static void
+stop_reading(struct input *in)
+{
+	ring_stop(in->ra);
+	in->ra = NULL;
+}
+
 static ssize_t
 cookie_read(void *cookie, char *buf, size_t size)
 {
 	struct input *in = cookie;
 
-	return in->gzip ? read_gzip(in, buf, size) : read_plain(in, buf, size);
+	return in->ra != NULL ? ring_read(in->ra, (uint8_t *)buf, size) :
+	    produce(in, buf, size);
 }
 
 static int
 cookie_close(void *cookie)
 {
-	((struct input *)cookie)->fp = NULL;
+	struct input *in = cookie;
+
+	in->fp = NULL;
+	if (!in->hash)		/* else input_sha256 reads on to the end */
+		stop_reading(in);
 	return 0;
 }
 
 struct input *
-input_open(const char *path, int hash, char *errbuf, size_t errsize)
+input_open(const char *path, int hash, int readahead, char *errbuf,
+    size_t errsize)
 {
 	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
 	struct input *in = calloc(1, sizeof(*in));
@@ -182,11 +235,16 @@ input_open(const char *path, int hash, char *errbuf, size_t errsize)
 			return NULL;
 		}
 		in->own_fd = 0;		/* the stream closes it */
-		in->bytes = (uint64_t)st.st_size;
+		in->size = (uint64_t)st.st_size;
 		(void)setvbuf(in->fp, in->stdio_buf, _IOFBF,
 		    sizeof(in->stdio_buf));
 		return in;
 	}
+	/* Decompressing and hashing are worth a thread; without one, they
+	 * run on this thread as libpcap reads. */
+	if (readahead && (in->gzip || hash))
+		in->ra = ring_start(produce_chunk, in, AHEAD_CHUNK,
+		    AHEAD_CHUNKS);
 	in->fp = fopencookie(in, "r", io);
 	if (in->fp == NULL) {
 		snprintf(errbuf, errsize, "%s", strerror(errno));
@@ -208,19 +266,25 @@ input_stream(struct input *in)
 }
 
 uint64_t
-input_bytes(const struct input *in)
+input_bytes(struct input *in)
 {
-	return in->bytes;
+	stop_reading(in);	/* the reader counts */
+	return in->size != 0 ? in->size : in->bytes;
 }
 
 void
 input_sha256(struct input *in, char hex[INPUT_SHA256_HEX])
 {
 	static const char digits[] = "0123456789abcdef";
-	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SHA256_DIGEST_SIZE], scratch[16384];
 	size_t i;
 
 	/* Hash what libpcap left unread: the digest covers the whole file. */
+	if (in->ra != NULL) {
+		while (ring_read(in->ra, scratch, sizeof(scratch)) > 0)
+			continue;
+		stop_reading(in);
+	}
 	in->raw_off = in->raw_len;
 	while (fill_raw(in) > 0)
 		in->raw_off = in->raw_len;
@@ -237,6 +301,7 @@ input_free(struct input *in)
 {
 	if (in == NULL)
 		return;
+	stop_reading(in);
 	if (in->fp != NULL)
 		fclose(in->fp);
 	if (in->gzip)

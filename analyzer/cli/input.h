@@ -17,17 +17,19 @@ struct input;
 
 /*
  * Open path ("-": standard input), hashing what is read when hash is set.
- * Returns NULL with the reason in errbuf.  input_stream() hands the stream
- * over (to rdpneg_analyze_stream, which closes it); input_free() must
- * still be called after that.
+ * With readahead set, a gzip file is decompressed, and a hashed file read
+ * and hashed, on a thread of its own ahead of libpcap.  Returns NULL with
+ * the reason in errbuf.
+ * input_stream() hands the stream over (to rdpneg_analyze_stream, which
+ * closes it); input_free() must still be called after that.
  */
-struct input *input_open(const char *path, int hash, char *errbuf,
-    size_t errsize);
+struct input *input_open(const char *path, int hash, int readahead,
+    char *errbuf, size_t errsize);
 FILE *input_stream(struct input *in);
 
 /* Bytes of the file read so far (compressed bytes for a .gz file); for a
- * plain file read without hashing, its size. */
-uint64_t input_bytes(const struct input *in);
+ * plain file read without hashing, its size.  Stops the read-ahead. */
+uint64_t input_bytes(struct input *in);
 
 /*
  * The SHA-256 of the file's bytes as stored (hex), once libpcap has read

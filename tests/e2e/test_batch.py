@@ -102,16 +102,38 @@ def check_serial_parallel(rdpneg, root):
     return problems
 
 
+def check_read_thread(rdpneg, root, regress):
+    """One file with jobs to spare is read on threads of its own (libpcap
+    on one, decompression or hashing on another): the same bytes, status
+    and messages as without (-j 1), for every format, on whole, compressed
+    and damaged captures and the fuzzers' reproducers."""
+    problems = []
+    files = sorted(p for p in root.rglob("*") if p.is_file()) + \
+        sorted(p for p in regress.iterdir() if p.is_file())
+    for path in files:
+        for fmt in ("text", "jsonl", "csv", "markdown"):
+            one = run(rdpneg, "-a", "-f", fmt, "-j", "1", path)
+            two = run(rdpneg, "-a", "-f", fmt, "-j", "2", path)
+            if (one.stdout, one.stderr, one.returncode) != \
+                    (two.stdout, two.stderr, two.returncode):
+                problems.append(f"{path.name} {fmt}: -j 2 differs from "
+                                "-j 1")
+    return problems
+
+
 def check_sha256(rdpneg, root):
     """Markdown names each file's SHA-256 and size as stored on disk."""
     problems = []
     out = run(rdpneg, "-f", "markdown", root).stdout.decode()
     for rel in ("a/outcomes.pcap", "a/b/failure-codes.pcap.gz"):
+        # Alone, with a thread that reads and hashes ahead.
+        out += run(rdpneg, "-f", "markdown", "-j", "2",
+                   root / rel).stdout.decode()
         data = (root / rel).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if f"| SHA-256 | `{digest}` |" not in out:
+        if out.count(f"| SHA-256 | `{digest}` |") != 2:
             problems.append(f"{rel}: SHA-256 {digest} not in the report")
-        if f"| Size | {len(data)} bytes |" not in out:
+        if out.count(f"| Size | {len(data)} bytes |") != 2:
             problems.append(f"{rel}: size {len(data)} not in the report")
     return problems
 
@@ -163,6 +185,9 @@ def main():
                      check_tree(rdpneg, args.captures.resolve(), root))
         tally.record("-j 1 and -j 3 give identical reports",
                      check_serial_parallel(rdpneg, root))
+        tally.record("a file read on threads of its own: same reports",
+                     check_read_thread(rdpneg, root, Path(__file__)
+                                       .resolve().parents[1] / "regress"))
         tally.record("markdown names each file's SHA-256 and size",
                      check_sha256(rdpneg, root))
         tally.record("progress line only on a terminal, not with -q",
