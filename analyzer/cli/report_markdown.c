@@ -19,6 +19,18 @@
 #define MD_MAX		(8 * 4096 + 16)
 #define MAX_FRAMES	40	/* frames listed per problem */
 
+/* Decimal, without printf's format parsing (per-attempt paths). */
+static void
+put_u64(FILE *out, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
+}
+
 static void
 code(FILE *out, const char *s, int in_table)
 {
@@ -36,10 +48,18 @@ code(FILE *out, const char *s, int in_table)
 static void
 prose(FILE *out, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_<>[]|~", *s) != NULL)
-			fputc('\\', out);
-		fputc(*s, out);
+	static const char markup[] = "\\`*_<>[]|~";
+	char esc[2] = { '\\', 0 };
+	size_t n;
+
+	for (;;) {
+		n = strcspn(s, markup);	/* a span written as is */
+		fwrite(s, 1, n, out);
+		s += n;
+		if (*s == '\0')
+			break;
+		esc[1] = *s++;
+		fwrite(esc, 1, 2, out);
 	}
 }
 
@@ -108,12 +128,34 @@ same_problem(const struct attempt_item *a, const struct attempt_item *b)
 static void
 hex(FILE *out, const uint8_t *b, size_t n)
 {
+	static const char digits[] = "0123456789abcdef";
+	char buf[3 * 64 + 2], *p = buf;
 	size_t i;
 
-	fputc('`', out);
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s%02x", i ? " " : "", b[i]);
-	fputc('`', out);
+	*p++ = '`';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		*p++ = digits[b[i] >> 4];
+		*p++ = digits[b[i] & 0xf];
+		if ((size_t)(p - buf) > sizeof(buf) - 4) {
+			fwrite(buf, 1, (size_t)(p - buf), out);
+			p = buf;
+		}
+	}
+	*p++ = '`';
+	fwrite(buf, 1, (size_t)(p - buf), out);
+}
+
+/* " (frame N)", when there is one. */
+static void
+frame(FILE *out, uint64_t number)
+{
+	if (number == 0)
+		return;
+	fputs(" (frame ", out);
+	put_u64(out, number);
+	fputc(')', out);
 }
 
 /* The evidence of one attempt, as a list item. */
@@ -122,24 +164,31 @@ evidence(FILE *out, const struct attempt_item *it)
 {
 	const struct rdpneg_attempt *a = &it->a;
 	char client[FMT_ENDPOINT_MAX], text[MD_MAX];
+	const char *end;
 
 	fmt_endpoint(a->family, &a->client, client, sizeof(client));
 	fmt_time(a->ts_sec, a->ts_nsec, text, sizeof(text));
-	fprintf(out, "- %s, client `%s`", text, client);
+	fputs("- ", out);
+	fputs(text, out);
+	fputs(", client `", out);
+	fputs(client, out);
+	fputc('`', out);
 	if (a->token != NULL) {
 		fputs(", cookie ", out);
 		fmt_md_code(a->token, a->token_len, 0, text, sizeof(text));
 		fputs(text, out);
 	}
 	fmt_requested(a, text, sizeof(text));
-	fprintf(out, ": requested %s", text);
-	if (a->request_frame != 0)
-		fprintf(out, " (frame %" PRIu64 ")", a->request_frame);
+	fputs(": requested ", out);
+	fputs(text, out);
+	frame(out, a->request_frame);
 	fmt_answer(a, text, sizeof(text));
-	fprintf(out, "; answer %s", text);
-	if (a->response_frame != 0)
-		fprintf(out, " (frame %" PRIu64 ")", a->response_frame);
-	fprintf(out, "; end %s", rdpneg_tok_str(rdpneg_end_names, a->end));
+	fputs("; answer ", out);
+	fputs(text, out);
+	frame(out, a->response_frame);
+	end = rdpneg_tok_str(rdpneg_end_names, a->end);
+	fputs("; end ", out);
+	fputs(end != NULL ? end : "(null)", out);	/* as printf had it */
 	if (a->response_pdu_len > 0) {
 		fputs("; Connection Confirm ", out);
 		hex(out, a->response_pdu, a->response_pdu_len);
@@ -158,8 +207,13 @@ evidence(FILE *out, const struct attempt_item *it)
 static void
 backticks(FILE *out, size_t n)
 {
-	while (n-- > 0)
-		fputc('`', out);
+	static const char ticks[] = "````````````````````````````````";
+	size_t k;
+
+	for (; n > 0; n -= k) {
+		k = n < sizeof(ticks) - 1 ? n : sizeof(ticks) - 1;
+		fwrite(ticks, 1, k, out);
+	}
 }
 
 /* tshark -Y "frame.number in {...}" over the problem's frames. */
@@ -184,18 +238,18 @@ tshark_command(FILE *out, const char *path,
 	fputs(" -Y 'frame.number in {", out);
 	for (i = 0; i < n && listed < MAX_FRAMES; i++) {
 		if (v[i]->a.request_frame != 0) {
-			fprintf(out, "%s%" PRIu64, listed ? " " : "",
-			    v[i]->a.request_frame);
-			listed++;
+			if (listed++)
+				fputc(' ', out);
+			put_u64(out, v[i]->a.request_frame);
 		}
 		if (v[i]->a.response_frame != 0) {
-			fprintf(out, "%s%" PRIu64, listed ? " " : "",
-			    v[i]->a.response_frame);
-			listed++;
+			if (listed++)
+				fputc(' ', out);
+			put_u64(out, v[i]->a.response_frame);
 		}
 	}
 	if (listed == 0)
-		fprintf(out, "%" PRIu64, v[0]->a.first_frame);
+		put_u64(out, v[0]->a.first_frame);
 	fputs("}'\n", out);
 	backticks(out, fence);
 	fputc('\n', out);
@@ -247,7 +301,8 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	fputs("\n\n**Fix.**\n\n", out);
 	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++) {
 		rdpneg_expand(steps[i], &it->ev, text, sizeof(text));
-		fprintf(out, "%zu. ", i + 1);
+		put_u64(out, i + 1);
+		fputs(". ", out);
 		prose(out, text);
 		fputc('\n', out);
 	}
