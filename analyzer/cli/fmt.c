@@ -14,32 +14,129 @@
 
 #include "cli/fmt.h"
 
+/* Copy text[0..len) into buf as snprintf("%s") would: cut to fit, NUL. */
+static void
+copy_out(const char *text, size_t len, char *buf, size_t size)
+{
+	if (size == 0)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+}
+
+/* n in decimal at p, at least width digits (zero-padded); returns the end. */
+static char *
+put_decimal(char *p, unsigned long long n, int width)
+{
+	char digits[20];
+	int i = 0;
+
+	do {
+		digits[i++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	while (i < width)
+		digits[i++] = '0';
+	while (i > 0)
+		*p++ = digits[--i];
+	return p;
+}
+
 void
 fmt_endpoint(int family, const struct rdpneg_endpoint *ep, char *buf,
     size_t size)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char text[FMT_ENDPOINT_MAX], *p = text;
+	int i;
 
-	if (inet_ntop(family == 6 ? AF_INET6 : AF_INET, ep->addr, addr,
-	    sizeof(addr)) == NULL)
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(buf, size, family == 6 ? "[%s]:%u" : "%s:%u", addr,
-	    (unsigned)ep->port);
+	/* "192.0.2.1:3389" or "[2001:db8::1]:3389" */
+	if (family == 6) {
+		*p++ = '[';
+		if (inet_ntop(AF_INET6, ep->addr, p, INET6_ADDRSTRLEN) == NULL)
+			strcpy(p, "?");
+		p += strlen(p);
+		*p++ = ']';
+	} else
+		/* inet_ntop's dotted quad, without its sprintf. */
+		for (i = 0; i < 4; i++) {
+			if (i > 0)
+				*p++ = '.';
+			p = put_decimal(p, ep->addr[i], 1);
+		}
+	*p++ = ':';
+	p = put_decimal(p, ep->port, 1);
+	copy_out(text, (size_t)(p - text), buf, size);
+}
+
+/*
+ * "2024-05-01T10:00:00." for a second: gmtime_r and formatting once per
+ * distinct second, since attempts come in time order and many share one.
+ * Per thread, so fmt_time stays safe to call from any thread.
+ */
+struct time_cache {
+	int	valid;
+	int64_t	sec;
+	size_t	len;
+	char	text[FMT_TIME_MAX];
+};
+
+static _Thread_local struct time_cache time_cache;
+
+/* The text of a second, or 0 when gmtime_r cannot represent it. */
+static size_t
+second_text(int64_t sec, char *text, size_t size)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	long long year;
+	char *p = text;
+	int n;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
+	year = (long long)tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {	/* signed or wider than 4 */
+		n = snprintf(text, size, "%04lld-%02d-%02dT%02d:%02d:%02d.",
+		    year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec);
+		return n > 0 && (size_t)n < size ? (size_t)n : 0;
+	}
+	p = put_decimal(p, (unsigned long long)year, 4);
+	*p++ = '-';
+	p = put_decimal(p, (unsigned)(tm.tm_mon + 1), 2);
+	*p++ = '-';
+	p = put_decimal(p, (unsigned)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_decimal(p, (unsigned)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_decimal(p, (unsigned)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_decimal(p, (unsigned)tm.tm_sec, 2);
+	*p++ = '.';
+	return (size_t)(p - text);
 }
 
 void
 fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size)
 {
-	time_t t = (time_t)sec;
-	struct tm tm;
+	struct time_cache *c = &time_cache;
+	char text[FMT_TIME_MAX + 16], *p;
 
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (!c->valid || c->sec != sec) {
+		c->len = second_text(sec, c->text, sizeof(c->text));
+		c->sec = sec;
+		c->valid = 1;
+	}
+	if (c->len == 0) {	/* past what struct tm holds */
 		snprintf(buf, size, "%lld.%09u", (long long)sec, nsec);
 		return;
 	}
-	snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%09uZ",
-	    (long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec, nsec % 1000000000u);
+	memcpy(text, c->text, c->len);
+	p = put_decimal(text + c->len, nsec % 1000000000u, 9);
+	*p++ = 'Z';
+	copy_out(text, (size_t)(p - text), buf, size);
 }
 
 void
@@ -60,24 +157,40 @@ fmt_hex(const uint8_t *bytes, size_t n, char *buf, size_t size)
 size_t
 fmt_escape_text(const uint8_t *in, size_t len, char *buf, size_t size)
 {
-	char tmp[5];
+	static const char hex[] = "0123456789abcdef";
+	char tmp[4];
 	size_t i, used = 0, need = 0, n;
+	uint8_t c;
 
-	if (size > 0)
-		buf[0] = '\0';
 	for (i = 0; i < len; i++) {
-		if (in[i] == '\\' || in[i] == '"')
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\%c", in[i]);
-		else if (in[i] >= 0x20 && in[i] < 0x7f)
-			n = (size_t)snprintf(tmp, sizeof(tmp), "%c", in[i]);
-		else
-			n = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", in[i]);
+		c = in[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+			need++;
+			if (used + 1 < size)
+				buf[used++] = (char)c;
+			continue;
+		}
+		if (c == '\\' || c == '"') {
+			tmp[0] = '\\';
+			tmp[1] = (char)c;
+			n = 2;
+		} else {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[c >> 4];
+			tmp[3] = hex[c & 0x0f];
+			n = 4;
+		}
 		need += n;
+		/* An escape that does not fit is left out whole (a shorter
+		 * character after it may still fit). */
 		if (used + n < size) {
-			memcpy(buf + used, tmp, n + 1);
+			memcpy(buf + used, tmp, n);
 			used += n;
 		}
 	}
+	if (size > 0)
+		buf[used] = '\0';
 	return need;
 }
 

@@ -5,81 +5,152 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/fmt.h"
+#include "cli/outbuf.h"
 #include "cli/report.h"
 
 #define TEXT_MAX	(4 * 4096 + 1)
 
+/*
+ * The attempts' blocks go through one append buffer (the report runs on
+ * one thread): no printf per field.  It is written out after each capture,
+ * before the summary, and after each attempt when the report goes to a
+ * terminal, where it used to appear line by line.
+ */
+static struct {
+	struct outbuf			 buf;
+	int				 interactive;
+	/* The capture's path, escaped once for all its attempts. */
+	const struct capture_result	*path_of;
+	size_t				 path_len;
+	char				 path[TEXT_MAX];
+} text_state;
+
+/* What an snprintf-like helper left in buf, given the length it needed:
+ * when that did not fit, the text was cut short and ends at its NUL. */
 static void
-print_escaped(FILE *out, const char *s)
+put_result(struct outbuf *ob, const char *buf, size_t need, size_t size)
+{
+	outbuf_write(ob, buf, need < size ? need : strlen(buf));
+}
+
+/* A name from a table, "(null)" for an unknown value, as printf wrote it. */
+static void
+put_name(struct outbuf *ob, const char *name)
+{
+	if (name != NULL)
+		outbuf_puts(ob, name);
+	else
+		outbuf_lit(ob, "(null)");
+}
+
+static void
+put_path(struct outbuf *ob, const struct capture_result *res)
+{
+	size_t n;
+
+	if (text_state.path_of != res) {
+		n = fmt_escape_text((const uint8_t *)res->path,
+		    strlen(res->path), text_state.path,
+		    sizeof(text_state.path));
+		text_state.path_len = n < sizeof(text_state.path) ? n :
+		    strlen(text_state.path);
+		text_state.path_of = res;
+	}
+	outbuf_write(ob, text_state.path, text_state.path_len);
+}
+
+static void
+put_escaped(struct outbuf *ob, const char *s)
 {
 	static char buf[TEXT_MAX];	/* the report runs on one thread */
 
-	fmt_escape_text((const uint8_t *)s, strlen(s), buf, sizeof(buf));
-	fputs(buf, out);
+	put_result(ob, buf, fmt_escape_text((const uint8_t *)s, strlen(s),
+	    buf, sizeof(buf)), sizeof(buf));
 }
 
-/* A knowledge-base text, placeholders filled, after a label. */
+/* A knowledge-base text with its placeholders filled. */
 static void
-print_kb(FILE *out, const char *label, const char *text,
-    const struct rdpneg_evidence *ev)
+put_kb(struct outbuf *ob, const char *text, const struct rdpneg_evidence *ev)
 {
 	char buf[2048];
 
-	rdpneg_expand(text, ev, buf, sizeof(buf));
-	fprintf(out, "  %-10s %s\n", label, buf);
+	put_result(ob, buf, rdpneg_expand(text, ev, buf, sizeof(buf)),
+	    sizeof(buf));
 }
 
 static void
-print_request(FILE *out, const struct rdpneg_attempt *a)
+print_request(struct outbuf *ob, const struct rdpneg_attempt *a)
 {
 	char text[TEXT_MAX];
 
 	fmt_user(a, text, sizeof(text));
-	if (text[0] != '\0')
-		fprintf(out, "  %-10s %s\n", "user", text);
+	if (text[0] != '\0') {
+		outbuf_label(ob, "user");
+		outbuf_puts(ob, text);
+		outbuf_putc(ob, '\n');
+	}
 	fmt_requested(a, text, sizeof(text));
-	fprintf(out, "  %-10s %s", "requested", text);
+	outbuf_label(ob, "requested");
+	outbuf_puts(ob, text);
 	if (a->request_flags != 0) {
-		rdpneg_bits_str(rdpneg_request_flag_names, a->request_flags,
-		    "", text, sizeof(text));
-		fprintf(out, ", flags %s", text);
+		outbuf_lit(ob, ", flags ");
+		put_result(ob, text, rdpneg_bits_str(rdpneg_request_flag_names,
+		    a->request_flags, "", text, sizeof(text)), sizeof(text));
 	}
 	if (a->token != NULL && a->token_kind != RDPNEG_TOKEN_MSTSHASH) {
-		fmt_escape_text(a->token, a->token_len, text, sizeof(text));
-		fprintf(out, ", token \"%s\"", text);
+		outbuf_lit(ob, ", token \"");
+		put_result(ob, text, fmt_escape_text(a->token, a->token_len,
+		    text, sizeof(text)), sizeof(text));
+		outbuf_putc(ob, '"');
 	}
-	fputc('\n', out);
+	outbuf_putc(ob, '\n');
 }
 
 static void
-print_evidence(FILE *out, const struct rdpneg_attempt *a)
+print_evidence(struct outbuf *ob, const struct rdpneg_attempt *a)
 {
 	char text[128];
 
 	fmt_answer(a, text, sizeof(text));
-	fprintf(out, "  %-10s %s; end %s\n", "answer", text,
-	    rdpneg_tok_str(rdpneg_end_names, a->end));
-	fprintf(out, "  %-10s", "frames");
-	if (a->request_frame != 0)
-		fprintf(out, " request %" PRIu64, a->request_frame);
-	if (a->response_frame != 0)
-		fprintf(out, " %s %" PRIu64, (a->have &
-		    RDPNEG_ATTEMPT_RESPONSE) ? "response" : "end",
-		    a->response_frame);
-	fprintf(out, " (first %" PRIu64 ")\n", a->first_frame);
+	outbuf_label(ob, "answer");
+	outbuf_puts(ob, text);
+	outbuf_lit(ob, "; end ");
+	put_name(ob, rdpneg_tok_str(rdpneg_end_names, a->end));
+	outbuf_putc(ob, '\n');
+	outbuf_label(ob, "frames");	/* each number, then a space */
+	if (a->request_frame != 0) {
+		outbuf_lit(ob, "request ");
+		outbuf_u64(ob, a->request_frame);
+		outbuf_putc(ob, ' ');
+	}
+	if (a->response_frame != 0) {
+		if (a->have & RDPNEG_ATTEMPT_RESPONSE)
+			outbuf_lit(ob, "response ");
+		else
+			outbuf_lit(ob, "end ");
+		outbuf_u64(ob, a->response_frame);
+		outbuf_putc(ob, ' ');
+	}
+	outbuf_lit(ob, "(first ");
+	outbuf_u64(ob, a->first_frame);
+	outbuf_lit(ob, ")\n");
 	if (a->malformed != NULL) {
-		fprintf(out, "  %-10s ", "malformed");
-		print_escaped(out, a->malformed);
-		fputc('\n', out);
+		outbuf_label(ob, "malformed");
+		put_escaped(ob, a->malformed);
+		outbuf_putc(ob, '\n');
 	}
 	if (a->incomplete != NULL) {
-		fprintf(out, "  %-10s ", "incomplete");
-		print_escaped(out, a->incomplete);
-		fputc('\n', out);
+		outbuf_label(ob, "incomplete");
+		put_escaped(ob, a->incomplete);
+		outbuf_putc(ob, '\n');
 	}
 }
 
@@ -97,56 +168,90 @@ first_time(struct report *r, const struct rdpneg_diagnosis *d)
 	return 1;
 }
 
+/* "<name> (<confidence> confidence): " opening a diagnosis or server line. */
+static void
+put_judgement(struct outbuf *ob, const char *name,
+    enum rdpneg_confidence confidence)
+{
+	put_name(ob, name);
+	outbuf_lit(ob, " (");
+	put_name(ob, rdpneg_tok_str(rdpneg_confidence_names, confidence));
+	outbuf_lit(ob, " confidence): ");
+}
+
 /* The diagnosis; its setting and fix only where it first appears. */
 static void
-print_diagnosis(struct report *r, const struct attempt_item *it)
+print_diagnosis(struct report *r, struct outbuf *ob,
+    const struct attempt_item *it)
 {
 	const struct rdpneg_diagnosis *d = it->diag;
 	const struct rdpneg_server_print *print;
 	const char *steps[RDPNEG_STEPS_MAX];
-	FILE *out = r->out;
-	char buf[2048];
 	size_t i, nsteps;
 
-	rdpneg_expand(d->summary, &it->ev, buf, sizeof(buf));
-	fprintf(out, "  %-10s %s (%s confidence): %s\n", "diagnosis", d->id,
-	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence), buf);
+	outbuf_label(ob, "diagnosis");
+	put_judgement(ob, d->id, d->confidence);
+	put_kb(ob, d->summary, &it->ev);
+	outbuf_putc(ob, '\n');
 	print = rdpneg_identify_server(&it->ev);
-	if (print != NULL)
-		fprintf(out, "  %-10s %s (%s confidence): %s\n", "server",
-		    rdpneg_tok_str(rdpneg_server_names, print->server),
-		    rdpneg_tok_str(rdpneg_confidence_names, print->confidence),
-		    print->why);
+	if (print != NULL) {
+		outbuf_label(ob, "server");
+		put_judgement(ob, rdpneg_tok_str(rdpneg_server_names,
+		    print->server), print->confidence);
+		outbuf_puts(ob, print->why);
+		outbuf_putc(ob, '\n');
+	}
 	if (first_time(r, d)) {
-		print_kb(out, "setting", d->server_settings, &it->ev);
+		outbuf_label(ob, "setting");
+		put_kb(ob, d->server_settings, &it->ev);
+		outbuf_putc(ob, '\n');
 		/* The recognised implementation's fix first. */
 		nsteps = rdpneg_order_remediation(d->remediation,
 		    print != NULL ? print->server : RDPNEG_SERVER_UNKNOWN,
 		    steps, RDPNEG_STEPS_MAX);
 		for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++) {
-			rdpneg_expand(steps[i], &it->ev, buf, sizeof(buf));
-			fprintf(out, "  %-10s %zu. %s\n", i == 0 ? "fix" : "",
-			    i + 1, buf);
+			outbuf_label(ob, i == 0 ? "fix" : "");
+			outbuf_u64(ob, i + 1);
+			outbuf_lit(ob, ". ");
+			put_kb(ob, steps[i], &it->ev);
+			outbuf_putc(ob, '\n');
 		}
-	} else
-		fprintf(out, "  %-10s as for %s above\n", "fix", d->id);
-	if (it->ev.chain_length > 1)
-		fprintf(out, "  %-10s attempt %u of %u; the chain ended %s "
-		    "(%s)\n", "chain", it->ev.chain_position,
-		    it->ev.chain_length, rdpneg_tok_str(rdpneg_outcome_names,
-		    it->final_outcome), it->final_diag->id);
+	} else {
+		outbuf_label(ob, "fix");
+		outbuf_lit(ob, "as for ");
+		outbuf_puts(ob, d->id);
+		outbuf_lit(ob, " above\n");
+	}
+	if (it->ev.chain_length > 1) {
+		outbuf_label(ob, "chain");
+		outbuf_lit(ob, "attempt ");
+		outbuf_u64(ob, it->ev.chain_position);
+		outbuf_lit(ob, " of ");
+		outbuf_u64(ob, it->ev.chain_length);
+		outbuf_lit(ob, "; the chain ended ");
+		put_name(ob, rdpneg_tok_str(rdpneg_outcome_names,
+		    it->final_outcome));
+		outbuf_lit(ob, " (");
+		outbuf_puts(ob, it->final_diag->id);
+		outbuf_lit(ob, ")\n");
+	}
 }
 
 static void
 text_begin(struct report *r)
 {
-	(void)r;
+	int fd = fileno(r->out);
+
+	outbuf_init(&text_state.buf, r->out);
+	text_state.interactive = fd >= 0 && isatty(fd);
+	text_state.path_of = NULL;
 }
 
 static void
 text_attempt(struct report *r, const struct capture_result *res,
     const struct attempt_item *it)
 {
+	struct outbuf *ob = &text_state.buf;
 	char client[FMT_ENDPOINT_MAX], server[FMT_ENDPOINT_MAX];
 	char ts[FMT_TIME_MAX];
 
@@ -155,13 +260,20 @@ text_attempt(struct report *r, const struct capture_result *res,
 	fmt_endpoint(it->a.family, &it->a.client, client, sizeof(client));
 	fmt_endpoint(it->a.family, &it->a.server, server, sizeof(server));
 	fmt_time(it->a.ts_sec, it->a.ts_nsec, ts, sizeof(ts));
-	fprintf(r->out, "%s  %s -> %s  ", ts, client, server);
-	print_escaped(r->out, res->path);
-	fputc('\n', r->out);
-	print_request(r->out, &it->a);
-	print_evidence(r->out, &it->a);
-	print_diagnosis(r, it);
-	fputc('\n', r->out);
+	outbuf_puts(ob, ts);
+	outbuf_lit(ob, "  ");
+	outbuf_puts(ob, client);
+	outbuf_lit(ob, " -> ");
+	outbuf_puts(ob, server);
+	outbuf_lit(ob, "  ");
+	put_path(ob, res);
+	outbuf_putc(ob, '\n');
+	print_request(ob, &it->a);
+	print_evidence(ob, &it->a);
+	print_diagnosis(r, ob, it);
+	outbuf_putc(ob, '\n');
+	if (text_state.interactive)
+		outbuf_flush(ob);
 }
 
 static void
@@ -169,6 +281,8 @@ text_capture(struct report *r, const struct capture_result *res)
 {
 	(void)r;
 	(void)res;
+	outbuf_flush(&text_state.buf);
+	text_state.path_of = NULL;	/* res may be reused for the next */
 }
 
 static void
@@ -209,6 +323,7 @@ text_finish(struct report *r)
 	size_t i;
 	int k;
 
+	outbuf_flush(&text_state.buf);	/* the summary is written with stdio */
 	summary_sort(&r->servers);
 	if (r->servers.n > 0)
 		fputs("Summary by server\n", r->out);

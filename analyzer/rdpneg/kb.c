@@ -226,40 +226,65 @@ placeholder(const char *name, size_t len, const struct rdpneg_evidence *ev,
 	return NULL;
 }
 
+/* What append_piece does with a piece that does not fit. */
+#define PIECE_LITERAL	0	/* cut it to what fits */
+#define PIECE_VALUE	1	/* leave it out whole */
+
+/*
+ * Append text[0..len) at buf + *need if it fits with its NUL, and count it
+ * in *need either way.  Once a piece does not fit, *need >= size and no
+ * later piece is written: the output is a prefix of the full text.
+ */
+static void
+append_piece(char *buf, size_t size, size_t *need, const char *text,
+    size_t len, int kind)
+{
+	size_t n = len;
+
+	if (*need + len >= size)
+		n = kind == PIECE_VALUE || *need + 1 >= size ? 0 :
+		    size - 1 - *need;
+	if (n > 0) {
+		memcpy(buf + *need, text, n);
+		buf[*need + n] = '\0';
+	}
+	*need += len;
+}
+
 size_t
 rdpneg_expand(const char *text, const struct rdpneg_evidence *ev, char *buf,
     size_t size)
 {
 	char tmp[128];
-	const char *p, *close, *value;
-	size_t need = 0, n;
+	const char *p = text, *end = text + strlen(text), *brace, *close;
+	const char *value;
+	size_t need = 0;
 
 	if (size > 0)
 		buf[0] = '\0';
-	for (p = text; *p != '\0'; p += n) {
+	while (p < end) {
+		/* The literal run up to the next '{'. */
+		brace = memchr(p, '{', (size_t)(end - p));
+		if (brace == NULL)
+			brace = end;
+		append_piece(buf, size, &need, p, (size_t)(brace - p),
+		    PIECE_LITERAL);
+		if (brace == end)
+			break;
+		/* A known {name} is replaced; anything else stays literal. */
 		value = NULL;
-		n = 1;
-		close = *p == '{' ? strchr(p, '}') : NULL;
+		close = memchr(brace, '}', (size_t)(end - brace));
 		if (close != NULL)
-			value = placeholder(p + 1, (size_t)(close - p - 1), ev,
-			    tmp, sizeof(tmp));
-		if (value != NULL)
-			n = (size_t)(close - p + 1);
-		else
-			value = p;	/* one literal character */
-		if (value == p) {
-			if (need + 1 < size) {
-				buf[need] = *p;
-				buf[need + 1] = '\0';
-			}
-			need++;
-			continue;
+			value = placeholder(brace + 1,
+			    (size_t)(close - brace - 1), ev, tmp, sizeof(tmp));
+		if (value != NULL) {
+			append_piece(buf, size, &need, value, strlen(value),
+			    PIECE_VALUE);
+			p = close + 1;
+		} else {
+			append_piece(buf, size, &need, brace, 1, PIECE_LITERAL);
+			p = brace + 1;
 		}
-		if (need + strlen(value) < size)
-			memcpy(buf + need, value, strlen(value) + 1);
-		else if (need < size)
-			buf[need] = '\0';
-		need += strlen(value);
 	}
 	return need;
 }
