@@ -30,8 +30,6 @@ struct rdpneg_config {
 	size_t		nports;
 	size_t		max_connections;
 	uint32_t	idle_timeout;
-	int		read_thread;	/* libpcap reads on a thread of its
-					   own, ahead of the analysis */
 };
 
 struct rdpneg_endpoint {

@@ -66,7 +66,7 @@ analyze_file(const char *path, const struct analysis_config *cfg,
 	struct input *in;
 
 	r->path = path;
-	in = input_open(path, cfg->sha256, cfg->capture.read_thread, r->error,
+	in = input_open(path, cfg->sha256, cfg->read_ahead, r->error,
 	    sizeof(r->error));
 	if (in == NULL) {
 		r->unreadable = 1;

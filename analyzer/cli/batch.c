@@ -272,8 +272,9 @@ batch_run(const struct file_list *list, unsigned jobs,
 	pthread_cond_init(&p.cond, NULL);
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
-	/* Jobs to spare: each file is also read on a thread of its own. */
-	p.cfg.capture.read_thread = jobs >= 2 * list->n;
+	/* Jobs to spare: a gzip file is also inflated, or a file read and
+	 * hashed, on a thread of its own. */
+	p.cfg.read_ahead = jobs >= 2 * list->n;
 	if (jobs > list->n)
 		jobs = (unsigned)list->n;
 	p.ahead = AHEAD + jobs;

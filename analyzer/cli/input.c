@@ -1,7 +1,7 @@
 /*
  * input.c - a capture file as a stdio stream for libpcap (fopencookie),
  * decompressing gzip on the fly with zlib and hashing what is read, on a
- * read-ahead thread when asked (capture/ring.h).
+ * read-ahead thread when asked (ring.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,8 +17,8 @@
 #include <nettle/sha2.h>
 #include <zlib.h>
 
-#include "capture/ring.h"
 #include "cli/input.h"
+#include "cli/ring.h"
 
 #define RAW_CHUNK	65536
 #define STDIO_BUFFER	(256 * 1024)

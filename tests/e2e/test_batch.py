@@ -102,11 +102,11 @@ def check_serial_parallel(rdpneg, root):
     return problems
 
 
-def check_read_thread(rdpneg, root, regress):
-    """One file with jobs to spare is read on threads of its own (libpcap
-    on one, decompression or hashing on another): the same bytes, status
-    and messages as without (-j 1), for every format, on whole, compressed
-    and damaged captures and the fuzzers' reproducers."""
+def check_read_ahead(rdpneg, root, regress):
+    """One file with jobs to spare is inflated (gzip) or read and hashed
+    (Markdown) on a thread of its own: the same bytes, status and messages
+    as without (-j 1), for every format, on whole, compressed and damaged
+    captures and the fuzzers' reproducers."""
     problems = []
     files = sorted(p for p in root.rglob("*") if p.is_file()) + \
         sorted(p for p in regress.iterdir() if p.is_file())
@@ -186,7 +186,7 @@ def main():
         tally.record("-j 1 and -j 3 give identical reports",
                      check_serial_parallel(rdpneg, root))
         tally.record("a file read on threads of its own: same reports",
-                     check_read_thread(rdpneg, root, Path(__file__)
+                     check_read_ahead(rdpneg, root, Path(__file__)
                                        .resolve().parents[1] / "regress"))
         tally.record("markdown names each file's SHA-256 and size",
                      check_sha256(rdpneg, root))

@@ -11,8 +11,6 @@
  *                block are prepended (same link type selector)
  *             3: the whole file, small tables: 2 connections, idle
  *                timeout 1 s, ports 3389 and 13389, chain window 0
- *   bit 2     with 0 or 3: libpcap reads on a thread of its own, ahead
- *             of the analysis (capture.read_thread)
  *   bit 7     report every attempt (-a)
  * The stream is a fopencookie() over the bytes (as the CLI's input.c
  * gives libpcap), so the harness can check that it was closed.
@@ -161,8 +159,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.capture.ports[cfg.capture.nports++] = 13389;
 		cfg.chain_window = 0;
 	}
-	if ((flag & 3) == 0 || (flag & 3) == 3)
-		cfg.capture.read_thread = (flag & 4) != 0;
 	memset(&res, 0, sizeof(res));
 	res.path = "fuzz.pcap";
 	res.size = m.n;

@@ -213,9 +213,9 @@ class Checker:
         self.references = {}
 
     def argv(self, case, fmt="jsonl"):
-        # The JSONL run reads a lone file on threads of its own (jobs to
-        # spare), the text run on the analysis thread: both paths see
-        # every case, whatever the machine's number of cores.
+        # The JSONL run inflates a lone gzip file on a thread of its own
+        # (jobs to spare), the text run on the analysis thread: both
+        # paths see every case, whatever the machine's number of cores.
         jobs = "2" if fmt == "jsonl" else "1"
         argv = [self.rdpneg, "-a", "-j", jobs, "-f", fmt, *case.paths]
         if case.as_nobody and os.geteuid() == 0:

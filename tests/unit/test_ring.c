@@ -1,5 +1,5 @@
 /*
- * test_ring.c - the producer thread and its ring of chunks (capture/ring.h):
+ * test_ring.c - the producer thread and its ring of chunks (cli/ring.h):
  * order, odd sizes, the producer's end and errors, stopping early.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "capture/ring.h"
+#include "cli/ring.h"
 
 /* Produces bytes i % 251 for i < total, in fills of varying size; fails
  * with fail_errno once total bytes are out, when it is set. */
@@ -95,30 +95,6 @@ Test(ring, error_after_bytes)
 	errno = 0;
 	cr_assert_eq(ring_read(r, (uint8_t[1]){ 0 }, 1), -1);
 	cr_assert_eq(errno, EIO, "the error stays");
-	ring_stop(r);
-}
-
-Test(ring, chunks_taken_whole)
-{
-	struct counter c = { 0, 100000, 0, 0 };
-	struct ring *r = ring_start(fill_counter, &c, 2000, 4);
-	const uint8_t *p;
-	uint64_t got = 0;
-	size_t len, i;
-	int err;
-
-	cr_assert_not_null(r);
-	while ((p = ring_take(r, &len, &err)) != NULL) {
-		cr_assert_gt(len, 0);
-		cr_assert_leq(len, 2000);
-		for (i = 0; i < len; i++)
-			cr_assert_eq(p[i], (got + i) % 251);
-		got += len;
-		ring_release(r);
-	}
-	cr_assert_eq(err, 0);
-	cr_assert_eq(got, 100000);
-	cr_assert_null(ring_take(r, &len, &err));
 	ring_stop(r);
 }
 

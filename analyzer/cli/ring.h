@@ -1,8 +1,8 @@
 /*
  * ring.h - a producer on a thread of its own, a few chunks ahead of the
- * thread that consumes what it makes: reading a capture (the kernel's
- * copy, libpcap's parsing of records, decompression, hashing) then
- * overlaps with its analysis on another core.
+ * thread that reads what it makes as a byte stream: inflating a gzip
+ * capture, or reading and hashing one, then overlaps with its analysis on
+ * another core (input.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,17 +27,9 @@ struct ring;
 struct ring *ring_start(ring_fill_fn fn, void *arg, size_t chunk,
     unsigned nchunks);
 
-/*
- * The next chunk, in order, waiting for it: its bytes in *len, to be given
- * back with ring_release() before the next ring_take().  NULL when the
- * producer has ended, with *err its errno (0 at a normal end); again on
- * every later call.
- */
-const uint8_t *ring_take(struct ring *r, size_t *len, int *err);
-void ring_release(struct ring *r);
-
-/* A byte stream over the chunks, as read(2) gives it: the count, 0 at
- * the end, -1 with the producer's errno. */
+/* A byte stream over the chunks, in order, as read(2) gives it: the
+ * count, 0 at the end, -1 with the producer's errno; the end or the error
+ * again on every later call. */
 ssize_t ring_read(struct ring *r, uint8_t *buf, size_t size);
 
 /* Stop the producer wherever it is, wait for it and free everything.

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/ring.h"
+#include "cli/ring.h"
 
 #define RING_MAX	16
 
@@ -115,7 +115,12 @@ ring_start(ring_fill_fn fn, void *arg, size_t chunk, unsigned nchunks)
 	return r;
 }
 
-const uint8_t *
+/*
+ * The next chunk, in order, waiting for it: its bytes in *len, to be given
+ * back with ring_release() before the next ring_take().  NULL when the
+ * producer has ended, with *err its errno (0 at a normal end).
+ */
+static const uint8_t *
 ring_take(struct ring *r, size_t *len, int *err)
 {
 	struct chunk *c;
@@ -139,7 +144,7 @@ ring_take(struct ring *r, size_t *len, int *err)
 	return c->data;
 }
 
-void
+static void
 ring_release(struct ring *r)
 {
 	if (!r->taken)
