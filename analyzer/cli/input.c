@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -194,6 +195,19 @@ cookie_close(void *cookie)
 	return 0;
 }
 
+/*
+ * Fewer, larger reads (glibc's default buffer is a page, BUFSIZ for a
+ * cookie).  One thread reads the stream (libpcap's, two freads a packet):
+ * stdio need not lock it, as it does for every call once a process has
+ * threads (a batch always has).
+ */
+static void
+stream_setup(struct input *in)
+{
+	(void)setvbuf(in->fp, in->stdio_buf, _IOFBF, sizeof(in->stdio_buf));
+	(void)__fsetlocking(in->fp, FSETLOCKING_BYCALLER);
+}
+
 struct input *
 input_open(const char *path, int hash, int readahead, char *errbuf,
     size_t errsize)
@@ -236,8 +250,7 @@ input_open(const char *path, int hash, int readahead, char *errbuf,
 		}
 		in->own_fd = 0;		/* the stream closes it */
 		in->size = (uint64_t)st.st_size;
-		(void)setvbuf(in->fp, in->stdio_buf, _IOFBF,
-		    sizeof(in->stdio_buf));
+		stream_setup(in);
 		return in;
 	}
 	/* Decompressing and hashing are worth a thread; without one, they
@@ -251,8 +264,7 @@ input_open(const char *path, int hash, int readahead, char *errbuf,
 		input_free(in);
 		return NULL;
 	}
-	/* Fewer, larger reads (glibc's default for a cookie is BUFSIZ). */
-	(void)setvbuf(in->fp, in->stdio_buf, _IOFBF, sizeof(in->stdio_buf));
+	stream_setup(in);
 	return in;
 }
 
