@@ -38,8 +38,7 @@ struct input {
 	z_stream		z;
 	int			hash;		/* SHA-256 wanted */
 	struct sha256_ctx	sha;
-	uint64_t		bytes;		/* read so far */
-	uint64_t		size;		/* plain file, no hash; or 0 */
+	uint64_t		bytes;		/* read so far, or the size */
 	struct ring		*ra;		/* reading on its own thread */
 	int			ra_errno;	/* an error after a chunk's bytes */
 	FILE			*fp;
@@ -249,7 +248,7 @@ input_open(const char *path, int hash, int readahead, char *errbuf,
 			return NULL;
 		}
 		in->own_fd = 0;		/* the stream closes it */
-		in->size = (uint64_t)st.st_size;
+		in->bytes = (uint64_t)st.st_size;
 		stream_setup(in);
 		return in;
 	}
@@ -281,7 +280,7 @@ uint64_t
 input_bytes(struct input *in)
 {
 	stop_reading(in);	/* the reader counts */
-	return in->size != 0 ? in->size : in->bytes;
+	return in->bytes;
 }
 
 void
