@@ -86,13 +86,21 @@ find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 	return v;
 }
 
+/* A client address's bytes in its server's set: the family of the
+ * connection, so IPv4 keeps 4 (rdpneg_endpoint holds them first). */
 static size_t
-client_slot(const uint8_t *addr, size_t mask)
+client_width(int family)
+{
+	return family == 6 ? 16 : 4;
+}
+
+static size_t
+client_slot(const uint8_t *addr, size_t width, size_t mask)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 	size_t i;
 
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < width; i++)
 		h = (h ^ addr[i]) * 16777619u;
 	return h & mask;
 }
@@ -101,20 +109,22 @@ static const uint8_t zero_addr[16];
 
 /* Twice the slots (a power of two, at most half full), rehashed. */
 static int
-grow_clients(struct server_stat *v)
+grow_clients(struct server_stat *v, size_t width)
 {
 	size_t cap = v->capclients ? v->capclients * 2 : 8, i, k;
-	uint8_t (*c)[16] = calloc(cap, sizeof(*c));
+	uint8_t *c = calloc(cap, width), *old;
 
 	if (c == NULL)
 		return -1;
 	for (i = 0; i < v->capclients; i++) {
-		if (memcmp(v->clients[i], zero_addr, 16) == 0)
+		old = v->clients + i * width;
+		if (memcmp(old, zero_addr, width) == 0)
 			continue;
-		for (k = client_slot(v->clients[i], cap - 1);
-		    memcmp(c[k], zero_addr, 16) != 0; k = (k + 1) & (cap - 1))
+		for (k = client_slot(old, width, cap - 1);
+		    memcmp(c + k * width, zero_addr, width) != 0;
+		    k = (k + 1) & (cap - 1))
 			;
-		memcpy(c[k], v->clients[i], 16);
+		memcpy(c + k * width, old, width);
 	}
 	free(v->clients);
 	v->clients = c;
@@ -130,21 +140,23 @@ grow_clients(struct server_stat *v)
 static void
 add_client(struct server_stat *v, const uint8_t *addr)
 {
-	size_t k;
+	size_t width = client_width(v->family), k;
+	uint8_t *slot;
 
-	if (memcmp(addr, zero_addr, 16) == 0) {
+	if (memcmp(addr, zero_addr, width) == 0) {
 		v->nclients += !v->zero_client;
 		v->zero_client = 1;
 		return;
 	}
-	if (2 * (v->nclients + 1) > v->capclients && grow_clients(v) < 0)
+	if (2 * (v->nclients + 1) > v->capclients &&
+	    grow_clients(v, width) < 0)
 		return;
-	for (k = client_slot(addr, v->capclients - 1);
-	    memcmp(v->clients[k], zero_addr, 16) != 0;
+	for (k = client_slot(addr, width, v->capclients - 1);
+	    memcmp(slot = v->clients + k * width, zero_addr, width) != 0;
 	    k = (k + 1) & (v->capclients - 1))
-		if (memcmp(v->clients[k], addr, 16) == 0)
+		if (memcmp(slot, addr, width) == 0)
 			return;
-	memcpy(v->clients[k], addr, 16);
+	memcpy(slot, addr, width);
 	v->nclients++;
 }
 

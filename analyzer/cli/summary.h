@@ -20,7 +20,9 @@ struct server_stat {
 	uint64_t		 failed;
 	uint64_t		 by_outcome[RDPNEG_OUTCOME_COUNT];
 	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
-	uint8_t			(*clients)[16];	/* set: zero is a free slot */
+	uint8_t			*clients;	/* set of addresses, 4 bytes for
+						   IPv4, 16 for IPv6: all-zero
+						   is a free slot */
 	size_t			 nclients;	/* distinct, zero included */
 	size_t			 capclients;	/* slots, a power of two */
 	int			 zero_client;	/* the all-zero address seen */

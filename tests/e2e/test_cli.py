@@ -18,6 +18,7 @@ import codecs
 import csv
 import gzip
 import io
+import ipaddress
 import json
 import os
 import re
@@ -1075,6 +1076,68 @@ def _(ctx):
     rows = [l for l in md.splitlines() if l.startswith("| `")]
     expect("## Capture" not in md and "## Summary by server" in md and
            len(rows) == servers, f"markdown: {md[:400]!r}")
+
+
+def tcp6_frame(src, dst, sport, dport, payload, seq=1000, ack=2000):
+    """Ethernet + IPv6 + TCP (PSH|ACK) carrying payload."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4,
+                      0x18, 65535, 0, 0)                      # PSH|ACK
+    pseudo = src + dst + struct.pack("!I3xB", len(tcp) + len(payload), 6)
+    tcp = (tcp[:16] + struct.pack("!H", checksum(pseudo + tcp + payload)) +
+           tcp[18:])
+    ip = struct.pack("!IHBB16s16s", 6 << 28, len(tcp) + len(payload), 6, 64,
+                     src, dst)
+    return (bytes.fromhex("020000000001020000000002") + b"\x86\xdd" + ip +
+            tcp + payload)
+
+
+def frames_pcap(frames, gap=1):
+    """A pcap of Ethernet frames, gap s apart."""
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for n, frame in enumerate(frames):
+        out += struct.pack("<IIII", 1714557600 + n * gap, 0, len(frame),
+                           len(frame)) + frame
+    return out
+
+
+@check("--summary counts each server's distinct clients: IPv4 and IPv6, "
+       "all-zero and near-zero addresses, each client seen more than once")
+def _(ctx):
+    v4 = bytes([203, 0, 113, 5])
+    v4_other = bytes([198, 51, 100, 7])
+    v6 = ipaddress.IPv6Address("2001:db8::5").packed
+    clients4 = [bytes([0, 0, 0, 0]), bytes([0, 0, 0, 1]), bytes([1, 0, 0, 0])]
+    clients4 += [bytes([10, 0, n >> 8, n & 0xff]) for n in range(1, 61)]
+    clients6 = [ipaddress.IPv6Address(a).packed for a in
+                ("::", "::1", "::ffff:10.0.0.1", "2001:db8::")]
+    clients6 += [ipaddress.IPv6Address(f"2001:db8::1:{n:x}").packed
+                 for n in range(1, 41)]
+    frames, port = [], 40000
+    for rnd in range(2):            # every client twice, other ports
+        for c in clients4:
+            port += 1
+            frames.append(tcp_frame(c, v4, port, 3389,
+                                    cr_segment(b"Cookie: mstshash=u")))
+        for c in clients6:
+            port += 1
+            frames.append(tcp6_frame(c, v6, port, 3389,
+                                     cr_segment(b"Cookie: mstshash=u")))
+    for _ in range(3):
+        port += 1
+        frames.append(tcp_frame(CLIENT, v4_other, port, 3389,
+                                cr_segment(b"Cookie: mstshash=u")))
+    path = ctx.scratch("clients.pcap", frames_pcap(frames))
+    want = {"203.0.113.5:3389": len(clients4),
+            "[2001:db8::5]:3389": len(clients6), "198.51.100.7:3389": 1}
+    seen = {}
+    for r in records(ctx.run(["--all", "-f", "jsonl", path])):
+        seen.setdefault(r["server"], set()).add(address(r["client"]))
+    expect({k: len(v) for k, v in seen.items()} == want,
+           f"attempts' distinct clients {({k: len(v) for k, v in seen.items()})}"
+           f", expected {want}")
+    have = {r["server"]: r["clients"] for r in
+            records(ctx.run(["--summary", "-f", "jsonl", path]))}
+    expect(have == want, f"clients by server {have}, expected {want}")
 
 
 # ---- directories and parallel analysis
