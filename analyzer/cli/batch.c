@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,7 @@ struct slot {
 	struct pool		*pool;
 	struct capture_result	 r;
 	FILE			*spool;		/* its attempts, in order */
+	char			*spool_buf;	/* its stdio buffer */
 	uint64_t		 written;	/* bytes given to the spool */
 	uint64_t		 published;	/* ... flushed: readable (lock) */
 	int			 done;		/* r complete (lock) */
@@ -113,6 +115,12 @@ analyze_slot(struct pool *p, size_t i)
 		    strerror(err));
 		s->r.unreadable = 1;
 	} else {
+		/* A write(2) per publication, not per 4 KiB; only this
+		 * thread writes the stream (the reader preads its fd). */
+		if ((s->spool_buf = malloc(PUBLISH_EVERY)) != NULL)
+			(void)setvbuf(spool, s->spool_buf, _IOFBF,
+			    PUBLISH_EVERY);
+		(void)__fsetlocking(spool, FSETLOCKING_BYCALLER);
 		analyze_file(p->list->paths[i], &p->cfg, &s->r, spool_attempt,
 		    s);
 		if (fflush(spool) != 0 || ferror(spool)) {
@@ -246,6 +254,8 @@ replay(struct pool *p, size_t i, const struct batch_sink *sink, int progress,
 	if (s->spool != NULL)
 		fclose(s->spool);
 	s->spool = NULL;
+	free(s->spool_buf);
+	s->spool_buf = NULL;
 	sink->end(&s->r, sink->arg);
 }
 
