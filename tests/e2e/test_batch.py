@@ -185,9 +185,9 @@ def main():
                      check_tree(rdpneg, args.captures.resolve(), root))
         tally.record("-j 1 and -j 3 give identical reports",
                      check_serial_parallel(rdpneg, root))
-        tally.record("a file read on threads of its own: same reports",
+        tally.record("a file inflated or hashed ahead: same reports",
                      check_read_ahead(rdpneg, root, Path(__file__)
-                                       .resolve().parents[1] / "regress"))
+                                      .resolve().parents[1] / "regress"))
         tally.record("markdown names each file's SHA-256 and size",
                      check_sha256(rdpneg, root))
         tally.record("progress line only on a terminal, not with -q",

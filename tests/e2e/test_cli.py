@@ -1078,28 +1078,6 @@ def _(ctx):
            len(rows) == servers, f"markdown: {md[:400]!r}")
 
 
-def tcp6_frame(src, dst, sport, dport, payload, seq=1000, ack=2000):
-    """Ethernet + IPv6 + TCP (PSH|ACK) carrying payload."""
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4,
-                      0x18, 65535, 0, 0)                      # PSH|ACK
-    pseudo = src + dst + struct.pack("!I3xB", len(tcp) + len(payload), 6)
-    tcp = (tcp[:16] + struct.pack("!H", checksum(pseudo + tcp + payload)) +
-           tcp[18:])
-    ip = struct.pack("!IHBB16s16s", 6 << 28, len(tcp) + len(payload), 6, 64,
-                     src, dst)
-    return (bytes.fromhex("020000000001020000000002") + b"\x86\xdd" + ip +
-            tcp + payload)
-
-
-def frames_pcap(frames, gap=1):
-    """A pcap of Ethernet frames, gap s apart."""
-    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
-    for n, frame in enumerate(frames):
-        out += struct.pack("<IIII", 1714557600 + n * gap, 0, len(frame),
-                           len(frame)) + frame
-    return out
-
-
 @check("--summary counts each server's distinct clients: IPv4 and IPv6, "
        "all-zero and near-zero addresses, each client seen more than once")
 def _(ctx):
@@ -1120,8 +1098,8 @@ def _(ctx):
                                     cr_segment(b"Cookie: mstshash=u")))
         for c in clients6:
             port += 1
-            frames.append(tcp6_frame(c, v6, port, 3389,
-                                     cr_segment(b"Cookie: mstshash=u")))
+            frames.append(tcp_frame(c, v6, port, 3389,
+                                    cr_segment(b"Cookie: mstshash=u")))
     for _ in range(3):
         port += 1
         frames.append(tcp_frame(CLIENT, v4_other, port, 3389,
@@ -1218,17 +1196,34 @@ def checksum(data):
 
 
 def tcp_frame(src, dst, sport, dport, payload, seq=1000, ack=2000):
-    """Ethernet + IPv4 + TCP (PSH|ACK) carrying payload."""
+    """Ethernet + IPv4 (4-byte addresses) or IPv6 (16-byte ones) + TCP
+    (PSH|ACK) carrying payload."""
     tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4,
                       0x18, 65535, 0, 0)                      # PSH|ACK
-    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
+    length = len(tcp) + len(payload)
+    if len(src) == 16:
+        ethertype = b"\x86\xdd"
+        pseudo = src + dst + struct.pack("!I3xB", length, 6)
+        ip = struct.pack("!IHBB16s16s", 6 << 28, length, 6, 64, src, dst)
+    else:
+        ethertype = b"\x08\x00"
+        pseudo = src + dst + struct.pack("!BBH", 0, 6, length)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, 1, 0x4000,
+                         64, 6, 0, src, dst)
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     tcp = (tcp[:16] + struct.pack("!H", checksum(pseudo + tcp + payload)) +
            tcp[18:])
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload),
-                     1, 0x4000, 64, 6, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-    return (bytes.fromhex("020000000001020000000002") + b"\x08\x00" + ip +
+    return (bytes.fromhex("020000000001020000000002") + ethertype + ip +
             tcp + payload)
+
+
+def frames_pcap(frames, gap=1):
+    """A pcap of Ethernet frames, gap s apart."""
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for n, frame in enumerate(frames):
+        out += struct.pack("<IIII", 1714557600 + n * gap, 0, len(frame),
+                           len(frame)) + frame
+    return out
 
 
 CLIENT, SERVER = bytes([192, 0, 2, 10]), bytes([203, 0, 113, 5])
@@ -1236,12 +1231,8 @@ CLIENT, SERVER = bytes([192, 0, 2, 10]), bytes([203, 0, 113, 5])
 
 def segments_pcap(segments, gap=600):
     """A pcap of client segments (sport, dport, payload), gap s apart."""
-    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
-    for n, (sport, dport, payload) in enumerate(segments):
-        frame = tcp_frame(CLIENT, SERVER, sport, dport, payload)
-        out += struct.pack("<IIII", 1714557600 + n * gap, 0, len(frame),
-                           len(frame)) + frame
-    return out
+    return frames_pcap([tcp_frame(CLIENT, SERVER, sport, dport, payload)
+                        for sport, dport, payload in segments], gap)
 
 
 def cc_only_pcap(sport, dport, selected):
@@ -1249,10 +1240,7 @@ def cc_only_pcap(sport, dport, selected):
     rsp = struct.pack("<BBHI", 0x02, 0x1f, 8, selected)       # RDP_NEG_RSP
     x224 = struct.pack("!BBHHB", 6 + len(rsp), 0xd0, 0, 0x1234, 0) + rsp
     payload = struct.pack("!BBH", 3, 0, 4 + len(x224)) + x224
-    frame = tcp_frame(SERVER, CLIENT, sport, dport, payload)
-    header = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
-    record = struct.pack("<IIII", 1714557600, 0, len(frame), len(frame))
-    return header + record + frame
+    return frames_pcap([tcp_frame(SERVER, CLIENT, sport, dport, payload)])
 
 
 @check_each("a CC-only capture on port 9506 is %s",
