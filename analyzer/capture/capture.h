@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rdpneg/evidence.h"
 #include "rdpneg/rdpneg.h"
 
 #define RDPNEG_DEFAULT_PORT		3389
@@ -37,19 +38,10 @@ struct rdpneg_endpoint {
 	uint16_t	port;
 };
 
-/* Which optional parts of an attempt are present. */
-#define RDPNEG_ATTEMPT_REQUEST		0x01u	/* a CR was seen */
-#define RDPNEG_ATTEMPT_REQ_NEG		0x02u	/* ... with RDP_NEG_REQ */
-#define RDPNEG_ATTEMPT_CORRELATION	0x04u	/* ... and correlation info */
-#define RDPNEG_ATTEMPT_TOKEN		0x08u	/* ... and a cookie/token */
-#define RDPNEG_ATTEMPT_RESPONSE		0x10u	/* a CC was seen */
-#define RDPNEG_ATTEMPT_RSP_NEG		0x20u	/* ... with RSP or FAILURE */
-#define RDPNEG_ATTEMPT_NON_RDP_ANSWER	0x40u	/* server data, not a CC */
-#define RDPNEG_ATTEMPT_CLIENT_NEXT	0x80u	/* client_next: first byte the
-						   client sent after its CR */
-#define RDPNEG_ATTEMPT_SERVER_NEXT	0x100u	/* server_next: first byte the
-						   server sent after its CC */
-
+/*
+ * One connection attempt: where and when, the bytes the reports quote, and
+ * the facts of the shared connection model (rdpneg/evidence.h), classified.
+ */
 struct rdpneg_attempt {
 	int			family;		/* 4 or 6 */
 	struct rdpneg_endpoint	client;
@@ -59,25 +51,13 @@ struct rdpneg_attempt {
 	uint32_t		ts_nsec;
 	uint64_t		request_frame;	/* 0: none */
 	uint64_t		response_frame;	/* 0: none */
-	unsigned		have;		/* RDPNEG_ATTEMPT_* */
-	enum rdpneg_token_kind	token_kind;
 	const uint8_t		*token;		/* cookie line, NULL if none */
 	size_t			token_len;	/* at most RDPNEG_TOKEN_MAX */
-	size_t			token_value_off; /* value starts here */
-	uint8_t			request_flags;
-	uint32_t		requested;
-	uint8_t			correlation_id[16];
-	uint8_t			response_type;	/* RDPNEG_TYPE_RSP/FAILURE */
-	uint8_t			response_flags;
-	uint32_t		response_value;	/* selected or failureCode */
 	uint8_t			response_pdu[RDPNEG_PDU_KEEP]; /* CC bytes */
 	size_t			response_pdu_len;
-	enum rdpneg_outcome	outcome;
-	enum rdpneg_end		end;
 	const char		*malformed;	/* NULL: none */
 	const char		*incomplete;	/* NULL: none */
-	uint8_t			client_next;	/* RDPNEG_ATTEMPT_CLIENT_NEXT */
-	uint8_t			server_next;	/* RDPNEG_ATTEMPT_SERVER_NEXT */
+	struct rdpneg_evidence	ev;
 };
 /* Pointers in an attempt are valid only during the callback. */
 

@@ -16,27 +16,6 @@
 
 #define HORIZON_EVERY	64	/* packets between two horizons */
 
-void
-rdpneg_init_config(struct rdpneg_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->ports[0] = RDPNEG_DEFAULT_PORT;
-	cfg->nports = 1;
-	cfg->max_connections = RDPNEG_DEFAULT_MAX_CONNECTIONS;
-	cfg->idle_timeout = RDPNEG_DEFAULT_IDLE_TIMEOUT;
-}
-
-int
-rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nports; i++)
-		if (cfg->ports[i] == port)
-			return 1;
-	return 0;
-}
-
 static void
 count_packet(struct rdpneg_capture_stats *stats, enum packet_result r)
 {

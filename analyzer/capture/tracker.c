@@ -5,9 +5,12 @@
  * not captured), or on a first segment that starts with an X.224
  * Connection Request or Confirm.  Each direction's first bytes are
  * reassembled until the shared decoder has the CR (client) or the CC
- * (server); the buffers are then released.  The small record that is left
- * waits for the connection's end (RST, both FINs, the idle timeout or the
- * end of the capture), then is classified and handed to the caller.
+ * (server); the buffers are then released.  What they showed is recorded
+ * in the shared connection model (rdpneg/evidence.h), which the Wireshark
+ * plugin fills the same way; this file keeps only flows, reassembly and
+ * the table.  The small record that is left waits for the connection's
+ * end (RST, both FINs, the idle timeout or the end of the capture), then
+ * is classified and handed to the caller.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -34,19 +37,16 @@ struct half {
 	uint32_t	 isn;
 	uint32_t	 skip;		/* SOCKS handshake before the TPKT */
 	uint32_t	 next_seq;	/* first byte after the CR or CC */
-	uint8_t		 next;		/* ... its value, with next_seen */
 	uint8_t		 state;		/* enum half_state */
 	unsigned	 isn_seen:1;
-	unsigned	 seen:1;	/* any packet from this side */
 	unsigned	 fin:1;
 	unsigned	 next_wait:1;	/* waiting for the byte at next_seq */
-	unsigned	 next_seen:1;
 };
 
-struct conn {
-	struct conn		*hnext;		/* hash chain */
-	TAILQ_ENTRY(conn)	 lru;		/* by last packet, oldest first */
-	TAILQ_ENTRY(conn)	 born;		/* by first frame */
+struct flow {
+	struct flow		*hnext;		/* hash chain */
+	TAILQ_ENTRY(flow)	 lru;		/* by last packet, oldest first */
+	TAILQ_ENTRY(flow)	 born;		/* by first frame */
 	uint32_t		 hash;
 	int			 family;
 	struct rdpneg_endpoint	 ep[2];		/* CLIENT, SERVER */
@@ -59,21 +59,9 @@ struct conn {
 	uint32_t		 first_nsec;
 	struct half		 half[2];
 	unsigned		 rdp_port:1;	/* server port configured */
-	unsigned		 syn:1;		/* client SYN seen */
-	unsigned		 synack:1;	/* server SYN/ACK seen */
-	unsigned		 cr_seen:1;	/* CR header seen, maybe partial */
-	unsigned		 have;		/* RDPNEG_ATTEMPT_* */
-	enum rdpneg_end		 end;
-	enum rdpneg_token_kind	 token_kind;
-	uint8_t			*token;
+	struct rdpneg_evidence	 ev;		/* the shared model's facts */
+	uint8_t			*token;		/* the CR's cookie line */
 	uint16_t		 token_len;
-	uint16_t		 token_value_off;
-	uint8_t			 request_flags;
-	uint32_t		 requested;
-	uint8_t			 correlation_id[16];
-	uint8_t			 response_type;
-	uint8_t			 response_flags;
-	uint32_t		 response_value;
 	uint8_t			 cc[RDPNEG_PDU_KEEP];
 	uint8_t			 cc_len;
 	char			*malformed;
@@ -84,12 +72,12 @@ struct tracker {
 	rdpneg_attempt_fn		 fn;
 	void				*arg;
 	struct rdpneg_capture_stats	*stats;
-	struct conn			**buckets;
+	struct flow			**buckets;
 	size_t				 nbuckets;	/* power of two */
 	size_t				 max_buckets;
 	size_t				 count;
-	TAILQ_HEAD(, conn)		 lru;		/* oldest last packet first */
-	TAILQ_HEAD(, conn)		 born;		/* lowest first frame first */
+	TAILQ_HEAD(, flow)		 lru;		/* oldest last packet first */
+	TAILQ_HEAD(, flow)		 born;		/* lowest first frame first */
 	uint8_t				*overflowed;	/* bit per 4-tuple hash */
 	int				 oom;		/* malloc failed */
 };
@@ -131,11 +119,11 @@ endpoint_eq(const struct rdpneg_endpoint *ep, const uint8_t *addr,
 }
 
 /* Find the connection and the direction of seg: CLIENT or SERVER sent it. */
-static struct conn *
+static struct flow *
 table_find(struct tracker *t, const struct segment *seg, uint32_t h,
     int *dir)
 {
-	struct conn *c;
+	struct flow *c;
 
 	for (c = t->buckets[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
 		if (c->hash != h || c->family != seg->family)
@@ -155,9 +143,9 @@ table_find(struct tracker *t, const struct segment *seg, uint32_t h,
 }
 
 static void
-table_remove(struct tracker *t, struct conn *c)
+table_remove(struct tracker *t, struct flow *c)
 {
-	struct conn **pp = &t->buckets[c->hash & (t->nbuckets - 1)];
+	struct flow **pp = &t->buckets[c->hash & (t->nbuckets - 1)];
 
 	while (*pp != c)
 		pp = &(*pp)->hnext;
@@ -205,7 +193,7 @@ static void
 table_grow(struct tracker *t)
 {
 	size_t n = t->nbuckets * 2, i;
-	struct conn **b = calloc(n, sizeof(*b)), *c, *next;
+	struct flow **b = calloc(n, sizeof(*b)), *c, *next;
 
 	if (b == NULL)
 		return;
@@ -220,11 +208,11 @@ table_grow(struct tracker *t)
 	t->nbuckets = n;
 }
 
-static struct conn *
+static struct flow *
 table_add(struct tracker *t, const struct segment *seg, uint32_t h,
     int sender_is_client)
 {
-	struct conn *c;
+	struct flow *c;
 	int from = sender_is_client ? CLIENT : SERVER;
 	int to = sender_is_client ? SERVER : CLIENT;
 
@@ -237,6 +225,7 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 		t->oom = 1;
 		return NULL;
 	}
+	rdpneg_init_evidence(&c->ev);
 	c->hash = h;
 	c->family = seg->family;
 	memcpy(c->ep[from].addr, seg->src, 16);
@@ -256,71 +245,46 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 	return c;
 }
 
-/* ---- recording what the decoder found */
+/* ---- what the reports quote beyond the model */
 
 static void
-note_malformed(struct conn *c, const char *who, enum rdpneg_status st,
+note_malformed(struct flow *c, int dir, enum rdpneg_status st,
     const struct rdpneg_pdu *pdu)
 {
 	char text[RDPNEG_TEXT_MAX], *m;
 	size_t old = c->malformed != NULL ? strlen(c->malformed) : 0;
 
-	rdpneg_format_status(st, pdu, text, sizeof(text));
-	m = realloc(c->malformed, old + strlen(who) + strlen(text) + 3);
+	rdpneg_format_problem(dir == CLIENT, st, pdu, text, sizeof(text));
+	m = realloc(c->malformed, old + strlen(text) + 3);
 	if (m == NULL)
 		return;
-	sprintf(m + old, "%s%s%s", old ? "; " : "", who, text);
+	sprintf(m + old, "%s%s", old ? "; " : "", text);
 	c->malformed = m;
 }
 
+/* The CR's cookie line and the CC's first bytes, as they were sent. */
 static void
-record_request(struct conn *c, enum rdpneg_status st,
-    const struct rdpneg_pdu *pdu)
+keep_bytes(struct flow *c, int dir, const struct rdpneg_pdu *pdu,
+    const uint8_t *buf, size_t len)
 {
 	size_t n;
 
-	c->have |= RDPNEG_ATTEMPT_REQUEST;
-	if (pdu->have & RDPNEG_HAVE_TOKEN) {
+	if (dir == CLIENT && (pdu->have & RDPNEG_HAVE_TOKEN)) {
 		n = pdu->token.len < RDPNEG_TOKEN_MAX ? pdu->token.len :
 		    RDPNEG_TOKEN_MAX;
 		c->token = malloc(n ? n : 1);
 		if (c->token != NULL) {
 			memcpy(c->token, pdu->token.ptr, n);
 			c->token_len = (uint16_t)n;
-			c->token_value_off = (uint16_t)(pdu->token.len -
-			    pdu->token_value.len);
-			c->token_kind = pdu->token_kind;
-			c->have |= RDPNEG_ATTEMPT_TOKEN;
 		}
 	}
-	if (rdpneg_neg_complete(pdu, st) && pdu->neg.type == RDPNEG_TYPE_REQ) {
-		c->have |= RDPNEG_ATTEMPT_REQ_NEG;
-		c->request_flags = pdu->neg.flags;
-		c->requested = pdu->neg.value;
+	if (dir == SERVER) {
+		/* A malformed CC may claim more than arrived. */
+		n = len < pdu->size ? len : pdu->size;
+		c->cc_len = (uint8_t)(n < RDPNEG_PDU_KEEP ? n :
+		    RDPNEG_PDU_KEEP);
+		memcpy(c->cc, buf, c->cc_len);
 	}
-	if (pdu->have & RDPNEG_HAVE_CORRELATION) {
-		c->have |= RDPNEG_ATTEMPT_CORRELATION;
-		memcpy(c->correlation_id, pdu->correlation_id, 16);
-	}
-	if (rdpneg_status_is_malformed(st))
-		note_malformed(c, "request: ", st, pdu);
-}
-
-static void
-record_response(struct conn *c, enum rdpneg_status st,
-    const struct rdpneg_pdu *pdu)
-{
-	c->have |= RDPNEG_ATTEMPT_RESPONSE;
-	if (rdpneg_neg_complete(pdu, st) &&
-	    (pdu->neg.type == RDPNEG_TYPE_RSP ||
-	    pdu->neg.type == RDPNEG_TYPE_FAILURE)) {
-		c->have |= RDPNEG_ATTEMPT_RSP_NEG;
-		c->response_type = pdu->neg.type;
-		c->response_flags = pdu->neg.flags;
-		c->response_value = pdu->neg.value;
-	}
-	if (rdpneg_status_is_malformed(st))
-		note_malformed(c, "response: ", st, pdu);
 }
 
 /* ---- per-direction decoding */
@@ -339,34 +303,34 @@ half_done(struct half *h)
 
 /*
  * Note where what follows the CR or CC starts (MS-RDPBCGR 1.3.1.1: the
- * security protocol's handshake, else the MCS Connect Initial), and its
- * first byte when it came with the PDU.
+ * security protocol's handshake, else the MCS Connect Initial), and hand
+ * its first byte to the model when it came with the PDU.
  */
 static void
-expect_next(struct half *h, const struct rdpneg_pdu *pdu)
+expect_next(struct flow *c, int dir, const struct rdpneg_pdu *pdu)
 {
+	struct half *h = &c->half[dir];
 	uint32_t at = h->skip + (uint32_t)pdu->size;
 
 	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
 		return;
 	h->next_seq = h->s.base + at;
-	if (at < h->s.contig) {
-		h->next = h->s.data[at];
-		h->next_seen = 1;
-	} else
+	if (at < h->s.contig)
+		rdpneg_evidence_next(&c->ev, dir == CLIENT, h->s.data[at]);
+	else
 		h->next_wait = 1;
 }
 
 /* The byte at next_seq, when this segment carries it (sequence numbers
  * wrap: the difference is taken modulo 2^32). */
 static void
-note_next(struct half *h, const struct segment *seg, uint32_t seq)
+note_next(struct flow *c, int dir, const struct segment *seg, uint32_t seq)
 {
+	struct half *h = &c->half[dir];
 	uint32_t off = h->next_seq - seq;
 
 	if (off < seg->caplen) {
-		h->next = seg->payload[off];
-		h->next_seen = 1;
+		rdpneg_evidence_next(&c->ev, dir == CLIENT, seg->payload[off]);
 		h->next_wait = 0;
 	}
 }
@@ -376,43 +340,37 @@ note_next(struct half *h, const struct segment *seg, uint32_t seq)
  * CR or the server's CC, possibly behind a SOCKS handshake.
  */
 static enum verdict
-decode_half(struct conn *c, int dir, uint64_t frame)
+decode_half(struct flow *c, int dir, uint64_t frame)
 {
 	struct half *h = &c->half[dir];
 	struct rdpneg_pdu pdu;
 	enum rdpneg_status st;
-	uint8_t want = dir == CLIENT ? RDPNEG_TPDU_CR : RDPNEG_TPDU_CC;
+	const uint8_t *at;
+	size_t len;
 	long n;
 
 	while (h->state == HALF_COLLECT && h->s.contig > h->skip) {
-		st = rdpneg_decode_pdu(h->s.data + h->skip,
-		    h->s.contig - h->skip, &pdu);
-		if ((pdu.have & RDPNEG_HAVE_X224) && pdu.tpdu == want) {
+		at = h->s.data + h->skip;
+		len = h->s.contig - h->skip;
+		st = rdpneg_decode_pdu(at, len, &pdu);
+		switch (rdpneg_evidence_first_pdu(&c->ev, dir == CLIENT, st,
+		    &pdu)) {
+		case RDPNEG_FIRST_WAIT:
+			return KEEP;
+		case RDPNEG_FIRST_NEGOTIATION:
 			if (dir == CLIENT)
-				c->cr_seen = 1;
-			if (st == RDPNEG_TRUNCATED)
-				return KEEP;
-			if (dir == CLIENT) {
-				record_request(c, st, &pdu);
 				c->request_frame = frame;
-			} else {
-				record_response(c, st, &pdu);
+			else
 				c->response_frame = frame;
-				/* A malformed CC may claim more than arrived. */
-				n = (long)(h->s.contig - h->skip);
-				if ((size_t)n > pdu.size)
-					n = (long)pdu.size;
-				if (n > RDPNEG_PDU_KEEP)
-					n = RDPNEG_PDU_KEEP;
-				c->cc_len = (uint8_t)n;
-				memcpy(c->cc, h->s.data + h->skip, c->cc_len);
-			}
-			expect_next(h, &pdu);
+			keep_bytes(c, dir, &pdu, at, len);
+			if (rdpneg_status_is_malformed(st))
+				note_malformed(c, dir, st, &pdu);
+			expect_next(c, dir, &pdu);
 			half_done(h);
 			return KEEP;
+		case RDPNEG_FIRST_OTHER:
+			break;
 		}
-		if (st == RDPNEG_TRUNCATED && !(pdu.have & RDPNEG_HAVE_X224))
-			return KEEP;
 		/* Not the PDU we want here: a SOCKS handshake first? */
 		if (h->skip == 0) {
 			n = dir == CLIENT ?
@@ -426,10 +384,9 @@ decode_half(struct conn *c, int dir, uint64_t frame)
 			}
 		}
 		half_done(h);
-		if (dir == SERVER)
-			c->have |= RDPNEG_ATTEMPT_NON_RDP_ANSWER;
+		rdpneg_evidence_not_negotiation(&c->ev, dir == CLIENT);
 		/* On other ports only a client that sends a CR is RDP. */
-		if (!c->rdp_port && !(c->have & RDPNEG_ATTEMPT_REQUEST))
+		if (!c->rdp_port && !(c->ev.have & RDPNEG_EV_REQUEST))
 			return DROP;
 		return KEEP;
 	}
@@ -437,7 +394,7 @@ decode_half(struct conn *c, int dir, uint64_t frame)
 }
 
 static enum verdict
-add_payload(struct tracker *t, struct conn *c, int dir,
+add_payload(struct tracker *t, struct flow *c, int dir,
     const struct segment *seg, uint64_t frame)
 {
 	struct half *h = &c->half[dir];
@@ -445,7 +402,7 @@ add_payload(struct tracker *t, struct conn *c, int dir,
 
 	if (h->state == HALF_DONE) {
 		if (h->next_wait)
-			note_next(h, seg, seq);
+			note_next(c, dir, seg, seq);
 		return KEEP;
 	}
 	if (h->state == HALF_IDLE) {
@@ -466,29 +423,9 @@ add_payload(struct tracker *t, struct conn *c, int dir,
 
 /* ---- classification and emission */
 
-static enum rdpneg_outcome
-classify(const struct conn *c)
-{
-	if ((c->have & RDPNEG_ATTEMPT_REQUEST) || c->cr_seen) {
-		if (!(c->have & RDPNEG_ATTEMPT_RESPONSE))
-			return RDPNEG_OUTCOME_NO_RESPONSE;
-		if (!(c->have & RDPNEG_ATTEMPT_RSP_NEG))
-			return RDPNEG_OUTCOME_LEGACY;
-		return c->response_type == RDPNEG_TYPE_RSP ?
-		    RDPNEG_OUTCOME_SELECTED : RDPNEG_OUTCOME_FAILURE;
-	}
-	if (c->syn && !c->synack && !(c->have & RDPNEG_ATTEMPT_RESPONSE)) {
-		if (c->end == RDPNEG_END_RST_SERVER)
-			return RDPNEG_OUTCOME_REFUSED;
-		if (!c->half[SERVER].seen)
-			return RDPNEG_OUTCOME_UNANSWERED;
-	}
-	return RDPNEG_OUTCOME_NO_REQUEST;
-}
-
 /* Why a PDU that started never completed: data missing from the capture. */
 static void
-describe_incomplete(const struct conn *c, int dir, char *buf, size_t size)
+describe_incomplete(const struct flow *c, int dir, char *buf, size_t size)
 {
 	const struct half *h = &c->half[dir];
 	const char *who = dir == CLIENT ? "request" : "response";
@@ -515,12 +452,12 @@ describe_incomplete(const struct conn *c, int dir, char *buf, size_t size)
 }
 
 static void
-emit(struct tracker *t, struct conn *c)
+emit(struct tracker *t, struct flow *c)
 {
 	struct rdpneg_attempt a;
 	char incomplete[RDPNEG_TEXT_MAX] = "";
 
-	if (!c->rdp_port && !(c->have & RDPNEG_ATTEMPT_REQUEST) && !c->cr_seen)
+	if (!c->rdp_port && !(c->ev.have & RDPNEG_EV_REQUEST_BEGAN))
 		return;		/* never shown to be RDP */
 	memset(&a, 0, sizeof(a));
 	a.family = c->family;
@@ -532,30 +469,13 @@ emit(struct tracker *t, struct conn *c)
 	a.request_frame = c->request_frame;
 	a.response_frame = c->response_frame ? c->response_frame :
 	    c->end_frame;
-	a.have = c->have;
-	a.token_kind = c->token_kind;
 	a.token = c->token;
 	a.token_len = c->token_len;
-	a.token_value_off = c->token_value_off;
-	a.request_flags = c->request_flags;
-	a.requested = c->requested;
-	memcpy(a.correlation_id, c->correlation_id, 16);
-	a.response_type = c->response_type;
-	a.response_flags = c->response_flags;
-	a.response_value = c->response_value;
 	memcpy(a.response_pdu, c->cc, c->cc_len);
 	a.response_pdu_len = c->cc_len;
-	a.outcome = classify(c);
-	a.end = c->end;
 	a.malformed = c->malformed;
-	if (c->half[CLIENT].next_seen) {
-		a.have |= RDPNEG_ATTEMPT_CLIENT_NEXT;
-		a.client_next = c->half[CLIENT].next;
-	}
-	if (c->half[SERVER].next_seen) {
-		a.have |= RDPNEG_ATTEMPT_SERVER_NEXT;
-		a.server_next = c->half[SERVER].next;
-	}
+	a.ev = c->ev;
+	rdpneg_evidence_finish(&a.ev);
 	describe_incomplete(c, CLIENT, incomplete, sizeof(incomplete));
 	if (incomplete[0] == '\0')
 		describe_incomplete(c, SERVER, incomplete, sizeof(incomplete));
@@ -565,7 +485,7 @@ emit(struct tracker *t, struct conn *c)
 }
 
 static void
-finish(struct tracker *t, struct conn *c)
+finish(struct tracker *t, struct flow *c)
 {
 	emit(t, c);
 	table_remove(t, c);
@@ -575,7 +495,7 @@ static void
 expire_idle(struct tracker *t, int64_t now)
 {
 	/* Compared without subtracting: capture times can be anything. */
-	struct conn *c;
+	struct flow *c;
 
 	while ((c = TAILQ_FIRST(&t->lru)) != NULL && c->last_sec < now &&
 	    (uint64_t)now - (uint64_t)c->last_sec > t->cfg->idle_timeout) {
@@ -597,11 +517,11 @@ starts_with_tpdu(const struct segment *seg, uint8_t tpdu)
 	    seg->payload[1] == 0 && (seg->payload[5] & 0xf0) == tpdu;
 }
 
-static struct conn *
+static struct flow *
 lookup_or_create(struct tracker *t, const struct segment *seg, int *dir)
 {
 	uint32_t h = hash_segment(seg);
-	struct conn *c = table_find(t, seg, h, dir);
+	struct flow *c = table_find(t, seg, h, dir);
 	int syn = (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 	int synack = (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK);
 
@@ -637,7 +557,7 @@ int
 tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
     int64_t sec, uint32_t nsec)
 {
-	struct conn *c;
+	struct flow *c;
 	struct half *h;
 	int dir;
 
@@ -655,12 +575,10 @@ tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
 	TAILQ_INSERT_TAIL(&t->lru, c, lru);
 
 	h = &c->half[dir];
-	h->seen = 1;
+	rdpneg_evidence_packet(&c->ev, dir == CLIENT,
+	    ((seg->flags & TCP_SYN) ? RDPNEG_TCP_SYN : 0u) |
+	    ((seg->flags & TCP_ACK) ? RDPNEG_TCP_ACK : 0u));
 	if (seg->flags & TCP_SYN) {
-		if (dir == CLIENT && !(seg->flags & TCP_ACK))
-			c->syn = 1;
-		if (dir == SERVER && (seg->flags & TCP_ACK))
-			c->synack = 1;
 		if (h->state == HALF_IDLE) {
 			h->isn = seg->seq;
 			h->isn_seen = 1;
@@ -670,14 +588,11 @@ tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
 		table_remove(t, c);
 		return 0;
 	}
-	if ((seg->flags & (TCP_RST | TCP_FIN)) && c->end == RDPNEG_END_OPEN) {
+	if ((seg->flags & (TCP_RST | TCP_FIN)) &&
+	    c->ev.end == RDPNEG_END_OPEN) {
 		c->end_frame = frame;
-		if (seg->flags & TCP_RST)
-			c->end = dir == CLIENT ? RDPNEG_END_RST_CLIENT :
-			    RDPNEG_END_RST_SERVER;
-		else
-			c->end = dir == CLIENT ? RDPNEG_END_FIN_CLIENT :
-			    RDPNEG_END_FIN_SERVER;
+		rdpneg_evidence_close(&c->ev, dir == CLIENT,
+		    (seg->flags & TCP_RST) != 0);
 	}
 	if (seg->flags & TCP_FIN)
 		h->fin = 1;
@@ -691,7 +606,7 @@ int
 tracker_first_open(const struct tracker *t, uint64_t *frame, int64_t *sec,
     uint32_t *nsec)
 {
-	const struct conn *c = TAILQ_FIRST(&t->born);
+	const struct flow *c = TAILQ_FIRST(&t->born);
 
 	if (c == NULL)
 		return 0;
@@ -704,7 +619,7 @@ tracker_first_open(const struct tracker *t, uint64_t *frame, int64_t *sec,
 int
 tracker_finish_first(struct tracker *t)
 {
-	struct conn *c = TAILQ_FIRST(&t->born);
+	struct flow *c = TAILQ_FIRST(&t->born);
 
 	if (c == NULL)
 		return 0;
@@ -715,7 +630,7 @@ tracker_finish_first(struct tracker *t)
 void
 tracker_flush(struct tracker *t)
 {
-	struct conn *c;
+	struct flow *c;
 
 	while ((c = TAILQ_FIRST(&t->lru)) != NULL)
 		finish(t, c);

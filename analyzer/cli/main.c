@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/batch.h"
-#include "cli/fmt.h"
-#include "cli/report.h"
-#include "cli/walk.h"
+#include "batch/batch.h"
+#include "report/fmt.h"
+#include "report/report.h"
+#include "batch/walk.h"
 #include "rdpneg/chain.h"
 
 #define EXIT_FAILED_HANDSHAKE	1	/* at least one failed handshake */

@@ -24,66 +24,12 @@ const struct rdpneg_tok rdpneg_confidence_names[] = {
 	{ 0, NULL }
 };
 
-/* Cookies of scanners, not users: nmap's nselib/rdp.lua. */
-static const char *const scanner_cookies[] = {
-	"Cookie: mstshash=nmap",
-	NULL
-};
-
-/*
- * requestedProtocols no real client sends alone, but protocol enumerators
- * do (nmap rdp-enum-encryption probes RDSTLS and HYBRID_EX one by one;
- * mstsc and FreeRDP always add SSL: 0x5, 0xB).
- */
-static const uint32_t probe_only_requests[] = {
-	RDPNEG_PROTOCOL_RDSTLS,
-	RDPNEG_PROTOCOL_HYBRID_EX,
-};
-
-void
-rdpneg_init_evidence(struct rdpneg_evidence *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->chain_length = 1;
-	ev->chain_position = 1;
-}
-
-int
-rdpneg_is_scanner(const uint8_t *token, size_t len, int has_req,
-    uint32_t requested)
-{
-	size_t i, n;
-
-	for (i = 0; token != NULL && scanner_cookies[i] != NULL; i++) {
-		n = strlen(scanner_cookies[i]);
-		if (len == n && memcmp(token, scanner_cookies[i], n) == 0)
-			return 1;
-	}
-	for (i = 0; has_req && i < sizeof(probe_only_requests) /
-	    sizeof(probe_only_requests[0]); i++)
-		if (requested == probe_only_requests[i])
-			return 1;
-	return 0;
-}
-
 /* A tri-state requirement against a fact. */
 static int
 tri(uint8_t want, int fact)
 {
 	return want == RDPNEG_MATCH_ANY ||
 	    (want == RDPNEG_MATCH_YES) == (fact != 0);
-}
-
-int
-rdpneg_not_requested(const struct rdpneg_evidence *ev)
-{
-	uint32_t req = (ev->have & RDPNEG_EV_REQ_NEG) ? ev->requested :
-	    RDPNEG_PROTOCOL_RDP;
-
-	return (ev->have & RDPNEG_EV_REQUEST) &&
-	    (ev->have & RDPNEG_EV_RSP_NEG) &&
-	    ev->response_type == RDPNEG_TYPE_RSP &&
-	    !rdpneg_protocol_was_requested(req, ev->response_value);
 }
 
 int
@@ -291,31 +237,8 @@ rdpneg_expand(const char *text, const struct rdpneg_evidence *ev, char *buf,
 
 /* ---- Server implementation: fingerprints are in kb_rules.c. */
 
-void
-rdpneg_evidence_set_confirm(struct rdpneg_evidence *ev, const uint8_t *cc,
-    size_t len)
-{
-	struct rdpneg_pdu pdu;
-	enum rdpneg_status st;
-
-	if (cc == NULL || len == 0)
-		return;
-	/*
-	 * MS-RDPBCGR 2.2.1.2: the refs follow the TPDU code.  They were read
-	 * when the whole CC decoded, or when decoding went on past them into
-	 * the negotiation data (a malformed RDP_NEG_RSP still has its refs).
-	 */
-	memset(&pdu, 0, sizeof(pdu));
-	st = rdpneg_decode_pdu(cc, len, &pdu);
-	if ((pdu.have & RDPNEG_HAVE_X224) && pdu.tpdu == RDPNEG_TPDU_CC &&
-	    (st == RDPNEG_OK || (pdu.have & RDPNEG_HAVE_NEG))) {
-		ev->have |= RDPNEG_EV_CC_REFS;
-		ev->cc_src_ref = pdu.src_ref;
-	}
-}
-
 static int
-print_matches(const struct rdpneg_server_print *p,
+fingerprint_matches(const struct rdpneg_server_fingerprint *p,
     const struct rdpneg_evidence *ev)
 {
 	int neg = (ev->have & RDPNEG_EV_RSP_NEG) != 0;
@@ -336,14 +259,14 @@ print_matches(const struct rdpneg_server_print *p,
 	return rdpneg_match_evidence(&p->match, ev);
 }
 
-const struct rdpneg_server_print *
+const struct rdpneg_server_fingerprint *
 rdpneg_identify_server(const struct rdpneg_evidence *ev)
 {
 	size_t i;
 
-	for (i = 0; i < rdpneg_nserver_prints; i++)
-		if (print_matches(&rdpneg_server_prints[i], ev))
-			return &rdpneg_server_prints[i];
+	for (i = 0; i < rdpneg_nserver_fingerprints; i++)
+		if (fingerprint_matches(&rdpneg_server_fingerprints[i], ev))
+			return &rdpneg_server_fingerprints[i];
 	return NULL;
 }
 

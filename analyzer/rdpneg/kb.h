@@ -14,46 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rdpneg/evidence.h"
 #include "rdpneg/rdpneg.h"
-
-/* What rdpneg_diagnose() looks at.  Fill with rdpneg_init_evidence(). */
-#define RDPNEG_EV_REQUEST	0x01u	/* a CR was seen */
-#define RDPNEG_EV_REQ_NEG	0x02u	/* ... with RDP_NEG_REQ */
-#define RDPNEG_EV_RSP_NEG	0x04u	/* a CC with RDP_NEG_RSP / _FAILURE */
-#define RDPNEG_EV_MALFORMED	0x08u	/* a negotiation PDU was malformed */
-#define RDPNEG_EV_SCANNER	0x10u	/* cookie or probe of a known scanner */
-#define RDPNEG_EV_FELL_BACK	0x20u	/* its chain only succeeded with
-					   Standard RDP Security after a
-					   request for more failed */
-#define RDPNEG_EV_NON_RDP_ANSWER 0x40u	/* the server sent data that is not
-					   an X.224 Connection Confirm */
-#define RDPNEG_EV_CC_REFS	0x80u	/* cc_src_ref holds the Connection
-					   Confirm's SRC-REF */
-#define RDPNEG_EV_CLIENT_NEXT	0x100u	/* client_next holds the client's
-					   first byte after its request */
-#define RDPNEG_EV_SERVER_NEXT	0x200u	/* server_next holds the server's
-					   first byte after its confirm */
-
-/* First bytes of what follows a negotiation (MS-RDPBCGR 1.3.1.1: the
- * security protocol's handshake, else the MCS Connect Initial). */
-#define RDPNEG_NEXT_TLS_HANDSHAKE 0x16u	/* TLS record type handshake */
-#define RDPNEG_NEXT_TLS_ALERT	0x15u	/* TLS record type alert */
-
-struct rdpneg_evidence {
-	unsigned		have;		/* RDPNEG_EV_* */
-	enum rdpneg_outcome	outcome;
-	enum rdpneg_end		end;
-	uint32_t		requested;	/* with RDPNEG_EV_REQ_NEG */
-	uint8_t			request_flags;
-	uint8_t			response_type;	/* with RDPNEG_EV_RSP_NEG */
-	uint8_t			response_flags;
-	uint32_t		response_value;	/* selected or failureCode */
-	unsigned		chain_length;	/* attempts in its chain, >= 1 */
-	unsigned		chain_position;	/* 1-based */
-	uint16_t		cc_src_ref;	/* with RDPNEG_EV_CC_REFS */
-	uint8_t			client_next;	/* with RDPNEG_EV_CLIENT_NEXT */
-	uint8_t			server_next;	/* with RDPNEG_EV_SERVER_NEXT */
-};
 
 enum rdpneg_confidence {
 	RDPNEG_CONFIDENCE_HIGH = 0,
@@ -124,15 +86,6 @@ extern const size_t rdpneg_nrules;
 
 extern const struct rdpneg_tok rdpneg_confidence_names[];
 
-/* Zero the evidence, a chain of one. */
-void rdpneg_init_evidence(struct rdpneg_evidence *ev);
-
-/*
- * Did the server select a protocol the client did not request?  A request
- * without RDP_NEG_REQ asks for Standard RDP Security only.
- */
-int rdpneg_not_requested(const struct rdpneg_evidence *ev);
-
 /*
  * Did the TLS handshake that follows the negotiation fail?  The client
  * began it (a TLS handshake record) and the server answered with a TLS
@@ -160,14 +113,6 @@ const struct rdpneg_diagnosis *rdpneg_find_diagnosis(const char *id);
 size_t rdpneg_expand(const char *text, const struct rdpneg_evidence *ev,
     char *buf, size_t size);
 
-/*
- * Whether a request looks like a scanner's rather than a user's: a known
- * tool's cookie (token may be NULL), or requested protocols that only
- * protocol enumerators send alone (has_req: an RDP_NEG_REQ was sent).
- */
-int rdpneg_is_scanner(const uint8_t *token, size_t len, int has_req,
-    uint32_t requested);
-
 /* ---- Which implementation the server is, from its answer. */
 
 enum rdpneg_server {
@@ -193,7 +138,7 @@ extern const struct rdpneg_tok rdpneg_server_names[];
  * (MS-RDPBCGR 2.2.1.2), and how sure it makes us.  Tried in table order;
  * the first whose every test holds names the server.
  */
-struct rdpneg_server_print {
+struct rdpneg_server_fingerprint {
 	enum rdpneg_server	 server;
 	enum rdpneg_confidence	 confidence;
 	struct rdpneg_match	 match;		/* as for a rule */
@@ -208,19 +153,11 @@ struct rdpneg_server_print {
 	const char		*why;		/* the evidence, one sentence */
 };
 
-extern const struct rdpneg_server_print rdpneg_server_prints[];
-extern const size_t rdpneg_nserver_prints;
-
-/*
- * Add what the server's Connection Confirm bytes (TPKT + X.224 CC, as
- * sent) say beyond the negotiation structure: its SRC-REF.  Bytes that do
- * not decode as a CC leave ev unchanged; cc may be NULL.
- */
-void rdpneg_evidence_set_confirm(struct rdpneg_evidence *ev,
-    const uint8_t *cc, size_t len);
+extern const struct rdpneg_server_fingerprint rdpneg_server_fingerprints[];
+extern const size_t rdpneg_nserver_fingerprints;
 
 /* The first fingerprint matching ev, or NULL: implementation unknown. */
-const struct rdpneg_server_print *rdpneg_identify_server(
+const struct rdpneg_server_fingerprint *rdpneg_identify_server(
     const struct rdpneg_evidence *ev);
 
 /* The implementation a remediation step is tagged with, or UNKNOWN. */

@@ -1468,9 +1468,11 @@ const size_t rdpneg_nrules = sizeof(rdpneg_rules) / sizeof(rdpneg_rules[0]);
 #define RSP_FLAG_ALL	0xffu
 #define EXT_DATA	RDPNEG_RSP_EXTENDED_CLIENT_DATA_SUPPORTED
 #define GFX		RDPNEG_RSP_DYNVC_GFX_PROTOCOL_SUPPORTED
-#define WINDOWS_SRC_REF	0x1234u
+/* SRC-REF values, named by value: 0x1234 is Windows' and xrdp's. */
+#define SRC_REF_0	0x0000u
+#define SRC_REF_1234	0x1234u
 
-const struct rdpneg_server_print rdpneg_server_prints[] = {
+const struct rdpneg_server_fingerprint rdpneg_server_fingerprints[] = {
 	/* 3.3.5.3.1: no failure code answers a request without RDP_NEG_REQ. */
 	{ .server = RDPNEG_SERVER_FREERDP,
 	  .confidence = RDPNEG_CONFIDENCE_HIGH,
@@ -1484,7 +1486,7 @@ const struct rdpneg_server_print rdpneg_server_prints[] = {
 	  .confidence = RDPNEG_CONFIDENCE_HIGH,
 	  .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) |
 		RDPNEG_BIT(RDPNEG_OUTCOME_FAILURE) },
-	  .cc_ref = RDPNEG_MATCH_YES, .src_ref = 0,
+	  .cc_ref = RDPNEG_MATCH_YES, .src_ref = SRC_REF_0,
 	  .why = "The Connection Confirm's SRC-REF is 0, as FreeRDP-based "
 	      "servers send it; Windows and xrdp send 0x1234." },
 	{ .server = RDPNEG_SERVER_WINDOWS,
@@ -1527,7 +1529,7 @@ const struct rdpneg_server_print rdpneg_server_prints[] = {
 	{ .server = RDPNEG_SERVER_XRDP,
 	  .confidence = RDPNEG_CONFIDENCE_MEDIUM,
 	  .match = { .failure_code = RDPNEG_SSL_CERT_NOT_ON_SERVER },
-	  .cc_ref = RDPNEG_MATCH_YES, .src_ref = WINDOWS_SRC_REF,
+	  .cc_ref = RDPNEG_MATCH_YES, .src_ref = SRC_REF_1234,
 	  .why = "SSL_CERT_NOT_ON_SERVER with SRC-REF 0x1234: xrdp sends it "
 	      "whenever its certificate= or key_file= is unreadable; "
 	      "FreeRDP-based servers never send it, and that Windows does is "
@@ -1544,5 +1546,5 @@ const struct rdpneg_server_print rdpneg_server_prints[] = {
 	      "Connection Confirm's SRC-REF this is not certain." },
 };
 
-const size_t rdpneg_nserver_prints = sizeof(rdpneg_server_prints) /
-    sizeof(rdpneg_server_prints[0]);
+const size_t rdpneg_nserver_fingerprints = sizeof(rdpneg_server_fingerprints) /
+    sizeof(rdpneg_server_fingerprints[0]);

@@ -1,10 +1,12 @@
 /*
  * conn.c - the plugin's record of each RDP connection (conn.h).
  *
- * It follows the CLI's rules (analyzer/capture/tracker.c) so that both
- * reach the same outcome: the first PDU from the client must be the CR
- * (MS-RDPBCGR 2.2.1.1) and the first from the server the CC (2.2.1.2);
- * the connection's end is its first FIN or RST, from either side.
+ * What each side's first PDU is (the CR from the client, MS-RDPBCGR
+ * 2.2.1.1; the CC from the server, 2.2.1.2), what follows it, and the
+ * outcome are decided by the shared connection model (rdpneg/evidence.h),
+ * as in the CLI; this file keeps the connection in Wireshark's
+ * conversations and says which side sent what.  The connection's end is
+ * its first FIN or RST, from either side.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -80,92 +82,38 @@ become_rdp(struct conn *c, packet_info *pinfo, gboolean sender_is_client,
 
 /* What is wrong with a CR or CC, worded as the CLI words it. */
 static char *
-problem(const char *who, enum rdpneg_status st, const struct rdpneg_pdu *pdu)
+problem(gboolean client, enum rdpneg_status st, const struct rdpneg_pdu *pdu)
 {
 	char text[160];
 
-	rdpneg_format_status(st, pdu, text, sizeof(text));
-	return wmem_strdup_printf(wmem_file_scope(), "%s%s", who, text);
+	rdpneg_format_problem(client, st, pdu, text, sizeof(text));
+	return wmem_strdup(wmem_file_scope(), text);
 }
 
-/* The client's Connection Request (2.2.1.1). */
+/* The client's Connection Request (2.2.1.1) or the server's Connection
+ * Confirm (2.2.1.2), recorded in the model: the frame's roles. */
 static unsigned
-add_request(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
-    const struct rdpneg_pdu *pdu)
+add_negotiation(struct conn *c, packet_info *pinfo, gboolean client,
+    enum rdpneg_status st, const struct rdpneg_pdu *pdu)
 {
-	unsigned roles = ROLE_REQUEST;
+	unsigned roles = client ? ROLE_REQUEST : ROLE_RESPONSE;
+	int bad = rdpneg_status_is_malformed(st);
 
-	c->request_began = TRUE;
-	c->request_frame = pinfo->num;
-	if (st == RDPNEG_TRUNCATED)
-		return roles;	/* cut short: a CR that never completed */
-	c->client_done = TRUE;
-	c->ev.have |= RDPNEG_EV_REQUEST;
-	if (rdpneg_neg_complete(pdu, st) && pdu->neg.type == RDPNEG_TYPE_REQ) {
-		c->ev.have |= RDPNEG_EV_REQ_NEG;
-		c->ev.requested = pdu->neg.value;
-		c->ev.request_flags = pdu->neg.flags;
+	if (client) {
+		c->client_done = TRUE;
+		c->request_frame = pinfo->num;
+		if (pdu->have & RDPNEG_HAVE_TOKEN)
+			c->cookie = format_text(wmem_file_scope(),
+			    pdu->token.ptr, pdu->token.len);
+		if (bad)
+			c->request_problem = problem(client, st, pdu);
+	} else {
+		c->server_done = TRUE;
+		c->response_frame = pinfo->num;
+		if (bad)
+			c->response_problem = problem(client, st, pdu);
 	}
-	if (pdu->have & RDPNEG_HAVE_TOKEN)
-		c->cookie = format_text(wmem_file_scope(), pdu->token.ptr,
-		    pdu->token.len);
-	if (rdpneg_is_scanner((pdu->have & RDPNEG_HAVE_TOKEN) ?
-	    pdu->token.ptr : NULL, pdu->token.len,
-	    (c->ev.have & RDPNEG_EV_REQ_NEG) != 0, c->ev.requested))
-		c->ev.have |= RDPNEG_EV_SCANNER;
-	if (rdpneg_status_is_malformed(st)) {
-		c->ev.have |= RDPNEG_EV_MALFORMED;
-		c->request_problem = problem("request: ", st, pdu);
-		roles |= ROLE_MALFORMED;
-	}
-	return roles;
-}
-
-/* The server's Connection Confirm (2.2.1.2). */
-static unsigned
-add_response(struct conn *c, packet_info *pinfo, enum rdpneg_status st,
-    const struct rdpneg_pdu *pdu, const guint8 *buf, size_t len)
-{
-	unsigned roles = ROLE_RESPONSE;
-
-	c->server_done = TRUE;
-	c->confirmed = TRUE;
-	c->response_frame = pinfo->num;
-	if (rdpneg_neg_complete(pdu, st) &&
-	    (pdu->neg.type == RDPNEG_TYPE_RSP ||
-	    pdu->neg.type == RDPNEG_TYPE_FAILURE)) {
-		c->ev.have |= RDPNEG_EV_RSP_NEG;
-		c->ev.response_type = pdu->neg.type;
-		c->ev.response_flags = pdu->neg.flags;
-		c->ev.response_value = pdu->neg.value;
-	}
-	/* What else the CC shows of the server's implementation. */
-	rdpneg_evidence_set_confirm(&c->ev, buf, MIN(len, pdu->size));
-	if (rdpneg_status_is_malformed(st)) {
-		c->ev.have |= RDPNEG_EV_MALFORMED;
-		c->response_problem = problem("response: ", st, pdu);
-		roles |= ROLE_MALFORMED;
-	}
-	return roles;
-}
-
-/*
- * The first byte either side sends after its CR or CC (MS-RDPBCGR
- * 1.3.1.1: the security protocol's handshake, else the MCS Connect
- * Initial), as the CLI keeps it.
- */
-static void
-note_next(struct conn *c, gboolean client, guint8 first)
-{
-	if (client && (c->ev.have & RDPNEG_EV_REQUEST) &&
-	    !(c->ev.have & RDPNEG_EV_CLIENT_NEXT)) {
-		c->ev.have |= RDPNEG_EV_CLIENT_NEXT;
-		c->ev.client_next = first;
-	} else if (!client && c->confirmed &&
-	    !(c->ev.have & RDPNEG_EV_SERVER_NEXT)) {
-		c->ev.have |= RDPNEG_EV_SERVER_NEXT;
-		c->ev.server_next = first;
-	}
+	return bad ? roles | ROLE_MALFORMED : roles;
 }
 
 struct conn *
@@ -212,25 +160,26 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 	}
 	client = from_client(c, pinfo);
 	if (client ? c->client_done : c->server_done) {
-		note_next(c, client, buf[0]);
+		rdpneg_evidence_next(&c->ev, client, buf[0]);
 		return 0;
 	}
-	if (client) {
-		if (x224 && pdu.tpdu == RDPNEG_TPDU_CR)
-			return add_request(c, pinfo, st, &pdu);
-		if (st != RDPNEG_TRUNCATED)
-			c->client_done = TRUE;	/* not a CR: no request */
-	} else {
-		if (x224 && pdu.tpdu == RDPNEG_TPDU_CC) {
-			if (st == RDPNEG_TRUNCATED)
-				return 0;	/* never completed */
-			return add_response(c, pinfo, st, &pdu, buf, len);
-		}
-		if (st != RDPNEG_TRUNCATED) {
-			c->server_done = TRUE;
-			c->ev.have |= RDPNEG_EV_NON_RDP_ANSWER;
-		}
+	switch (rdpneg_evidence_first_pdu(&c->ev, client, st, &pdu)) {
+	case RDPNEG_FIRST_NEGOTIATION:
+		return add_negotiation(c, pinfo, client, st, &pdu);
+	case RDPNEG_FIRST_WAIT:
+		if (!client || !x224)
+			return 0;
+		/* A CR cut short: one that never completed. */
+		c->request_frame = pinfo->num;
+		return ROLE_REQUEST;
+	case RDPNEG_FIRST_OTHER:
+		break;
 	}
+	if (client)
+		c->client_done = TRUE;	/* not a CR: no request */
+	else
+		c->server_done = TRUE;
+	rdpneg_evidence_not_negotiation(&c->ev, client);
 	return 0;
 }
 
@@ -243,7 +192,7 @@ conn_add_payload(struct conn *c, packet_info *pinfo, guint8 first)
 		return;
 	client = from_client(c, pinfo);
 	if (client ? c->client_done : c->server_done)
-		note_next(c, client, first);
+		rdpneg_evidence_next(&c->ev, client, first);
 	else if (!client)
 		c->server_bytes = TRUE;
 }
@@ -259,37 +208,17 @@ conn_add_flags(struct conn *c, packet_info *pinfo, guint16 flags)
 	c->end_sender_port = pinfo->srcport;
 	/* It decides the outcome of a request still unanswered, and after
 	 * an RDP_NEG_RSP it tells whether the security protocol began. */
-	return c->rdp && (!c->confirmed ||
+	return c->rdp && (!(c->ev.have & RDPNEG_EV_CONFIRM) ||
 	    ((c->ev.have & RDPNEG_EV_RSP_NEG) &&
 	    c->ev.response_type == RDPNEG_TYPE_RSP)) ? ROLE_END : 0;
 }
 
-static enum rdpneg_outcome
-classify(const struct conn *c)
+/* Did the client send the connection's first FIN or RST? */
+static gboolean
+ended_by_client(const struct conn *c)
 {
-	if (!(c->ev.have & RDPNEG_EV_REQUEST) && !c->request_began)
-		return RDPNEG_OUTCOME_NO_REQUEST;
-	if (!c->confirmed)
-		return RDPNEG_OUTCOME_NO_RESPONSE;
-	if (!(c->ev.have & RDPNEG_EV_RSP_NEG))
-		return RDPNEG_OUTCOME_LEGACY;
-	return c->ev.response_type == RDPNEG_TYPE_RSP ?
-	    RDPNEG_OUTCOME_SELECTED : RDPNEG_OUTCOME_FAILURE;
-}
-
-static enum rdpneg_end
-end_of(const struct conn *c)
-{
-	gboolean by_client;
-
-	if (c->end_frame == 0)
-		return RDPNEG_END_OPEN;
-	by_client = addresses_equal(&c->end_sender, &c->client) &&
+	return addresses_equal(&c->end_sender, &c->client) &&
 	    c->end_sender_port == c->client_port;
-	if (c->end_rst)
-		return by_client ? RDPNEG_END_RST_CLIENT :
-		    RDPNEG_END_RST_SERVER;
-	return by_client ? RDPNEG_END_FIN_CLIENT : RDPNEG_END_FIN_SERVER;
 }
 
 void
@@ -301,8 +230,9 @@ conn_evidence(const struct conn *c, struct rdpneg_evidence *ev)
 	/* Bytes from the server that never made a TPKT: not a CC. */
 	if (c->server_bytes && !c->server_done)
 		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
-	ev->outcome = classify(c);
-	ev->end = end_of(c);
+	if (c->end_frame != 0)
+		rdpneg_evidence_close(ev, ended_by_client(c), c->end_rst);
+	rdpneg_evidence_finish(ev);
 	ev->chain_position = c->chain_position ? c->chain_position : 1;
 	ev->chain_length = ev->chain_position;
 	for (p = c->next; p != NULL; p = p->next)
@@ -317,13 +247,13 @@ conn_evidence(const struct conn *c, struct rdpneg_evidence *ev)
 gboolean
 conn_decided(const struct conn *c)
 {
-	return c->confirmed || c->end_frame != 0;
+	return (c->ev.have & RDPNEG_EV_CONFIRM) || c->end_frame != 0;
 }
 
 guint32
 conn_verdict_frame(const struct conn *c)
 {
-	if (c->confirmed)
+	if (c->ev.have & RDPNEG_EV_CONFIRM)
 		return c->response_frame;
 	return MAX(c->end_frame, c->request_frame);
 }

@@ -1,9 +1,10 @@
 /*
- * conn.h - what the plugin remembers of each RDP connection: the shared
- * decoder's view of its Connection Request and Confirm, how TCP ended it,
- * and its place in a fallback chain (rdpneg/chain.h).  The CLI's tracker
- * does the same from raw segments; here Wireshark has done the transport
- * work (TCP reassembly, TPKT framing, Decode As).
+ * conn.h - what the plugin remembers of each RDP connection: where it is
+ * kept (Wireshark's conversations), the shared connection model
+ * (rdpneg/evidence.h) that the CLI's tracker fills the same way, the
+ * frames to link, and its place in a fallback chain (rdpneg/chain.h).
+ * Wireshark has done the transport work (TCP reassembly, TPKT framing,
+ * Decode As).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,6 +13,7 @@
 
 #include <epan/packet.h>
 
+#include "rdpneg/evidence.h"
 #include "rdpneg/kb.h"
 #include "rdpneg/rdpneg.h"
 
@@ -33,15 +35,14 @@ struct conn {
 	guint32		 request_frame;	/* 0: none */
 	guint32		 response_frame;
 	guint32		 end_frame;
-	gboolean	 request_began;	/* a CR began (maybe never complete) */
-	gboolean	 confirmed;	/* a CC was decoded */
 	gboolean	 client_done;	/* the client's first PDU was judged */
 	gboolean	 server_done;	/* the server's first PDU was judged */
 	gboolean	 server_bytes;	/* the server sent TCP payload */
 	gboolean	 end_rst;	/* the first FIN or RST was a RST */
 	address		 end_sender;	/* ... sent from here */
 	guint32		 end_sender_port;
-	struct rdpneg_evidence ev;	/* outcome and chain filled on use */
+	struct rdpneg_evidence ev;	/* the shared model; the end, outcome
+					   and chain are added on use */
 	char		*cookie;	/* escaped, or NULL */
 	char		*request_problem;  /* a malformed CR's, or NULL */
 	char		*response_problem; /* a malformed CC's, or NULL */

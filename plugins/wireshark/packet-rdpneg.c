@@ -254,7 +254,7 @@ static void
 show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
     packet_info *pinfo, struct conn *c, gboolean verdict_frame)
 {
-	const struct rdpneg_server_print *print;
+	const struct rdpneg_server_fingerprint *print;
 	const struct rdpneg_diagnosis *d;
 	const char *steps[RDPNEG_STEPS_MAX];
 	struct rdpneg_evidence ev;
@@ -353,7 +353,7 @@ show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 		show_response(sub, tvb, c);
 	if (c->request_frame != 0 && !(note->roles & ROLE_REQUEST))
 		add_uint(sub, hf_request_frame, tvb, c->request_frame);
-	if (c->confirmed && !(note->roles & ROLE_RESPONSE))
+	if ((c->ev.have & RDPNEG_EV_CONFIRM) && !(note->roles & ROLE_RESPONSE))
 		add_uint(sub, hf_response_frame, tvb, c->response_frame);
 	if (note->roles & ROLE_MALFORMED) {
 		/* This frame's PDU's own problem. */

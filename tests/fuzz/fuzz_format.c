@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/fmt.h"
-#include "cli/report.h"
+#include "report/fmt.h"
+#include "report/report.h"
 #include "fuzz_check.h"
 #include "fuzz_format.h"
 #include "rdpneg/kb.h"
@@ -37,14 +37,14 @@ fuzz_format_attempt(const struct rdpneg_attempt *a)
 	const uint8_t *tok = a->token != NULL ? a->token :
 	    (const uint8_t *)"";
 	size_t tlen = a->token != NULL ? a->token_len : 0;
-	size_t voff = a->token_value_off <= tlen ? a->token_value_off : 0;
+	size_t voff = a->ev.token_value_off <= tlen ? a->ev.token_value_off : 0;
 	const char *m = a->malformed != NULL ? a->malformed : "";
 	size_t n;
 
 	EACH_SIZE(b, size, fmt_endpoint(a->family, &a->client, b, size));
 	EACH_SIZE(b, size, fmt_endpoint(a->family, &a->server, b, size));
 	EACH_SIZE(b, size, fmt_time(a->ts_sec, a->ts_nsec, b, size));
-	EACH_SIZE(b, size, fmt_hex(a->correlation_id, 16, b, size));
+	EACH_SIZE(b, size, fmt_hex(a->ev.correlation_id, 16, b, size));
 	EACH_SIZE(b, size, fmt_hex(a->response_pdu, a->response_pdu_len, b,
 	    size));
 	EACH_SIZE(b, size, {
@@ -70,15 +70,15 @@ fuzz_format_attempt(const struct rdpneg_attempt *a)
 	EACH_SIZE(b, size, fmt_requested(a, b, size));
 	EACH_SIZE(b, size, fmt_answer(a, b, size));
 	EACH_SIZE(b, size, fmt_user(a, b, size));
-	EACH_SIZE(b, size, fmt_failure(a->response_value, b, size));
-	EACH_SIZE(b, size, fmt_selected(a->response_value, b, size));
+	EACH_SIZE(b, size, fmt_failure(a->ev.response_value, b, size));
+	EACH_SIZE(b, size, fmt_selected(a->ev.response_value, b, size));
 	if (a->incomplete != NULL)
 		EACH_SIZE(b, size, fmt_escape_text(
 		    (const uint8_t *)a->incomplete, strlen(a->incomplete), b,
 		    size));
-	(void)fmt_protocol_not_requested(a);
+	(void)rdpneg_not_requested(&a->ev);
 	(void)rdpneg_is_scanner(a->token, a->token_len,
-	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested);
+	    (a->ev.have & RDPNEG_EV_REQ_NEG) != 0, a->ev.requested);
 }
 
 void

@@ -25,9 +25,9 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "cli/report.h"
-#include "cli/result.h"
-#include "cli/summary.h"
+#include "report/report.h"
+#include "analysis/analysis.h"
+#include "report/summary.h"
 #include "fuzz_check.h"
 #include "fuzz_format.h"
 

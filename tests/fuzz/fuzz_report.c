@@ -4,7 +4,7 @@
  *
  * The records are built as the tracker emits them (fuzz_tracker.c checks
  * the same rules on the real tracker): have bits agree with the outcome,
- * a token only with RDPNEG_ATTEMPT_TOKEN and at most RDPNEG_TOKEN_MAX
+ * a token only with RDPNEG_EV_TOKEN and at most RDPNEG_TOKEN_MAX
  * bytes, frames after the first, texts NUL-terminated.  Within those
  * rules everything is arbitrary: 64-bit times, addresses from a small set
  * (so chains form) or from the input, token bytes with NULs, controls and
@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/fmt.h"
-#include "cli/report.h"
-#include "cli/result.h"
-#include "cli/summary.h"
+#include "report/fmt.h"
+#include "report/report.h"
+#include "analysis/analysis.h"
+#include "report/summary.h"
 #include "fuzz_check.h"
 #include "fuzz_format.h"
 #include "rdpneg/kb.h"
@@ -66,6 +66,25 @@ in_text(struct fuzz_in *in, size_t max)
 	return s;
 }
 
+/* Facts of a record, one input bit each; the rest follows from them. */
+static unsigned
+have_bits(uint8_t b)
+{
+	static const unsigned bit[8] = {
+		RDPNEG_EV_REQUEST, RDPNEG_EV_REQ_NEG, RDPNEG_EV_CORRELATION,
+		RDPNEG_EV_TOKEN, RDPNEG_EV_RSP_NEG, RDPNEG_EV_NON_RDP_ANSWER,
+		RDPNEG_EV_CLIENT_NEXT | RDPNEG_EV_CC_REFS,
+		RDPNEG_EV_SERVER_NEXT,
+	};
+	unsigned have = 0;
+	int k;
+
+	for (k = 0; k < 8; k++)
+		if (b & (1u << k))
+			have |= bit[k];
+	return have;
+}
+
 static void
 build_item(struct fuzz_in *in, struct attempt_item *it, int64_t *t,
     uint64_t *frame)
@@ -96,53 +115,63 @@ build_item(struct fuzz_in *in, struct attempt_item *it, int64_t *t,
 	a->request_frame = in_u8(in) ? a->first_frame + in_u8(in) : 0;
 	a->response_frame = in_u8(in) ? a->first_frame + in_u16(in) : 0;
 
-	a->have = in_u8(in) & 0x7f;
-	a->outcome = (enum rdpneg_outcome)(in_u8(in) % RDPNEG_OUTCOME_COUNT);
-	a->end = (enum rdpneg_end)(in_u8(in) % RDPNEG_END_COUNT);
-	a->request_flags = in_u8(in);
-	a->requested = (flags & 1) ? in_u32(in) : in_u8(in) & 0x1f;
+	a->ev.have = have_bits(in_u8(in));
+	a->ev.outcome = (enum rdpneg_outcome)(in_u8(in) % RDPNEG_OUTCOME_COUNT);
+	a->ev.end = (enum rdpneg_end)(in_u8(in) % RDPNEG_END_COUNT);
+	a->ev.request_flags = in_u8(in);
+	a->ev.requested = (flags & 1) ? in_u32(in) : in_u8(in) & 0x1f;
 	n = in_bytes(in, 16, &pdu);
-	memcpy(a->correlation_id, pdu, n);
-	a->response_type = (flags & 2) ? RDPNEG_TYPE_FAILURE : RDPNEG_TYPE_RSP;
-	a->response_flags = in_u8(in);
-	a->response_value = (flags & 4) ? in_u32(in) : in_u8(in) & 0x1f;
+	memcpy(a->ev.correlation_id, pdu, n);
+	a->ev.response_type = (flags & 2) ? RDPNEG_TYPE_FAILURE : RDPNEG_TYPE_RSP;
+	a->ev.response_flags = in_u8(in);
+	a->ev.response_value = (flags & 4) ? in_u32(in) : in_u8(in) & 0x1f;
+	a->ev.cc_src_ref = in_u16(in);
+	a->ev.client_next = in_u8(in);
+	a->ev.server_next = in_u8(in);
 	a->response_pdu_len = in_bytes(in, RDPNEG_PDU_KEEP, &pdu);
 	memcpy(a->response_pdu, pdu, a->response_pdu_len);
 
 	/* What classify() allows with each outcome. */
-	switch (a->outcome) {
+	switch (a->ev.outcome) {
 	case RDPNEG_OUTCOME_SELECTED:
 	case RDPNEG_OUTCOME_FAILURE:
-		a->have |= RDPNEG_ATTEMPT_RESPONSE | RDPNEG_ATTEMPT_RSP_NEG;
-		a->response_type = a->outcome == RDPNEG_OUTCOME_SELECTED ?
+		a->ev.have |= RDPNEG_EV_CONFIRM | RDPNEG_EV_RSP_NEG;
+		a->ev.response_type = a->ev.outcome == RDPNEG_OUTCOME_SELECTED ?
 		    RDPNEG_TYPE_RSP : RDPNEG_TYPE_FAILURE;
 		break;
 	case RDPNEG_OUTCOME_LEGACY:
-		a->have |= RDPNEG_ATTEMPT_RESPONSE;
-		a->have &= ~RDPNEG_ATTEMPT_RSP_NEG;
+		a->ev.have |= RDPNEG_EV_CONFIRM;
+		a->ev.have &= ~RDPNEG_EV_RSP_NEG;
 		break;
 	case RDPNEG_OUTCOME_NO_RESPONSE:
-		a->have &= ~(RDPNEG_ATTEMPT_RESPONSE | RDPNEG_ATTEMPT_RSP_NEG);
+		a->ev.have &= ~(RDPNEG_EV_CONFIRM | RDPNEG_EV_RSP_NEG);
 		break;
 	case RDPNEG_OUTCOME_REFUSED:
-		a->end = RDPNEG_END_RST_SERVER;
+		a->ev.end = RDPNEG_END_RST_SERVER;
 		/* fall through */
 	case RDPNEG_OUTCOME_UNANSWERED:
-		a->have &= ~(RDPNEG_ATTEMPT_RESPONSE | RDPNEG_ATTEMPT_RSP_NEG);
+		a->ev.have &= ~(RDPNEG_EV_CONFIRM | RDPNEG_EV_RSP_NEG);
 		/* fall through */
 	default:
-		a->have &= ~(RDPNEG_ATTEMPT_REQUEST | RDPNEG_ATTEMPT_REQ_NEG |
-		    RDPNEG_ATTEMPT_CORRELATION | RDPNEG_ATTEMPT_TOKEN);
+		a->ev.have &= ~(RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG |
+		    RDPNEG_EV_CORRELATION | RDPNEG_EV_TOKEN);
 		break;
 	}
-	if (a->have & (RDPNEG_ATTEMPT_REQ_NEG | RDPNEG_ATTEMPT_CORRELATION |
-	    RDPNEG_ATTEMPT_TOKEN))
-		a->have |= RDPNEG_ATTEMPT_REQUEST;
-	if (a->have & RDPNEG_ATTEMPT_RSP_NEG)
-		a->have |= RDPNEG_ATTEMPT_RESPONSE;
+	if (a->ev.have & (RDPNEG_EV_REQ_NEG | RDPNEG_EV_CORRELATION |
+	    RDPNEG_EV_TOKEN))
+		a->ev.have |= RDPNEG_EV_REQUEST;
+	if (a->ev.have & RDPNEG_EV_RSP_NEG)
+		a->ev.have |= RDPNEG_EV_CONFIRM;
+	if (a->ev.have & RDPNEG_EV_REQUEST)
+		a->ev.have |= RDPNEG_EV_REQUEST_BEGAN;
+	/* What follows a PDU is only recorded after it (evidence.h). */
+	if (!(a->ev.have & RDPNEG_EV_REQUEST))
+		a->ev.have &= ~RDPNEG_EV_CLIENT_NEXT;
+	if (!(a->ev.have & RDPNEG_EV_CONFIRM))
+		a->ev.have &= ~(RDPNEG_EV_SERVER_NEXT | RDPNEG_EV_CC_REFS);
 
 	/* Token: up to RDPNEG_TOKEN_MAX bytes, any values. */
-	if (a->have & RDPNEG_ATTEMPT_TOKEN) {
+	if (a->ev.have & RDPNEG_EV_TOKEN) {
 		uint8_t kind = in_u8(in);
 
 		tlen = in_u8(in);
@@ -155,9 +184,9 @@ build_item(struct fuzz_in *in, struct attempt_item *it, int64_t *t,
 		tok = in->p;
 		in->p += tlen;
 		in->n -= tlen;
-		a->token_kind = (enum rdpneg_token_kind)(1 + kind % 5);
+		a->ev.token_kind = (enum rdpneg_token_kind)(1 + kind % 5);
 		a->token_len = tlen;
-		a->token_value_off = tlen ? in_u8(in) % (tlen + 1) : 0;
+		a->ev.token_value_off = tlen ? in_u8(in) % (tlen + 1) : 0;
 	}
 	if (flags & 8)
 		mal = in_text(in, 255);
@@ -175,7 +204,7 @@ build_item(struct fuzz_in *in, struct attempt_item *it, int64_t *t,
 	o = malloc(tlen + mlen + ilen + 1);
 	CHECK(o != NULL);
 	it->owned = o;
-	if (a->have & RDPNEG_ATTEMPT_TOKEN) {
+	if (a->ev.have & RDPNEG_EV_TOKEN) {
 		memcpy(o, tok, tlen);
 		a->token = (const uint8_t *)o;
 	}
@@ -189,6 +218,12 @@ build_item(struct fuzz_in *in, struct attempt_item *it, int64_t *t,
 		memcpy(o, inc, ilen);
 		a->incomplete = o;
 	}
+	/* The marks the model sets with those facts. */
+	if (mal != NULL)
+		a->ev.have |= RDPNEG_EV_MALFORMED;
+	if (rdpneg_is_scanner(a->token, a->token_len,
+	    (a->ev.have & RDPNEG_EV_REQ_NEG) != 0, a->ev.requested))
+		a->ev.have |= RDPNEG_EV_SCANNER;
 	free(mal);
 	free(inc);
 }
@@ -335,9 +370,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct attempt_item *it = &lists[c].items[i];
 
 			CHECK(it->chain_id >= 1 && it->final_diag != NULL);
-			CHECK(it->ev.chain_position >= 1 &&
-			    it->ev.chain_position <= it->ev.chain_length);
-			check_diagnosis(it->diag, &it->ev, i == 0);
+			CHECK(it->a.ev.chain_position >= 1 &&
+			    it->a.ev.chain_position <= it->a.ev.chain_length);
+			check_diagnosis(it->diag, &it->a.ev, i == 0);
 			if (i < 2)
 				fuzz_format_attempt(&it->a);
 		}

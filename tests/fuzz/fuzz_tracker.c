@@ -37,7 +37,7 @@
 #include "capture/capture.h"
 #include "capture/packet.h"
 #include "capture/tracker.h"
-#include "cli/fmt.h"
+#include "report/fmt.h"
 #include "fuzz_check.h"
 #include "fuzz_format.h"
 #include "rdpneg/kb.h"
@@ -106,10 +106,10 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 
 	cx->emitted++;
 	CHECK(a->family == 4 || a->family == 6);
-	CHECK((unsigned)a->outcome < RDPNEG_OUTCOME_COUNT);
-	CHECK((unsigned)a->end < RDPNEG_END_COUNT);
-	CHECK(rdpneg_tok_str(rdpneg_outcome_names, a->outcome) != NULL);
-	CHECK(rdpneg_tok_str(rdpneg_end_names, a->end) != NULL);
+	CHECK((unsigned)a->ev.outcome < RDPNEG_OUTCOME_COUNT);
+	CHECK((unsigned)a->ev.end < RDPNEG_END_COUNT);
+	CHECK(rdpneg_tok_str(rdpneg_outcome_names, a->ev.outcome) != NULL);
+	CHECK(rdpneg_tok_str(rdpneg_end_names, a->ev.end) != NULL);
 	CHECK(a->first_frame >= 1 && a->first_frame <= cx->frame);
 	CHECK(a->request_frame <= cx->frame);
 	CHECK(a->response_frame <= cx->frame);
@@ -120,47 +120,52 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 	CHECK(a->ts_nsec < 1000000000u);
 	CHECK(a->token_len <= RDPNEG_TOKEN_MAX);
 	CHECK(a->response_pdu_len <= RDPNEG_PDU_KEEP);
-	CHECK((a->have & ~(RDPNEG_ATTEMPT_SERVER_NEXT * 2 - 1)) == 0);
-	if (a->have & RDPNEG_ATTEMPT_TOKEN) {
+	CHECK((a->ev.have & ~(RDPNEG_EV_SERVER_SENT * 2 - 1)) == 0);
+	/* The model marks what the tracker words: a malformed PDU. */
+	CHECK(((a->ev.have & RDPNEG_EV_MALFORMED) != 0) ==
+	    (a->malformed != NULL));
+	if (a->ev.have & RDPNEG_EV_REQUEST)
+		CHECK(a->ev.have & RDPNEG_EV_REQUEST_BEGAN);
+	if (a->ev.have & RDPNEG_EV_TOKEN) {
 		CHECK(a->token != NULL);
-		CHECK(a->token_kind != RDPNEG_TOKEN_NONE);
-		CHECK(a->token_value_off <= a->token_len);
-		CHECK(a->have & RDPNEG_ATTEMPT_REQUEST);
+		CHECK(a->ev.token_kind != RDPNEG_TOKEN_NONE);
+		CHECK(a->ev.token_value_off <= a->token_len);
+		CHECK(a->ev.have & RDPNEG_EV_REQUEST);
 	}
 	if (a->token != NULL && a->token_len > 0)
 		(void)memchr(a->token, 0xff, a->token_len); /* readable */
-	if (a->have & (RDPNEG_ATTEMPT_REQ_NEG | RDPNEG_ATTEMPT_CORRELATION))
-		CHECK(a->have & RDPNEG_ATTEMPT_REQUEST);
-	if (a->have & RDPNEG_ATTEMPT_RSP_NEG) {
-		CHECK(a->have & RDPNEG_ATTEMPT_RESPONSE);
-		CHECK(a->response_type == RDPNEG_TYPE_RSP ||
-		    a->response_type == RDPNEG_TYPE_FAILURE);
+	if (a->ev.have & (RDPNEG_EV_REQ_NEG | RDPNEG_EV_CORRELATION))
+		CHECK(a->ev.have & RDPNEG_EV_REQUEST);
+	if (a->ev.have & RDPNEG_EV_RSP_NEG) {
+		CHECK(a->ev.have & RDPNEG_EV_CONFIRM);
+		CHECK(a->ev.response_type == RDPNEG_TYPE_RSP ||
+		    a->ev.response_type == RDPNEG_TYPE_FAILURE);
 	}
-	switch (a->outcome) {
+	switch (a->ev.outcome) {
 	case RDPNEG_OUTCOME_SELECTED:
-		CHECK((a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
-		    a->response_type == RDPNEG_TYPE_RSP);
+		CHECK((a->ev.have & RDPNEG_EV_RSP_NEG) &&
+		    a->ev.response_type == RDPNEG_TYPE_RSP);
 		break;
 	case RDPNEG_OUTCOME_FAILURE:
-		CHECK((a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
-		    a->response_type == RDPNEG_TYPE_FAILURE);
+		CHECK((a->ev.have & RDPNEG_EV_RSP_NEG) &&
+		    a->ev.response_type == RDPNEG_TYPE_FAILURE);
 		break;
 	case RDPNEG_OUTCOME_LEGACY:
-		CHECK((a->have & RDPNEG_ATTEMPT_RESPONSE) &&
-		    !(a->have & RDPNEG_ATTEMPT_RSP_NEG));
+		CHECK((a->ev.have & RDPNEG_EV_CONFIRM) &&
+		    !(a->ev.have & RDPNEG_EV_RSP_NEG));
 		break;
 	case RDPNEG_OUTCOME_NO_RESPONSE:
-		CHECK(!(a->have & RDPNEG_ATTEMPT_RESPONSE));
+		CHECK(!(a->ev.have & RDPNEG_EV_CONFIRM));
 		break;
 	case RDPNEG_OUTCOME_REFUSED:
-		CHECK(a->end == RDPNEG_END_RST_SERVER);
+		CHECK(a->ev.end == RDPNEG_END_RST_SERVER);
 		/* fall through */
 	case RDPNEG_OUTCOME_UNANSWERED:
-		CHECK(!(a->have & (RDPNEG_ATTEMPT_REQUEST |
-		    RDPNEG_ATTEMPT_RESPONSE)));
+		CHECK(!(a->ev.have & (RDPNEG_EV_REQUEST |
+		    RDPNEG_EV_CONFIRM)));
 		break;
 	default:
-		CHECK(!(a->have & RDPNEG_ATTEMPT_REQUEST));
+		CHECK(!(a->ev.have & RDPNEG_EV_REQUEST));
 		break;
 	}
 	if (a->malformed != NULL)

@@ -7,8 +7,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "cli/result.h"
-#include "cli/window.h"
+#include "analysis/analysis.h"
+#include "analysis/reorder.h"
+#include "pdu_build.h"
 
 #define WINDOW 60
 
@@ -36,17 +37,17 @@ attempt(uint64_t frame, int64_t at, uint32_t nsec, uint8_t client,
 	a->first_frame = frame;
 	a->ts_sec = 1714557600 + at;
 	a->ts_nsec = nsec;
-	a->have = RDPNEG_ATTEMPT_REQUEST;
+	a->ev.have = RDPNEG_EV_REQUEST;
 	if (has_req) {
-		a->have |= RDPNEG_ATTEMPT_REQ_NEG;
-		a->requested = requested;
+		a->ev.have |= RDPNEG_EV_REQ_NEG;
+		a->ev.requested = requested;
 	}
 	if (rsp_type != 0) {
-		a->have |= RDPNEG_ATTEMPT_RESPONSE | RDPNEG_ATTEMPT_RSP_NEG;
-		a->response_type = rsp_type;
-		a->response_value = value;
+		a->ev.have |= RDPNEG_EV_CONFIRM | RDPNEG_EV_RSP_NEG;
+		a->ev.response_type = rsp_type;
+		a->ev.response_value = value;
 	}
-	a->outcome = outcome;
+	a->ev.outcome = outcome;
 	return it;
 }
 
@@ -79,10 +80,10 @@ assert_chain(uint64_t frame, unsigned id, unsigned pos, unsigned len,
 
 	cr_assert_eq(it->chain_id, id, "frame %llu: chain %u, expected %u",
 	    (unsigned long long)frame, it->chain_id, id);
-	cr_assert_eq(it->ev.chain_position, pos, "frame %llu: position %u",
-	    (unsigned long long)frame, it->ev.chain_position);
-	cr_assert_eq(it->ev.chain_length, len, "frame %llu: length %u",
-	    (unsigned long long)frame, it->ev.chain_length);
+	cr_assert_eq(it->a.ev.chain_position, pos, "frame %llu: position %u",
+	    (unsigned long long)frame, it->a.ev.chain_position);
+	cr_assert_eq(it->a.ev.chain_length, len, "frame %llu: length %u",
+	    (unsigned long long)frame, it->a.ev.chain_length);
 	cr_assert_str_eq(it->diag->id, diag, "frame %llu",
 	    (unsigned long long)frame);
 }
@@ -177,26 +178,45 @@ Test(chain, window_zero_makes_chains_of_one)
 	assert_chain(2, 2, 1, 1, "negotiated");
 }
 
+/* Feed a direction's first PDU to the connection model, as the tracker
+ * and the plugin do. */
+static void
+record(struct attempt_item *it, int from_client, const struct pb *pdu)
+{
+	struct rdpneg_pdu d;
+	enum rdpneg_status st = rdpneg_decode_pdu(pdu->b, pdu->n, &d);
+
+	cr_assert_eq(rdpneg_evidence_first_pdu(&it->a.ev, from_client, st,
+	    &d), RDPNEG_FIRST_NEGOTIATION);
+}
+
 Test(chain, scanner_and_malformed_marks)
 {
 	struct attempt_item *it;
-	static const uint8_t nmap[] = "Cookie: mstshash=nmap";
+	struct pb var, pdu;
 
+	/* nmap's cookie with RDP_NEG_REQ 0x1, refused with code 2. */
 	it = attempt(1, 0, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 2);
-	it->a.token = nmap;
-	it->a.token_len = sizeof(nmap) - 1;
-	it->a.token_kind = RDPNEG_TOKEN_MSTSHASH;
+	pb_reset(&var);
+	pb_line(&var, "Cookie: mstshash=nmap");
+	pb_neg(&var, RDPNEG_TYPE_REQ, 0, 8, 0x1);
+	pb_cr(&pdu, &var);
+	record(it, 1, &pdu);
+	/* An RDP_NEG_RSP with 4 trailing bytes. */
 	it = attempt(2, 100, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_SELECTED,
 	    RDPNEG_TYPE_RSP, 2);
-	it->a.malformed = "response: 4 trailing bytes after the negotiation "
-	    "data";
+	pb_reset(&var);
+	pb_neg(&var, RDPNEG_TYPE_RSP, 0, 8, 0x2);
+	pb_le32(&var, 0);
+	pb_cc(&pdu, &var);
+	record(it, 0, &pdu);
 	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 1, "scanner-probe");
 	assert_chain(2, 2, 1, 1, "malformed-negotiation");
 }
 
-/* ---- the window (window.c): the same chains while the capture is read */
+/* ---- the reorder buffer (reorder.c): the same chains while the capture is read */
 
 static struct attempt_item out[16];
 static size_t nout;
@@ -213,25 +233,25 @@ collect(const struct attempt_item *it, void *arg)
 }
 
 /*
- * Feed the attempts to a window in the order given (the order their
+ * Feed the attempts to a reorder buffer in the order given (the order their
  * connections ended), the horizon moving to each one's frame + 1 and
  * time first, then to the end; every attempt must come out in frame
  * order with the chain and diagnosis chain_and_diagnose gives it.
  */
 static void
-assert_window_matches(uint32_t window, int time_ordered)
+assert_reorder_matches(uint32_t window, int time_ordered)
 {
 	struct rdpneg_horizon hz = { 0, 0, 0, time_ordered, 0, 0, 0 };
 	struct attempt_item copy[16];
-	struct window *w;
+	struct reorder *w;
 	size_t i, j, n = r.n;
 
 	memcpy(copy, items, sizeof(copy));
 	nout = 0;
-	w = window_new(window, 64, collect, NULL);
+	w = reorder_new(window, 64, collect, NULL);
 	cr_assert_not_null(w);
 	for (i = 0; i < n; i++) {
-		cr_assert_eq(window_add(w, &copy[i].a), 0);
+		cr_assert_eq(reorder_add(w, &copy[i].a), 0);
 		/* The earliest of those still to come, as the tracker says. */
 		hz.frame = UINT64_MAX;
 		for (j = i + 1; j < n; j++)
@@ -242,27 +262,27 @@ assert_window_matches(uint32_t window, int time_ordered)
 			}
 		if (hz.frame == UINT64_MAX)
 			hz.frame = 100;		/* the next packet's frame */
-		cr_assert_geq(window_advance(w, &hz), 0);
+		cr_assert_geq(reorder_advance(w, &hz), 0);
 	}
 	hz.frame = UINT64_MAX;
 	hz.end = 1;
-	cr_assert_eq(window_advance(w, &hz), 0);
-	window_free(w);
+	cr_assert_eq(reorder_advance(w, &hz), 0);
+	reorder_free(w);
 	chain_and_diagnose(&r, window, 0);
 	cr_assert_eq(nout, n);
 	for (i = 0; i < n; i++) {
 		cr_assert_eq(out[i].a.first_frame, r.items[i].a.first_frame);
 		cr_assert_eq(out[i].chain_id, r.items[i].chain_id, "frame %llu",
 		    (unsigned long long)out[i].a.first_frame);
-		cr_assert_eq(out[i].ev.chain_position,
-		    r.items[i].ev.chain_position);
-		cr_assert_eq(out[i].ev.chain_length, r.items[i].ev.chain_length);
+		cr_assert_eq(out[i].a.ev.chain_position,
+		    r.items[i].a.ev.chain_position);
+		cr_assert_eq(out[i].a.ev.chain_length, r.items[i].a.ev.chain_length);
 		cr_assert_eq(out[i].final_frame, r.items[i].final_frame);
 		cr_assert_eq(out[i].diag, r.items[i].diag);
 	}
 }
 
-Test(chain, window_gives_the_same_chains)
+Test(chain, reorder_gives_the_same_chains)
 {
 	/* Two interleaved ladders, a success, a chain cut by the window;
 	 * connections end out of frame order. */
@@ -280,10 +300,10 @@ Test(chain, window_gives_the_same_chains)
 	    RDPNEG_TYPE_RSP, 2);
 	attempt(7, 200, 0, 11, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 5);
-	assert_window_matches(WINDOW, 1);
+	assert_reorder_matches(WINDOW, 1);
 }
 
-Test(chain, window_holds_all_when_time_goes_back)
+Test(chain, reorder_holds_all_when_time_goes_back)
 {
 	/* Frame 3 starts before frame 1: grouped by time at the end. */
 	attempt(1, 10, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
@@ -292,13 +312,13 @@ Test(chain, window_holds_all_when_time_goes_back)
 	    RDPNEG_TYPE_RSP, 0);
 	attempt(3, 5, 0, 10, 3389, 1, 0x1, RDPNEG_OUTCOME_FAILURE,
 	    RDPNEG_TYPE_FAILURE, 2);
-	assert_window_matches(WINDOW, 0);
+	assert_reorder_matches(WINDOW, 0);
 }
 
-Test(chain, window_asks_for_the_blocking_connection_when_full)
+Test(chain, reorder_asks_for_the_blocking_connection_when_full)
 {
 	struct rdpneg_horizon hz = { 3, 1714557600, 0, 1, 0, 1714557600, 0 };
-	struct window *w;
+	struct reorder *w;
 	size_t i;
 
 	/* Frames 5 to 7 done while the connection of frame 3 stays open. */
@@ -306,19 +326,19 @@ Test(chain, window_asks_for_the_blocking_connection_when_full)
 		attempt(5 + i, 10 + (int64_t)i, 0, (uint8_t)(10 + i), 3389, 1,
 		    0x3, RDPNEG_OUTCOME_FAILURE, RDPNEG_TYPE_FAILURE, 2);
 	nout = 0;
-	w = window_new(WINDOW, 2, collect, NULL);
+	w = reorder_new(WINDOW, 2, collect, NULL);
 	cr_assert_not_null(w);
 	for (i = 0; i < 2; i++)
-		cr_assert_eq(window_add(w, &items[i].a), 0);
-	cr_assert_eq(window_advance(w, &hz), 0, "two held: not full");
-	cr_assert_eq(window_add(w, &items[2].a), 0);
-	cr_assert_eq(window_advance(w, &hz), 1, "three held for frame 3");
+		cr_assert_eq(reorder_add(w, &items[i].a), 0);
+	cr_assert_eq(reorder_advance(w, &hz), 0, "two held: not full");
+	cr_assert_eq(reorder_add(w, &items[2].a), 0);
+	cr_assert_eq(reorder_advance(w, &hz), 1, "three held for frame 3");
 	cr_assert_eq(nout, 0);
 	hz.frame = 8;		/* frame 3 reported: all can go */
 	hz.sec += 1000;
-	cr_assert_eq(window_advance(w, &hz), 0);
+	cr_assert_eq(reorder_advance(w, &hz), 0);
 	cr_assert_eq(nout, 3);
-	window_free(w);
+	reorder_free(w);
 }
 
 Test(chain, window_asks_when_an_open_connection_holds_a_chain)
@@ -326,7 +346,7 @@ Test(chain, window_asks_when_an_open_connection_holds_a_chain)
 	/* Frame 1 could still be continued by the connection open since
 	 * frame 3 (1 s later), though the capture is 100 s on. */
 	struct rdpneg_horizon hz = { 3, 1714557601, 0, 1, 0, 1714557700, 0 };
-	struct window *w, *w2;
+	struct reorder *w, *w2;
 	size_t i;
 
 	attempt(1, 0, 0, 10, 3389, 1, 0x3, RDPNEG_OUTCOME_FAILURE,
@@ -335,19 +355,19 @@ Test(chain, window_asks_when_an_open_connection_holds_a_chain)
 		attempt(5 + i, 2 + (int64_t)i, 0, (uint8_t)(20 + i), 3389, 1,
 		    0x3, RDPNEG_OUTCOME_FAILURE, RDPNEG_TYPE_FAILURE, 2);
 	nout = 0;
-	w = window_new(WINDOW, 2, collect, NULL);
+	w = reorder_new(WINDOW, 2, collect, NULL);
 	cr_assert_not_null(w);
 	for (i = 0; i < 4; i++)
-		cr_assert_eq(window_add(w, &items[i].a), 0);
-	cr_assert_eq(window_advance(w, &hz), 1);
-	cr_assert_eq(window_advance(w, &hz), 1, "the same when cached");
+		cr_assert_eq(reorder_add(w, &items[i].a), 0);
+	cr_assert_eq(reorder_advance(w, &hz), 1);
+	cr_assert_eq(reorder_advance(w, &hz), 1, "the same when cached");
 	cr_assert_eq(nout, 0);
 	hz.now_sec = 1714557610;	/* a capture still within the window */
-	w2 = window_new(WINDOW, 2, collect, NULL);
+	w2 = reorder_new(WINDOW, 2, collect, NULL);
 	cr_assert_not_null(w2);
 	for (i = 0; i < 4; i++)
-		cr_assert_eq(window_add(w2, &items[i].a), 0);
-	cr_assert_eq(window_advance(w2, &hz), 0);
-	window_free(w2);
-	window_free(w);
+		cr_assert_eq(reorder_add(w2, &items[i].a), 0);
+	cr_assert_eq(reorder_advance(w2, &hz), 0);
+	reorder_free(w2);
+	reorder_free(w);
 }

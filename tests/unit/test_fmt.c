@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "cli/fmt.h"
+#include "report/fmt.h"
 
 #define BYTES(s) (const uint8_t *)(s), sizeof(s) - 1
 
@@ -121,20 +121,20 @@ Test(fields, protocol_not_requested_rules)
 	struct rdpneg_attempt a;
 
 	memset(&a, 0, sizeof(a));
-	a.outcome = RDPNEG_OUTCOME_SELECTED;
-	a.have = RDPNEG_ATTEMPT_REQUEST | RDPNEG_ATTEMPT_REQ_NEG |
-	    RDPNEG_ATTEMPT_RESPONSE | RDPNEG_ATTEMPT_RSP_NEG;
-	a.response_type = RDPNEG_TYPE_RSP;
-	a.requested = 0x3;
-	a.response_value = 2;
-	cr_assert_not(fmt_protocol_not_requested(&a));
-	a.response_value = 0;		/* Standard RDP to a TLS/CredSSP client */
-	cr_assert(fmt_protocol_not_requested(&a));
-	a.have &= ~RDPNEG_ATTEMPT_REQ_NEG;	/* legacy client asked for RDP */
-	cr_assert_not(fmt_protocol_not_requested(&a));
-	a.have &= ~RDPNEG_ATTEMPT_REQUEST;	/* request unknown: no verdict */
-	a.response_value = 1;
-	cr_assert_not(fmt_protocol_not_requested(&a));
+	a.ev.outcome = RDPNEG_OUTCOME_SELECTED;
+	a.ev.have = RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG |
+	    RDPNEG_EV_CONFIRM | RDPNEG_EV_RSP_NEG;
+	a.ev.response_type = RDPNEG_TYPE_RSP;
+	a.ev.requested = 0x3;
+	a.ev.response_value = 2;
+	cr_assert_not(rdpneg_not_requested(&a.ev));
+	a.ev.response_value = 0;		/* Standard RDP to a TLS/CredSSP client */
+	cr_assert(rdpneg_not_requested(&a.ev));
+	a.ev.have &= ~RDPNEG_EV_REQ_NEG;	/* legacy client asked for RDP */
+	cr_assert_not(rdpneg_not_requested(&a.ev));
+	a.ev.have &= ~RDPNEG_EV_REQUEST;	/* request unknown: no verdict */
+	a.ev.response_value = 1;
+	cr_assert_not(rdpneg_not_requested(&a.ev));
 }
 
 Test(clean, controls_bidi_and_invalid_bytes)

@@ -1086,12 +1086,32 @@ static const uint8_t cc_xrdp_legacy[] = {	/* xrdp-tls-sec-rdp */
 	0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00
 };
 
+/* What the model records of a Connection Confirm's bytes beyond the
+ * negotiation structure: its refs (evidence.h). */
+static void
+set_confirm(struct rdpneg_evidence *ev, const uint8_t *cc, size_t len)
+{
+	struct rdpneg_evidence seen;
+	struct rdpneg_pdu pdu;
+	enum rdpneg_status st;
+
+	if (cc == NULL || len == 0)
+		return;
+	rdpneg_init_evidence(&seen);
+	st = rdpneg_decode_pdu(cc, len, &pdu);
+	rdpneg_evidence_first_pdu(&seen, 0, st, &pdu);
+	if (seen.have & RDPNEG_EV_CC_REFS) {
+		ev->have |= RDPNEG_EV_CC_REFS;
+		ev->cc_src_ref = seen.cc_src_ref;
+	}
+}
+
 static enum rdpneg_server
 server_of(struct rdpneg_evidence ev, const uint8_t *cc, size_t len)
 {
-	const struct rdpneg_server_print *p;
+	const struct rdpneg_server_fingerprint *p;
 
-	rdpneg_evidence_set_confirm(&ev, cc, len);
+	set_confirm(&ev, cc, len);
 	p = rdpneg_identify_server(&ev);
 	return p != NULL ? p->server : RDPNEG_SERVER_UNKNOWN;
 }
@@ -1107,23 +1127,23 @@ Test(kb_server, confirm_refs)
 {
 	struct rdpneg_evidence ev = failure(SSL, 2);
 
-	rdpneg_evidence_set_confirm(&ev, cc_shadow_code2,
+	set_confirm(&ev, cc_shadow_code2,
 	    sizeof(cc_shadow_code2));
 	cr_assert(ev.have & RDPNEG_EV_CC_REFS);
 	cr_assert_eq(ev.cc_src_ref, 0);
 	ev = failure(SSL, 3);
-	rdpneg_evidence_set_confirm(&ev, cc_xrdp_cert, sizeof(cc_xrdp_cert));
+	set_confirm(&ev, cc_xrdp_cert, sizeof(cc_xrdp_cert));
 	cr_assert_eq(ev.cc_src_ref, 0x1234);
 	/* Near misses: no bytes, a prefix without the refs, a CR. */
 	ev = failure(SSL, 3);
-	rdpneg_evidence_set_confirm(&ev, NULL, 0);
-	rdpneg_evidence_set_confirm(&ev, cc_xrdp_cert, 8);
+	set_confirm(&ev, NULL, 0);
+	set_confirm(&ev, cc_xrdp_cert, 8);
 	cr_assert_not(ev.have & RDPNEG_EV_CC_REFS);
 	{
 		const uint8_t cr[] = { 0x03, 0x00, 0x00, 0x0b, 0x06, 0xe0,
 		    0x00, 0x00, 0x00, 0x00, 0x00 };
 
-		rdpneg_evidence_set_confirm(&ev, cr, sizeof(cr));
+		set_confirm(&ev, cr, sizeof(cr));
 		cr_assert_not(ev.have & RDPNEG_EV_CC_REFS);
 	}
 }
@@ -1140,7 +1160,7 @@ Test(kb_server, freerdp)
 	{
 		struct rdpneg_evidence ev = with_flags(selected(SSL | HYBRID,
 		    HYBRID), 0x03);
-		const struct rdpneg_server_print *p =
+		const struct rdpneg_server_fingerprint *p =
 		    rdpneg_identify_server(&ev);
 
 		cr_assert_not_null(p);
@@ -1173,7 +1193,7 @@ Test(kb_server, windows)
 
 Test(kb_server, xrdp)
 {
-	const struct rdpneg_server_print *p;
+	const struct rdpneg_server_fingerprint *p;
 	struct rdpneg_evidence ev;
 
 	/* Standard RDP Security for a TLS request, flags 0x01: high. */
@@ -1209,8 +1229,8 @@ Test(kb_server, every_print_is_complete)
 {
 	size_t i;
 
-	for (i = 0; i < rdpneg_nserver_prints; i++) {
-		const struct rdpneg_server_print *p = &rdpneg_server_prints[i];
+	for (i = 0; i < rdpneg_nserver_fingerprints; i++) {
+		const struct rdpneg_server_fingerprint *p = &rdpneg_server_fingerprints[i];
 
 		cr_assert(p->server > RDPNEG_SERVER_UNKNOWN &&
 		    p->server < RDPNEG_SERVER_COUNT, "print %zu", i);

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cli/ring.h"
+#include "batch/ring.h"
 
 /* Produces bytes i % 251 for i < total, in fills of varying size; fails
  * with fail_errno once total bytes are out, when it is set. */

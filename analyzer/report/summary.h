@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli/result.h"
+#include "analysis/analysis.h"
 
 #define SUMMARY_UNKNOWN_FAILURE	7	/* by_failure index of codes > 6 */
 

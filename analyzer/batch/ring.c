@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/ring.h"
+#include "batch/ring.h"
 
 #define RING_MAX	16
 

@@ -1,26 +1,27 @@
 /*
- * result.h - what the analysis of one capture file gives the reports: its
- * attempts one by one, in first-frame order, each with its chain and
- * diagnosis, then the file's facts.
+ * analysis.h - the analysis of one capture: its attempts one by one, in
+ * first-frame order (reorder.h), grouped into fallback chains and
+ * diagnosed (grouping.c), then the capture's facts.  What the reports and
+ * the batch read.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#ifndef RDPNEG_RESULT_H
-#define RDPNEG_RESULT_H
+#ifndef RDPNEG_ANALYSIS_H
+#define RDPNEG_ANALYSIS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "capture/capture.h"
-#include "cli/input.h"
 #include "rdpneg/kb.h"
 
 /* One attempt, its texts owned, its chain and diagnosis worked out. */
 struct attempt_item {
-	struct rdpneg_attempt		 a;	/* token etc. point into owned */
+	struct rdpneg_attempt		 a;	/* token etc. point into owned;
+						   a.ev has the chain fields */
 	char				*owned;
-	struct rdpneg_evidence		 ev;
 	const struct rdpneg_diagnosis	*diag;
+	const struct rdpneg_server_fingerprint *server;	/* NULL: unknown */
 	unsigned			 chain_id;	/* 1-based, per file */
 	/* The last attempt of its chain: the chain's result. */
 	uint64_t			 final_frame;
@@ -36,6 +37,8 @@ struct attempt_list {
 	size_t			 cap;
 };
 
+#define CAPTURE_SHA256_HEX	65	/* 64 hex digits and a NUL */
+
 /* The facts of one capture file. */
 struct capture_result {
 	const char			*path;
@@ -43,7 +46,7 @@ struct capture_result {
 	char				 error[512];
 	struct rdpneg_capture_stats	 stats;
 	uint64_t			 size;		/* bytes of the file */
-	char				 sha256[INPUT_SHA256_HEX];
+	char				 sha256[CAPTURE_SHA256_HEX];
 };
 
 struct analysis_config {
@@ -59,14 +62,10 @@ struct analysis_config {
 typedef void (*attempt_sink)(const struct attempt_item *it, void *arg);
 
 /*
- * Analyze the capture at path into r (which the caller zeroes), handing
- * each attempt to fn.  Thread-safe: batch workers call it at once.
+ * Analyze the capture read from fp, which it closes, into r (which the
+ * caller zeroes), handing each attempt to fn; r->path, size and sha256
+ * are the caller's to fill.  Thread-safe: batch workers call it at once.
  */
-void analyze_file(const char *path, const struct analysis_config *cfg,
-    struct capture_result *r, attempt_sink fn, void *arg);
-
-/* The same for a stream already open, which it closes; r->path, size and
- * sha256 are the caller's to fill. */
 void analyze_stream(FILE *fp, const struct analysis_config *cfg,
     struct capture_result *r, attempt_sink fn, void *arg);
 
@@ -77,9 +76,6 @@ int attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a);
 int attempt_list_push(struct attempt_list *l, const struct attempt_item *it);
 
 void attempt_list_free(struct attempt_list *l);
-
-/* The evidence the knowledge base reads, from it->a (chain fields 1). */
-void chain_fill_evidence(struct attempt_item *it);
 
 /* Same client address, server address and port? */
 int chain_same_pair(const struct attempt_item *x, const struct attempt_item *y);
@@ -99,4 +95,4 @@ void chain_seal(struct attempt_item *const *v, size_t n, unsigned id);
 unsigned chain_and_diagnose(struct attempt_list *l, uint32_t window,
     unsigned id);
 
-#endif /* RDPNEG_RESULT_H */
+#endif /* RDPNEG_ANALYSIS_H */

@@ -18,8 +18,8 @@
 #include <nettle/sha2.h>
 #include <zlib.h>
 
-#include "cli/input.h"
-#include "cli/ring.h"
+#include "batch/input.h"
+#include "batch/ring.h"
 
 #define RAW_CHUNK	65536
 #define STDIO_BUFFER	(256 * 1024)

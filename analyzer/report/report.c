@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "cli/report.h"
+#include "report/report.h"
 
 static const struct report_format *const formats[] = {
 	&report_text,
@@ -32,9 +32,9 @@ report_attempt(struct report *r, const struct capture_result *res,
 	struct report_totals *t = &r->totals;
 
 	t->attempts++;
-	t->by_outcome[it->a.outcome]++;
+	t->by_outcome[it->a.ev.outcome]++;
 	t->failed += it->diag->failed != 0;
-	t->scanners += (it->ev.have & RDPNEG_EV_SCANNER) != 0;
+	t->scanners += (it->a.ev.have & RDPNEG_EV_SCANNER) != 0;
 	summary_add(&r->servers, it);
 	r->capture_attempts++;
 	r->capture_failed += it->diag->failed != 0;

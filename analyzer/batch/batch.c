@@ -23,7 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/batch.h"
+#include "batch/batch.h"
+#include "batch/input.h"
 
 #define MAX_JOBS	256
 #define AHEAD		32		/* files analyzed but not yet reported */
@@ -99,6 +100,31 @@ spool_attempt(const struct attempt_item *it, void *arg)
 		publish(s);
 }
 
+_Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
+    "a capture's SHA-256 is input_sha256's text");
+
+/* The capture at path into r (zeroed), each attempt to fn. */
+static void
+analyze_path(const char *path, const struct analysis_config *cfg,
+    struct capture_result *r, attempt_sink fn, void *arg)
+{
+	struct input *in;
+
+	r->path = path;
+	in = input_open(path, cfg->sha256, cfg->read_ahead, r->error,
+	    sizeof(r->error));
+	if (in == NULL) {
+		r->unreadable = 1;
+		return;
+	}
+	analyze_stream(input_stream(in), cfg, r, fn, arg);
+	if (cfg->sha256)
+		input_sha256(in, r->sha256);
+	r->size = input_bytes(in);
+	input_free(in);
+}
+
+
 static void
 analyze_slot(struct pool *p, size_t i)
 {
@@ -121,7 +147,7 @@ analyze_slot(struct pool *p, size_t i)
 			(void)setvbuf(spool, s->spool_buf, _IOFBF,
 			    PUBLISH_EVERY);
 		(void)__fsetlocking(spool, FSETLOCKING_BYCALLER);
-		analyze_file(p->list->paths[i], &p->cfg, &s->r, spool_attempt,
+		analyze_path(p->list->paths[i], &p->cfg, &s->r, spool_attempt,
 		    s);
 		if (fflush(spool) != 0 || ferror(spool)) {
 			snprintf(s->r.error, sizeof(s->r.error),

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/summary.h"
+#include "report/summary.h"
 
 static uint32_t
 server_hash(int family, const struct rdpneg_endpoint *ep)
@@ -187,10 +187,10 @@ summary_add(struct summary *s, const struct attempt_item *it)
 	}
 	v->attempts++;
 	v->failed += it->diag->failed != 0;
-	v->by_outcome[a->outcome]++;
-	if ((a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
-	    a->response_type == RDPNEG_TYPE_FAILURE) {
-		code = a->response_value;
+	v->by_outcome[a->ev.outcome]++;
+	if ((a->ev.have & RDPNEG_EV_RSP_NEG) &&
+	    a->ev.response_type == RDPNEG_TYPE_FAILURE) {
+		code = a->ev.response_value;
 		v->by_failure[code >= 1 && code < SUMMARY_UNKNOWN_FAILURE ?
 		    code : SUMMARY_UNKNOWN_FAILURE]++;
 	}

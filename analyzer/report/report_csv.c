@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "cli/fmt.h"
-#include "cli/report.h"
+#include "report/fmt.h"
+#include "report/report.h"
 
 #define FIELD_MAX	(8 * 4096 + 16)
 
@@ -67,12 +67,12 @@ static void
 csv_row(FILE *out, const char *capture, const struct attempt_item *it)
 {
 	const struct rdpneg_attempt *a = &it->a;
-	const struct rdpneg_server_print *print;
+	const struct rdpneg_server_fingerprint *print;
 	char text[FIELD_MAX];
-	int req = (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0;
-	int rsp = (a->have & RDPNEG_ATTEMPT_RSP_NEG) != 0;
-	int failure = rsp && a->response_type == RDPNEG_TYPE_FAILURE;
-	int selected = rsp && a->response_type == RDPNEG_TYPE_RSP;
+	int req = (a->ev.have & RDPNEG_EV_REQ_NEG) != 0;
+	int rsp = (a->ev.have & RDPNEG_EV_RSP_NEG) != 0;
+	int failure = rsp && a->ev.response_type == RDPNEG_TYPE_FAILURE;
+	int selected = rsp && a->ev.response_type == RDPNEG_TYPE_RSP;
 
 	text_field(out, capture, ",");
 	number(out, 1, a->first_frame);
@@ -84,42 +84,42 @@ csv_row(FILE *out, const char *capture, const struct attempt_item *it)
 	text_field(out, text, ",");
 	number(out, a->request_frame != 0, a->request_frame);
 	number(out, a->response_frame != 0, a->response_frame);
-	if (a->token != NULL && a->token_kind == RDPNEG_TOKEN_MSTSHASH)
-		field(out, a->token + a->token_value_off,
-		    a->token_len - a->token_value_off, ",");
+	if (a->token != NULL && a->ev.token_kind == RDPNEG_TOKEN_MSTSHASH)
+		field(out, a->token + a->ev.token_value_off,
+		    a->token_len - a->ev.token_value_off, ",");
 	else
 		text_field(out, NULL, ",");
 	field(out, a->token != NULL ? a->token : (const uint8_t *)"",
 	    a->token_len, ",");
-	number(out, req, a->requested);
+	number(out, req, a->ev.requested);
 	if (req)
-		rdpneg_protocols_str(a->requested, text, sizeof(text));
+		rdpneg_protocols_str(a->ev.requested, text, sizeof(text));
 	text_field(out, req ? text : NULL, ",");
-	number(out, req, a->request_flags);
-	text_field(out, rdpneg_tok_str(rdpneg_outcome_names, a->outcome), ",");
-	text_field(out, rdpneg_tok_str(rdpneg_end_names, a->end), ",");
-	number(out, failure, a->response_value);
+	number(out, req, a->ev.request_flags);
+	text_field(out, rdpneg_tok_str(rdpneg_outcome_names, a->ev.outcome), ",");
+	text_field(out, rdpneg_tok_str(rdpneg_end_names, a->ev.end), ",");
+	number(out, failure, a->ev.response_value);
 	if (failure)
-		fmt_failure(a->response_value, text, sizeof(text));
+		fmt_failure(a->ev.response_value, text, sizeof(text));
 	text_field(out, failure ? text : NULL, ",");
-	number(out, selected, a->response_value);
+	number(out, selected, a->ev.response_value);
 	if (selected)
-		fmt_selected(a->response_value, text, sizeof(text));
+		fmt_selected(a->ev.response_value, text, sizeof(text));
 	text_field(out, selected ? text : NULL, ",");
-	text_field(out, fmt_protocol_not_requested(a) ? "true" : "false", ",");
-	text_field(out, (it->ev.have & RDPNEG_EV_SCANNER) ? "true" : "false",
+	text_field(out, rdpneg_not_requested(&a->ev) ? "true" : "false", ",");
+	text_field(out, (it->a.ev.have & RDPNEG_EV_SCANNER) ? "true" : "false",
 	    ",");
 	number(out, 1, it->chain_id);
-	number(out, 1, it->ev.chain_position);
-	number(out, 1, it->ev.chain_length);
+	number(out, 1, it->a.ev.chain_position);
+	number(out, 1, it->a.ev.chain_length);
 	text_field(out, it->diag->id, ",");
 	text_field(out, rdpneg_tok_str(rdpneg_confidence_names,
 	    it->diag->confidence), ",");
-	rdpneg_expand(it->diag->summary, &it->ev, text, sizeof(text));
+	rdpneg_expand(it->diag->summary, &it->a.ev, text, sizeof(text));
 	text_field(out, text, ",");
 	text_field(out, a->malformed, ",");
 	text_field(out, a->incomplete, ",");
-	print = rdpneg_identify_server(&it->ev);
+	print = it->server;
 	text_field(out, print != NULL ? rdpneg_tok_str(rdpneg_server_names,
 	    print->server) : NULL, "\r\n");
 }

@@ -7,8 +7,8 @@
 #ifndef RDPNEG_BATCH_H
 #define RDPNEG_BATCH_H
 
-#include "cli/result.h"
-#include "cli/walk.h"
+#include "analysis/analysis.h"
+#include "batch/walk.h"
 
 /* Called on the calling thread, file after file in list order: each
  * attempt in first-frame order (only r->path is set yet), then end with

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/fmt.h"
-#include "cli/outbuf.h"
-#include "cli/report.h"
+#include "report/fmt.h"
+#include "report/outbuf.h"
+#include "report/report.h"
 
 #define TEXT_MAX	(4 * 4096 + 1)
 
@@ -100,12 +100,12 @@ print_request(struct outbuf *ob, const struct rdpneg_attempt *a)
 	fmt_requested(a, text, sizeof(text));
 	outbuf_label(ob, "requested");
 	outbuf_puts(ob, text);
-	if (a->request_flags != 0) {
+	if (a->ev.request_flags != 0) {
 		outbuf_lit(ob, ", flags ");
 		put_result(ob, text, rdpneg_bits_str(rdpneg_request_flag_names,
-		    a->request_flags, "", text, sizeof(text)), sizeof(text));
+		    a->ev.request_flags, "", text, sizeof(text)), sizeof(text));
 	}
-	if (a->token != NULL && a->token_kind != RDPNEG_TOKEN_MSTSHASH) {
+	if (a->token != NULL && a->ev.token_kind != RDPNEG_TOKEN_MSTSHASH) {
 		outbuf_lit(ob, ", token \"");
 		put_result(ob, text, fmt_escape_text(a->token, a->token_len,
 		    text, sizeof(text)), sizeof(text));
@@ -123,7 +123,7 @@ print_evidence(struct outbuf *ob, const struct rdpneg_attempt *a)
 	outbuf_label(ob, "answer");
 	outbuf_puts(ob, text);
 	outbuf_lit(ob, "; end ");
-	put_name(ob, rdpneg_tok_str(rdpneg_end_names, a->end));
+	put_name(ob, rdpneg_tok_str(rdpneg_end_names, a->ev.end));
 	outbuf_putc(ob, '\n');
 	outbuf_label(ob, "frames");	/* each number, then a space */
 	if (a->request_frame != 0) {
@@ -132,7 +132,7 @@ print_evidence(struct outbuf *ob, const struct rdpneg_attempt *a)
 		outbuf_putc(ob, ' ');
 	}
 	if (a->response_frame != 0) {
-		if (a->have & RDPNEG_ATTEMPT_RESPONSE)
+		if (a->ev.have & RDPNEG_EV_CONFIRM)
 			outbuf_lit(ob, "response ");
 		else
 			outbuf_lit(ob, "end ");
@@ -185,15 +185,15 @@ print_diagnosis(struct report *r, struct outbuf *ob,
     const struct attempt_item *it)
 {
 	const struct rdpneg_diagnosis *d = it->diag;
-	const struct rdpneg_server_print *print;
+	const struct rdpneg_server_fingerprint *print;
 	const char *steps[RDPNEG_STEPS_MAX];
 	size_t i, nsteps;
 
 	outbuf_label(ob, "diagnosis");
 	put_judgement(ob, d->id, d->confidence);
-	put_kb(ob, d->summary, &it->ev);
+	put_kb(ob, d->summary, &it->a.ev);
 	outbuf_putc(ob, '\n');
-	print = rdpneg_identify_server(&it->ev);
+	print = it->server;
 	if (print != NULL) {
 		outbuf_label(ob, "server");
 		put_judgement(ob, rdpneg_tok_str(rdpneg_server_names,
@@ -203,7 +203,7 @@ print_diagnosis(struct report *r, struct outbuf *ob,
 	}
 	if (first_time(r, d)) {
 		outbuf_label(ob, "setting");
-		put_kb(ob, d->server_settings, &it->ev);
+		put_kb(ob, d->server_settings, &it->a.ev);
 		outbuf_putc(ob, '\n');
 		/* The recognised implementation's fix first. */
 		nsteps = rdpneg_order_remediation(d->remediation,
@@ -213,7 +213,7 @@ print_diagnosis(struct report *r, struct outbuf *ob,
 			outbuf_label(ob, i == 0 ? "fix" : "");
 			outbuf_u64(ob, i + 1);
 			outbuf_lit(ob, ". ");
-			put_kb(ob, steps[i], &it->ev);
+			put_kb(ob, steps[i], &it->a.ev);
 			outbuf_putc(ob, '\n');
 		}
 	} else {
@@ -222,12 +222,12 @@ print_diagnosis(struct report *r, struct outbuf *ob,
 		outbuf_puts(ob, d->id);
 		outbuf_lit(ob, " above\n");
 	}
-	if (it->ev.chain_length > 1) {
+	if (it->a.ev.chain_length > 1) {
 		outbuf_label(ob, "chain");
 		outbuf_lit(ob, "attempt ");
-		outbuf_u64(ob, it->ev.chain_position);
+		outbuf_u64(ob, it->a.ev.chain_position);
 		outbuf_lit(ob, " of ");
-		outbuf_u64(ob, it->ev.chain_length);
+		outbuf_u64(ob, it->a.ev.chain_length);
 		outbuf_lit(ob, "; the chain ended ");
 		put_name(ob, rdpneg_tok_str(rdpneg_outcome_names,
 		    it->final_outcome));

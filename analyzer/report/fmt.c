@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "cli/fmt.h"
+#include "report/fmt.h"
 
 /* Copy text[0..len) into buf as snprintf("%s") would: cut to fit, NUL. */
 static void
@@ -421,28 +421,15 @@ fmt_shell_quote(const char *s, char *buf, size_t size)
 	buf[used] = '\0';
 }
 
-int
-fmt_protocol_not_requested(const struct rdpneg_attempt *a)
-{
-	/* A request without RDP_NEG_REQ asks for Standard RDP Security. */
-	uint32_t requested = (a->have & RDPNEG_ATTEMPT_REQ_NEG) ?
-	    a->requested : RDPNEG_PROTOCOL_RDP;
-
-	return (a->have & RDPNEG_ATTEMPT_REQUEST) &&
-	    (a->have & RDPNEG_ATTEMPT_RSP_NEG) &&
-	    a->response_type == RDPNEG_TYPE_RSP &&
-	    !rdpneg_protocol_was_requested(requested, a->response_value);
-}
-
 void
 fmt_requested(const struct rdpneg_attempt *a, char *buf, size_t size)
 {
 	char names[96];
 
-	if (a->have & RDPNEG_ATTEMPT_REQ_NEG) {
-		rdpneg_protocols_str(a->requested, names, sizeof(names));
-		snprintf(buf, size, "%s (0x%x)", names, a->requested);
-	} else if (a->have & RDPNEG_ATTEMPT_REQUEST)
+	if (a->ev.have & RDPNEG_EV_REQ_NEG) {
+		rdpneg_protocols_str(a->ev.requested, names, sizeof(names));
+		snprintf(buf, size, "%s (0x%x)", names, a->ev.requested);
+	} else if (a->ev.have & RDPNEG_EV_REQUEST)
 		snprintf(buf, size, "no RDP_NEG_REQ (Standard RDP Security)");
 	else
 		snprintf(buf, size, "no Connection Request");
@@ -453,20 +440,20 @@ fmt_answer(const struct rdpneg_attempt *a, char *buf, size_t size)
 {
 	char name[48];
 
-	if (a->have & RDPNEG_ATTEMPT_RSP_NEG) {
-		if (a->response_type == RDPNEG_TYPE_FAILURE) {
-			fmt_failure(a->response_value, name, sizeof(name));
+	if (a->ev.have & RDPNEG_EV_RSP_NEG) {
+		if (a->ev.response_type == RDPNEG_TYPE_FAILURE) {
+			fmt_failure(a->ev.response_value, name, sizeof(name));
 			snprintf(buf, size, "RDP_NEG_FAILURE %s (%u)", name,
-			    a->response_value);
+			    a->ev.response_value);
 		} else {
-			fmt_selected(a->response_value, name, sizeof(name));
+			fmt_selected(a->ev.response_value, name, sizeof(name));
 			snprintf(buf, size, "RDP_NEG_RSP selected %s%s", name,
-			    fmt_protocol_not_requested(a) ?
+			    rdpneg_not_requested(&a->ev) ?
 			    " (not requested)" : "");
 		}
 		return;
 	}
-	switch (a->outcome) {
+	switch (a->ev.outcome) {
 	case RDPNEG_OUTCOME_LEGACY:
 		snprintf(buf, size, "Connection Confirm without negotiation "
 		    "data");
@@ -486,13 +473,13 @@ fmt_answer(const struct rdpneg_attempt *a, char *buf, size_t size)
 void
 fmt_user(const struct rdpneg_attempt *a, char *buf, size_t size)
 {
-	if (a->token == NULL || a->token_kind != RDPNEG_TOKEN_MSTSHASH) {
+	if (a->token == NULL || a->ev.token_kind != RDPNEG_TOKEN_MSTSHASH) {
 		if (size > 0)
 			buf[0] = '\0';
 		return;
 	}
-	fmt_escape_text(a->token + a->token_value_off,
-	    a->token_len - a->token_value_off, buf, size);
+	fmt_escape_text(a->token + a->ev.token_value_off,
+	    a->token_len - a->ev.token_value_off, buf, size);
 }
 
 void

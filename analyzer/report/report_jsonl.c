@@ -20,8 +20,8 @@
 
 #include <jansson.h>
 
-#include "cli/fmt.h"
-#include "cli/report.h"
+#include "report/fmt.h"
+#include "report/report.h"
 
 #define JSONL_FLAGS	(JSON_COMPACT | JSON_ENSURE_ASCII)
 /* A diagnosis text with its placeholders filled is cut at this size. */
@@ -173,15 +173,8 @@ json_texts(const char *const *texts, const struct rdpneg_evidence *ev)
 	return a;
 }
 
-/* The server implementation the Connection Confirm shows, or NULL. */
-static const struct rdpneg_server_print *
-server_print(const struct attempt_item *it)
-{
-	return rdpneg_identify_server(&it->ev);
-}
-
 static enum rdpneg_server
-print_server(const struct rdpneg_server_print *p)
+print_server(const struct rdpneg_server_fingerprint *p)
 {
 	return p != NULL ? p->server : RDPNEG_SERVER_UNKNOWN;
 }
@@ -209,15 +202,15 @@ json_diagnosis(const struct attempt_item *it, enum rdpneg_server server)
 	fix_steps(d, server, steps);
 	set(o, "id", json_string(d->id));
 	set(o, "failed", json_boolean(d->failed));
-	set(o, "summary", json_expanded(d->summary, &it->ev));
+	set(o, "summary", json_expanded(d->summary, &it->a.ev));
 	set(o, "confidence", json_string(
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence)));
-	set(o, "confidence_why", json_expanded(d->confidence_why, &it->ev));
-	set(o, "explanation", json_expanded(d->explanation, &it->ev));
+	set(o, "confidence_why", json_expanded(d->confidence_why, &it->a.ev));
+	set(o, "explanation", json_expanded(d->explanation, &it->a.ev));
 	set(o, "server_settings",
-	    json_expanded(d->server_settings, &it->ev));
-	set(o, "remediation", json_texts(steps, &it->ev));
-	set(o, "references", json_texts(d->references, &it->ev));
+	    json_expanded(d->server_settings, &it->a.ev));
+	set(o, "remediation", json_texts(steps, &it->a.ev));
+	set(o, "references", json_texts(d->references, &it->a.ev));
 	return o;
 }
 
@@ -256,14 +249,14 @@ diag_key(const struct attempt_item *it, enum rdpneg_server server)
 	int err = 0;
 
 	fix_steps(d, server, steps);
-	err |= key_text(&len, d->summary, &it->ev);
-	err |= key_text(&len, d->confidence_why, &it->ev);
-	err |= key_text(&len, d->explanation, &it->ev);
-	err |= key_text(&len, d->server_settings, &it->ev);
+	err |= key_text(&len, d->summary, &it->a.ev);
+	err |= key_text(&len, d->confidence_why, &it->a.ev);
+	err |= key_text(&len, d->explanation, &it->a.ev);
+	err |= key_text(&len, d->server_settings, &it->a.ev);
 	for (t = steps; *t != NULL; t++)
-		err |= key_text(&len, *t, &it->ev);
+		err |= key_text(&len, *t, &it->a.ev);
 	for (t = d->references; *t != NULL; t++)
-		err |= key_text(&len, *t, &it->ev);
+		err |= key_text(&len, *t, &it->a.ev);
 	return err ? (size_t)-1 : len;
 }
 
@@ -370,7 +363,7 @@ diag_fragment(const struct attempt_item *it, enum rdpneg_server server)
 /* ---- The rest of the record. */
 
 static json_t *
-json_server(const struct rdpneg_server_print *p)
+json_server(const struct rdpneg_server_fingerprint *p)
 {
 	json_t *o;
 
@@ -389,8 +382,8 @@ static void
 set_chain(json_t *o, const struct attempt_item *it)
 {
 	set(o, "id", json_integer(it->chain_id));
-	set(o, "position", json_integer(it->ev.chain_position));
-	set(o, "length", json_integer(it->ev.chain_length));
+	set(o, "position", json_integer(it->a.ev.chain_position));
+	set(o, "length", json_integer(it->a.ev.chain_length));
 	set(o, "final_frame", json_frame(it->final_frame));
 	set(o, "final_outcome", json_ours(rdpneg_tok_str(rdpneg_outcome_names,
 	    it->final_outcome)));
@@ -407,14 +400,14 @@ set_chain(json_t *o, const struct attempt_item *it)
  */
 static void
 set_attempt(json_t *o, json_t *chain, const char *capture,
-    const struct attempt_item *it, const struct rdpneg_server_print *print)
+    const struct attempt_item *it, const struct rdpneg_server_fingerprint *print)
 {
 	const struct rdpneg_attempt *a = &it->a;
 	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
-	int req = (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0;
-	int rsp = (a->have & RDPNEG_ATTEMPT_RSP_NEG) != 0;
-	int failure = rsp && a->response_type == RDPNEG_TYPE_FAILURE;
-	int selected = rsp && a->response_type == RDPNEG_TYPE_RSP;
+	int req = (a->ev.have & RDPNEG_EV_REQ_NEG) != 0;
+	int rsp = (a->ev.have & RDPNEG_EV_RSP_NEG) != 0;
+	int failure = rsp && a->ev.response_type == RDPNEG_TYPE_FAILURE;
+	int selected = rsp && a->ev.response_type == RDPNEG_TYPE_RSP;
 
 	set(o, "capture", json_bytes((const uint8_t *)capture,
 	    strlen(capture)));
@@ -430,42 +423,42 @@ set_attempt(json_t *o, json_t *chain, const char *capture,
 	set(o, "cookie", a->token != NULL ?
 	    json_bytes(a->token, a->token_len) : json_null());
 	set(o, "user",
-	    a->token != NULL && a->token_kind == RDPNEG_TOKEN_MSTSHASH ?
-	    json_bytes(a->token + a->token_value_off,
-	    a->token_len - a->token_value_off) : json_null());
+	    a->token != NULL && a->ev.token_kind == RDPNEG_TOKEN_MSTSHASH ?
+	    json_bytes(a->token + a->ev.token_value_off,
+	    a->token_len - a->ev.token_value_off) : json_null());
 	set(o, "requested_protocols",
-	    req ? json_integer(a->requested) : json_null());
+	    req ? json_integer(a->ev.requested) : json_null());
 	set(o, "requested",
-	    req ? json_protocol_names(a->requested) : json_null());
+	    req ? json_protocol_names(a->ev.requested) : json_null());
 	set(o, "request_flags",
-	    req ? json_integer(a->request_flags) : json_null());
-	if (a->have & RDPNEG_ATTEMPT_CORRELATION) {
-		fmt_hex(a->correlation_id, 16, text, sizeof(text));
+	    req ? json_integer(a->ev.request_flags) : json_null());
+	if (a->ev.have & RDPNEG_EV_CORRELATION) {
+		fmt_hex(a->ev.correlation_id, 16, text, sizeof(text));
 		set(o, "correlation_id", json_ours(text));
 	} else
 		set(o, "correlation_id", json_null());
 	set(o, "outcome", json_ours(rdpneg_tok_str(rdpneg_outcome_names,
-	    a->outcome)));
-	set(o, "end", json_ours(rdpneg_tok_str(rdpneg_end_names, a->end)));
+	    a->ev.outcome)));
+	set(o, "end", json_ours(rdpneg_tok_str(rdpneg_end_names, a->ev.end)));
 	set(o, "failure_code",
-	    failure ? json_integer(a->response_value) : json_null());
+	    failure ? json_integer(a->ev.response_value) : json_null());
 	if (failure)
-		fmt_failure(a->response_value, text, sizeof(text));
+		fmt_failure(a->ev.response_value, text, sizeof(text));
 	set(o, "failure", failure ? json_ours(text) : json_null());
 	set(o, "selected_protocol",
-	    selected ? json_integer(a->response_value) : json_null());
+	    selected ? json_integer(a->ev.response_value) : json_null());
 	if (selected)
-		fmt_selected(a->response_value, text, sizeof(text));
+		fmt_selected(a->ev.response_value, text, sizeof(text));
 	set(o, "selected", selected ? json_ours(text) : json_null());
 	set(o, "response_flags",
-	    selected ? json_integer(a->response_flags) : json_null());
+	    selected ? json_integer(a->ev.response_flags) : json_null());
 	set(o, "protocol_not_requested",
-	    json_boolean(fmt_protocol_not_requested(a)));
+	    json_boolean(rdpneg_not_requested(&a->ev)));
 	set(o, "malformed", json_text(a->malformed));
 	set(o, "incomplete", json_text(a->incomplete));
 	set(o, "server_implementation", json_server(print));
 	set(o, "scanner", json_boolean(
-	    (it->ev.have & RDPNEG_EV_SCANNER) != 0));
+	    (it->a.ev.have & RDPNEG_EV_SCANNER) != 0));
 	set_chain(chain, it);
 	set(o, "chain", json_incref(chain));
 	set(o, "diagnosis", json_null());
@@ -484,7 +477,7 @@ write_record(FILE *out, const char *capture, const struct attempt_item *it)
 {
 	static const char tail[] = "null}";	/* "diagnosis":null} */
 	const size_t tail_len = sizeof(tail) - 1;
-	const struct rdpneg_server_print *print = server_print(it);
+	const struct rdpneg_server_fingerprint *print = it->server;
 	enum rdpneg_server server = print_server(print);
 	const struct fragment *f = diag_fragment(it, server);
 	size_t n;

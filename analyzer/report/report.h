@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli/result.h"
-#include "cli/summary.h"
+#include "analysis/analysis.h"
+#include "report/summary.h"
 
 /* Totals over every capture of a run. */
 struct report_totals {

@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "cli/outbuf.h"
+#include "report/outbuf.h"
 
 void
 outbuf_init(struct outbuf *ob, FILE *out)

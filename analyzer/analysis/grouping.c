@@ -1,14 +1,15 @@
 /*
- * chain.c - fallback chains (the rule is the shared rdpneg/chain.h) and
- * diagnoses: a chain sealed as a whole, or all the attempts of a capture
- * grouped at once.  The last attempt of a chain is its result.
+ * grouping.c - attempts grouped into fallback chains (the rule is the
+ * shared rdpneg/chain.h) and diagnosed: a chain sealed as a whole, or all
+ * the attempts of a capture grouped at once.  The last attempt of a chain
+ * is its result.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/result.h"
+#include "analysis/analysis.h"
 #include "rdpneg/chain.h"
 
 int
@@ -21,47 +22,6 @@ chain_same_pair(const struct attempt_item *x, const struct attempt_item *y)
 }
 
 void
-chain_fill_evidence(struct attempt_item *it)
-{
-	const struct rdpneg_attempt *a = &it->a;
-	struct rdpneg_evidence *ev = &it->ev;
-
-	rdpneg_init_evidence(ev);
-	ev->outcome = a->outcome;
-	ev->end = a->end;
-	if (a->have & RDPNEG_ATTEMPT_REQUEST)
-		ev->have |= RDPNEG_EV_REQUEST;
-	if (a->have & RDPNEG_ATTEMPT_REQ_NEG) {
-		ev->have |= RDPNEG_EV_REQ_NEG;
-		ev->requested = a->requested;
-		ev->request_flags = a->request_flags;
-	}
-	if (a->have & RDPNEG_ATTEMPT_RSP_NEG) {
-		ev->have |= RDPNEG_EV_RSP_NEG;
-		ev->response_type = a->response_type;
-		ev->response_flags = a->response_flags;
-		ev->response_value = a->response_value;
-	}
-	/* What else the CC shows of the server's implementation. */
-	rdpneg_evidence_set_confirm(ev, a->response_pdu, a->response_pdu_len);
-	if (a->malformed != NULL)
-		ev->have |= RDPNEG_EV_MALFORMED;
-	if (a->have & RDPNEG_ATTEMPT_NON_RDP_ANSWER)
-		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
-	if (a->have & RDPNEG_ATTEMPT_CLIENT_NEXT) {
-		ev->have |= RDPNEG_EV_CLIENT_NEXT;
-		ev->client_next = a->client_next;
-	}
-	if (a->have & RDPNEG_ATTEMPT_SERVER_NEXT) {
-		ev->have |= RDPNEG_EV_SERVER_NEXT;
-		ev->server_next = a->server_next;
-	}
-	if (rdpneg_is_scanner(a->token, a->token_len,
-	    (a->have & RDPNEG_ATTEMPT_REQ_NEG) != 0, a->requested))
-		ev->have |= RDPNEG_EV_SCANNER;
-}
-
-void
 chain_seal(struct attempt_item *const *v, size_t n, unsigned id)
 {
 	struct attempt_item *final = v[n - 1];
@@ -70,21 +30,22 @@ chain_seal(struct attempt_item *const *v, size_t n, unsigned id)
 
 	/* Standard RDP Security in the end, after asking for more. */
 	for (i = 0; i + 1 < n; i++)
-		asked_more |= rdpneg_chain_asked_more(&v[i]->ev);
-	if (asked_more && rdpneg_chain_standard_rdp(&final->ev))
-		final->ev.have |= RDPNEG_EV_FELL_BACK;
+		asked_more |= rdpneg_chain_asked_more(&v[i]->a.ev);
+	if (asked_more && rdpneg_chain_standard_rdp(&final->a.ev))
+		final->a.ev.have |= RDPNEG_EV_FELL_BACK;
 	for (i = 0; i < n; i++) {
-		v[i]->ev.chain_length = (unsigned)n;
-		v[i]->ev.chain_position = (unsigned)(i + 1);
+		v[i]->a.ev.chain_length = (unsigned)n;
+		v[i]->a.ev.chain_position = (unsigned)(i + 1);
 	}
-	final->diag = rdpneg_diagnose(&final->ev);
+	final->diag = rdpneg_diagnose(&final->a.ev);
 	for (i = 0; i < n; i++) {
-		v[i]->diag = rdpneg_diagnose(&v[i]->ev);
+		v[i]->diag = rdpneg_diagnose(&v[i]->a.ev);
+		v[i]->server = rdpneg_identify_server(&v[i]->a.ev);
 		v[i]->chain_id = id;
 		v[i]->final_frame = final->a.first_frame;
-		v[i]->final_outcome = final->a.outcome;
+		v[i]->final_outcome = final->a.ev.outcome;
 		v[i]->final_diag = final->diag;
-		v[i]->final_fell_back = (final->ev.have &
+		v[i]->final_fell_back = (final->a.ev.have &
 		    RDPNEG_EV_FELL_BACK) != 0;
 	}
 }
@@ -125,7 +86,7 @@ by_frame(const void *x, const void *y)
 }
 
 /* A chain as a run of the pair-ordered array, and its lowest frame. */
-struct run {
+struct chain_run {
 	size_t		start;
 	size_t		n;
 	uint64_t	first_frame;
@@ -134,7 +95,7 @@ struct run {
 static int
 by_run_frame(const void *x, const void *y)
 {
-	const struct run *a = x, *b = y;
+	const struct chain_run *a = x, *b = y;
 
 	return a->first_frame < b->first_frame ? -1 :
 	    a->first_frame > b->first_frame;
@@ -144,15 +105,13 @@ unsigned
 chain_and_diagnose(struct attempt_list *l, uint32_t window, unsigned id)
 {
 	struct attempt_item **v, *it;
-	struct run *runs;
+	struct chain_run *runs;
 	size_t i, j, nruns = 0;
 
 	if (l->n == 0)
 		return id;
 	/* Frame order first: chain ids then follow the capture. */
 	qsort(l->items, l->n, sizeof(*l->items), by_frame);
-	for (i = 0; i < l->n; i++)
-		chain_fill_evidence(&l->items[i]);
 	v = malloc(l->n * sizeof(*v));
 	runs = malloc(l->n * sizeof(*runs));
 	if (v == NULL || runs == NULL) {	/* chains of one */
@@ -171,7 +130,7 @@ chain_and_diagnose(struct attempt_list *l, uint32_t window, unsigned id)
 		runs[nruns].start = i;
 		runs[nruns].first_frame = v[i]->a.first_frame;
 		for (j = i + 1; j < l->n && chain_same_pair(v[j - 1], v[j]) &&
-		    rdpneg_chain_continues(&v[j - 1]->ev, v[j - 1]->a.ts_sec,
+		    rdpneg_chain_continues(&v[j - 1]->a.ev, v[j - 1]->a.ts_sec,
 		    v[j - 1]->a.ts_nsec, v[j]->a.ts_sec, v[j]->a.ts_nsec,
 		    window); j++)
 			if (v[j]->a.first_frame < runs[nruns].first_frame)

@@ -66,9 +66,6 @@ void fmt_md_code(const uint8_t *in, size_t len, int in_table, char *buf,
 /* A path quoted for a POSIX shell command line ('...'). */
 void fmt_shell_quote(const char *s, char *buf, size_t size);
 
-/* Did the server select a protocol the client did not ask for? */
-int fmt_protocol_not_requested(const struct rdpneg_attempt *a);
-
 /* "SSL|HYBRID (0x3)", "no RDP_NEG_REQ" or "no Connection Request". */
 void fmt_requested(const struct rdpneg_attempt *a, char *buf, size_t size);
 

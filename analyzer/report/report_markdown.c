@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/fmt.h"
-#include "cli/report.h"
+#include "report/fmt.h"
+#include "report/report.h"
 
 #define MD_MAX		(8 * 4096 + 16)
 #define MAX_FRAMES	40	/* frames listed per problem */
@@ -186,7 +186,7 @@ evidence(FILE *out, const struct attempt_item *it)
 	fputs("; answer ", out);
 	fputs(text, out);
 	frame(out, a->response_frame);
-	end = rdpneg_tok_str(rdpneg_end_names, a->end);
+	end = rdpneg_tok_str(rdpneg_end_names, a->ev.end);
 	fputs("; end ", out);
 	fputs(end != NULL ? end : "(null)", out);	/* as printf had it */
 	if (a->response_pdu_len > 0) {
@@ -261,19 +261,19 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 {
 	const struct attempt_item *it = v[0];
 	const struct rdpneg_diagnosis *d = it->diag;
-	const struct rdpneg_server_print *print;
+	const struct rdpneg_server_fingerprint *print;
 	const char *steps[RDPNEG_STEPS_MAX];
 	char server[FMT_ENDPOINT_MAX], text[2048];
 	size_t i, nsteps;
 
 	fmt_endpoint(it->a.family, &it->a.server, server, sizeof(server));
-	rdpneg_expand(d->summary, &it->ev, text, sizeof(text));
+	rdpneg_expand(d->summary, &it->a.ev, text, sizeof(text));
 	fprintf(out, "\n### %u. ", number);
 	prose(out, text);
 	fprintf(out, "\n\nServer `%s`, diagnosis `%s`, confidence %s (",
 	    server, d->id, rdpneg_tok_str(rdpneg_confidence_names,
 	    d->confidence));
-	rdpneg_expand(d->confidence_why, &it->ev, text, sizeof(text));
+	rdpneg_expand(d->confidence_why, &it->a.ev, text, sizeof(text));
 	prose(out, text);
 	fprintf(out, "). %zu attempt%s.\n\n", n, n == 1 ? "" : "s");
 	for (i = 0; i < n && i < MAX_FRAMES; i++)
@@ -281,13 +281,13 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	if (n > MAX_FRAMES)
 		fprintf(out, "- ... %zu more\n", n - MAX_FRAMES);
 	tshark_command(out, path, v, n);
-	rdpneg_expand(d->explanation, &it->ev, text, sizeof(text));
+	rdpneg_expand(d->explanation, &it->a.ev, text, sizeof(text));
 	fputs("\n**What happened.** ", out);
 	prose(out, text);
-	rdpneg_expand(d->server_settings, &it->ev, text, sizeof(text));
+	rdpneg_expand(d->server_settings, &it->a.ev, text, sizeof(text));
 	fputs("\n\n**Probable server setting.** ", out);
 	prose(out, text);
-	print = rdpneg_identify_server(&it->ev);
+	print = it->server;
 	if (print != NULL) {
 		fprintf(out, "\n\n**Server implementation.** %s, %s "
 		    "confidence: ", rdpneg_tok_str(rdpneg_server_names,
@@ -300,7 +300,7 @@ problem(FILE *out, const char *path, const struct attempt_item *const *v,
 	    print->server : RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
 	fputs("\n\n**Fix.**\n\n", out);
 	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++) {
-		rdpneg_expand(steps[i], &it->ev, text, sizeof(text));
+		rdpneg_expand(steps[i], &it->a.ev, text, sizeof(text));
 		put_u64(out, i + 1);
 		fputs(". ", out);
 		prose(out, text);

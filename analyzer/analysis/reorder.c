@@ -1,7 +1,7 @@
 /*
- * window.c - attempts reordered into first-frame order and grouped into
+ * reorder.c - attempts reordered into first-frame order and grouped into
  * fallback chains while the capture is read, holding only what may still
- * change (window.h).
+ * change (reorder.h).
  *
  * The tracker hands attempts over as their connections end; the horizon
  * (capture.h) says where every attempt still to come starts.  The attempt
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/window.h"
+#include "analysis/reorder.h"
 #include "rdpneg/chain.h"
 
 #define PAIR_BUCKETS	(1u << 14)
@@ -49,7 +49,7 @@ struct entry {
 	struct held	*h;
 };
 
-struct window {
+struct reorder {
 	uint32_t		 chain_window;
 	size_t			 max_held;
 	attempt_sink		 fn;
@@ -103,7 +103,7 @@ heap_up(struct entry *v, size_t i)
 }
 
 static struct held *
-heap_pop(struct window *w)
+heap_pop(struct reorder *w)
 {
 	struct held *top = w->heap[0].h;
 	struct entry x = w->heap[--w->n];
@@ -125,7 +125,7 @@ heap_pop(struct window *w)
 /* ---- pairs */
 
 static int
-pair_insert(struct window *w, struct held *h)
+pair_insert(struct reorder *w, struct held *h)
 {
 	uint32_t hash = pair_hash(&h->it.a);
 	struct pairq **slot = &w->buckets[hash & (PAIR_BUCKETS - 1)], *q;
@@ -159,7 +159,7 @@ pair_insert(struct window *w, struct held *h)
 }
 
 static void
-pair_remove(struct window *w, struct held *h)
+pair_remove(struct reorder *w, struct held *h)
 {
 	struct pairq *q = h->pair, **pp;
 
@@ -184,7 +184,7 @@ pair_remove(struct window *w, struct held *h)
 
 /* Can no attempt still to come continue a chain whose latest is last? */
 static int
-chain_closed(const struct window *w, const struct held *last,
+chain_closed(const struct reorder *w, const struct held *last,
     const struct rdpneg_horizon *hz)
 {
 	const struct rdpneg_attempt *a = &last->it.a;
@@ -192,7 +192,7 @@ chain_closed(const struct window *w, const struct held *last,
 	if (hz->end)
 		return 1;
 	/* A success ends its chain (the same start always continues else). */
-	if (!rdpneg_chain_continues(&last->it.ev, a->ts_sec, a->ts_nsec,
+	if (!rdpneg_chain_continues(&last->it.a.ev, a->ts_sec, a->ts_nsec,
 	    a->ts_sec, a->ts_nsec, w->chain_window))
 		return 1;
 	/* Everything to come starts at the horizon's time or later. */
@@ -206,7 +206,7 @@ chain_closed(const struct window *w, const struct held *last,
  * (the deadline noted), -1: out of memory.
  */
 static int
-seal(struct window *w, struct held *h, const struct rdpneg_horizon *hz)
+seal(struct reorder *w, struct held *h, const struct rdpneg_horizon *hz)
 {
 	struct attempt_item **v;
 	struct held *last = h, *next;
@@ -224,7 +224,7 @@ seal(struct window *w, struct held *h, const struct rdpneg_horizon *hz)
 		next = last->pair_next;
 		/* Starts before the horizon: nothing can come in between. */
 		if (next != NULL && next->it.a.first_frame < hz->frame) {
-			if (!rdpneg_chain_continues(&last->it.ev,
+			if (!rdpneg_chain_continues(&last->it.a.ev,
 			    last->it.a.ts_sec, last->it.a.ts_nsec,
 			    next->it.a.ts_sec, next->it.a.ts_nsec,
 			    w->chain_window))
@@ -256,7 +256,7 @@ held_free(struct held *h)
 
 /* Is t after the deadline a waiting chain noted? */
 static int
-past_deadline(const struct window *w, int64_t sec, uint32_t nsec)
+past_deadline(const struct reorder *w, int64_t sec, uint32_t nsec)
 {
 	return sec > w->wait_sec || (sec == w->wait_sec && nsec > w->wait_nsec);
 }
@@ -268,7 +268,7 @@ past_deadline(const struct window *w, int64_t sec, uint32_t nsec)
  * is past the window), 0 otherwise, -1 out of memory.
  */
 static int
-release(struct window *w, const struct rdpneg_horizon *hz)
+release(struct reorder *w, const struct rdpneg_horizon *hz)
 {
 	struct held *h;
 	int r;
@@ -291,7 +291,7 @@ release(struct window *w, const struct rdpneg_horizon *hz)
 
 /* Time went back: group what is left as a whole, then hand it over. */
 static int
-release_unordered(struct window *w)
+release_unordered(struct reorder *w)
 {
 	struct attempt_list open = { NULL, 0, 0 }, sealed = { NULL, 0, 0 };
 	struct attempt_list *l;
@@ -333,11 +333,11 @@ release_unordered(struct window *w)
 
 /* ---- interface */
 
-struct window *
-window_new(uint32_t chain_window, size_t max_held, attempt_sink fn,
+struct reorder *
+reorder_new(uint32_t chain_window, size_t max_held, attempt_sink fn,
     void *arg)
 {
-	struct window *w = calloc(1, sizeof(*w));
+	struct reorder *w = calloc(1, sizeof(*w));
 
 	if (w == NULL)
 		return NULL;
@@ -357,7 +357,7 @@ window_new(uint32_t chain_window, size_t max_held, attempt_sink fn,
 }
 
 int
-window_add(struct window *w, const struct rdpneg_attempt *a)
+reorder_add(struct reorder *w, const struct rdpneg_attempt *a)
 {
 	struct held *h;
 	struct entry *v;
@@ -375,7 +375,6 @@ window_add(struct window *w, const struct rdpneg_attempt *a)
 		held_free(h);
 		return -1;
 	}
-	chain_fill_evidence(&h->it);
 	w->waiting = 0;
 	w->heap[w->n].frame = a->first_frame;
 	w->heap[w->n].h = h;
@@ -384,7 +383,7 @@ window_add(struct window *w, const struct rdpneg_attempt *a)
 }
 
 int
-window_advance(struct window *w, const struct rdpneg_horizon *hz)
+reorder_advance(struct reorder *w, const struct rdpneg_horizon *hz)
 {
 	int r;
 
@@ -404,7 +403,7 @@ window_advance(struct window *w, const struct rdpneg_horizon *hz)
 }
 
 void
-window_free(struct window *w)
+reorder_free(struct reorder *w)
 {
 	size_t i;
 

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/input.h"
-#include "cli/walk.h"
+#include "batch/input.h"
+#include "batch/walk.h"
 
 #define MAX_DEPTH	64
 

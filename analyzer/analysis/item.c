@@ -1,0 +1,78 @@
+/*
+ * item.c - attempts that own their texts, and lists of them (analysis.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+
+int
+attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a)
+{
+	size_t mlen = a->malformed != NULL ? strlen(a->malformed) + 1 : 0;
+	size_t ilen = a->incomplete != NULL ? strlen(a->incomplete) + 1 : 0;
+	char *owned = malloc(a->token_len + mlen + ilen + 1);
+
+	memset(it, 0, sizeof(*it));
+	if (owned == NULL)
+		return -1;
+	it->a = *a;
+	it->owned = owned;
+	if (a->token != NULL) {
+		memcpy(owned, a->token, a->token_len);
+		it->a.token = (const uint8_t *)owned;
+	}
+	owned += a->token_len;
+	if (a->malformed != NULL) {
+		memcpy(owned, a->malformed, mlen);
+		it->a.malformed = owned;
+		owned += mlen;
+	}
+	if (a->incomplete != NULL) {
+		memcpy(owned, a->incomplete, ilen);
+		it->a.incomplete = owned;
+	}
+	return 0;
+}
+
+int
+attempt_list_push(struct attempt_list *l, const struct attempt_item *it)
+{
+	struct attempt_item *v, *copy;
+	struct rdpneg_attempt a;
+	char *owned;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		v = realloc(l->items, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		l->items = v;
+		l->cap = cap;
+	}
+	copy = &l->items[l->n];
+	if (attempt_item_init(copy, &it->a) < 0)
+		return -1;
+	a = copy->a;		/* its texts point into its own copy */
+	owned = copy->owned;
+	*copy = *it;		/* chain and diagnosis along */
+	copy->a = a;
+	copy->owned = owned;
+	l->n++;
+	return 0;
+}
+
+void
+attempt_list_free(struct attempt_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->items[i].owned);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+}
