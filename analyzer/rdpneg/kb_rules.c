@@ -104,40 +104,17 @@
 #define REF_XRDP_INI	"xrdp.ini: security_layer, certificate, key_file"
 #define REF_XRDP_ISO	"xrdp libxrdp/xrdp_iso.c: RDP_NEG_REQ checks"
 
-/* ---- The lists of each rule, in table order. */
+/*
+ * A rule's remediation steps and references are written in its block;
+ * STEPS and REFS make the NULL-ended lists (static, as compound literals
+ * at file scope are).  Lists that two rules share are named below.
+ */
+#define STEPS(...)	((const char *const[]){ __VA_ARGS__, NULL })
+#define REFS(...)	STEPS(__VA_ARGS__)
 
-static const char *const scanner_steps[] = {
-	"Confirm that the scan is authorised (source address, time); if it "
-	    "is not, block the source at the firewall.",
-	"Make scans learn less: require TLS and NLA (SecurityLayer 2, "
-	    "UserAuthentication 1) and allow TCP 3389 only from management "
-	    "networks or through an RD Gateway.",
-	"Leave scanner connections out when counting users' failures.",
-	NULL
-};
-static const char *const scanner_refs[] = {
-	REF_CR, REF_NEG_REQ,
-	"nmap rdp-enum-encryption.nse and nselib/rdp.lua "
-	    "(Cookie: mstshash=nmap)",
-	NULL
-};
+/* ---- Lists shared by two rules. */
 
-static const char *const malformed_steps[] = {
-	"Check what listens on the port on the server: Get-NetTCPConnection "
-	    "-LocalPort 3389 -State Listen, then Get-Process -Id <pid>.",
-	"Capture on both sides of any proxy, load balancer or IPS to find "
-	    "the device that changes the bytes, and bypass it to test.",
-	"Point the client at the right port and protocol (an RD Gateway "
-	    "speaks HTTPS on 443, not raw RDP), and update the client or "
-	    "server whose PDU is malformed.",
-	NULL
-};
-static const char *const malformed_refs[] = {
-	REF_CR, REF_CC, REF_PROCESS_CR,
-	"RFC 1006 section 6 (TPKT)",
-	"ITU-T X.224 section 13 (CR and CC TPDUs)",
-	NULL
-};
+/* Shared by tls-required-rdp-requested and tls-required-legacy-request. */
 
 static const char *const tls_rdp_steps[] = {
 	"Keep the server's TLS requirement and fix the client (the secure "
@@ -168,172 +145,6 @@ static const char *const tls_rdp_refs[] = {
 	NULL
 };
 
-static const char *const tls_credssp_steps[] = {
-	"Make the client set PROTOCOL_SSL (0x1) together with HYBRID, as "
-	    "mstsc (0xB) and FreeRDP /sec:nla (0x3) do; update or reconfigure "
-	    "the client or proxy that sent {requested}.",
-	"If NLA is wanted, enable it on the server: Set-ItemProperty "
-	    "-Path '" RDP_TCP_KEY "' -Name UserAuthentication -Value 1 on "
-	    "Windows, NlaSecurity on a FreeRDP-based server.",
-	"{xrdp}xrdp has no CredSSP: connect with TLS (FreeRDP /sec:tls) and keep "
-	    "security_layer=tls or negotiate with a readable certificate= and "
-	    "key_file=.",
-	NULL
-};
-static const char *const tls_credssp_refs[] = {
-	REF_NEG_FAILURE,
-	REF_NEG_REQ " (PROTOCOL_HYBRID: PROTOCOL_SSL SHOULD also be set)",
-	"MS-RDPBCGR 5.4.5.2 CredSSP",
-	REF_GPO_NLA,
-	NULL
-};
-
-static const char *const tls_required_steps[] = {
-	"Let the client offer TLS and CredSSP alongside any newer protocol "
-	    "(mstsc sends 0xB; with FreeRDP use /sec:nla rather than a lone "
-	    "/sec:aad).",
-	STEP_CHECK_WINDOWS,
-	"Check that the server can serve TLS: Get-ChildItem "
-	    "'Cert:\\LocalMachine\\Remote Desktop' must list a valid "
-	    "certificate, and " RCM_EVENTS " should return nothing.",
-	"Capture on the server's side of any proxy or load balancer to see "
-	    "whether the server received the request the client sent.",
-	NULL
-};
-static const char *const tls_required_refs[] = {
-	REF_NEG_FAILURE, REF_NEG_REQ, REF_ENHANCED,
-	NULL
-};
-
-static const char *const rdp_only_steps[] = {
-	STEP_CHECK_WINDOWS " SecurityLayer 0 with UserAuthentication 0 is "
-	    "this case.",
-	STEP_CHECK_POLICY,
-	STEP_SET_TLS_NLA,
-	STEP_GPO_TLS_NLA,
-	"Or through WMI: " TS_WMI " | Invoke-CimMethod -MethodName "
-	    "SetSecurityLayer -Arguments @{SecurityLayer=2}",
-	"SecurityLayer 1 or 2 with NLA off, or NLA on with SecurityLayer 0, "
-	    "also ends this failure; SecurityLayer 2 with NLA is the "
-	    "recommended combination.",
-	STEP_FREERDP_SERVER,
-	"A Windows XP/Server 2003-era host cannot offer TLS: upgrade or "
-	    "replace it.",
-	"Less secure workaround: let the client fall back to Standard RDP "
-	    "Security (FreeRDP default options, or /sec:rdp for this host).",
-	STEP_NETWRIX_RDPSEC,
-	NULL
-};
-static const char *const rdp_only_refs[] = {
-	REF_NEG_FAILURE, REF_STANDARD, REF_ENHANCED, REF_GPO_LAYER,
-	REF_GPO_NLA, REF_WMI_LAYER,
-	"Netwrix KB kA04u0000000HRlCAM: Resolving "
-	    "ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED",
-	NULL
-};
-
-static const char *const cert_steps[] = {
-	"Look for certificate errors on the server: " RCM_EVENTS,
-	"Check the certificate in use: Get-ChildItem "
-	    "'Cert:\\LocalMachine\\Remote Desktop' and (" TS_WMI
-	    ").SSLCertificateSHA1Hash",
-	"Give NETWORK SERVICE read access to the private key in "
-	    "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys, or delete "
-	    "the broken self-signed certificate from the Remote Desktop store "
-	    "and run Restart-Service TermService -Force to recreate it (this "
-	    "ends sessions).",
-	"To use a CA-issued certificate, set its thumbprint: " TS_WMI
-	    " | Set-CimInstance -Property "
-	    "@{SSLCertificateSHA1Hash='<thumbprint>'}",
-	STEP_XRDP_CERT,
-	"Less secure workaround, never permanent: SecurityLayer 0 with NLA "
-	    "off lets clients in with Standard RDP Security (no server "
-	    "authentication) until the certificate is repaired.",
-	NULL
-};
-static const char *const cert_refs[] = {
-	REF_NEG_FAILURE,
-	"MS-RDPBCGR 5.4.5 External Security Protocols",
-	"RemoteConnectionManager events 1055, 1057, 1058, 1059",
-	"Win32_TSGeneralSetting.SSLCertificateSHA1Hash",
-	"Group Policy: Server authentication certificate template",
-	REF_XRDP_INI,
-	NULL
-};
-
-static const char *const inconsistent_steps[] = {
-	"Check that the client, proxy or gateway uses the connection method "
-	    "the listener expects (negotiation on the RDP port, not a "
-	    "TLS-first endpoint) and requests the protocol already in effect.",
-	"Update the client or proxy; a custom implementation must include "
-	    "the security protocol already in use in requestedProtocols.",
-	"Capture on the server's side of any TLS-terminating device to see "
-	    "what the server receives.",
-	NULL
-};
-static const char *const inconsistent_refs[] = {
-	REF_NEG_FAILURE,
-	"MS-RDPBCGR 5.4.2.2 Direct Approach",
-	"MS-RDPBCGR 1.3.1.2 Security-Enhanced Connection Sequence",
-	NULL
-};
-
-static const char *const nla_steps[] = {
-	"Keep NLA and fix the client (the secure choice): mstsc and FreeRDP "
-	    "offer CredSSP by default; remove FreeRDP /sec:tls or /sec:rdp, "
-	    "or use /sec:nla.",
-	"On a proxy or PAM gateway, enable NLA/CredSSP towards the target; "
-	    "for Netwrix Privilege Secure, check that ClientSettings in "
-	    SBPAM_JSON " does not force RdpSecurity.",
-	STEP_CHECK_WINDOWS,
-	STEP_CHECK_POLICY,
-	"Less secure workaround, only for a client that cannot do NLA: "
-	    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name UserAuthentication "
-	    "-Value 0 (or disable \"" GPO_NLA "\"); the server then shows its "
-	    "logon screen before anyone is authenticated.",
-	"{freerdp}On a FreeRDP-based server, NLA alone is NlaSecurity on "
-	    "with TlsSecurity and RdpSecurity off (freerdp-shadow-cli "
-	    "/sec:nla): keep it and let the client offer CredSSP; admitting "
-	    "TLS-only clients (freerdp-shadow-cli /sec:tls) is less secure.",
-	NULL
-};
-static const char *const nla_refs[] = {
-	REF_NEG_FAILURE,
-	"MS-RDPBCGR 5.4.5.2 CredSSP",
-	REF_GPO_NLA, REF_WMI_NLA,
-	"FreeRDP: ERRCONNECT_HYBRID_REQUIRED_BY_SERVER",
-	NULL
-};
-
-static const char *const client_cert_steps[] = {
-	"Identify the product answering on the port and read its "
-	    "documentation on TLS client-certificate authentication.",
-	"If that requirement is not intended, switch the server to TLS with "
-	    "NLA (on Windows: SecurityLayer 2, UserAuthentication 1).",
-	"Otherwise use a client that supports TLS client certificates and "
-	    "install the certificate the server expects.",
-	NULL
-};
-static const char *const client_cert_refs[] = {
-	REF_NEG_FAILURE,
-	"MS-RDPBCGR 5.4.5.1 Transport Layer Security (TLS)",
-	NULL
-};
-
-static const char *const unknown_code_steps[] = {
-	"Identify the server product and version on the port, and look the "
-	    "code up in its documentation or logs.",
-	"Capture on the server's side of any proxy, load balancer or IPS to "
-	    "see whether the server itself sent this answer.",
-	"Test with a current mstsc or FreeRDP to see whether the same code "
-	    "comes back.",
-	NULL
-};
-static const char *const unknown_code_refs[] = {
-	REF_NEG_FAILURE, REF_CC,
-	NULL
-};
-
 /* Shared by standard-rdp-fallback and standard-rdp-fallback-legacy. */
 static const char *const fallback_steps[] = {
 	STEP_CHECK_WINDOWS,
@@ -353,310 +164,15 @@ static const char *const fallback_refs[] = {
 	NULL
 };
 
-static const char *const chose_rdp_steps[] = {
-	STEP_XRDP_NEGOTIATE,
-	"{xrdp}Look for xrdp's certificate warning (sudo journalctl -u xrdp, or "
-	    "/var/log/xrdp.log) and fix the file permissions (Debian/Ubuntu: "
-	    "sudo adduser xrdp ssl-cert).",
-	STEP_CHECK_WINDOWS,
-	"Keep the client strict (/sec:nla or /sec:tls); letting it accept "
-	    "Standard RDP Security here is a less secure workaround.",
-	NULL
-};
-static const char *const chose_rdp_refs[] = {
-	REF_NEG_RSP, REF_SEND_CC, REF_STANDARD, REF_XRDP_INI,
-	NULL
-};
-
-static const char *const chose_other_steps[] = {
-	"Capture on the server's side of any proxy to check whether the "
-	    "server received the same request; fix or bypass the device that "
-	    "changes it.",
-	"Identify and update the server product; on Windows confirm the "
-	    "settings with: Get-ItemProperty -Path '" RDP_TCP_KEY "' "
-	    "-Name SecurityLayer,UserAuthentication",
-	"Let the client offer the protocol the server insists on only if it "
-	    "is TLS or CredSSP, e.g. FreeRDP /sec:tls when the server selects "
-	    "SSL.",
-	NULL
-};
-static const char *const chose_other_refs[] = {
-	REF_NEG_RSP, REF_SEND_CC, REF_NEG_REQ,
-	NULL
-};
-
-static const char *const legacy_server_steps[] = {
-	"Upgrade or replace the server with one that supports TLS and NLA, "
-	    "then require them (SecurityLayer 2, UserAuthentication 1).",
-	"Until then, allow access to it only through a VPN, an RD Gateway or "
-	    "a firewall rule limited to administrators.",
-	"Less secure workaround: allow Standard RDP Security in the client "
-	    "for this host only (FreeRDP /sec:rdp).",
-	NULL
-};
-static const char *const legacy_server_refs[] = {
-	REF_SEND_CC, REF_CC, REF_STANDARD,
-	NULL
-};
-
-static const char *const legacy_client_steps[] = {
-	STEP_SET_TLS_NLA " (such clients are then refused).",
-	STEP_GPO_TLS_NLA,
-	"Update the client or remove the option that forces Standard RDP "
-	    "Security (FreeRDP /sec:rdp; replace old rdesktop with a current "
-	    "client).",
-	"{xrdp}On xrdp, set security_layer=tls (or negotiate) with a "
-	    "readable certificate= and key_file= in " XRDP_INI ", then run: "
-	    "sudo systemctl restart xrdp",
-	"{freerdp}On a FreeRDP-based server, turn Standard RDP Security off: "
-	    "freerdp-shadow-cli -sec-rdp (or /sec:tls or /sec:nla).",
-	NULL
-};
-static const char *const legacy_client_refs[] = {
-	REF_CR, REF_PROCESS_CR, REF_SEND_CC, REF_STANDARD, REF_GPO_LAYER,
-	NULL
-};
-
-static const char *const rdsaad_steps[] = {
-	"For this server, let the client offer TLS and CredSSP without "
-	    "RDSAAD (FreeRDP: /sec:nla instead of /sec:aad; mstsc: clear "
-	    "\"Use a web account to sign in to the remote computer\").",
-	"If Microsoft Entra ID sign-in is required, connect to a Windows host "
-	    "that supports it.",
-	"Read the server's log for the rejected request (xrdp: sudo "
-	    "journalctl -u xrdp, or /var/log/xrdp.log).",
-	NULL
-};
-static const char *const rdsaad_refs[] = {
-	REF_NEG_REQ " (PROTOCOL_RDSAAD)", REF_SEND_CC, REF_XRDP_ISO,
-	NULL
-};
-
-static const char *const rcg_steps[] = {
-	"Connect to this server without Remote Credential Guard: mstsc "
-	    "without /remoteGuard, and no policy \"Restrict delegation of "
-	    "credentials to remote servers\" requiring it for this host.",
-	"Use Remote Credential Guard only with Windows targets that support "
-	    "it (Windows 10 / Server 2016 or later).",
-	"Read the server's log for the rejected request (xrdp: sudo "
-	    "journalctl -u xrdp, or /var/log/xrdp.log).",
-	NULL
-};
-static const char *const rcg_refs[] = {
-	REF_NEG_REQ " (REDIRECTED_AUTHENTICATION_MODE_REQUIRED)",
-	REF_SEND_CC, REF_XRDP_ISO,
-	"Group Policy: Restrict delegation of credentials to remote servers",
-	NULL
-};
-
-static const char *const legacy_dropped_steps[] = {
-	"Keep the server strict and fix the client (the secure choice): "
-	    "FreeRDP without /sec:rdp, or with /sec:nla; replace old rdesktop "
-	    "with a current client.",
-	"If this attempt ends a fallback chain, read the chain's first "
-	    "attempt: its failure code names the server's real requirement.",
-	STEP_CHECK_WINDOWS,
-	"Less secure workaround, only for a legacy client: Set-ItemProperty "
-	    "-Path '" RDP_TCP_KEY "' -Name SecurityLayer -Value 1 with "
-	    "UserAuthentication 0 accepts Standard RDP Security.",
-	NULL
-};
-static const char *const legacy_dropped_refs[] = {
-	REF_PROCESS_CR, REF_SEND_CC, REF_CR, REF_GPO_LAYER, REF_GPO_NLA,
-	NULL
-};
-
-static const char *const closed_steps[] = {
-	"Read the server's logs at that time: Get-WinEvent -LogName "
-	    "'Microsoft-Windows-TerminalServices-RemoteConnectionManager/"
-	    "Operational' -MaxEvents 50",
-	"Confirm that the listener on the port is the RDP service: "
-	    "Get-NetTCPConnection -LocalPort 3389 -State Listen",
-	"Retry with a standard request (mstsc, or FreeRDP without /sec:) to "
-	    "rule out an unusual request from this client.",
-	"Capture on the server's side to find a firewall, IPS or proxy that "
-	    "resets RDP connections.",
-	NULL
-};
+/* Shared by not-an-rdp-server and server-closed-without-answer. */
 static const char *const closed_refs[] = {
 	REF_PROCESS_CR, REF_CC,
 	NULL
 };
 
-static const char *const not_rdp_steps[] = {
-	"Check which service listens on that port on the server: on Windows "
-	    "Get-NetTCPConnection -LocalPort <port> -State Listen, then "
-	    "Get-Process -Id <pid>; on Linux: sudo ss -ltnp 'sport = :<port>'.",
-	"Point the client at the Remote Desktop port (3389 unless the "
-	    "server's PortNumber under HKLM:\\SYSTEM\\CurrentControlSet\\"
-	    "Control\\Terminal Server\\WinStations\\RDP-Tcp says "
-	    "otherwise), or at the RD Gateway with the client's gateway "
-	    "setting rather than as a direct RDP target.",
-	"If a load balancer or TLS offloader fronts the server, make it pass "
-	    "RDP (TPKT/X.224) through unchanged.",
-	NULL
-};
-
-static const char *const gave_up_steps[] = {
-	"Check whether the server answered other clients at that time, and "
-	    "its load and RemoteConnectionManager events.",
-	"Measure the round-trip time and retry with a longer client timeout "
-	    "(FreeRDP /timeout:<ms>).",
-	"If the client is a script or monitoring probe, make it wait for the "
-	    "Connection Confirm.",
-	NULL
-};
 /* Shared by client-gave-up and no-answer-in-capture. */
 static const char *const no_answer_refs[] = {
 	REF_CC, REF_SEQUENCE,
-	NULL
-};
-
-static const char *const no_answer_steps[] = {
-	"Capture longer: start before the client connects and stop after it "
-	    "reports the error.",
-	"If the server really does not answer, restart Remote Desktop "
-	    "Services at a quiet time: Restart-Service TermService -Force "
-	    "(this ends sessions).",
-	"Check the server's load and RemoteConnectionManager events at that "
-	    "time.",
-	NULL
-};
-
-static const char *const port_closed_steps[] = {
-	"Check the service and its port on the server: Get-Service "
-	    "TermService; Get-ItemProperty -Path '" RDP_TCP_KEY "' "
-	    "-Name PortNumber",
-	"Check that Remote Desktop is enabled: Get-ItemProperty -Path "
-	    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server' "
-	    "-Name fDenyTSConnections (0 = enabled); enable it in System "
-	    "Properties > Remote.",
-	"Check the firewall rules: Get-NetFirewallRule -DisplayGroup "
-	    "'Remote Desktop' | Select-Object DisplayName,Enabled,Action",
-	"{xrdp}On an xrdp server: sudo systemctl status xrdp, and check the "
-	    "port= line in " XRDP_INI ".",
-	"{freerdp}On a FreeRDP-based server, check that it runs and listens "
-	    "where the client connects (freerdp-shadow-cli /port: and "
-	    "/bind-address:): sudo ss -ltnp 'sport = :3389'",
-	NULL
-};
-static const char *const port_closed_refs[] = {
-	"RFC 9293 section 3.5.2 (reset generation)",
-	"Group Policy: Allow users to connect remotely by using Remote "
-	    "Desktop Services",
-	NULL
-};
-
-static const char *const port_filtered_steps[] = {
-	"From the client's network, check the address and the port: "
-	    "Test-NetConnection -ComputerName <server> -Port 3389",
-	"Check the server's firewall: Get-NetFirewallRule -DisplayGroup "
-	    "'Remote Desktop' | Select-Object DisplayName,Enabled,Action, and "
-	    "any network firewall or security group in between.",
-	"Keep the port closed to the Internet: reach it through a VPN or an "
-	    "RD Gateway rather than opening it widely.",
-	NULL
-};
-static const char *const port_filtered_refs[] = {
-	"RFC 9293 section 3.5 (connection establishment)",
-	NULL
-};
-
-static const char *const no_request_steps[] = {
-	"Check the client's target: RD Gateway traffic goes to the gateway "
-	    "over HTTPS (443), not to the session host's RDP port.",
-	"Start the capture before the client connects.",
-	"If it is a load balancer health check, ignore it or make the check "
-	    "a plain TCP one.",
-	NULL
-};
-static const char *const no_request_refs[] = {
-	REF_CR, REF_SEQUENCE,
-	"MS-TSGU Terminal Services Gateway Server Protocol",
-	NULL
-};
-
-static const char *const client_nla_only_steps[] = {
-	"Offer NLA on the server (the secure choice): Set-ItemProperty "
-	    "-Path '" RDP_TCP_KEY "' -Name UserAuthentication -Value 1 (with "
-	    "SecurityLayer 1 or 2); the client then gets the CredSSP it "
-	    "insists on.",
-	STEP_CHECK_WINDOWS,
-	"{xrdp}xrdp does not implement CredSSP (NLA): let the client accept "
-	    "TLS for this server (FreeRDP: /sec:tls instead of /sec:nla) and "
-	    "log on at xrdp's login screen; keep security_layer=tls in "
-	    XRDP_INI ".",
-	"{freerdp}On a FreeRDP-based server, offer NLA: freerdp-shadow-cli "
-	    "/sec:nla (or no /sec: option) with a /sam-file: of its users.",
-	"Otherwise let the client accept TLS as well: remove /sec:nla from "
-	    "the FreeRDP command line (or add /sec:tls); NLA is then not "
-	    "used, so prefer enabling it on the server.",
-	NULL
-};
-static const char *const client_nla_only_refs[] = {
-	REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED,
-	NULL
-};
-
-static const char *const tls_failed_steps[] = {
-	"Enable TLS 1.2 on the server (the secure choice): on Windows, "
-	    "Get-ItemProperty 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\"
-	    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server' "
-	    "must not show Enabled 0 or DisabledByDefault 1 (Windows Server "
-	    "2008 R2 and 2012 need their TLS 1.2 for RDP updates); then "
-	    "restart TermService.",
-	"Check the server's certificate for RDP: " TS_WMI " | Select "
-	    "SSLCertificateSHA1Hash, and that the certificate has a private "
-	    "key the service can read (events 1057/1058 in the System log).",
-	"{xrdp}On xrdp, set ssl_protocols=TLSv1.2, TLSv1.3 and remove old "
-	    "tls_ciphers= limits in " XRDP_INI ", then run: sudo systemctl "
-	    "restart xrdp; /var/log/xrdp.log names the SSL_accept error.",
-	"{freerdp}On a FreeRDP-based server, check its certificate and key "
-	    "(freerdp-shadow-cli writes them under ~/.config/freerdp/server) "
-	    "and its log for the TLS error.",
-	"Less secure workaround, only for a server that cannot be updated: "
-	    "let the client accept old TLS (FreeRDP: /tls-seclevel:0).",
-	NULL
-};
-static const char *const tls_failed_refs[] = {
-	REF_NEG_RSP, REF_ENHANCED, "RFC 8446 6 Alert Protocol",
-	NULL
-};
-
-static const char *const negotiated_steps[] = {
-	"If the user still could not connect, look after the negotiation: "
-	    "TLS alerts, CredSSP/NLA errors (password, CredSSP encryption "
-	    "oracle remediation) and the server's RemoteConnectionManager "
-	    "and Security logs.",
-	"If Standard RDP Security was selected, require TLS and NLA: "
-	    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name SecurityLayer "
-	    "-Value 2; Set-ItemProperty -Path '" RDP_TCP_KEY "' "
-	    "-Name UserAuthentication -Value 1",
-	"{xrdp}On xrdp, read /var/log/xrdp.log (or sudo journalctl -u xrdp) "
-	    "after the \"Security protocol\" line: an SSL_accept failure such "
-	    "as \"no suitable signature algorithm\" means ssl_protocols= or "
-	    "tls_ciphers= in " XRDP_INI " exclude what the client offers (set "
-	    "ssl_protocols=TLSv1.2, TLSv1.3); if Standard RDP Security was "
-	    "selected, set security_layer=tls with a readable certificate.",
-	"{freerdp}On a FreeRDP-based server, read its log after the "
-	    "negotiation: \"Could not find user in SAM database\" means the "
-	    "user is missing from the NTLM file given with "
-	    "freerdp-shadow-cli /sam-file:.",
-	NULL
-};
-static const char *const negotiated_refs[] = {
-	REF_NEG_RSP, REF_ENHANCED,
-	NULL
-};
-
-static const char *const unclassified_steps[] = {
-	"Review the connection's packets in Wireshark (display filter: "
-	    "cotp) and compare them with the connection sequence.",
-	"Report the case with the capture so that a rule can be added.",
-	NULL
-};
-static const char *const unclassified_refs[] = {
-	REF_SEQUENCE, REF_CR, REF_CC,
 	NULL
 };
 
@@ -691,8 +207,20 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "Not a setting problem; the answers show "
 		    "anyone who asks which security protocols the server "
 		    "supports.",
-		.remediation = scanner_steps,
-		.references = scanner_refs } },
+		.remediation = STEPS(
+			"Confirm that the scan is authorised (source address, "
+			    "time); if it is not, block the source at the "
+			    "firewall.",
+			"Make scans learn less: require TLS and NLA "
+			    "(SecurityLayer 2, UserAuthentication 1) and "
+			    "allow TCP 3389 only from management networks or "
+			    "through an RD Gateway.",
+			"Leave scanner connections out when counting users' "
+			    "failures."),
+		.references = REFS(
+			REF_CR, REF_NEG_REQ,
+			"nmap rdp-enum-encryption.nse and nselib/rdp.lua "
+			    "(Cookie: mstshash=nmap)") } },
 
 	/* 2.2.1.1, 2.2.1.2: a PDU no conforming peer sends. */
 	{ .match = { .malformed = RDPNEG_MATCH_YES },
@@ -714,8 +242,21 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "a non-RDP service on the port, a TLS-first endpoint (RD "
 		    "Gateway, HTTPS), a proxy or load balancer rewriting the "
 		    "stream, or a faulty RDP implementation.",
-		.remediation = malformed_steps,
-		.references = malformed_refs } },
+		.remediation = STEPS(
+			"Check what listens on the port on the server: "
+			    "Get-NetTCPConnection -LocalPort 3389 -State "
+			    "Listen, then Get-Process -Id <pid>.",
+			"Capture on both sides of any proxy, load balancer or "
+			    "IPS to find the device that changes the bytes, "
+			    "and bypass it to test.",
+			"Point the client at the right port and protocol (an "
+			    "RD Gateway speaks HTTPS on 443, not raw RDP), "
+			    "and update the client or server whose PDU is "
+			    "malformed."),
+		.references = REFS(
+			REF_CR, REF_CC, REF_PROCESS_CR,
+			"RFC 1006 section 6 (TPKT)",
+			"ITU-T X.224 section 13 (CR and CC TPDUs)") } },
 
 	/* 2.2.1.2.2 code 1 after a request without TLS or CredSSP. */
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER,
@@ -800,8 +341,25 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "selects HYBRID), a FreeRDP-based server with NlaSecurity "
 		    "off, or a Windows host whose CredSSP provider is "
 		    "unavailable; TLS itself is enabled.",
-		.remediation = tls_credssp_steps,
-		.references = tls_credssp_refs } },
+		.remediation = STEPS(
+			"Make the client set PROTOCOL_SSL (0x1) together with "
+			    "HYBRID, as mstsc (0xB) and FreeRDP /sec:nla "
+			    "(0x3) do; update or reconfigure the client or "
+			    "proxy that sent {requested}.",
+			"If NLA is wanted, enable it on the server: "
+			    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name "
+			    "UserAuthentication -Value 1 on Windows, "
+			    "NlaSecurity on a FreeRDP-based server.",
+			"{xrdp}xrdp has no CredSSP: connect with TLS (FreeRDP "
+			    "/sec:tls) and keep security_layer=tls or "
+			    "negotiate with a readable certificate= and "
+			    "key_file=."),
+		.references = REFS(
+			REF_NEG_FAILURE,
+			REF_NEG_REQ " (PROTOCOL_HYBRID: PROTOCOL_SSL SHOULD "
+			    "also be set)",
+			"MS-RDPBCGR 5.4.5.2 CredSSP",
+			REF_GPO_NLA) } },
 
 	/* 2.2.1.2.2 code 1 after any other request. */
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER },
@@ -828,8 +386,20 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "for the newer protocol requested, a FreeRDP-based server "
 		    "with TLS and NLA both off, or a proxy that changed the "
 		    "request.",
-		.remediation = tls_required_steps,
-		.references = tls_required_refs } },
+		.remediation = STEPS(
+			"Let the client offer TLS and CredSSP alongside any "
+			    "newer protocol (mstsc sends 0xB; with FreeRDP "
+			    "use /sec:nla rather than a lone /sec:aad).",
+			STEP_CHECK_WINDOWS,
+			"Check that the server can serve TLS: Get-ChildItem "
+			    "'Cert:\\LocalMachine\\Remote Desktop' must list "
+			    "a valid certificate, and " RCM_EVENTS " should "
+			    "return nothing.",
+			"Capture on the server's side of any proxy or load "
+			    "balancer to see whether the server received the "
+			    "request the client sent."),
+		.references = REFS(
+			REF_NEG_FAILURE, REF_NEG_REQ, REF_ENHANCED) } },
 
 	/* 2.2.1.2.2 code 2: the vendor article's case. */
 	{ .match = { .failure_code = RDPNEG_SSL_NOT_ALLOWED_BY_SERVER },
@@ -854,8 +424,29 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "security layer RDP) with UserAuthentication 0 (NLA off); "
 		    "also Windows XP/Server 2003-era hosts. FreeRDP-based "
 		    "server: RdpSecurity on.",
-		.remediation = rdp_only_steps,
-		.references = rdp_only_refs } },
+		.remediation = STEPS(
+			STEP_CHECK_WINDOWS " SecurityLayer 0 with "
+			    "UserAuthentication 0 is this case.",
+			STEP_CHECK_POLICY, STEP_SET_TLS_NLA, STEP_GPO_TLS_NLA,
+			"Or through WMI: " TS_WMI " | Invoke-CimMethod "
+			    "-MethodName SetSecurityLayer -Arguments "
+			    "@{SecurityLayer=2}",
+			"SecurityLayer 1 or 2 with NLA off, or NLA on with "
+			    "SecurityLayer 0, also ends this failure; "
+			    "SecurityLayer 2 with NLA is the recommended "
+			    "combination.",
+			STEP_FREERDP_SERVER,
+			"A Windows XP/Server 2003-era host cannot offer TLS: "
+			    "upgrade or replace it.",
+			"Less secure workaround: let the client fall back to "
+			    "Standard RDP Security (FreeRDP default options, "
+			    "or /sec:rdp for this host).",
+			STEP_NETWRIX_RDPSEC),
+		.references = REFS(
+			REF_NEG_FAILURE, REF_STANDARD, REF_ENHANCED,
+			REF_GPO_LAYER, REF_GPO_NLA, REF_WMI_LAYER,
+			"Netwrix KB kA04u0000000HRlCAM: Resolving "
+			    "ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED") } },
 
 	/* 2.2.1.2.2 code 3: no usable certificate. */
 	{ .match = { .failure_code = RDPNEG_SSL_CERT_NOT_ON_SERVER },
@@ -880,8 +471,36 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "permissions, a stale SSLCertificateSHA1Hash). xrdp: "
 		    "security_layer=tls with certificate= or key_file= "
 		    "unreadable by xrdp.",
-		.remediation = cert_steps,
-		.references = cert_refs } },
+		.remediation = STEPS(
+			"Look for certificate errors on the server: "
+			    RCM_EVENTS,
+			"Check the certificate in use: Get-ChildItem "
+			    "'Cert:\\LocalMachine\\Remote Desktop' and ("
+			    TS_WMI ").SSLCertificateSHA1Hash",
+			"Give NETWORK SERVICE read access to the private key "
+			    "in "
+			    "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys, "
+			    "or delete the broken self-signed certificate "
+			    "from the Remote Desktop store and run "
+			    "Restart-Service TermService -Force to recreate "
+			    "it (this ends sessions).",
+			"To use a CA-issued certificate, set its thumbprint: "
+			    TS_WMI " | Set-CimInstance -Property "
+			    "@{SSLCertificateSHA1Hash='<thumbprint>'}",
+			STEP_XRDP_CERT,
+			"Less secure workaround, never permanent: "
+			    "SecurityLayer 0 with NLA off lets clients in "
+			    "with Standard RDP Security (no server "
+			    "authentication) until the certificate is "
+			    "repaired."),
+		.references = REFS(
+			REF_NEG_FAILURE,
+			"MS-RDPBCGR 5.4.5 External Security Protocols",
+			"RemoteConnectionManager events 1055, 1057, 1058, 1059",
+			"Win32_TSGeneralSetting.SSLCertificateSHA1Hash",
+			"Group Policy: Server authentication certificate "
+			    "template",
+			REF_XRDP_INI) } },
 
 	/* 2.2.1.2.2 code 4: Direct Approach only (5.4.2.2). */
 	{ .match = { .failure_code = RDPNEG_INCONSISTENT_FLAGS },
@@ -904,8 +523,22 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "No usual Windows setting: a listener or "
 		    "proxy expecting TLS/CredSSP first and a client sending a "
 		    "negotiation-based request, or the reverse.",
-		.remediation = inconsistent_steps,
-		.references = inconsistent_refs } },
+		.remediation = STEPS(
+			"Check that the client, proxy or gateway uses the "
+			    "connection method the listener expects "
+			    "(negotiation on the RDP port, not a TLS-first "
+			    "endpoint) and requests the protocol already in "
+			    "effect.",
+			"Update the client or proxy; a custom implementation "
+			    "must include the security protocol already in "
+			    "use in requestedProtocols.",
+			"Capture on the server's side of any TLS-terminating "
+			    "device to see what the server receives."),
+		.references = REFS(
+			REF_NEG_FAILURE,
+			"MS-RDPBCGR 5.4.2.2 Direct Approach",
+			"MS-RDPBCGR 1.3.1.2 Security-Enhanced Connection "
+			    "Sequence") } },
 
 	/* 2.2.1.2.2 code 5: CredSSP required. */
 	{ .match = { .failure_code = RDPNEG_HYBRID_REQUIRED_BY_SERVER },
@@ -930,8 +563,33 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "Authentication\", or the NLA Group Policy), the default "
 		    "since Windows 8 / Server 2012. FreeRDP-based server: "
 		    "NlaSecurity on, TlsSecurity off.",
-		.remediation = nla_steps,
-		.references = nla_refs } },
+		.remediation = STEPS(
+			"Keep NLA and fix the client (the secure choice): "
+			    "mstsc and FreeRDP offer CredSSP by default; "
+			    "remove FreeRDP /sec:tls or /sec:rdp, or use "
+			    "/sec:nla.",
+			"On a proxy or PAM gateway, enable NLA/CredSSP "
+			    "towards the target; for Netwrix Privilege "
+			    "Secure, check that ClientSettings in " SBPAM_JSON " "
+			    "does not force RdpSecurity.",
+			STEP_CHECK_WINDOWS, STEP_CHECK_POLICY,
+			"Less secure workaround, only for a client that "
+			    "cannot do NLA: Set-ItemProperty -Path '"
+			    RDP_TCP_KEY "' -Name UserAuthentication -Value 0 "
+			    "(or disable \"" GPO_NLA "\"); the server then "
+			    "shows its logon screen before anyone is "
+			    "authenticated.",
+			"{freerdp}On a FreeRDP-based server, NLA alone is "
+			    "NlaSecurity on with TlsSecurity and RdpSecurity "
+			    "off (freerdp-shadow-cli /sec:nla): keep it and "
+			    "let the client offer CredSSP; admitting TLS-only "
+			    "clients (freerdp-shadow-cli /sec:tls) is less "
+			    "secure."),
+		.references = REFS(
+			REF_NEG_FAILURE,
+			"MS-RDPBCGR 5.4.5.2 CredSSP",
+			REF_GPO_NLA, REF_WMI_NLA,
+			"FreeRDP: ERRCONNECT_HYBRID_REQUIRED_BY_SERVER") } },
 
 	/* 2.2.1.2.2 code 6: TLS with client certificates. */
 	{ .match = { .failure_code =
@@ -952,8 +610,19 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "Not known: a third-party RDP server, "
 		    "gateway or appliance set up for certificate-based client "
 		    "authentication.",
-		.remediation = client_cert_steps,
-		.references = client_cert_refs } },
+		.remediation = STEPS(
+			"Identify the product answering on the port and read "
+			    "its documentation on TLS client-certificate "
+			    "authentication.",
+			"If that requirement is not intended, switch the "
+			    "server to TLS with NLA (on Windows: "
+			    "SecurityLayer 2, UserAuthentication 1).",
+			"Otherwise use a client that supports TLS client "
+			    "certificates and install the certificate the "
+			    "server expects."),
+		.references = REFS(
+			REF_NEG_FAILURE,
+			"MS-RDPBCGR 5.4.5.1 Transport Layer Security (TLS)") } },
 
 	/* 2.2.1.2.2 defines codes 1-6 only. */
 	{ .match = { .failure_code = RDPNEG_MATCH_UNKNOWN_FAILURE },
@@ -972,8 +641,17 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "A non-Windows or non-conforming RDP server, "
 		    "a newer protocol revision, or a device in the path that "
 		    "rewrote the answer.",
-		.remediation = unknown_code_steps,
-		.references = unknown_code_refs } },
+		.remediation = STEPS(
+			"Identify the server product and version on the port, "
+			    "and look the code up in its documentation or "
+			    "logs.",
+			"Capture on the server's side of any proxy, load "
+			    "balancer or IPS to see whether the server itself "
+			    "sent this answer.",
+			"Test with a current mstsc or FreeRDP to see whether "
+			    "the same code comes back."),
+		.references = REFS(
+			REF_NEG_FAILURE, REF_CC) } },
 
 	/* 2.2.1.2.1 selected PROTOCOL_RDP (5.3) after a refused attempt. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
@@ -1053,8 +731,18 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "security_layer=negotiate with certificate=/key_file= "
 		    "unreadable (xrdp logs a warning). Otherwise an old or "
 		    "non-conforming server ignoring the request.",
-		.remediation = chose_rdp_steps,
-		.references = chose_rdp_refs } },
+		.remediation = STEPS(
+			STEP_XRDP_NEGOTIATE,
+			"{xrdp}Look for xrdp's certificate warning (sudo "
+			    "journalctl -u xrdp, or /var/log/xrdp.log) and "
+			    "fix the file permissions (Debian/Ubuntu: sudo "
+			    "adduser xrdp ssl-cert).",
+			STEP_CHECK_WINDOWS,
+			"Keep the client strict (/sec:nla or /sec:tls); "
+			    "letting it accept Standard RDP Security here is "
+			    "a less secure workaround."),
+		.references = REFS(
+			REF_NEG_RSP, REF_SEND_CC, REF_STANDARD, REF_XRDP_INI) } },
 
 	/* 3.3.5.3.2: the selected protocol must be one requested. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
@@ -1076,8 +764,19 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "A non-conforming RDP server, or a proxy or "
 		    "load balancer that rewrote the request or the answer "
 		    "(for example one terminating TLS itself).",
-		.remediation = chose_other_steps,
-		.references = chose_other_refs } },
+		.remediation = STEPS(
+			"Capture on the server's side of any proxy to check "
+			    "whether the server received the same request; "
+			    "fix or bypass the device that changes it.",
+			"Identify and update the server product; on Windows "
+			    "confirm the settings with: Get-ItemProperty "
+			    "-Path '" RDP_TCP_KEY "' -Name "
+			    "SecurityLayer,UserAuthentication",
+			"Let the client offer the protocol the server insists "
+			    "on only if it is TLS or CredSSP, e.g. FreeRDP "
+			    "/sec:tls when the server selects SSL."),
+		.references = REFS(
+			REF_NEG_RSP, REF_SEND_CC, REF_NEG_REQ) } },
 
 	/* 3.3.5.3.2: rdpNegData may be empty only without RDP_NEG_REQ. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
@@ -1102,8 +801,18 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "Windows XP / Server 2003 or older, or an "
 		    "embedded or third-party RDP server without Enhanced RDP "
 		    "Security.",
-		.remediation = legacy_server_steps,
-		.references = legacy_server_refs } },
+		.remediation = STEPS(
+			"Upgrade or replace the server with one that supports "
+			    "TLS and NLA, then require them (SecurityLayer 2, "
+			    "UserAuthentication 1).",
+			"Until then, allow access to it only through a VPN, "
+			    "an RD Gateway or a firewall rule limited to "
+			    "administrators.",
+			"Less secure workaround: allow Standard RDP Security "
+			    "in the client for this host only (FreeRDP "
+			    "/sec:rdp)."),
+		.references = REFS(
+			REF_SEND_CC, REF_CC, REF_STANDARD) } },
 
 	/* 3.3.5.3.1/3.3.5.3.2: no RDP_NEG_REQ, Standard RDP Security. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
@@ -1127,8 +836,21 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "such a request). xrdp answers any such request this way "
 		    "and closes it afterwards if TLS is required. Client: "
 		    "FreeRDP /sec:rdp, old rdesktop or a legacy tool.",
-		.remediation = legacy_client_steps,
-		.references = legacy_client_refs } },
+		.remediation = STEPS(
+			STEP_SET_TLS_NLA " (such clients are then refused).",
+			STEP_GPO_TLS_NLA,
+			"Update the client or remove the option that forces "
+			    "Standard RDP Security (FreeRDP /sec:rdp; replace "
+			    "old rdesktop with a current client).",
+			"{xrdp}On xrdp, set security_layer=tls (or negotiate) "
+			    "with a readable certificate= and key_file= in "
+			    XRDP_INI ", then run: sudo systemctl restart xrdp",
+			"{freerdp}On a FreeRDP-based server, turn Standard "
+			    "RDP Security off: freerdp-shadow-cli -sec-rdp "
+			    "(or /sec:tls or /sec:nla)."),
+		.references = REFS(
+			REF_CR, REF_PROCESS_CR, REF_SEND_CC, REF_STANDARD,
+			REF_GPO_LAYER) } },
 
 	/* 2.2.1.2: the answer to the CR is not an X.224 CC at all. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
@@ -1150,7 +872,21 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "daemon, an industrial protocol, an RD Gateway expecting "
 		    "HTTPS) listens on the port the client used, or a proxy in "
 		    "the path answers for it.",
-		.remediation = not_rdp_steps,
+		.remediation = STEPS(
+			"Check which service listens on that port on the "
+			    "server: on Windows Get-NetTCPConnection "
+			    "-LocalPort <port> -State Listen, then "
+			    "Get-Process -Id <pid>; on Linux: sudo ss -ltnp "
+			    "'sport = :<port>'.",
+			"Point the client at the Remote Desktop port (3389 "
+			    "unless the server's PortNumber under "
+			    "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
+			    "Server\\WinStations\\RDP-Tcp says otherwise), or "
+			    "at the RD Gateway with the client's gateway "
+			    "setting rather than as a direct RDP target.",
+			"If a load balancer or TLS offloader fronts the "
+			    "server, make it pass RDP (TPKT/X.224) through "
+			    "unchanged."),
 		.references = closed_refs } },
 
 	/* 2.2.1.1.1 PROTOCOL_RDSAAD (0x10): xrdp drops it, no CC. */
@@ -1173,8 +909,19 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "xrdp (any security_layer), or another "
 		    "server that does not know PROTOCOL_RDSAAD and drops the "
 		    "request instead of answering.",
-		.remediation = rdsaad_steps,
-		.references = rdsaad_refs } },
+		.remediation = STEPS(
+			"For this server, let the client offer TLS and "
+			    "CredSSP without RDSAAD (FreeRDP: /sec:nla "
+			    "instead of /sec:aad; mstsc: clear \"Use a web "
+			    "account to sign in to the remote computer\").",
+			"If Microsoft Entra ID sign-in is required, connect "
+			    "to a Windows host that supports it.",
+			"Read the server's log for the rejected request "
+			    "(xrdp: sudo journalctl -u xrdp, or "
+			    "/var/log/xrdp.log)."),
+		.references = REFS(
+			REF_NEG_REQ " (PROTOCOL_RDSAAD)",
+			REF_SEND_CC, REF_XRDP_ISO) } },
 
 	/* 2.2.1.1.1 REDIRECTED_AUTHENTICATION_MODE_REQUIRED: same drop. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
@@ -1198,8 +945,23 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "was {end}.",
 		.server_settings = "xrdp, or another server without Remote "
 		    "Credential Guard support.",
-		.remediation = rcg_steps,
-		.references = rcg_refs } },
+		.remediation = STEPS(
+			"Connect to this server without Remote Credential "
+			    "Guard: mstsc without /remoteGuard, and no policy "
+			    "\"Restrict delegation of credentials to remote "
+			    "servers\" requiring it for this host.",
+			"Use Remote Credential Guard only with Windows "
+			    "targets that support it (Windows 10 / Server "
+			    "2016 or later).",
+			"Read the server's log for the rejected request "
+			    "(xrdp: sudo journalctl -u xrdp, or "
+			    "/var/log/xrdp.log)."),
+		.references = REFS(
+			REF_NEG_REQ " "
+			    "(REDIRECTED_AUTHENTICATION_MODE_REQUIRED)",
+			REF_SEND_CC, REF_XRDP_ISO,
+			"Group Policy: Restrict delegation of credentials to "
+			    "remote servers") } },
 
 	/* 3.3.5.3.1: no failure code can answer a legacy request. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
@@ -1224,8 +986,22 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "UserAuthentication 1 (the secure settings). The client is "
 		    "FreeRDP /sec:rdp, the last step of FreeRDP 2.x's fallback, "
 		    "or old rdesktop.",
-		.remediation = legacy_dropped_steps,
-		.references = legacy_dropped_refs } },
+		.remediation = STEPS(
+			"Keep the server strict and fix the client (the "
+			    "secure choice): FreeRDP without /sec:rdp, or "
+			    "with /sec:nla; replace old rdesktop with a "
+			    "current client.",
+			"If this attempt ends a fallback chain, read the "
+			    "chain's first attempt: its failure code names "
+			    "the server's real requirement.",
+			STEP_CHECK_WINDOWS,
+			"Less secure workaround, only for a legacy client: "
+			    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name "
+			    "SecurityLayer -Value 1 with UserAuthentication 0 "
+			    "accepts Standard RDP Security."),
+		.references = REFS(
+			REF_PROCESS_CR, REF_SEND_CC, REF_CR, REF_GPO_LAYER,
+			REF_GPO_NLA) } },
 
 	/* 3.3.5.3.1: the server may drop a request it will not serve. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
@@ -1248,7 +1024,19 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "considers invalid, the Remote Desktop service overloaded "
 		    "or filtered, an RD Connection Broker or proxy refusing "
 		    "the routing token, or a non-RDP service on the port.",
-		.remediation = closed_steps,
+		.remediation = STEPS(
+			"Read the server's logs at that time: Get-WinEvent "
+			    "-LogName "
+			    "'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' "
+			    "-MaxEvents 50",
+			"Confirm that the listener on the port is the RDP "
+			    "service: Get-NetTCPConnection -LocalPort 3389 "
+			    "-State Listen",
+			"Retry with a standard request (mstsc, or FreeRDP "
+			    "without /sec:) to rule out an unusual request "
+			    "from this client.",
+			"Capture on the server's side to find a firewall, IPS "
+			    "or proxy that resets RDP connections."),
 		.references = closed_refs } },
 
 	/* 2.2.1.2: no Connection Confirm before the client closed. */
@@ -1270,7 +1058,14 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "Not a security setting: a server too busy "
 		    "to answer, a slow path, or a client with a short timeout "
 		    "or cancelled by the user.",
-		.remediation = gave_up_steps,
+		.remediation = STEPS(
+			"Check whether the server answered other clients at "
+			    "that time, and its load and "
+			    "RemoteConnectionManager events.",
+			"Measure the round-trip time and retry with a longer "
+			    "client timeout (FreeRDP /timeout:<ms>).",
+			"If the client is a script or monitoring probe, make "
+			    "it wait for the Connection Confirm."),
 		.references = no_answer_refs } },
 
 	/* 2.2.1.2: no Connection Confirm and no close in the capture. */
@@ -1289,7 +1084,15 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "{end} when the capture ended.",
 		.server_settings = "Not determined: the Remote Desktop service "
 		    "may be hung, or its answer lies outside the capture.",
-		.remediation = no_answer_steps,
+		.remediation = STEPS(
+			"Capture longer: start before the client connects and "
+			    "stop after it reports the error.",
+			"If the server really does not answer, restart Remote "
+			    "Desktop Services at a quiet time: "
+			    "Restart-Service TermService -Force (this ends "
+			    "sessions).",
+			"Check the server's load and RemoteConnectionManager "
+			    "events at that time."),
 		.references = no_answer_refs } },
 
 	/* TCP: the SYN was answered by a reset. */
@@ -1311,8 +1114,28 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "(fDenyTSConnections 1), TermService stopped, RDP on "
 		    "another port (PortNumber), xrdp not running, or a "
 		    "firewall rule that rejects.",
-		.remediation = port_closed_steps,
-		.references = port_closed_refs } },
+		.remediation = STEPS(
+			"Check the service and its port on the server: "
+			    "Get-Service TermService; Get-ItemProperty -Path '"
+			    RDP_TCP_KEY "' -Name PortNumber",
+			"Check that Remote Desktop is enabled: "
+			    "Get-ItemProperty -Path "
+			    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
+			    "Server' -Name fDenyTSConnections (0 = enabled); "
+			    "enable it in System Properties > Remote.",
+			"Check the firewall rules: Get-NetFirewallRule "
+			    "-DisplayGroup 'Remote Desktop' | Select-Object "
+			    "DisplayName,Enabled,Action",
+			"{xrdp}On an xrdp server: sudo systemctl status xrdp, "
+			    "and check the port= line in " XRDP_INI ".",
+			"{freerdp}On a FreeRDP-based server, check that it "
+			    "runs and listens where the client connects "
+			    "(freerdp-shadow-cli /port: and /bind-address:): "
+			    "sudo ss -ltnp 'sport = :3389'"),
+		.references = REFS(
+			"RFC 9293 section 3.5.2 (reset generation)",
+			"Group Policy: Allow users to connect remotely by "
+			    "using Remote Desktop Services") } },
 
 	/* TCP: the SYN was never answered. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_UNANSWERED) },
@@ -1329,8 +1152,19 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "answer (outcome {outcome}).",
 		.server_settings = "A host or network firewall dropping the "
 		    "RDP port, a stale DNS entry, or the server being off.",
-		.remediation = port_filtered_steps,
-		.references = port_filtered_refs } },
+		.remediation = STEPS(
+			"From the client's network, check the address and the "
+			    "port: Test-NetConnection -ComputerName <server> "
+			    "-Port 3389",
+			"Check the server's firewall: Get-NetFirewallRule "
+			    "-DisplayGroup 'Remote Desktop' | Select-Object "
+			    "DisplayName,Enabled,Action, and any network "
+			    "firewall or security group in between.",
+			"Keep the port closed to the Internet: reach it "
+			    "through a VPN or an RD Gateway rather than "
+			    "opening it widely."),
+		.references = REFS(
+			"RFC 9293 section 3.5 (connection establishment)") } },
 
 	/* 2.2.1.1: an established connection without a Connection Request. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST) },
@@ -1351,8 +1185,16 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "Gateway/HTTPS) or another protocol aimed at the RDP port, "
 		    "a health check that only opens the port, or a capture "
 		    "started after the request.",
-		.remediation = no_request_steps,
-		.references = no_request_refs } },
+		.remediation = STEPS(
+			"Check the client's target: RD Gateway traffic goes "
+			    "to the gateway over HTTPS (443), not to the "
+			    "session host's RDP port.",
+			"Start the capture before the client connects.",
+			"If it is a load balancer health check, ignore it or "
+			    "make the check a plain TCP one."),
+		.references = REFS(
+			REF_CR, REF_SEQUENCE,
+			"MS-TSGU Terminal Services Gateway Server Protocol") } },
 
 	/* 2.2.1.2.1 then 5.4: TLS was selected, the client never began it. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
@@ -1382,8 +1224,27 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "with security_layer=tls or negotiate. A FreeRDP-based "
 		    "server with TLS but not NLA (freerdp-shadow-cli "
 		    "/sec:tls). Client: FreeRDP /sec:nla.",
-		.remediation = client_nla_only_steps,
-		.references = client_nla_only_refs } },
+		.remediation = STEPS(
+			"Offer NLA on the server (the secure choice): "
+			    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name "
+			    "UserAuthentication -Value 1 (with SecurityLayer "
+			    "1 or 2); the client then gets the CredSSP it "
+			    "insists on.",
+			STEP_CHECK_WINDOWS,
+			"{xrdp}xrdp does not implement CredSSP (NLA): let the "
+			    "client accept TLS for this server (FreeRDP: "
+			    "/sec:tls instead of /sec:nla) and log on at "
+			    "xrdp's login screen; keep security_layer=tls in "
+			    XRDP_INI ".",
+			"{freerdp}On a FreeRDP-based server, offer NLA: "
+			    "freerdp-shadow-cli /sec:nla (or no /sec: option) "
+			    "with a /sam-file: of its users.",
+			"Otherwise let the client accept TLS as well: remove "
+			    "/sec:nla from the FreeRDP command line (or add "
+			    "/sec:tls); NLA is then not used, so prefer "
+			    "enabling it on the server."),
+		.references = REFS(
+			REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED) } },
 
 	/* 5.4.5.1: negotiated, then the TLS handshake failed. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
@@ -1410,8 +1271,32 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "ciphers (Windows with TLS 1.2 disabled or not updated; "
 		    "xrdp ssl_protocols=TLSv1 or restrictive tls_ciphers=), or "
 		    "a certificate whose key the service cannot use.",
-		.remediation = tls_failed_steps,
-		.references = tls_failed_refs } },
+		.remediation = STEPS(
+			"Enable TLS 1.2 on the server (the secure choice): on "
+			    "Windows, Get-ItemProperty "
+			    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
+			    "1.2\\Server' must not show Enabled 0 or "
+			    "DisabledByDefault 1 (Windows Server 2008 R2 and "
+			    "2012 need their TLS 1.2 for RDP updates); then "
+			    "restart TermService.",
+			"Check the server's certificate for RDP: " TS_WMI " | "
+			    "Select SSLCertificateSHA1Hash, and that the "
+			    "certificate has a private key the service can "
+			    "read (events 1057/1058 in the System log).",
+			"{xrdp}On xrdp, set ssl_protocols=TLSv1.2, TLSv1.3 "
+			    "and remove old tls_ciphers= limits in " XRDP_INI ", "
+			    "then run: sudo systemctl restart xrdp; "
+			    "/var/log/xrdp.log names the SSL_accept error.",
+			"{freerdp}On a FreeRDP-based server, check its "
+			    "certificate and key (freerdp-shadow-cli writes "
+			    "them under ~/.config/freerdp/server) and its log "
+			    "for the TLS error.",
+			"Less secure workaround, only for a server that "
+			    "cannot be updated: let the client accept old TLS "
+			    "(FreeRDP: /tls-seclevel:0)."),
+		.references = REFS(
+			REF_NEG_RSP, REF_ENHANCED,
+			"RFC 8446 6 Alert Protocol") } },
 
 	/* 2.2.1.2.1: a requested protocol was selected. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) },
@@ -1433,8 +1318,33 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "protocol is RDP (Standard RDP Security), consider "
 		    "requiring TLS and NLA (SecurityLayer 2, "
 		    "UserAuthentication 1).",
-		.remediation = negotiated_steps,
-		.references = negotiated_refs } },
+		.remediation = STEPS(
+			"If the user still could not connect, look after the "
+			    "negotiation: TLS alerts, CredSSP/NLA errors "
+			    "(password, CredSSP encryption oracle "
+			    "remediation) and the server's "
+			    "RemoteConnectionManager and Security logs.",
+			"If Standard RDP Security was selected, require TLS "
+			    "and NLA: Set-ItemProperty -Path '" RDP_TCP_KEY "' "
+			    "-Name SecurityLayer -Value 2; Set-ItemProperty "
+			    "-Path '" RDP_TCP_KEY "' -Name UserAuthentication "
+			    "-Value 1",
+			"{xrdp}On xrdp, read /var/log/xrdp.log (or sudo "
+			    "journalctl -u xrdp) after the \"Security "
+			    "protocol\" line: an SSL_accept failure such as "
+			    "\"no suitable signature algorithm\" means "
+			    "ssl_protocols= or tls_ciphers= in " XRDP_INI " "
+			    "exclude what the client offers (set "
+			    "ssl_protocols=TLSv1.2, TLSv1.3); if Standard RDP "
+			    "Security was selected, set security_layer=tls "
+			    "with a readable certificate.",
+			"{freerdp}On a FreeRDP-based server, read its log "
+			    "after the negotiation: \"Could not find user in "
+			    "SAM database\" means the user is missing from "
+			    "the NTLM file given with freerdp-shadow-cli "
+			    "/sam-file:."),
+		.references = REFS(
+			REF_NEG_RSP, REF_ENHANCED) } },
 
 	/* Catch-all: must stay last. */
 	{ .match = { 0 },
@@ -1449,8 +1359,14 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.explanation = "Outcome {outcome}, connection end {end}; the "
 		    "client requested {requested}.",
 		.server_settings = "Not determined.",
-		.remediation = unclassified_steps,
-		.references = unclassified_refs } },
+		.remediation = STEPS(
+			"Review the connection's packets in Wireshark "
+			    "(display filter: cotp) and compare them with the "
+			    "connection sequence.",
+			"Report the case with the capture so that a rule can "
+			    "be added."),
+		.references = REFS(
+			REF_SEQUENCE, REF_CR, REF_CC) } },
 };
 
 const size_t rdpneg_nrules = sizeof(rdpneg_rules) / sizeof(rdpneg_rules[0]);
