@@ -106,6 +106,23 @@ rdpneg_diagnose(const struct rdpneg_evidence *ev)
 	return &rdpneg_rules[rdpneg_nrules - 1].diagnosis;
 }
 
+const char *const rdpneg_precedes_all[] = { "*", NULL };
+
+int
+rdpneg_rule_precedes(size_t i, size_t j)
+{
+	const char *const *p = rdpneg_rules[i].precedes;
+
+	if (i >= rdpneg_nrules || j >= rdpneg_nrules || p == NULL)
+		return 0;
+	if (p == rdpneg_precedes_all)
+		return 1;
+	for (; *p != NULL; p++)
+		if (strcmp(*p, rdpneg_rules[j].diagnosis.id) == 0)
+			return 1;
+	return 0;
+}
+
 const struct rdpneg_diagnosis *
 rdpneg_find_diagnosis(const char *id)
 {

@@ -75,10 +75,25 @@ struct rdpneg_diagnosis {
 	const char *const	*references;	/* NULL-ended */
 };
 
+/*
+ * A rule.  Rules are tried in table order and the first match wins, so
+ * when two rules can match the same evidence, the one that must win says
+ * so: precedes lists the ids of the later rules it overlaps with
+ * (NULL-ended; RDPNEG_PRECEDES_ALL: every later rule).  unit_kb checks
+ * that the table keeps these orders and that every overlap is declared.
+ */
 struct rdpneg_rule {
 	struct rdpneg_match	 match;
+	const char *const	*precedes;
 	struct rdpneg_diagnosis	 diagnosis;
 };
+
+/* A precedes list that means every rule after this one. */
+extern const char *const rdpneg_precedes_all[];
+#define RDPNEG_PRECEDES_ALL	rdpneg_precedes_all
+
+/* Does rule i of the table have to come before rule j (i's precedes)? */
+int rdpneg_rule_precedes(size_t i, size_t j);
 
 /* The rules, in the order they are tried; the last matches anything. */
 extern const struct rdpneg_rule rdpneg_rules[];

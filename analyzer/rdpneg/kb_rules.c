@@ -4,7 +4,10 @@
  * administrator fixes it.
  *
  * Rules are tried in order and the first match wins, so specific rules
- * come before general ones; the last rule matches anything.  Texts may
+ * come before general ones, and a rule that overlaps a later one says so
+ * in its .precedes (unit_kb finds every overlap and checks the order);
+ * the last rule matches anything.  Adding a rule over existing facts is
+ * one block here and one case in tests/unit/test_kb.c.  Texts may
  * hold the placeholders {requested} {selected} {failure} {code} {end}
  * {outcome}, filled by rdpneg_expand().  Remediation steps put the secure
  * choice first and mark the less secure workarounds as such.
@@ -111,6 +114,8 @@
  */
 #define STEPS(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define REFS(...)	STEPS(__VA_ARGS__)
+/* The later rules a rule overlaps with and must win over (kb.h). */
+#define PRECEDES(...)	STEPS(__VA_ARGS__)
 
 /* ---- Lists shared by two rules. */
 
@@ -188,6 +193,7 @@ static const char *const no_answer_refs[] = {
 const struct rdpneg_rule rdpneg_rules[] = {
 	/* A scanner's probe, whatever its outcome: flagged, not counted. */
 	{ .match = { .scanner = RDPNEG_MATCH_YES },
+	  .precedes = RDPNEG_PRECEDES_ALL,
 	  .diagnosis = {
 		.id = "scanner-probe",
 		.failed = 0,
@@ -224,6 +230,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.1, 2.2.1.2: a PDU no conforming peer sends. */
 	{ .match = { .malformed = RDPNEG_MATCH_YES },
+	  .precedes = RDPNEG_PRECEDES_ALL,
 	  .diagnosis = {
 		.id = "malformed-negotiation",
 		.failed = 1,
@@ -263,6 +270,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.req_neg = RDPNEG_MATCH_YES,
 		.req_none = PROT_SSL | PROT_HYBRID | PROT_HYBRID_EX |
 		    RDPNEG_PROTOCOL_RDSTLS | RDPNEG_PROTOCOL_RDSAAD },
+	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-rdp-requested",
 		.failed = 1,
@@ -292,6 +300,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	 * RDP_NEG_REQ, yet FreeRDP-based servers send code 1 to one. */
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER,
 		.req_neg = RDPNEG_MATCH_NO },
+	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-legacy-request",
 		.failed = 1,
@@ -322,6 +331,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER,
 		.req_any = PROT_HYBRID | PROT_HYBRID_EX,
 		.req_none = PROT_SSL },
+	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-credssp-only-requested",
 		.failed = 1,
@@ -363,6 +373,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 code 1 after any other request. */
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "tls-required",
 		.failed = 1,
@@ -403,6 +414,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 code 2: the vendor article's case. */
 	{ .match = { .failure_code = RDPNEG_SSL_NOT_ALLOWED_BY_SERVER },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "server-rdp-security-only",
 		.failed = 1,
@@ -450,6 +462,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 code 3: no usable certificate. */
 	{ .match = { .failure_code = RDPNEG_SSL_CERT_NOT_ON_SERVER },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "server-certificate-unavailable",
 		.failed = 1,
@@ -504,6 +517,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 code 4: Direct Approach only (5.4.2.2). */
 	{ .match = { .failure_code = RDPNEG_INCONSISTENT_FLAGS },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "inconsistent-flags",
 		.failed = 1,
@@ -542,6 +556,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 code 5: CredSSP required. */
 	{ .match = { .failure_code = RDPNEG_HYBRID_REQUIRED_BY_SERVER },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "nla-required",
 		.failed = 1,
@@ -594,6 +609,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 2.2.1.2.2 code 6: TLS with client certificates. */
 	{ .match = { .failure_code =
 		RDPNEG_SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "tls-client-certificate-required",
 		.failed = 1,
@@ -626,6 +642,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 defines codes 1-6 only. */
 	{ .match = { .failure_code = RDPNEG_MATCH_UNKNOWN_FAILURE },
+	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "unknown-failure-code",
 		.failed = 1,
@@ -657,6 +674,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.selected_rdp = RDPNEG_MATCH_YES,
 		.fell_back = RDPNEG_MATCH_YES },
+	  .precedes = PRECEDES("server-chose-standard-rdp",
+		"server-chose-unrequested-protocol", "negotiated"),
 	  .diagnosis = {
 		.id = "standard-rdp-fallback",
 		.failed = 1,
@@ -683,6 +702,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 3.3.5.3.2: the same downgrade, ended by a CC without rdpNegData. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
 		.fell_back = RDPNEG_MATCH_YES },
+	  .precedes = PRECEDES("legacy-server", "legacy-client"),
 	  .diagnosis = {
 		.id = "standard-rdp-fallback-legacy",
 		.failed = 1,
@@ -710,6 +730,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.not_requested = RDPNEG_MATCH_YES,
 		.selected_rdp = RDPNEG_MATCH_YES },
+	  .precedes = PRECEDES("server-chose-unrequested-protocol",
+		"negotiated"),
 	  .diagnosis = {
 		.id = "server-chose-standard-rdp",
 		.failed = 1,
@@ -747,6 +769,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 3.3.5.3.2: the selected protocol must be one requested. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.not_requested = RDPNEG_MATCH_YES },
+	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "server-chose-unrequested-protocol",
 		.failed = 1,
@@ -855,6 +878,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 2.2.1.2: the answer to the CR is not an X.224 CC at all. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
 		.non_rdp_answer = RDPNEG_MATCH_YES },
+	  .precedes = PRECEDES("request-dropped-unsupported",
+		"request-dropped-unsupported-flags", "legacy-request-dropped",
+		"server-closed-without-answer", "client-gave-up",
+		"no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "not-an-rdp-server",
 		.failed = 1,
@@ -893,6 +920,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
 		.ends = SERVER_CLOSED,
 		.req_any = RDPNEG_PROTOCOL_RDSAAD },
+	  .precedes = PRECEDES("request-dropped-unsupported-flags",
+		"server-closed-without-answer", "no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "request-dropped-unsupported",
 		.failed = 1,
@@ -928,6 +957,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.ends = SERVER_CLOSED,
 		.req_flags_any =
 		    RDPNEG_REQ_REDIRECTED_AUTHENTICATION_MODE_REQUIRED },
+	  .precedes = PRECEDES("server-closed-without-answer",
+		"no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "request-dropped-unsupported-flags",
 		.failed = 1,
@@ -967,6 +998,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
 		.ends = SERVER_CLOSED,
 		.req_neg = RDPNEG_MATCH_NO },
+	  .precedes = PRECEDES("server-closed-without-answer",
+		"no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "legacy-request-dropped",
 		.failed = 1,
@@ -1006,6 +1039,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 3.3.5.3.1: the server may drop a request it will not serve. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
 		.ends = SERVER_CLOSED },
+	  .precedes = PRECEDES("no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "server-closed-without-answer",
 		.failed = 1,
@@ -1042,6 +1076,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 2.2.1.2: no Connection Confirm before the client closed. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
 		.ends = CLIENT_CLOSED },
+	  .precedes = PRECEDES("no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "client-gave-up",
 		.failed = 1,
@@ -1203,6 +1238,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.not_requested = RDPNEG_MATCH_NO,
 		.client_silent = RDPNEG_MATCH_YES,
 		.ends = CLIENT_CLOSED },
+	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "client-requires-nla",
 		.failed = 1,
@@ -1251,6 +1287,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.selected_rdp = RDPNEG_MATCH_NO,
 		.not_requested = RDPNEG_MATCH_NO,
 		.tls_failed = RDPNEG_MATCH_YES },
+	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "tls-handshake-failed",
 		.failed = 1,

@@ -1319,3 +1319,155 @@ Test(kb_server, every_list_fits_and_tags_are_known)
 		cr_assert_lt(j, RDPNEG_STEPS_MAX, "%s: %zu steps", d->id, j);
 	}
 }
+
+/* ---- Rule order: declared where rules overlap, kept by the table. */
+
+/* Evidence the connection model can produce, over the values rules test. */
+static void
+each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
+{
+	static const uint32_t requests[] = {
+		NO_REQ, 0x0, SSL, HYBRID, SSL | HYBRID, RDSTLS, HYB_EX,
+		SSL | HYBRID | HYB_EX, RDSAAD, SSL | RDSAAD
+	};
+	static const uint32_t answers[] = { 0, 1, 2, 4, 8, 0x10, 3, 5, 6,
+	    99 };
+	static const unsigned marks[] = {
+		RDPNEG_EV_MALFORMED, RDPNEG_EV_SCANNER, RDPNEG_EV_FELL_BACK,
+		RDPNEG_EV_NON_RDP_ANSWER
+	};
+	static const int nexts[] = { -1, RDPNEG_NEXT_TLS_HANDSHAKE,
+	    RDPNEG_NEXT_TLS_ALERT, 0x03 };
+	struct rdpneg_evidence ev;
+	size_t r, k, cn, sn;
+	unsigned req, rsp, m, flags, end;
+
+	for (req = 0; req <= 3; req++)	/* none, CR, CR cut short, SYN */
+	for (r = 0; r < sizeof(requests) / sizeof(requests[0]); r++)
+	for (flags = 0; flags < 3; flags++)
+	for (rsp = 0; rsp <= 3; rsp++)	/* none, RSP, FAILURE, legacy CC */
+	for (k = 0; k < sizeof(answers) / sizeof(answers[0]); k++)
+	for (m = 0; m < 1u << 4; m++)
+	for (end = 0; end < RDPNEG_END_COUNT; end++)
+	for (cn = 0; cn < 4; cn++)
+	for (sn = 0; sn < 4; sn++) {
+		rdpneg_init_evidence(&ev);
+		if (req == 1) {
+			ev.have |= RDPNEG_EV_REQUEST | RDPNEG_EV_REQUEST_BEGAN;
+			if (requests[r] != NO_REQ) {
+				ev.have |= RDPNEG_EV_REQ_NEG;
+				ev.requested = requests[r];
+				ev.request_flags = (uint8_t)flags;
+			}
+		} else if (r > 0 || flags > 0)
+			continue;
+		if (req == 2)
+			ev.have |= RDPNEG_EV_REQUEST_BEGAN;
+		if (req == 3)
+			ev.have |= RDPNEG_EV_SYN;
+		if (rsp > 0)
+			ev.have |= RDPNEG_EV_CONFIRM;
+		if (rsp == 1 || rsp == 2) {
+			ev.have |= RDPNEG_EV_RSP_NEG;
+			ev.response_type = rsp == 1 ? RDPNEG_TYPE_RSP :
+			    RDPNEG_TYPE_FAILURE;
+			ev.response_value = answers[k];
+		} else if (k > 0)
+			continue;
+		for (size_t b = 0; b < 4; b++)
+			if (m & (1u << b))
+				ev.have |= marks[b];
+		ev.end = (enum rdpneg_end)end;
+		if (nexts[cn] >= 0) {
+			if (!(ev.have & RDPNEG_EV_REQUEST))
+				continue;
+			ev.have |= RDPNEG_EV_CLIENT_NEXT;
+			ev.client_next = (uint8_t)nexts[cn];
+		}
+		if (nexts[sn] >= 0) {
+			if (!(ev.have & RDPNEG_EV_CONFIRM))
+				continue;
+			ev.have |= RDPNEG_EV_SERVER_NEXT;
+			ev.server_next = (uint8_t)nexts[sn];
+		}
+		rdpneg_evidence_finish(&ev);
+		fn(&ev, arg);
+	}
+}
+
+#define RULES_MAX	64
+
+struct overlaps {
+	size_t	evidences;
+	size_t	undeclared;
+	char	seen[RULES_MAX][RULES_MAX];	/* a pair reported once */
+};
+
+/* The first matching rule must declare every later one that matches. */
+static void
+check_overlaps(const struct rdpneg_evidence *ev, void *arg)
+{
+	struct overlaps *o = arg;
+	size_t i, j, first = rdpneg_nrules;
+
+	o->evidences++;
+	for (i = 0; i + 1 < rdpneg_nrules; i++) {
+		if (!rdpneg_match_evidence(&rdpneg_rules[i].match, ev))
+			continue;
+		if (first == rdpneg_nrules) {
+			first = i;
+			continue;
+		}
+		for (j = first; j < i; j++)
+			if (rdpneg_rule_precedes(j, i))
+				break;
+		if (j < i || o->seen[first][i])
+			continue;
+		o->seen[first][i] = 1;
+		o->undeclared++;
+		cr_log_error("%s and %s overlap (e.g. outcome %s, "
+			    "have 0x%x, requested 0x%x, answer %u): say which "
+			    "precedes", rdpneg_rules[first].diagnosis.id,
+			    rdpneg_rules[i].diagnosis.id,
+			    rdpneg_tok_str(rdpneg_outcome_names, ev->outcome),
+			    ev->have, ev->requested, ev->response_value);
+	}
+}
+
+Test(kb_order, every_overlap_is_declared)
+{
+	static struct overlaps o;
+
+	cr_assert_leq(rdpneg_nrules, RULES_MAX);
+	each_evidence(check_overlaps, &o);
+	cr_assert_gt(o.evidences, 100000);
+	cr_assert_eq(o.undeclared, 0, "%zu pairs of rules overlap without a "
+	    "declared order",
+	    o.undeclared);
+}
+
+Test(kb_order, the_table_keeps_the_declared_order)
+{
+	size_t i, j;
+	const char *const *p;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		p = rdpneg_rules[i].precedes;
+		for (; p != NULL && p != RDPNEG_PRECEDES_ALL && *p != NULL;
+		    p++) {
+			for (j = 0; j < rdpneg_nrules; j++)
+				if (strcmp(rdpneg_rules[j].diagnosis.id,
+				    *p) == 0)
+					break;
+			cr_assert_lt(j, rdpneg_nrules, "%s precedes an "
+			    "unknown rule %s", rdpneg_rules[i].diagnosis.id,
+			    *p);
+			cr_assert_gt(j, i, "%s must come before %s",
+			    rdpneg_rules[i].diagnosis.id, *p);
+		}
+	}
+	/* The catch-all is last and matches anything. */
+	cr_assert_str_eq(rdpneg_rules[rdpneg_nrules - 1].diagnosis.id,
+	    "unclassified");
+	cr_assert_eq(rdpneg_rules[rdpneg_nrules - 1].precedes, NULL);
+}
