@@ -6,7 +6,17 @@ line CI reads; finish() returns the exit status.
 """
 
 import argparse
+import re
 from pathlib import Path
+
+TOP_CMAKELISTS = Path(__file__).resolve().parents[1] / "CMakeLists.txt"
+
+
+def project_version():
+    """The version in project() of the top-level CMakeLists.txt: the one
+    rdpneg_version.h is generated from (rdpneg --version, reports)."""
+    return re.search(r"project\(rdpneg VERSION ([0-9.]+)",
+                     TOP_CMAKELISTS.read_text()).group(1)
 
 
 def parse_rdpneg_args(doc):

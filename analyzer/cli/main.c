@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "batch/walk.h"
 #include "rdpneg/chain.h"
+#include "rdpneg_version.h"
 
 #define EXIT_FAILED_HANDSHAKE	1	/* at least one failed handshake */
 #define EXIT_INPUT_ERROR	2	/* an input could not be read */

@@ -21,8 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RDPNEG_VERSION "0.1.0"
-
 /*
  * Result of a decode.  RDPNEG_TRUNCATED means "not enough bytes yet": the
  * input is a strict prefix of something that may still be valid.  Every

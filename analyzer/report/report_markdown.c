@@ -15,6 +15,7 @@
 
 #include "report/fmt.h"
 #include "report/report.h"
+#include "rdpneg_version.h"
 
 #define MD_MAX		(8 * 4096 + 16)
 #define MAX_FRAMES	40	/* frames listed per problem */

@@ -30,45 +30,46 @@
 #include "rdpneg/kb.h"
 
 static int proto_rdpneg = RDPNEG_WS_UNREGISTERED;
-static int hf_pdu = RDPNEG_WS_UNREGISTERED;
-static int hf_cookie = RDPNEG_WS_UNREGISTERED;
-static int hf_requested = RDPNEG_WS_UNREGISTERED;
-static int hf_request_flags = RDPNEG_WS_UNREGISTERED;
-static int hf_scanner = RDPNEG_WS_UNREGISTERED;
-static int hf_selected = RDPNEG_WS_UNREGISTERED;
-static int hf_failure = RDPNEG_WS_UNREGISTERED;
-static int hf_failure_name = RDPNEG_WS_UNREGISTERED;
-static int hf_response_flags = RDPNEG_WS_UNREGISTERED;
-static int hf_not_requested = RDPNEG_WS_UNREGISTERED;
-static int hf_request_frame = RDPNEG_WS_UNREGISTERED;
-static int hf_response_frame = RDPNEG_WS_UNREGISTERED;
-static int hf_malformed = RDPNEG_WS_UNREGISTERED;
-static int hf_outcome = RDPNEG_WS_UNREGISTERED;
-static int hf_end = RDPNEG_WS_UNREGISTERED;
-static int hf_chain_position = RDPNEG_WS_UNREGISTERED;
-static int hf_chain_length = RDPNEG_WS_UNREGISTERED;
-static int hf_chain_previous = RDPNEG_WS_UNREGISTERED;
-static int hf_fell_back = RDPNEG_WS_UNREGISTERED;
-static int hf_failed = RDPNEG_WS_UNREGISTERED;
-static int hf_diagnosis = RDPNEG_WS_UNREGISTERED;
-static int hf_summary = RDPNEG_WS_UNREGISTERED;
-static int hf_confidence = RDPNEG_WS_UNREGISTERED;
-static int hf_server_settings = RDPNEG_WS_UNREGISTERED;
-static int hf_remediation = RDPNEG_WS_UNREGISTERED;
-static int hf_server = RDPNEG_WS_UNREGISTERED;
-static int hf_server_why = RDPNEG_WS_UNREGISTERED;
-static int *hf_requested_bits;	/* one per rdpneg_protocol_names bit */
+static int hf_rdpneg_pdu = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_cookie = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_requested = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_request_flags = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_scanner = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_selected = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_failure = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_failure_name = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_response_flags = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_not_requested = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_request_frame = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_response_frame = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_malformed = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_outcome = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_end = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_chain_position = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_chain_length = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_chain_previous = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_fell_back = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_failed = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_diagnosis = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_summary = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_confidence = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_server_settings = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_remediation = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_server = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_server_why = RDPNEG_WS_UNREGISTERED;
+/* One per rdpneg_protocol_names bit. */
+static int *hf_rdpneg_requested_bits;
 static size_t nrequested_bits;
 
 static gint ett_rdpneg = RDPNEG_WS_UNREGISTERED;
-static gint ett_requested = RDPNEG_WS_UNREGISTERED;
-static gint ett_diagnosis = RDPNEG_WS_UNREGISTERED;
-static gint ett_server = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_requested = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_diagnosis = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_server = RDPNEG_WS_UNREGISTERED;
 
-static expert_field ei_failed = EI_INIT;
-static expert_field ei_not_requested = EI_INIT;
-static expert_field ei_fallback = EI_INIT;
-static expert_field ei_malformed = EI_INIT;
+static expert_field ei_rdpneg_failed = EI_INIT;
+static expert_field ei_rdpneg_not_requested = EI_INIT;
+static expert_field ei_rdpneg_fallback = EI_INIT;
+static expert_field ei_rdpneg_malformed = EI_INIT;
 
 /* Fields of other dissectors this one reads. */
 static int hf_tpkt_version = RDPNEG_WS_UNREGISTERED;
@@ -148,14 +149,18 @@ first_visit(proto_tree *tree, packet_info *pinfo)
 	if (c == NULL)
 		return NULL;
 	for (i = 0; i < ntpkts; i++) {
+		const guint8 *buf;
 		gint avail;
 
 		fi = g_ptr_array_index(tpkts, i);
 		avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
-		if (avail > 0)
-			roles |= conn_add_tpkt(c, pinfo,
-			    tvb_get_ptr(fi->ds_tvb, fi->start, avail),
-			    (size_t)avail, pref_chain_window);
+		if (avail <= 0)
+			continue;
+		/* A copy of the bytes from the TPKT to the end of the tvb,
+		 * freed with the packet (conn.c keeps no pointer into it). */
+		buf = tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, avail);
+		roles |= conn_add_tpkt(c, pinfo, buf, (size_t)avail,
+		    pref_chain_window);
 	}
 	if (ntpkts == 0 && field_length(tree, hf_tcp_payload, &fi) > 0)
 		conn_add_payload(c, pinfo, tvb_get_guint8(fi->ds_tvb,
@@ -208,24 +213,25 @@ show_request(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
 	proto_tree *bits;
 	size_t i;
 
-	add_uint(tree, hf_pdu, tvb, RDPNEG_TPDU_CR);
+	add_uint(tree, hf_rdpneg_pdu, tvb, RDPNEG_TPDU_CR);
 	if (c->cookie != NULL)
-		add_text(tree, hf_cookie, tvb, c->cookie);
+		add_text(tree, hf_rdpneg_cookie, tvb, c->cookie);
 	if (c->ev.have & RDPNEG_EV_REQ_NEG) {
-		ti = proto_tree_add_uint(tree, hf_requested, tvb, 0, 0,
+		ti = proto_tree_add_uint(tree, hf_rdpneg_requested, tvb, 0, 0,
 		    c->ev.requested);
 		proto_item_set_generated(ti);
-		bits = proto_item_add_subtree(ti, ett_requested);
+		bits = proto_item_add_subtree(ti, ett_rdpneg_requested);
 		for (i = 0; i < nrequested_bits; i++) {
 			header_field_info *h = proto_registrar_get_nth(
-			    hf_requested_bits[i]);
+			    hf_rdpneg_requested_bits[i]);
 
-			add_bool(bits, hf_requested_bits[i], tvb,
+			add_bool(bits, hf_rdpneg_requested_bits[i], tvb,
 			    (c->ev.requested & (guint32)h->bitmask) != 0);
 		}
-		add_uint(tree, hf_request_flags, tvb, c->ev.request_flags);
+		add_uint(tree, hf_rdpneg_request_flags, tvb,
+		    c->ev.request_flags);
 	}
-	add_bool(tree, hf_scanner, tvb,
+	add_bool(tree, hf_rdpneg_scanner, tvb,
 	    (c->ev.have & RDPNEG_EV_SCANNER) != 0);
 }
 
@@ -234,19 +240,19 @@ show_response(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
 {
 	const char *name;
 
-	add_uint(tree, hf_pdu, tvb, RDPNEG_TPDU_CC);
+	add_uint(tree, hf_rdpneg_pdu, tvb, RDPNEG_TPDU_CC);
 	if (!(c->ev.have & RDPNEG_EV_RSP_NEG))
 		return;
 	if (c->ev.response_type == RDPNEG_TYPE_RSP) {
-		add_uint(tree, hf_selected, tvb, c->ev.response_value);
+		add_uint(tree, hf_rdpneg_selected, tvb, c->ev.response_value);
 	} else {
-		add_uint(tree, hf_failure, tvb, c->ev.response_value);
+		add_uint(tree, hf_rdpneg_failure, tvb, c->ev.response_value);
 		name = rdpneg_tok_str(rdpneg_failure_names,
 		    c->ev.response_value);
-		add_text(tree, hf_failure_name, tvb,
+		add_text(tree, hf_rdpneg_failure_name, tvb,
 		    name != NULL ? name : "unknown");
 	}
-	add_uint(tree, hf_response_flags, tvb, c->ev.response_flags);
+	add_uint(tree, hf_rdpneg_response_flags, tvb, c->ev.response_flags);
 }
 
 /* The outcome, the chain and the diagnosis; experts on the verdict frame. */
@@ -267,41 +273,44 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	d = rdpneg_diagnose(&ev);
 	print = rdpneg_identify_server(&ev);
 	summary = expand(pinfo, d->summary, &ev);
-	add_text(tree, hf_outcome, tvb,
+	add_text(tree, hf_rdpneg_outcome, tvb,
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome));
-	add_text(tree, hf_end, tvb, rdpneg_tok_str(rdpneg_end_names, ev.end));
-	add_bool(tree, hf_not_requested, tvb, rdpneg_not_requested(&ev));
-	add_uint(tree, hf_chain_position, tvb, ev.chain_position);
-	add_uint(tree, hf_chain_length, tvb, ev.chain_length);
+	add_text(tree, hf_rdpneg_end, tvb,
+	    rdpneg_tok_str(rdpneg_end_names, ev.end));
+	add_bool(tree, hf_rdpneg_not_requested, tvb, rdpneg_not_requested(&ev));
+	add_uint(tree, hf_rdpneg_chain_position, tvb, ev.chain_position);
+	add_uint(tree, hf_rdpneg_chain_length, tvb, ev.chain_length);
 	if (c->prev != NULL && c->prev->request_frame != 0)
-		add_uint(tree, hf_chain_previous, tvb, c->prev->request_frame);
-	add_bool(tree, hf_fell_back, tvb,
+		add_uint(tree, hf_rdpneg_chain_previous, tvb,
+		    c->prev->request_frame);
+	add_bool(tree, hf_rdpneg_fell_back, tvb,
 	    (ev.have & RDPNEG_EV_FELL_BACK) != 0);
 	if (print != NULL) {
-		ti = proto_tree_add_string(tree, hf_server, tvb, 0, 0,
+		ti = proto_tree_add_string(tree, hf_rdpneg_server, tvb, 0, 0,
 		    rdpneg_tok_str(rdpneg_server_names, print->server));
 		proto_item_set_generated(ti);
 		proto_item_append_text(ti, " (%s confidence)",
 		    rdpneg_tok_str(rdpneg_confidence_names, print->confidence));
-		add_text(proto_item_add_subtree(ti, ett_server), hf_server_why,
-		    tvb, print->why);
+		add_text(proto_item_add_subtree(ti, ett_rdpneg_server),
+		    hf_rdpneg_server_why, tvb, print->why);
 	}
-	add_bool(tree, hf_failed, tvb, d->failed);
-	ti = proto_tree_add_string(tree, hf_diagnosis, tvb, 0, 0, d->id);
+	add_bool(tree, hf_rdpneg_failed, tvb, d->failed);
+	ti = proto_tree_add_string(tree, hf_rdpneg_diagnosis, tvb, 0, 0, d->id);
 	proto_item_set_generated(ti);
 	proto_item_append_text(ti, " (%s confidence)",
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
-	sub = proto_item_add_subtree(ti, ett_diagnosis);
-	add_text(sub, hf_summary, tvb, summary);
-	add_text(sub, hf_confidence, tvb,
+	sub = proto_item_add_subtree(ti, ett_rdpneg_diagnosis);
+	add_text(sub, hf_rdpneg_summary, tvb, summary);
+	add_text(sub, hf_rdpneg_confidence, tvb,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
-	add_text(sub, hf_server_settings, tvb,
+	add_text(sub, hf_rdpneg_server_settings, tvb,
 	    expand(pinfo, d->server_settings, &ev));
 	/* The recognised implementation's fix first, as in the CLI. */
 	nsteps = rdpneg_order_remediation(d->remediation, print != NULL ?
 	    print->server : RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
 	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++)
-		add_text(sub, hf_remediation, tvb, expand(pinfo, steps[i], &ev));
+		add_text(sub, hf_rdpneg_remediation, tvb,
+		    expand(pinfo, steps[i], &ev));
 	proto_item_append_text(top, ", %s: %s",
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
 	if (!verdict_frame)
@@ -315,11 +324,12 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	}
 	col_append_fstr(pinfo->cinfo, COL_INFO, " [rdpneg: %s]", d->id);
 	if (d->failed)
-		expert_add_info_format(pinfo, ti, &ei_failed, "%s", summary);
+		expert_add_info_format(pinfo, ti, &ei_rdpneg_failed, "%s",
+		    summary);
 	if (rdpneg_not_requested(&ev))
-		expert_add_info(pinfo, ti, &ei_not_requested);
+		expert_add_info(pinfo, ti, &ei_rdpneg_not_requested);
 	if (ev.have & RDPNEG_EV_FELL_BACK)
-		expert_add_info(pinfo, ti, &ei_fallback);
+		expert_add_info(pinfo, ti, &ei_rdpneg_fallback);
 }
 
 static void
@@ -330,9 +340,10 @@ show_problem(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 
 	if (problem == NULL)
 		return;
-	ti = proto_tree_add_string(tree, hf_malformed, tvb, 0, 0, problem);
+	ti = proto_tree_add_string(tree, hf_rdpneg_malformed, tvb, 0, 0,
+	    problem);
 	proto_item_set_generated(ti);
-	expert_add_info_format(pinfo, ti, &ei_malformed,
+	expert_add_info_format(pinfo, ti, &ei_rdpneg_malformed,
 	    "Malformed RDP negotiation: %s", problem);
 }
 
@@ -352,9 +363,9 @@ show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 	if (note->roles & ROLE_RESPONSE)
 		show_response(sub, tvb, c);
 	if (c->request_frame != 0 && !(note->roles & ROLE_REQUEST))
-		add_uint(sub, hf_request_frame, tvb, c->request_frame);
+		add_uint(sub, hf_rdpneg_request_frame, tvb, c->request_frame);
 	if ((c->ev.have & RDPNEG_EV_CONFIRM) && !(note->roles & ROLE_RESPONSE))
-		add_uint(sub, hf_response_frame, tvb, c->response_frame);
+		add_uint(sub, hf_rdpneg_response_frame, tvb, c->response_frame);
 	if (note->roles & ROLE_MALFORMED) {
 		/* This frame's PDU's own problem. */
 		if (note->roles & ROLE_REQUEST)
@@ -403,14 +414,14 @@ register_requested_bits(void)
 		if (rdpneg_protocol_names[i].value != 0)
 			n++;
 	hf = wmem_alloc0_array(wmem_epan_scope(), hf_register_info, n);
-	hf_requested_bits = wmem_alloc_array(wmem_epan_scope(), int, n);
+	hf_rdpneg_requested_bits = wmem_alloc_array(wmem_epan_scope(), int, n);
 	for (i = 0, n = 0; rdpneg_protocol_names[i].name != NULL; i++) {
 		const struct rdpneg_tok *t = &rdpneg_protocol_names[i];
 
 		if (t->value == 0)
 			continue;
-		hf_requested_bits[n] = RDPNEG_WS_UNREGISTERED;
-		hf[n].p_id = &hf_requested_bits[n];
+		hf_rdpneg_requested_bits[n] = RDPNEG_WS_UNREGISTERED;
+		hf[n].p_id = &hf_rdpneg_requested_bits[n];
 		hf[n].hfinfo.name = t->name;
 		hf[n].hfinfo.abbrev = wmem_strdup_printf(wmem_epan_scope(),
 		    "rdpneg.requested.%s", wmem_ascii_strdown(wmem_epan_scope(),
@@ -431,98 +442,100 @@ void
 proto_register_rdpneg(void)
 {
 	static hf_register_info hf[] = {
-		{ &hf_pdu, { "PDU", "rdpneg.pdu", FT_UINT8, BASE_HEX,
+		{ &hf_rdpneg_pdu, { "PDU", "rdpneg.pdu", FT_UINT8, BASE_HEX,
 		    NULL, 0, "X.224 TPDU code", HFILL } },
-		{ &hf_cookie, { "Cookie or routing token", "rdpneg.cookie",
-		    FT_STRING, BASE_NONE, NULL, 0,
+		{ &hf_rdpneg_cookie, { "Cookie or routing token",
+		    "rdpneg.cookie", FT_STRING, BASE_NONE, NULL, 0,
 		    "MS-RDPBCGR 2.2.1.1, escaped", HFILL } },
-		{ &hf_requested, { "Requested protocols",
+		{ &hf_rdpneg_requested, { "Requested protocols",
 		    "rdpneg.requested", FT_UINT32, BASE_HEX, NULL, 0,
 		    "RDP_NEG_REQ requestedProtocols (2.2.1.1.1)", HFILL } },
-		{ &hf_request_flags, { "Request flags",
+		{ &hf_rdpneg_request_flags, { "Request flags",
 		    "rdpneg.request_flags", FT_UINT8, BASE_HEX, NULL, 0,
 		    "RDP_NEG_REQ flags", HFILL } },
-		{ &hf_scanner, { "Scanner", "rdpneg.scanner", FT_BOOLEAN,
+		{ &hf_rdpneg_scanner, { "Scanner", "rdpneg.scanner", FT_BOOLEAN,
 		    BASE_NONE, NULL, 0, "A known scanner's request", HFILL } },
-		{ &hf_selected, { "Selected protocol", "rdpneg.selected",
+		{ &hf_rdpneg_selected, { "Selected protocol", "rdpneg.selected",
 		    FT_UINT32, BASE_DEC, NULL, 0,
 		    "RDP_NEG_RSP selectedProtocol (2.2.1.2.1)", HFILL } },
-		{ &hf_failure, { "Failure code", "rdpneg.failure",
+		{ &hf_rdpneg_failure, { "Failure code", "rdpneg.failure",
 		    FT_UINT32, BASE_DEC, NULL, 0,
 		    "RDP_NEG_FAILURE failureCode (2.2.1.2.2)", HFILL } },
-		{ &hf_failure_name, { "Failure", "rdpneg.failure.name",
+		{ &hf_rdpneg_failure_name, { "Failure", "rdpneg.failure.name",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_response_flags, { "Response flags",
+		{ &hf_rdpneg_response_flags, { "Response flags",
 		    "rdpneg.response_flags", FT_UINT8, BASE_HEX, NULL, 0,
 		    "RDP_NEG_RSP / RDP_NEG_FAILURE flags", HFILL } },
-		{ &hf_not_requested, { "Selected protocol not requested",
+		{ &hf_rdpneg_not_requested, { "Selected protocol not requested",
 		    "rdpneg.not_requested", FT_BOOLEAN, BASE_NONE, NULL, 0,
 		    NULL, HFILL } },
-		{ &hf_request_frame, { "Request in frame",
+		{ &hf_rdpneg_request_frame, { "Request in frame",
 		    "rdpneg.request_frame", FT_FRAMENUM, BASE_NONE,
 		    FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, NULL, HFILL } },
-		{ &hf_response_frame, { "Response in frame",
+		{ &hf_rdpneg_response_frame, { "Response in frame",
 		    "rdpneg.response_frame", FT_FRAMENUM, BASE_NONE,
 		    FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0, NULL, HFILL } },
-		{ &hf_malformed, { "Malformed", "rdpneg.malformed",
+		{ &hf_rdpneg_malformed, { "Malformed", "rdpneg.malformed",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_outcome, { "Outcome", "rdpneg.outcome", FT_STRING,
+		{ &hf_rdpneg_outcome, { "Outcome", "rdpneg.outcome", FT_STRING,
 		    BASE_NONE, NULL, 0, "How the negotiation ended", HFILL } },
-		{ &hf_end, { "Connection end", "rdpneg.end", FT_STRING,
+		{ &hf_rdpneg_end, { "Connection end", "rdpneg.end", FT_STRING,
 		    BASE_NONE, NULL, 0, "The first FIN or RST", HFILL } },
-		{ &hf_chain_position, { "Attempt in chain",
+		{ &hf_rdpneg_chain_position, { "Attempt in chain",
 		    "rdpneg.chain.position", FT_UINT32, BASE_DEC, NULL, 0,
 		    NULL, HFILL } },
-		{ &hf_chain_length, { "Attempts in chain",
+		{ &hf_rdpneg_chain_length, { "Attempts in chain",
 		    "rdpneg.chain.length", FT_UINT32, BASE_DEC, NULL, 0,
 		    "So far, until the whole capture has been read", HFILL } },
-		{ &hf_chain_previous, { "Previous attempt",
+		{ &hf_rdpneg_chain_previous, { "Previous attempt",
 		    "rdpneg.chain.previous", FT_FRAMENUM, BASE_NONE, NULL, 0,
 		    "Request frame of the chain's previous attempt", HFILL } },
-		{ &hf_fell_back, { "Fell back to Standard RDP Security",
+		{ &hf_rdpneg_fell_back, { "Fell back to Standard RDP Security",
 		    "rdpneg.fell_back", FT_BOOLEAN, BASE_NONE, NULL, 0, NULL,
 		    HFILL } },
-		{ &hf_server, { "Server implementation", "rdpneg.server",
+		{ &hf_rdpneg_server, { "Server implementation", "rdpneg.server",
 		    FT_STRING, BASE_NONE, NULL, 0, "What the Connection "
 		    "Confirm shows of the server's software", HFILL } },
-		{ &hf_server_why, { "Evidence", "rdpneg.server.evidence",
+		{ &hf_rdpneg_server_why, { "Evidence", "rdpneg.server.evidence",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_failed, { "Problem", "rdpneg.failed", FT_BOOLEAN,
+		{ &hf_rdpneg_failed, { "Problem", "rdpneg.failed", FT_BOOLEAN,
 		    BASE_NONE, NULL, 0, "The diagnosis is a problem", HFILL } },
-		{ &hf_diagnosis, { "Diagnosis", "rdpneg.diagnosis",
+		{ &hf_rdpneg_diagnosis, { "Diagnosis", "rdpneg.diagnosis",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_summary, { "Summary", "rdpneg.summary", FT_STRING,
+		{ &hf_rdpneg_summary, { "Summary", "rdpneg.summary", FT_STRING,
 		    BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_confidence, { "Confidence", "rdpneg.confidence",
+		{ &hf_rdpneg_confidence, { "Confidence", "rdpneg.confidence",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_server_settings, { "Probable server setting",
+		{ &hf_rdpneg_server_settings, { "Probable server setting",
 		    "rdpneg.server_settings", FT_STRING, BASE_NONE, NULL, 0,
 		    NULL, HFILL } },
-		{ &hf_remediation, { "Remediation", "rdpneg.remediation",
+		{ &hf_rdpneg_remediation, { "Remediation", "rdpneg.remediation",
 		    FT_STRING, BASE_NONE, NULL, 0,
 		    "In order, the secure choice first", HFILL } },
 	};
-	static gint *ett[] = { &ett_rdpneg, &ett_requested, &ett_diagnosis,
-	    &ett_server };
+	static gint *ett[] = { &ett_rdpneg, &ett_rdpneg_requested,
+	    &ett_rdpneg_diagnosis, &ett_rdpneg_server };
 	static ei_register_info ei[] = {
-		{ &ei_failed, { "rdpneg.expert.failed", PI_SECURITY,
+		{ &ei_rdpneg_failed, { "rdpneg.expert.failed", PI_SECURITY,
 		    PI_ERROR, "RDP security negotiation problem", EXPFILL } },
-		{ &ei_not_requested, { "rdpneg.expert.not_requested",
+		{ &ei_rdpneg_not_requested, { "rdpneg.expert.not_requested",
 		    PI_PROTOCOL, PI_WARN, "The server selected a protocol "
 		    "the client did not request", EXPFILL } },
-		{ &ei_fallback, { "rdpneg.expert.fallback", PI_SECURITY,
+		{ &ei_rdpneg_fallback, { "rdpneg.expert.fallback", PI_SECURITY,
 		    PI_WARN, "The client fell back to Standard RDP Security "
 		    "after a request for TLS or CredSSP failed", EXPFILL } },
-		{ &ei_malformed, { "rdpneg.expert.malformed", PI_MALFORMED,
-		    PI_ERROR, "Malformed RDP negotiation structure",
-		    EXPFILL } },
+		{ &ei_rdpneg_malformed, { "rdpneg.expert.malformed",
+		    PI_MALFORMED, PI_ERROR,
+		    "Malformed RDP negotiation structure", EXPFILL } },
 	};
 	module_t *prefs;
 	expert_module_t *expert;
 
-	set_vals(hf, array_length(hf), &hf_pdu, rdpneg_tpdu_names);
-	set_vals(hf, array_length(hf), &hf_selected, rdpneg_protocol_names);
-	set_vals(hf, array_length(hf), &hf_failure, rdpneg_failure_names);
+	set_vals(hf, array_length(hf), &hf_rdpneg_pdu, rdpneg_tpdu_names);
+	set_vals(hf, array_length(hf), &hf_rdpneg_selected,
+	    rdpneg_protocol_names);
+	set_vals(hf, array_length(hf), &hf_rdpneg_failure,
+	    rdpneg_failure_names);
 	proto_rdpneg = proto_register_protocol("rdpneg: RDP security "
 	    "negotiation diagnosis", "rdpneg", "rdpneg");
 	proto_register_field_array(proto_rdpneg, hf, array_length(hf));

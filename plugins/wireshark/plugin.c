@@ -9,7 +9,7 @@
 #include <epan/proto.h>
 
 #include "packet-rdpneg.h"
-#include "rdpneg/rdpneg.h"
+#include "rdpneg_version.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = RDPNEG_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;

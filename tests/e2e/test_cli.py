@@ -30,12 +30,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tally import Tally, parse_rdpneg_args  # noqa: E402
+from tally import Tally, parse_rdpneg_args, project_version  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MAN_PAGE = REPO / "analyzer" / "cli" / "rdpneg.1"
 README = REPO / "README.md"
-TOP_CMAKELISTS = REPO / "CMakeLists.txt"
 KB_RULES = REPO / "analyzer" / "rdpneg" / "kb_rules.c"
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_USAGE = 0, 1, 2, 64
@@ -347,8 +346,7 @@ def _(ctx):
 def _(ctx):
     proc = ctx.run(["--version"])
     expect_status(proc, EXIT_OK)
-    version = re.search(r"project\(rdpneg VERSION ([0-9.]+)",
-                        TOP_CMAKELISTS.read_text()).group(1)
+    version = project_version()
     expect(proc.stdout == f"rdpneg {version}\n".encode(),
            f"--version printed {proc.stdout!r}, expected 'rdpneg {version}'")
 
