@@ -24,7 +24,7 @@ const struct rdpneg_tok rdpneg_confidence_names[] = {
 	{ 0, NULL }
 };
 
-/* A tri-state requirement against a fact. */
+/* A tri-state requirement against a fact (the fingerprints' cc_ref). */
 static int
 tri(uint8_t want, int fact)
 {
@@ -44,6 +44,73 @@ rdpneg_tls_failed(const struct rdpneg_evidence *ev)
 	    ev->end == RDPNEG_END_RST_SERVER;
 }
 
+/* ---- The facts rules test (kb.h), one function each. */
+
+static int
+neg_req(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_REQ_NEG) != 0;
+}
+
+/* "No RDP_NEG_REQ" is a fact about a request that was decoded. */
+static int
+legacy_request(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & (RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG)) ==
+	    RDPNEG_EV_REQUEST;
+}
+
+static int
+selected_rdp(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_RSP_NEG) &&
+	    ev->response_type == RDPNEG_TYPE_RSP &&
+	    ev->response_value == RDPNEG_PROTOCOL_RDP;
+}
+
+static int
+malformed(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_MALFORMED) != 0;
+}
+
+static int
+scanner(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_SCANNER) != 0;
+}
+
+static int
+fell_back(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_FELL_BACK) != 0;
+}
+
+static int
+non_rdp_answer(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_NON_RDP_ANSWER) != 0;
+}
+
+static int
+client_silent(const struct rdpneg_evidence *ev)
+{
+	return !(ev->have & RDPNEG_EV_CLIENT_NEXT);
+}
+
+const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
+	{ RDPNEG_FACT_NEG_REQ, "neg-req", neg_req },
+	{ RDPNEG_FACT_LEGACY_REQUEST, "legacy-request", legacy_request },
+	{ RDPNEG_FACT_NOT_REQUESTED, "not-requested", rdpneg_not_requested },
+	{ RDPNEG_FACT_SELECTED_RDP, "selected-rdp", selected_rdp },
+	{ RDPNEG_FACT_MALFORMED, "malformed", malformed },
+	{ RDPNEG_FACT_SCANNER, "scanner", scanner },
+	{ RDPNEG_FACT_FELL_BACK, "fell-back", fell_back },
+	{ RDPNEG_FACT_NON_RDP_ANSWER, "non-rdp-answer", non_rdp_answer },
+	{ RDPNEG_FACT_CLIENT_SILENT, "client-silent", client_silent },
+	{ RDPNEG_FACT_TLS_FAILED, "tls-failed", rdpneg_tls_failed },
+};
+
 int
 rdpneg_match_evidence(const struct rdpneg_match *m,
     const struct rdpneg_evidence *ev)
@@ -53,6 +120,8 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	    ev->response_type == RDPNEG_TYPE_FAILURE;
 	int selected = (ev->have & RDPNEG_EV_RSP_NEG) &&
 	    ev->response_type == RDPNEG_TYPE_RSP;
+	unsigned tested = m->yes | m->no, bit;
+	size_t i;
 
 	if (m->outcomes != 0 && !(m->outcomes & RDPNEG_BIT(ev->outcome)))
 		return 0;
@@ -64,10 +133,6 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 			return 0;
 	} else if (m->failure_code != 0 &&
 	    (!failure || ev->response_value != m->failure_code))
-		return 0;
-	/* "No RDP_NEG_REQ" is a fact about a request that was decoded. */
-	if (!tri(m->req_neg, req) || (m->req_neg == RDPNEG_MATCH_NO &&
-	    !(ev->have & RDPNEG_EV_REQUEST)))
 		return 0;
 	if ((m->req_all || m->req_any || m->req_none || m->req_flags_any) &&
 	    !req)
@@ -84,15 +149,13 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	if (m->selected_any != 0 &&
 	    (!selected || (ev->response_value & m->selected_any) == 0))
 		return 0;
-	return tri(m->not_requested, rdpneg_not_requested(ev)) &&
-	    tri(m->client_silent, !(ev->have & RDPNEG_EV_CLIENT_NEXT)) &&
-	    tri(m->tls_failed, rdpneg_tls_failed(ev)) &&
-	    tri(m->selected_rdp, selected &&
-	    ev->response_value == RDPNEG_PROTOCOL_RDP) &&
-	    tri(m->malformed, ev->have & RDPNEG_EV_MALFORMED) &&
-	    tri(m->scanner, ev->have & RDPNEG_EV_SCANNER) &&
-	    tri(m->fell_back, ev->have & RDPNEG_EV_FELL_BACK) &&
-	    tri(m->non_rdp_answer, ev->have & RDPNEG_EV_NON_RDP_ANSWER);
+	for (i = 0; tested != 0 && i < RDPNEG_FACT_COUNT; i++) {
+		bit = 1u << i;
+		if ((tested & bit) && (rdpneg_facts[i].holds(ev) != 0) !=
+		    ((m->yes & bit) != 0))
+			return 0;
+	}
+	return 1;
 }
 
 const struct rdpneg_diagnosis *

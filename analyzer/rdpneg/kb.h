@@ -23,8 +23,39 @@ enum rdpneg_confidence {
 	RDPNEG_CONFIDENCE_LOW
 };
 
-/* What a rule requires of the evidence.  Zero fields require nothing. */
-#define RDPNEG_MATCH_ANY	0	/* tri-state fields: don't care */
+/*
+ * Facts a rule may require to hold (yes) or not (no): each is one entry of
+ * rdpneg_facts (kb.c), its name and its test on the evidence together.
+ * A new fact is one enum value and one entry; rules name it with
+ * RDPNEG_FACT(NAME) in .yes or .no.
+ */
+enum rdpneg_fact {
+	RDPNEG_FACT_NEG_REQ = 0,	/* the CR carried RDP_NEG_REQ */
+	RDPNEG_FACT_LEGACY_REQUEST,	/* a CR without RDP_NEG_REQ */
+	RDPNEG_FACT_NOT_REQUESTED,	/* rdpneg_not_requested() */
+	RDPNEG_FACT_SELECTED_RDP,	/* RDP_NEG_RSP selected PROTOCOL_RDP */
+	RDPNEG_FACT_MALFORMED,		/* a negotiation PDU was malformed */
+	RDPNEG_FACT_SCANNER,		/* a scanner's cookie or probe */
+	RDPNEG_FACT_FELL_BACK,		/* its chain fell back (chain.h) */
+	RDPNEG_FACT_NON_RDP_ANSWER,	/* the server answered, not with a CC */
+	RDPNEG_FACT_CLIENT_SILENT,	/* nothing from the client after its
+					   request */
+	RDPNEG_FACT_TLS_FAILED,		/* rdpneg_tls_failed() */
+	RDPNEG_FACT_COUNT
+};
+
+#define RDPNEG_FACT(name)	(1u << RDPNEG_FACT_##name)
+
+struct rdpneg_fact_def {
+	enum rdpneg_fact	 fact;		/* its index in rdpneg_facts */
+	const char		*name;		/* kebab-case, for tests/docs */
+	int			(*holds)(const struct rdpneg_evidence *);
+};
+
+extern const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT];
+
+/* Tri-state tests of the fingerprints (cc_ref below). */
+#define RDPNEG_MATCH_ANY	0	/* don't care */
 #define RDPNEG_MATCH_YES	1
 #define RDPNEG_MATCH_NO		2
 #define RDPNEG_MATCH_UNKNOWN_FAILURE 0xffffffffu /* a failureCode not 1-6 */
@@ -32,29 +63,20 @@ enum rdpneg_confidence {
 /* Bit of an enum value in an outcome or end mask. */
 #define RDPNEG_BIT(v)		(1u << (v))
 
+/* What a rule requires of the evidence.  Zero fields require nothing. */
 struct rdpneg_match {
 	unsigned	outcomes;	/* RDPNEG_BIT(outcome)s; 0: any */
 	unsigned	ends;		/* RDPNEG_BIT(end)s; 0: any */
 	uint32_t	failure_code;	/* 0: any */
-	uint8_t		req_neg;	/* RDPNEG_MATCH_*: RDP_NEG_REQ sent;
-					   NO needs a decoded request */
 	/* The four request tests below also require an RDP_NEG_REQ. */
 	uint32_t	req_all;	/* all of these bits requested */
 	uint32_t	req_any;	/* at least one of these; 0: no test */
 	uint32_t	req_none;	/* none of these requested */
 	uint8_t		req_flags_any;	/* any of these request flags set */
-	uint8_t		not_requested;	/* RDPNEG_MATCH_*: protocol chosen
-					   was not requested */
-	uint8_t		selected_rdp;	/* RDPNEG_MATCH_*: selected 0 */
-	uint8_t		malformed;	/* RDPNEG_MATCH_* */
-	uint8_t		scanner;	/* RDPNEG_MATCH_* */
-	uint8_t		fell_back;	/* RDPNEG_MATCH_* */
-	uint8_t		non_rdp_answer;	/* RDPNEG_MATCH_* */
 	uint32_t	selected_any;	/* RDP_NEG_RSP selecting one of these
 					   bits; 0: no test */
-	uint8_t		client_silent;	/* RDPNEG_MATCH_*: the client sent
-					   nothing after its request */
-	uint8_t		tls_failed;	/* RDPNEG_MATCH_*: rdpneg_tls_failed */
+	unsigned	yes;		/* RDPNEG_FACT()s that must hold */
+	unsigned	no;		/* RDPNEG_FACT()s that must not */
 };
 
 /*

@@ -192,7 +192,7 @@ static const char *const no_answer_refs[] = {
 
 const struct rdpneg_rule rdpneg_rules[] = {
 	/* A scanner's probe, whatever its outcome: flagged, not counted. */
-	{ .match = { .scanner = RDPNEG_MATCH_YES },
+	{ .match = { .yes = RDPNEG_FACT(SCANNER) },
 	  .precedes = RDPNEG_PRECEDES_ALL,
 	  .diagnosis = {
 		.id = "scanner-probe",
@@ -229,7 +229,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    "(Cookie: mstshash=nmap)") } },
 
 	/* 2.2.1.1, 2.2.1.2: a PDU no conforming peer sends. */
-	{ .match = { .malformed = RDPNEG_MATCH_YES },
+	{ .match = { .yes = RDPNEG_FACT(MALFORMED) },
 	  .precedes = RDPNEG_PRECEDES_ALL,
 	  .diagnosis = {
 		.id = "malformed-negotiation",
@@ -267,9 +267,9 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.2 code 1 after a request without TLS or CredSSP. */
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER,
-		.req_neg = RDPNEG_MATCH_YES,
 		.req_none = PROT_SSL | PROT_HYBRID | PROT_HYBRID_EX |
-		    RDPNEG_PROTOCOL_RDSTLS | RDPNEG_PROTOCOL_RDSAAD },
+		    RDPNEG_PROTOCOL_RDSTLS | RDPNEG_PROTOCOL_RDSAAD,
+		.yes = RDPNEG_FACT(NEG_REQ) },
 	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-rdp-requested",
@@ -299,7 +299,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 3.3.5.3.1 leaves no failure code for a request without
 	 * RDP_NEG_REQ, yet FreeRDP-based servers send code 1 to one. */
 	{ .match = { .failure_code = RDPNEG_SSL_REQUIRED_BY_SERVER,
-		.req_neg = RDPNEG_MATCH_NO },
+		.yes = RDPNEG_FACT(LEGACY_REQUEST) },
 	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-legacy-request",
@@ -672,8 +672,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2.1 selected PROTOCOL_RDP (5.3) after a refused attempt. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
-		.selected_rdp = RDPNEG_MATCH_YES,
-		.fell_back = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(FELL_BACK) },
 	  .precedes = PRECEDES("server-chose-standard-rdp",
 		"server-chose-unrequested-protocol", "negotiated"),
 	  .diagnosis = {
@@ -701,7 +700,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 3.3.5.3.2: the same downgrade, ended by a CC without rdpNegData. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
-		.fell_back = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(FELL_BACK) },
 	  .precedes = PRECEDES("legacy-server", "legacy-client"),
 	  .diagnosis = {
 		.id = "standard-rdp-fallback-legacy",
@@ -728,8 +727,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 3.3.5.3.2: PROTOCOL_RDP selected though TLS/CredSSP was asked. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
-		.not_requested = RDPNEG_MATCH_YES,
-		.selected_rdp = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(NOT_REQUESTED) | RDPNEG_FACT(SELECTED_RDP) },
 	  .precedes = PRECEDES("server-chose-unrequested-protocol",
 		"negotiated"),
 	  .diagnosis = {
@@ -768,7 +766,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 3.3.5.3.2: the selected protocol must be one requested. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
-		.not_requested = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(NOT_REQUESTED) },
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "server-chose-unrequested-protocol",
@@ -803,7 +801,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 3.3.5.3.2: rdpNegData may be empty only without RDP_NEG_REQ. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
-		.req_neg = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(NEG_REQ) },
 	  .diagnosis = {
 		.id = "legacy-server",
 		.failed = 1,
@@ -839,7 +837,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 3.3.5.3.1/3.3.5.3.2: no RDP_NEG_REQ, Standard RDP Security. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
-		.req_neg = RDPNEG_MATCH_NO },
+		.yes = RDPNEG_FACT(LEGACY_REQUEST) },
 	  .diagnosis = {
 		.id = "legacy-client",
 		.failed = 1,
@@ -877,7 +875,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 2.2.1.2: the answer to the CR is not an X.224 CC at all. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
-		.non_rdp_answer = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(NON_RDP_ANSWER) },
 	  .precedes = PRECEDES("request-dropped-unsupported",
 		"request-dropped-unsupported-flags", "legacy-request-dropped",
 		"server-closed-without-answer", "client-gave-up",
@@ -997,7 +995,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	/* 3.3.5.3.1: no failure code can answer a legacy request. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE),
 		.ends = SERVER_CLOSED,
-		.req_neg = RDPNEG_MATCH_NO },
+		.yes = RDPNEG_FACT(LEGACY_REQUEST) },
 	  .precedes = PRECEDES("server-closed-without-answer",
 		"no-answer-in-capture"),
 	  .diagnosis = {
@@ -1235,9 +1233,9 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.req_all = RDPNEG_PROTOCOL_SSL | RDPNEG_PROTOCOL_HYBRID,
 		.selected_any = RDPNEG_PROTOCOL_SSL,
-		.not_requested = RDPNEG_MATCH_NO,
-		.client_silent = RDPNEG_MATCH_YES,
-		.ends = CLIENT_CLOSED },
+		.ends = CLIENT_CLOSED,
+		.yes = RDPNEG_FACT(CLIENT_SILENT),
+		.no = RDPNEG_FACT(NOT_REQUESTED) },
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "client-requires-nla",
@@ -1284,9 +1282,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 
 	/* 5.4.5.1: negotiated, then the TLS handshake failed. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
-		.selected_rdp = RDPNEG_MATCH_NO,
-		.not_requested = RDPNEG_MATCH_NO,
-		.tls_failed = RDPNEG_MATCH_YES },
+		.yes = RDPNEG_FACT(TLS_FAILED),
+		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "tls-handshake-failed",
@@ -1430,7 +1427,7 @@ const struct rdpneg_server_fingerprint rdpneg_server_fingerprints[] = {
 	{ .server = RDPNEG_SERVER_FREERDP,
 	  .confidence = RDPNEG_CONFIDENCE_HIGH,
 	  .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_FAILURE),
-		.req_neg = RDPNEG_MATCH_NO },
+		.yes = RDPNEG_FACT(LEGACY_REQUEST) },
 	  .why = "An RDP_NEG_FAILURE answered a request without RDP_NEG_REQ, "
 	      "which MS-RDPBCGR 3.3.5.3.1 does not allow and FreeRDP-based "
 	      "servers do (Windows and xrdp send a Connection Confirm without "
@@ -1461,8 +1458,8 @@ const struct rdpneg_server_fingerprint rdpneg_server_fingerprints[] = {
 	/* 3.3.5.3.2: Standard RDP Security for a request that did not ask. */
 	{ .server = RDPNEG_SERVER_XRDP,
 	  .confidence = RDPNEG_CONFIDENCE_HIGH,
-	  .match = { .not_requested = RDPNEG_MATCH_YES,
-		.selected_rdp = RDPNEG_MATCH_YES },
+	  .match = { .yes = RDPNEG_FACT(NOT_REQUESTED) |
+		RDPNEG_FACT(SELECTED_RDP) },
 	  .response_type = RDPNEG_TYPE_RSP,
 	  .flags_mask = RSP_FLAG_ALL, .flags = EXT_DATA,
 	  .why = "RDP_NEG_RSP selected Standard RDP Security for a request "

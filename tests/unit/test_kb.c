@@ -888,38 +888,59 @@ Test(kb_match, empty_match_matches_all)
 }
 
 /* One tri-state field against evidence with and without the fact. */
-#define TRI(field, yes_ev, no_ev) do {					\
+/* A fact required to hold, not to hold, or not tested. */
+#define FACT(name, yes_ev, no_ev) do {					\
 	struct rdpneg_match m = { 0 };					\
 	struct rdpneg_evidence y = (yes_ev), n = (no_ev);		\
 									\
-	m.field = RDPNEG_MATCH_ANY;					\
-	cr_assert(matches(&m, &y), #field " ANY, fact");		\
-	cr_assert(matches(&m, &n), #field " ANY, no fact");		\
-	m.field = RDPNEG_MATCH_YES;					\
-	cr_assert(matches(&m, &y), #field " YES, fact");		\
-	cr_assert_not(matches(&m, &n), #field " YES, no fact");		\
-	m.field = RDPNEG_MATCH_NO;					\
-	cr_assert_not(matches(&m, &y), #field " NO, fact");		\
-	cr_assert(matches(&m, &n), #field " NO, no fact");		\
+	cr_assert(matches(&m, &y), #name " untested, fact");		\
+	cr_assert(matches(&m, &n), #name " untested, no fact");		\
+	m.yes = RDPNEG_FACT(name);					\
+	cr_assert(matches(&m, &y), #name " yes, fact");			\
+	cr_assert_not(matches(&m, &n), #name " yes, no fact");		\
+	m.yes = 0;							\
+	m.no = RDPNEG_FACT(name);					\
+	cr_assert_not(matches(&m, &y), #name " no, fact");		\
+	cr_assert(matches(&m, &n), #name " no, no fact");		\
 } while (0)
 
-Test(kb_match, tri_state_fields)
+Test(kb_match, facts)
 {
-	TRI(req_neg, failure(0, 1), failure(NO_REQ, 1));
-	TRI(malformed, with(failure(SSL, 2), RDPNEG_EV_MALFORMED),
+	struct rdpneg_evidence none;
+
+	rdpneg_init_evidence(&none);
+	FACT(NEG_REQ, failure(0, 1), failure(NO_REQ, 1));
+	FACT(LEGACY_REQUEST, failure(NO_REQ, 1), failure(0, 1));
+	FACT(LEGACY_REQUEST, failure(NO_REQ, 1), none);	/* needs a CR */
+	FACT(MALFORMED, with(failure(SSL, 2), RDPNEG_EV_MALFORMED),
 	    failure(SSL, 2));
-	TRI(scanner, with(failure(SSL, 2), RDPNEG_EV_SCANNER),
+	FACT(SCANNER, with(failure(SSL, 2), RDPNEG_EV_SCANNER),
 	    failure(SSL, 2));
-	TRI(fell_back, fell_back(selected(0, 0)), selected(0, 0));
-	TRI(selected_rdp, selected(SSL, RDPNEG_PROTOCOL_RDP),
+	FACT(FELL_BACK, fell_back(selected(0, 0)), selected(0, 0));
+	FACT(SELECTED_RDP, selected(SSL, RDPNEG_PROTOCOL_RDP),
 	    selected(SSL, SSL));
-	TRI(not_requested, selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP),
+	FACT(NOT_REQUESTED, selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP),
 	    selected(SSL | HYBRID, HYBRID));
+	FACT(NON_RDP_ANSWER, with(no_response(SSL, 0, RDPNEG_END_OPEN),
+	    RDPNEG_EV_NON_RDP_ANSWER), no_response(SSL, 0, RDPNEG_END_OPEN));
+}
+
+Test(kb_match, the_fact_table_is_indexed_by_fact)
+{
+	size_t i, j;
+
+	for (i = 0; i < RDPNEG_FACT_COUNT; i++) {
+		cr_assert_eq(rdpneg_facts[i].fact, i);
+		cr_assert_not_null(rdpneg_facts[i].holds);
+		for (j = 0; j < i; j++)
+			cr_assert_str_neq(rdpneg_facts[i].name,
+			    rdpneg_facts[j].name);
+	}
 }
 
 Test(kb_match, selected_rdp_needs_a_response)
 {
-	struct rdpneg_match m = { .selected_rdp = RDPNEG_MATCH_YES };
+	struct rdpneg_match m = { .yes = RDPNEG_FACT(SELECTED_RDP) };
 	struct rdpneg_evidence ev = failure(SSL, 0);
 
 	cr_assert_not(matches(&m, &ev), "failure with value 0");
@@ -927,13 +948,14 @@ Test(kb_match, selected_rdp_needs_a_response)
 	cr_assert_not(matches(&m, &ev), "legacy CC");
 	ev = no_response(SSL, 0, RDPNEG_END_OPEN);
 	cr_assert_not(matches(&m, &ev), "no CC");
-	m.selected_rdp = RDPNEG_MATCH_NO;
+	m.yes = 0;
+	m.no = RDPNEG_FACT(SELECTED_RDP);
 	cr_assert(matches(&m, &ev), "no CC is not selected RDP");
 }
 
 Test(kb_match, not_requested_needs_a_response)
 {
-	struct rdpneg_match m = { .not_requested = RDPNEG_MATCH_YES };
+	struct rdpneg_match m = { .yes = RDPNEG_FACT(NOT_REQUESTED) };
 	struct rdpneg_evidence ev;
 
 	ev = failure(SSL, 2);
