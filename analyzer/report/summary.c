@@ -161,7 +161,7 @@ add_client(struct server_stat *v, const uint8_t *addr)
 }
 
 static int
-earlier(int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
+time_before(int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
 {
 	return s1 < s2 || (s1 == s2 && n1 < n2);
 }
@@ -176,12 +176,12 @@ summary_add(struct summary *s, const struct attempt_item *it)
 	if (v == NULL)
 		return;
 	if (v->attempts == 0 ||
-	    earlier(a->ts_sec, a->ts_nsec, v->first_sec, v->first_nsec)) {
+	    time_before(a->ts_sec, a->ts_nsec, v->first_sec, v->first_nsec)) {
 		v->first_sec = a->ts_sec;
 		v->first_nsec = a->ts_nsec;
 	}
 	if (v->attempts == 0 ||
-	    earlier(v->last_sec, v->last_nsec, a->ts_sec, a->ts_nsec)) {
+	    time_before(v->last_sec, v->last_nsec, a->ts_sec, a->ts_nsec)) {
 		v->last_sec = a->ts_sec;
 		v->last_nsec = a->ts_nsec;
 	}

@@ -82,7 +82,8 @@ become_rdp(struct conn *c, packet_info *pinfo, gboolean sender_is_client,
 
 /* What is wrong with a CR or CC, worded as the CLI words it. */
 static char *
-problem(gboolean client, enum rdpneg_status st, const struct rdpneg_pdu *pdu)
+problem_text(gboolean client, enum rdpneg_status st,
+    const struct rdpneg_pdu *pdu)
 {
 	char text[160];
 
@@ -106,12 +107,12 @@ add_negotiation(struct conn *c, packet_info *pinfo, gboolean client,
 			c->cookie = format_text(wmem_file_scope(),
 			    pdu->token.ptr, pdu->token.len);
 		if (bad)
-			c->request_problem = problem(client, st, pdu);
+			c->request_problem = problem_text(client, st, pdu);
 	} else {
 		c->server_done = TRUE;
 		c->response_frame = pinfo->num;
 		if (bad)
-			c->response_problem = problem(client, st, pdu);
+			c->response_problem = problem_text(client, st, pdu);
 	}
 	return bad ? roles | ROLE_MALFORMED : roles;
 }
