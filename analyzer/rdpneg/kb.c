@@ -46,12 +46,6 @@ rdpneg_tls_failed(const struct rdpneg_evidence *ev)
 
 /* ---- The facts rules test (kb.h), one function each. */
 
-static int
-neg_req(const struct rdpneg_evidence *ev)
-{
-	return (ev->have & RDPNEG_EV_REQ_NEG) != 0;
-}
-
 /* "No RDP_NEG_REQ" is a fact about a request that was decoded. */
 static int
 legacy_request(const struct rdpneg_evidence *ev)
@@ -69,47 +63,34 @@ selected_rdp(const struct rdpneg_evidence *ev)
 }
 
 static int
-malformed(const struct rdpneg_evidence *ev)
-{
-	return (ev->have & RDPNEG_EV_MALFORMED) != 0;
-}
-
-static int
-scanner(const struct rdpneg_evidence *ev)
-{
-	return (ev->have & RDPNEG_EV_SCANNER) != 0;
-}
-
-static int
-fell_back(const struct rdpneg_evidence *ev)
-{
-	return (ev->have & RDPNEG_EV_FELL_BACK) != 0;
-}
-
-static int
-non_rdp_answer(const struct rdpneg_evidence *ev)
-{
-	return (ev->have & RDPNEG_EV_NON_RDP_ANSWER) != 0;
-}
-
-static int
 client_silent(const struct rdpneg_evidence *ev)
 {
 	return !(ev->have & RDPNEG_EV_CLIENT_NEXT);
 }
 
+/* A fact that is one bit of the evidence has no function. */
 const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
-	{ RDPNEG_FACT_NEG_REQ, "neg-req", neg_req },
-	{ RDPNEG_FACT_LEGACY_REQUEST, "legacy-request", legacy_request },
-	{ RDPNEG_FACT_NOT_REQUESTED, "not-requested", rdpneg_not_requested },
-	{ RDPNEG_FACT_SELECTED_RDP, "selected-rdp", selected_rdp },
-	{ RDPNEG_FACT_MALFORMED, "malformed", malformed },
-	{ RDPNEG_FACT_SCANNER, "scanner", scanner },
-	{ RDPNEG_FACT_FELL_BACK, "fell-back", fell_back },
-	{ RDPNEG_FACT_NON_RDP_ANSWER, "non-rdp-answer", non_rdp_answer },
-	{ RDPNEG_FACT_CLIENT_SILENT, "client-silent", client_silent },
-	{ RDPNEG_FACT_TLS_FAILED, "tls-failed", rdpneg_tls_failed },
+	{ RDPNEG_FACT_NEG_REQ, "neg-req", RDPNEG_EV_REQ_NEG, NULL },
+	{ RDPNEG_FACT_LEGACY_REQUEST, "legacy-request", 0, legacy_request },
+	{ RDPNEG_FACT_NOT_REQUESTED, "not-requested", 0,
+	    rdpneg_not_requested },
+	{ RDPNEG_FACT_SELECTED_RDP, "selected-rdp", 0, selected_rdp },
+	{ RDPNEG_FACT_MALFORMED, "malformed", RDPNEG_EV_MALFORMED, NULL },
+	{ RDPNEG_FACT_SCANNER, "scanner", RDPNEG_EV_SCANNER, NULL },
+	{ RDPNEG_FACT_FELL_BACK, "fell-back", RDPNEG_EV_FELL_BACK, NULL },
+	{ RDPNEG_FACT_NON_RDP_ANSWER, "non-rdp-answer",
+	    RDPNEG_EV_NON_RDP_ANSWER, NULL },
+	{ RDPNEG_FACT_CLIENT_SILENT, "client-silent", 0, client_silent },
+	{ RDPNEG_FACT_TLS_FAILED, "tls-failed", 0, rdpneg_tls_failed },
 };
+
+int
+rdpneg_fact_holds(enum rdpneg_fact f, const struct rdpneg_evidence *ev)
+{
+	const struct rdpneg_fact_def *d = &rdpneg_facts[f];
+
+	return d->holds != NULL ? d->holds(ev) != 0 : (ev->have & d->bit) != 0;
+}
 
 int
 rdpneg_match_evidence(const struct rdpneg_match *m,
@@ -151,8 +132,8 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 		return 0;
 	for (i = 0; tested != 0 && i < RDPNEG_FACT_COUNT; i++) {
 		bit = 1u << i;
-		if ((tested & bit) && (rdpneg_facts[i].holds(ev) != 0) !=
-		    ((m->yes & bit) != 0))
+		if ((tested & bit) && rdpneg_fact_holds((enum rdpneg_fact)i,
+		    ev) != ((m->yes & bit) != 0))
 			return 0;
 	}
 	return 1;

@@ -49,10 +49,15 @@ enum rdpneg_fact {
 struct rdpneg_fact_def {
 	enum rdpneg_fact	 fact;		/* its index in rdpneg_facts */
 	const char		*name;		/* kebab-case, for tests/docs */
+	unsigned		 bit;		/* the RDPNEG_EV_* bit that is the
+					   fact; 0: holds() tells */
 	int			(*holds)(const struct rdpneg_evidence *);
 };
 
 extern const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT];
+
+/* Does fact f hold for ev? */
+int rdpneg_fact_holds(enum rdpneg_fact f, const struct rdpneg_evidence *ev);
 
 /* Tri-state tests of the fingerprints (cc_ref below). */
 #define RDPNEG_MATCH_ANY	0	/* don't care */

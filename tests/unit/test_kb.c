@@ -931,7 +931,10 @@ Test(kb_match, the_fact_table_is_indexed_by_fact)
 
 	for (i = 0; i < RDPNEG_FACT_COUNT; i++) {
 		cr_assert_eq(rdpneg_facts[i].fact, i);
-		cr_assert_not_null(rdpneg_facts[i].holds);
+		/* An evidence bit or a function, not both. */
+		cr_assert((rdpneg_facts[i].bit != 0) !=
+		    (rdpneg_facts[i].holds != NULL), "%s",
+		    rdpneg_facts[i].name);
 		for (j = 0; j < i; j++)
 			cr_assert_str_neq(rdpneg_facts[i].name,
 			    rdpneg_facts[j].name);
