@@ -52,9 +52,6 @@ struct capture_result {
 struct analysis_config {
 	struct rdpneg_config	capture;
 	uint32_t		chain_window;	/* seconds between attempts */
-	int			sha256;		/* hash each file (Markdown) */
-	int			read_ahead;	/* inflate or hash it on a
-						   thread of its own */
 };
 
 /* Receives the attempts of a capture in first-frame order; it may keep

@@ -46,6 +46,9 @@ struct slot {
 struct pool {
 	const struct file_list		*list;
 	struct analysis_config		 cfg;
+	int				 sha256;	/* hash each file */
+	int				 read_ahead;	/* inflate or hash it on
+							   a thread of its own */
 	struct slot			*slots;
 	size_t				 next;
 	size_t				 reported;
@@ -105,20 +108,20 @@ _Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
 
 /* The capture at path into r (zeroed), each attempt to fn. */
 static void
-analyze_path(const char *path, const struct analysis_config *cfg,
+analyze_path(const struct pool *p, const char *path,
     struct capture_result *r, attempt_sink fn, void *arg)
 {
 	struct input *in;
 
 	r->path = path;
-	in = input_open(path, cfg->sha256, cfg->read_ahead, r->error,
+	in = input_open(path, p->sha256, p->read_ahead, r->error,
 	    sizeof(r->error));
 	if (in == NULL) {
 		r->unreadable = 1;
 		return;
 	}
-	analyze_stream(input_stream(in), cfg, r, fn, arg);
-	if (cfg->sha256)
+	analyze_stream(input_stream(in), &p->cfg, r, fn, arg);
+	if (p->sha256)
 		input_sha256(in, r->sha256);
 	r->size = input_bytes(in);
 	input_free(in);
@@ -147,7 +150,7 @@ analyze_slot(struct pool *p, size_t i)
 			(void)setvbuf(spool, s->spool_buf, _IOFBF,
 			    PUBLISH_EVERY);
 		(void)__fsetlocking(spool, FSETLOCKING_BYCALLER);
-		analyze_path(p->list->paths[i], &p->cfg, &s->r, spool_attempt,
+		analyze_path(p, p->list->paths[i], &s->r, spool_attempt,
 		    s);
 		if (fflush(spool) != 0 || ferror(spool)) {
 			snprintf(s->r.error, sizeof(s->r.error),
@@ -286,10 +289,11 @@ replay(struct pool *p, size_t i, const struct batch_sink *sink, int progress,
 }
 
 int
-batch_run(const struct file_list *list, unsigned jobs,
-    const struct analysis_config *cfg, int progress,
-    const struct batch_sink *sink)
+batch_run(const struct file_list *list, const struct batch_options *opt,
+    const struct analysis_config *cfg, const struct batch_sink *sink)
 {
+	unsigned jobs = opt->jobs;
+	int progress = opt->progress;
 	pthread_t threads[MAX_JOBS];
 	struct timespec t0;
 	struct pool p = { 0 };
@@ -299,6 +303,7 @@ batch_run(const struct file_list *list, unsigned jobs,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	p.list = list;
 	p.cfg = *cfg;
+	p.sha256 = opt->sha256;
 	p.slots = calloc(list->n ? list->n : 1, sizeof(*p.slots));
 	if (p.slots == NULL)
 		return -1;
@@ -310,7 +315,7 @@ batch_run(const struct file_list *list, unsigned jobs,
 		jobs = MAX_JOBS;
 	/* Jobs to spare: a gzip file is also inflated, or a file read and
 	 * hashed, on a thread of its own. */
-	p.cfg.read_ahead = jobs >= 2 * list->n;
+	p.read_ahead = jobs >= 2 * list->n;
 	if (jobs > list->n)
 		jobs = (unsigned)list->n;
 	p.ahead = AHEAD + jobs;

@@ -20,13 +20,19 @@ struct batch_sink {
 	void	*arg;
 };
 
+/* How a batch reads its files. */
+struct batch_options {
+	unsigned	jobs;		/* threads, at most */
+	int		sha256;		/* hash each file (Markdown) */
+	int		progress;	/* a progress line on standard error
+					   (files, bytes, elapsed time) */
+};
+
 /*
- * Analyze every file of list with up to jobs threads.  progress: print a
- * progress line on standard error (files, bytes, elapsed time).
- * Returns 0, or -1 when memory ran out before any file was analyzed.
+ * Analyze every file of list with up to opt->jobs threads.  Returns 0, or
+ * -1 when memory ran out before any file was analyzed.
  */
-int batch_run(const struct file_list *list, unsigned jobs,
-    const struct analysis_config *cfg, int progress,
-    const struct batch_sink *sink);
+int batch_run(const struct file_list *list, const struct batch_options *opt,
+    const struct analysis_config *cfg, const struct batch_sink *sink);
 
 #endif /* RDPNEG_BATCH_H */

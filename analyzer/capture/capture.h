@@ -2,8 +2,9 @@
  * capture.h - from a capture file to one record per RDP connection attempt.
  *
  * libpcap reads the file; packet.c finds TCP segments; tracker.c keeps a
- * bounded table of connections, reassembles the first bytes of each
- * direction, runs the shared decoder on them and classifies the attempt.
+ * bounded table of flows, reassembles the first bytes of each direction
+ * and hands them to the shared decoder and connection model
+ * (rdpneg/evidence.h), which records and classifies the attempt.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -179,11 +179,13 @@ main(int argc, char *argv[])
 	struct batch_sink sink = { on_attempt, on_end, &run };
 	struct report *r = &run.report;
 	struct analysis_config *cfg = &run.cfg;
+	struct batch_options opt = { 1, 0, 0 };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned jobs = cores > 0 ? (unsigned)cores : 1;
 	int ch, i, quiet = 0, status;
 
 	memset(&run, 0, sizeof(run));
+	if (cores > 0)
+		opt.jobs = (unsigned)cores;
 	r->out = stdout;
 	r->format = &report_text;
 	rdpneg_init_config(&cfg->capture);
@@ -207,7 +209,8 @@ main(int argc, char *argv[])
 			usage(stdout, 0);
 			break;
 		case 'j':
-			jobs = (unsigned)parse_number("--jobs", optarg, 1, 256);
+			opt.jobs = (unsigned)parse_number("--jobs", optarg, 1,
+			    256);
 			break;
 		case 'o':
 			if (freopen(optarg, "w", stdout) == NULL) {
@@ -260,10 +263,10 @@ main(int argc, char *argv[])
 			fprintf(stderr, "rdpneg: out of memory\n");
 			return EXIT_INPUT_ERROR;
 		}
-	cfg->sha256 = r->format == &report_markdown;
+	opt.sha256 = r->format == &report_markdown;
+	opt.progress = !quiet && isatty(STDERR_FILENO);
 	r->format->begin(r);
-	if (batch_run(&files, jobs, cfg, !quiet && isatty(STDERR_FILENO),
-	    &sink) < 0) {
+	if (batch_run(&files, &opt, cfg, &sink) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");
 		return EXIT_INPUT_ERROR;
 	}
