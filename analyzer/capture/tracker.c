@@ -1,5 +1,6 @@
 /*
- * tracker.c - connection table and negotiation state machine.
+ * tracker.c - the table of flows that may be RDP, their reassembly, and
+ * the emission of attempt records.
  *
  * A connection enters the table on its SYN (or SYN/ACK when the SYN was
  * not captured), or on a first segment that starts with an X.224
@@ -123,41 +124,41 @@ static struct flow *
 table_find(struct tracker *t, const struct segment *seg, uint32_t h,
     int *dir)
 {
-	struct flow *c;
+	struct flow *f;
 
-	for (c = t->buckets[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
-		if (c->hash != h || c->family != seg->family)
+	for (f = t->buckets[h & (t->nbuckets - 1)]; f != NULL; f = f->hnext) {
+		if (f->hash != h || f->family != seg->family)
 			continue;
-		if (endpoint_eq(&c->ep[CLIENT], seg->src, seg->sport) &&
-		    endpoint_eq(&c->ep[SERVER], seg->dst, seg->dport)) {
+		if (endpoint_eq(&f->ep[CLIENT], seg->src, seg->sport) &&
+		    endpoint_eq(&f->ep[SERVER], seg->dst, seg->dport)) {
 			*dir = CLIENT;
-			return c;
+			return f;
 		}
-		if (endpoint_eq(&c->ep[SERVER], seg->src, seg->sport) &&
-		    endpoint_eq(&c->ep[CLIENT], seg->dst, seg->dport)) {
+		if (endpoint_eq(&f->ep[SERVER], seg->src, seg->sport) &&
+		    endpoint_eq(&f->ep[CLIENT], seg->dst, seg->dport)) {
 			*dir = SERVER;
-			return c;
+			return f;
 		}
 	}
 	return NULL;
 }
 
 static void
-table_remove(struct tracker *t, struct flow *c)
+table_remove(struct tracker *t, struct flow *f)
 {
-	struct flow **pp = &t->buckets[c->hash & (t->nbuckets - 1)];
+	struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
 
-	while (*pp != c)
+	while (*pp != f)
 		pp = &(*pp)->hnext;
-	*pp = c->hnext;
-	TAILQ_REMOVE(&t->lru, c, lru);
-	TAILQ_REMOVE(&t->born, c, born);
+	*pp = f->hnext;
+	TAILQ_REMOVE(&t->lru, f, lru);
+	TAILQ_REMOVE(&t->born, f, born);
 	t->count--;
-	stream_free(&c->half[CLIENT].s);
-	stream_free(&c->half[SERVER].s);
-	free(c->token);
-	free(c->malformed);
-	free(c);
+	stream_free(&f->half[CLIENT].s);
+	stream_free(&f->half[SERVER].s);
+	free(f->token);
+	free(f->malformed);
+	free(f);
 }
 
 /*
@@ -193,15 +194,15 @@ static void
 table_grow(struct tracker *t)
 {
 	size_t n = t->nbuckets * 2, i;
-	struct flow **b = calloc(n, sizeof(*b)), *c, *next;
+	struct flow **b = calloc(n, sizeof(*b)), *f, *next;
 
 	if (b == NULL)
 		return;
 	for (i = 0; i < t->nbuckets; i++)
-		for (c = t->buckets[i]; c != NULL; c = next) {
-			next = c->hnext;
-			c->hnext = b[c->hash & (n - 1)];
-			b[c->hash & (n - 1)] = c;
+		for (f = t->buckets[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = b[f->hash & (n - 1)];
+			b[f->hash & (n - 1)] = f;
 		}
 	free(t->buckets);
 	t->buckets = b;
@@ -212,7 +213,7 @@ static struct flow *
 table_add(struct tracker *t, const struct segment *seg, uint32_t h,
     int sender_is_client)
 {
-	struct flow *c;
+	struct flow *f;
 	int from = sender_is_client ? CLIENT : SERVER;
 	int to = sender_is_client ? SERVER : CLIENT;
 
@@ -220,51 +221,51 @@ table_add(struct tracker *t, const struct segment *seg, uint32_t h,
 		note_overflow(t, h);
 		return NULL;
 	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
+	f = calloc(1, sizeof(*f));
+	if (f == NULL) {
 		t->oom = 1;
 		return NULL;
 	}
-	rdpneg_init_evidence(&c->ev);
-	c->hash = h;
-	c->family = seg->family;
-	memcpy(c->ep[from].addr, seg->src, 16);
-	c->ep[from].port = seg->sport;
-	memcpy(c->ep[to].addr, seg->dst, 16);
-	c->ep[to].port = seg->dport;
-	c->rdp_port = rdpneg_config_has_port(t->cfg, c->ep[SERVER].port) != 0;
+	rdpneg_init_evidence(&f->ev);
+	f->hash = h;
+	f->family = seg->family;
+	memcpy(f->ep[from].addr, seg->src, 16);
+	f->ep[from].port = seg->sport;
+	memcpy(f->ep[to].addr, seg->dst, 16);
+	f->ep[to].port = seg->dport;
+	f->rdp_port = rdpneg_config_has_port(t->cfg, f->ep[SERVER].port) != 0;
 	if (2 * t->count >= t->nbuckets && t->nbuckets < t->max_buckets)
 		table_grow(t);
-	c->hnext = t->buckets[h & (t->nbuckets - 1)];
-	t->buckets[h & (t->nbuckets - 1)] = c;
-	TAILQ_INSERT_TAIL(&t->lru, c, lru);
+	f->hnext = t->buckets[h & (t->nbuckets - 1)];
+	t->buckets[h & (t->nbuckets - 1)] = f;
+	TAILQ_INSERT_TAIL(&t->lru, f, lru);
 	/* Created in frame order: the list's head has the lowest first frame. */
-	TAILQ_INSERT_TAIL(&t->born, c, born);
+	TAILQ_INSERT_TAIL(&t->born, f, born);
 	if (++t->count > t->stats->peak_connections)
 		t->stats->peak_connections = t->count;
-	return c;
+	return f;
 }
 
 /* ---- what the reports quote beyond the model */
 
 static void
-note_malformed(struct flow *c, int dir, enum rdpneg_status st,
+note_malformed(struct flow *f, int dir, enum rdpneg_status st,
     const struct rdpneg_pdu *pdu)
 {
 	char text[RDPNEG_TEXT_MAX], *m;
-	size_t old = c->malformed != NULL ? strlen(c->malformed) : 0;
+	size_t old = f->malformed != NULL ? strlen(f->malformed) : 0;
 
 	rdpneg_format_problem(dir == CLIENT, st, pdu, text, sizeof(text));
-	m = realloc(c->malformed, old + strlen(text) + 3);
+	m = realloc(f->malformed, old + strlen(text) + 3);
 	if (m == NULL)
 		return;
 	sprintf(m + old, "%s%s", old ? "; " : "", text);
-	c->malformed = m;
+	f->malformed = m;
 }
 
 /* The CR's cookie line and the CC's first bytes, as they were sent. */
 static void
-keep_bytes(struct flow *c, int dir, const struct rdpneg_pdu *pdu,
+keep_bytes(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
     const uint8_t *buf, size_t len)
 {
 	size_t n;
@@ -272,18 +273,18 @@ keep_bytes(struct flow *c, int dir, const struct rdpneg_pdu *pdu,
 	if (dir == CLIENT && (pdu->have & RDPNEG_HAVE_TOKEN)) {
 		n = pdu->token.len < RDPNEG_TOKEN_MAX ? pdu->token.len :
 		    RDPNEG_TOKEN_MAX;
-		c->token = malloc(n ? n : 1);
-		if (c->token != NULL) {
-			memcpy(c->token, pdu->token.ptr, n);
-			c->token_len = (uint16_t)n;
+		f->token = malloc(n ? n : 1);
+		if (f->token != NULL) {
+			memcpy(f->token, pdu->token.ptr, n);
+			f->token_len = (uint16_t)n;
 		}
 	}
 	if (dir == SERVER) {
 		/* A malformed CC may claim more than arrived. */
 		n = len < pdu->size ? len : pdu->size;
-		c->cc_len = (uint8_t)(n < RDPNEG_PDU_KEEP ? n :
+		f->cc_len = (uint8_t)(n < RDPNEG_PDU_KEEP ? n :
 		    RDPNEG_PDU_KEEP);
-		memcpy(c->cc, buf, c->cc_len);
+		memcpy(f->cc, buf, f->cc_len);
 	}
 }
 
@@ -307,16 +308,16 @@ half_done(struct half *h)
  * its first byte to the model when it came with the PDU.
  */
 static void
-expect_next(struct flow *c, int dir, const struct rdpneg_pdu *pdu)
+expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu)
 {
-	struct half *h = &c->half[dir];
+	struct half *h = &f->half[dir];
 	uint32_t at = h->skip + (uint32_t)pdu->size;
 
 	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
 		return;
 	h->next_seq = h->s.base + at;
 	if (at < h->s.contig)
-		rdpneg_evidence_next(&c->ev, dir == CLIENT, h->s.data[at]);
+		rdpneg_evidence_next(&f->ev, dir == CLIENT, h->s.data[at]);
 	else
 		h->next_wait = 1;
 }
@@ -324,13 +325,13 @@ expect_next(struct flow *c, int dir, const struct rdpneg_pdu *pdu)
 /* The byte at next_seq, when this segment carries it (sequence numbers
  * wrap: the difference is taken modulo 2^32). */
 static void
-note_next(struct flow *c, int dir, const struct segment *seg, uint32_t seq)
+note_next(struct flow *f, int dir, const struct segment *seg, uint32_t seq)
 {
-	struct half *h = &c->half[dir];
+	struct half *h = &f->half[dir];
 	uint32_t off = h->next_seq - seq;
 
 	if (off < seg->caplen) {
-		rdpneg_evidence_next(&c->ev, dir == CLIENT, seg->payload[off]);
+		rdpneg_evidence_next(&f->ev, dir == CLIENT, seg->payload[off]);
 		h->next_wait = 0;
 	}
 }
@@ -340,9 +341,9 @@ note_next(struct flow *c, int dir, const struct segment *seg, uint32_t seq)
  * CR or the server's CC, possibly behind a SOCKS handshake.
  */
 static enum verdict
-decode_half(struct flow *c, int dir, uint64_t frame)
+decode_half(struct flow *f, int dir, uint64_t frame)
 {
-	struct half *h = &c->half[dir];
+	struct half *h = &f->half[dir];
 	struct rdpneg_pdu pdu;
 	enum rdpneg_status st;
 	const uint8_t *at;
@@ -353,19 +354,19 @@ decode_half(struct flow *c, int dir, uint64_t frame)
 		at = h->s.data + h->skip;
 		len = h->s.contig - h->skip;
 		st = rdpneg_decode_pdu(at, len, &pdu);
-		switch (rdpneg_evidence_first_pdu(&c->ev, dir == CLIENT, st,
+		switch (rdpneg_evidence_first_pdu(&f->ev, dir == CLIENT, st,
 		    &pdu)) {
 		case RDPNEG_FIRST_WAIT:
 			return KEEP;
 		case RDPNEG_FIRST_NEGOTIATION:
 			if (dir == CLIENT)
-				c->request_frame = frame;
+				f->request_frame = frame;
 			else
-				c->response_frame = frame;
-			keep_bytes(c, dir, &pdu, at, len);
+				f->response_frame = frame;
+			keep_bytes(f, dir, &pdu, at, len);
 			if (rdpneg_status_is_malformed(st))
-				note_malformed(c, dir, st, &pdu);
-			expect_next(c, dir, &pdu);
+				note_malformed(f, dir, st, &pdu);
+			expect_next(f, dir, &pdu);
 			half_done(h);
 			return KEEP;
 		case RDPNEG_FIRST_OTHER:
@@ -384,9 +385,9 @@ decode_half(struct flow *c, int dir, uint64_t frame)
 			}
 		}
 		half_done(h);
-		rdpneg_evidence_not_negotiation(&c->ev, dir == CLIENT);
+		rdpneg_evidence_not_negotiation(&f->ev, dir == CLIENT);
 		/* On other ports only a client that sends a CR is RDP. */
-		if (!c->rdp_port && !(c->ev.have & RDPNEG_EV_REQUEST))
+		if (!f->rdp_port && !(f->ev.have & RDPNEG_EV_REQUEST))
 			return DROP;
 		return KEEP;
 	}
@@ -394,15 +395,15 @@ decode_half(struct flow *c, int dir, uint64_t frame)
 }
 
 static enum verdict
-add_payload(struct tracker *t, struct flow *c, int dir,
+add_payload(struct tracker *t, struct flow *f, int dir,
     const struct segment *seg, uint64_t frame)
 {
-	struct half *h = &c->half[dir];
+	struct half *h = &f->half[dir];
 	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
 
 	if (h->state == HALF_DONE) {
 		if (h->next_wait)
-			note_next(c, dir, seg, seq);
+			note_next(f, dir, seg, seq);
 		return KEEP;
 	}
 	if (h->state == HALF_IDLE) {
@@ -417,7 +418,7 @@ add_payload(struct tracker *t, struct flow *c, int dir,
 	case 0:
 		return KEEP;	/* nothing new to decode */
 	default:
-		return decode_half(c, dir, frame);
+		return decode_half(f, dir, frame);
 	}
 }
 
@@ -425,9 +426,9 @@ add_payload(struct tracker *t, struct flow *c, int dir,
 
 /* Why a PDU that started never completed: data missing from the capture. */
 static void
-describe_incomplete(const struct flow *c, int dir, char *buf, size_t size)
+describe_incomplete(const struct flow *f, int dir, char *buf, size_t size)
 {
-	const struct half *h = &c->half[dir];
+	const struct half *h = &f->half[dir];
 	const char *who = dir == CLIENT ? "request" : "response";
 	struct rdpneg_pdu pdu;
 	size_t have;
@@ -452,55 +453,55 @@ describe_incomplete(const struct flow *c, int dir, char *buf, size_t size)
 }
 
 static void
-emit(struct tracker *t, struct flow *c)
+emit(struct tracker *t, struct flow *f)
 {
 	struct rdpneg_attempt a;
 	char incomplete[RDPNEG_TEXT_MAX] = "";
 
-	if (!c->rdp_port && !(c->ev.have & RDPNEG_EV_REQUEST_BEGAN))
+	if (!f->rdp_port && !(f->ev.have & RDPNEG_EV_REQUEST_BEGAN))
 		return;		/* never shown to be RDP */
 	memset(&a, 0, sizeof(a));
-	a.family = c->family;
-	a.client = c->ep[CLIENT];
-	a.server = c->ep[SERVER];
-	a.first_frame = c->first_frame;
-	a.ts_sec = c->first_sec;
-	a.ts_nsec = c->first_nsec;
-	a.request_frame = c->request_frame;
-	a.response_frame = c->response_frame ? c->response_frame :
-	    c->end_frame;
-	a.token = c->token;
-	a.token_len = c->token_len;
-	memcpy(a.response_pdu, c->cc, c->cc_len);
-	a.response_pdu_len = c->cc_len;
-	a.malformed = c->malformed;
-	a.ev = c->ev;
+	a.family = f->family;
+	a.client = f->ep[CLIENT];
+	a.server = f->ep[SERVER];
+	a.first_frame = f->first_frame;
+	a.ts_sec = f->first_sec;
+	a.ts_nsec = f->first_nsec;
+	a.request_frame = f->request_frame;
+	a.response_frame = f->response_frame ? f->response_frame :
+	    f->end_frame;
+	a.token = f->token;
+	a.token_len = f->token_len;
+	memcpy(a.response_pdu, f->cc, f->cc_len);
+	a.response_pdu_len = f->cc_len;
+	a.malformed = f->malformed;
+	a.ev = f->ev;
 	rdpneg_evidence_finish(&a.ev);
-	describe_incomplete(c, CLIENT, incomplete, sizeof(incomplete));
+	describe_incomplete(f, CLIENT, incomplete, sizeof(incomplete));
 	if (incomplete[0] == '\0')
-		describe_incomplete(c, SERVER, incomplete, sizeof(incomplete));
+		describe_incomplete(f, SERVER, incomplete, sizeof(incomplete));
 	a.incomplete = incomplete[0] != '\0' ? incomplete : NULL;
 	t->stats->attempts++;
 	t->fn(&a, t->arg);
 }
 
 static void
-finish(struct tracker *t, struct flow *c)
+finish(struct tracker *t, struct flow *f)
 {
-	emit(t, c);
-	table_remove(t, c);
+	emit(t, f);
+	table_remove(t, f);
 }
 
 static void
 expire_idle(struct tracker *t, int64_t now)
 {
 	/* Compared without subtracting: capture times can be anything. */
-	struct flow *c;
+	struct flow *f;
 
-	while ((c = TAILQ_FIRST(&t->lru)) != NULL && c->last_sec < now &&
-	    (uint64_t)now - (uint64_t)c->last_sec > t->cfg->idle_timeout) {
+	while ((f = TAILQ_FIRST(&t->lru)) != NULL && f->last_sec < now &&
+	    (uint64_t)now - (uint64_t)f->last_sec > t->cfg->idle_timeout) {
 		t->stats->expired++;
-		finish(t, c);
+		finish(t, f);
 	}
 }
 
@@ -521,19 +522,19 @@ static struct flow *
 lookup_or_create(struct tracker *t, const struct segment *seg, int *dir)
 {
 	uint32_t h = hash_segment(seg);
-	struct flow *c = table_find(t, seg, h, dir);
+	struct flow *f = table_find(t, seg, h, dir);
 	int syn = (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 	int synack = (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK);
 
 	/* A new SYN on a used 4-tuple starts a new connection. */
-	if (c != NULL && syn && (*dir != CLIENT ||
-	    (c->half[CLIENT].isn_seen && c->half[CLIENT].isn != seg->seq) ||
-	    (!c->half[CLIENT].isn_seen && c->half[CLIENT].state != HALF_IDLE))) {
-		finish(t, c);
-		c = NULL;
+	if (f != NULL && syn && (*dir != CLIENT ||
+	    (f->half[CLIENT].isn_seen && f->half[CLIENT].isn != seg->seq) ||
+	    (!f->half[CLIENT].isn_seen && f->half[CLIENT].state != HALF_IDLE))) {
+		finish(t, f);
+		f = NULL;
 	}
-	if (c != NULL)
-		return c;
+	if (f != NULL)
+		return f;
 	*dir = CLIENT;
 	if (syn)
 		return table_add(t, seg, h, 1);
@@ -557,25 +558,25 @@ int
 tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
     int64_t sec, uint32_t nsec)
 {
-	struct flow *c;
+	struct flow *f;
 	struct half *h;
 	int dir;
 
 	expire_idle(t, sec);
-	c = lookup_or_create(t, seg, &dir);
-	if (c == NULL)
+	f = lookup_or_create(t, seg, &dir);
+	if (f == NULL)
 		return t->oom ? -1 : 0;
-	if (c->first_frame == 0) {
-		c->first_frame = frame;
-		c->first_sec = sec;
-		c->first_nsec = nsec;
+	if (f->first_frame == 0) {
+		f->first_frame = frame;
+		f->first_sec = sec;
+		f->first_nsec = nsec;
 	}
-	c->last_sec = sec;
-	TAILQ_REMOVE(&t->lru, c, lru);
-	TAILQ_INSERT_TAIL(&t->lru, c, lru);
+	f->last_sec = sec;
+	TAILQ_REMOVE(&t->lru, f, lru);
+	TAILQ_INSERT_TAIL(&t->lru, f, lru);
 
-	h = &c->half[dir];
-	rdpneg_evidence_packet(&c->ev, dir == CLIENT,
+	h = &f->half[dir];
+	rdpneg_evidence_packet(&f->ev, dir == CLIENT,
 	    ((seg->flags & TCP_SYN) ? RDPNEG_TCP_SYN : 0u) |
 	    ((seg->flags & TCP_ACK) ? RDPNEG_TCP_ACK : 0u));
 	if (seg->flags & TCP_SYN) {
@@ -584,21 +585,21 @@ tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
 			h->isn_seen = 1;
 		}
 	}
-	if (seg->len > 0 && add_payload(t, c, dir, seg, frame) == DROP) {
-		table_remove(t, c);
+	if (seg->len > 0 && add_payload(t, f, dir, seg, frame) == DROP) {
+		table_remove(t, f);
 		return 0;
 	}
 	if ((seg->flags & (TCP_RST | TCP_FIN)) &&
-	    c->ev.end == RDPNEG_END_OPEN) {
-		c->end_frame = frame;
-		rdpneg_evidence_close(&c->ev, dir == CLIENT,
+	    f->ev.end == RDPNEG_END_OPEN) {
+		f->end_frame = frame;
+		rdpneg_evidence_close(&f->ev, dir == CLIENT,
 		    (seg->flags & TCP_RST) != 0);
 	}
 	if (seg->flags & TCP_FIN)
 		h->fin = 1;
 	if ((seg->flags & TCP_RST) ||
-	    (c->half[CLIENT].fin && c->half[SERVER].fin))
-		finish(t, c);
+	    (f->half[CLIENT].fin && f->half[SERVER].fin))
+		finish(t, f);
 	return t->oom ? -1 : 0;
 }
 
@@ -606,34 +607,34 @@ int
 tracker_first_open(const struct tracker *t, uint64_t *frame, int64_t *sec,
     uint32_t *nsec)
 {
-	const struct flow *c = TAILQ_FIRST(&t->born);
+	const struct flow *f = TAILQ_FIRST(&t->born);
 
-	if (c == NULL)
+	if (f == NULL)
 		return 0;
-	*frame = c->first_frame;
-	*sec = c->first_sec;
-	*nsec = c->first_nsec;
+	*frame = f->first_frame;
+	*sec = f->first_sec;
+	*nsec = f->first_nsec;
 	return 1;
 }
 
 int
 tracker_finish_first(struct tracker *t)
 {
-	struct flow *c = TAILQ_FIRST(&t->born);
+	struct flow *f = TAILQ_FIRST(&t->born);
 
-	if (c == NULL)
+	if (f == NULL)
 		return 0;
-	finish(t, c);
+	finish(t, f);
 	return 1;
 }
 
 void
 tracker_flush(struct tracker *t)
 {
-	struct flow *c;
+	struct flow *f;
 
-	while ((c = TAILQ_FIRST(&t->lru)) != NULL)
-		finish(t, c);
+	while ((f = TAILQ_FIRST(&t->lru)) != NULL)
+		finish(t, f);
 }
 
 struct tracker *
