@@ -260,7 +260,10 @@ main(int argc, char *argv[])
 			return EXIT_INPUT_ERROR;
 		}
 	cfg->sha256 = r->format == &report_markdown;
-	r->format->begin(r);
+	if (r->format->begin(r) < 0) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
 	if (batch_run(&files, jobs, cfg, !quiet && isatty(STDERR_FILENO),
 	    &sink) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");
