@@ -265,7 +265,10 @@ main(int argc, char *argv[])
 		}
 	opt.sha256 = r->format == &report_markdown;
 	opt.progress = !quiet && isatty(STDERR_FILENO);
-	r->format->begin(r);
+	if (r->format->begin(r) < 0) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
 	if (batch_run(&files, &opt, cfg, &sink) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");
 		return EXIT_INPUT_ERROR;

@@ -33,20 +33,18 @@ struct report {
 	int				 summary_only;	/* --summary */
 	struct report_totals		 totals;
 	struct summary			 servers;
-	/* Diagnoses whose setting and fix the text report printed already. */
-	const struct rdpneg_diagnosis	*explained[64];
-	size_t				 nexplained;
-	/* The capture being reported: its attempts so far, and the shown
-	 * ones kept by formats that group them (Markdown). */
+	/* The capture being reported: its attempts so far. */
 	uint64_t			 capture_attempts;
 	uint64_t			 capture_failed;
-	struct attempt_list		 shown;
+	/* The format's own, from its begin to its finish; one thread
+	 * uses it. */
+	void				*state;
 };
 
 struct report_format {
 	const char	*name;
-	/* Before the first capture. */
-	void		(*begin)(struct report *);
+	/* Before the first capture: 0, or -1 out of memory. */
+	int		(*begin)(struct report *);
 	/* One attempt of a capture, in first-frame order (not called with
 	 * --summary). */
 	void		(*attempt)(struct report *,
@@ -55,7 +53,8 @@ struct report_format {
 	/* After the capture's attempts (not called with --summary). */
 	void		(*capture)(struct report *,
 			    const struct capture_result *);
-	/* After the last capture: the summary by server. */
+	/* After the last capture: the summary by server; frees the
+	 * state. */
 	void		(*finish)(struct report *);
 };
 

@@ -1,127 +1,160 @@
 /*
- * report_csv.c - one row per attempt (RFC 4180), or one per server with
- * --summary.  Text fields are always quoted and guarded against formula
- * injection (fmt_csv_field); the columns are listed in README.
+ * report_csv.c - one row per attempt (RFC 4180), its columns from the
+ * record's table (record.c), or one row per server with --summary.  Text
+ * fields are always quoted and guarded against formula injection
+ * (fmt_csv_field).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/fmt.h"
+#include "report/record.h"
 #include "report/report.h"
 
 #define FIELD_MAX	(8 * 4096 + 16)
-
-static const char attempt_header[] =
-    "capture,first_frame,ts,client,server,request_frame,response_frame,"
-    "user,cookie,requested_protocols,requested,request_flags,outcome,end,"
-    "failure_code,failure,selected_protocol,selected,"
-    "protocol_not_requested,scanner,chain_id,chain_position,chain_length,"
-    "diagnosis,confidence,summary,malformed,incomplete,"
-    "server_implementation\r\n";
 
 static const char server_header[] =
     "server,attempts,failed,selected,failure,legacy,no_response,refused,"
     "unanswered,no_request,clients,first_seen,last_seen\r\n";
 
+/* The report's state (struct report's). */
+struct csv_state {
+	/* The record's fields that are columns, in column order. */
+	const struct record_field	*columns[RECORD_FIELDS];
+	size_t				 ncolumns;
+	char				 field[FIELD_MAX];	/* quoted */
+	char				 text[FIELD_MAX];	/* a value */
+};
+
 /* A quoted text field, then a comma (or the row's end). */
 static void
-field(FILE *out, const void *bytes, size_t len, const char *after)
+field(struct csv_state *s, FILE *out, const void *bytes, size_t len,
+    const char *after)
 {
-	static char buf[FIELD_MAX];	/* the report runs on one thread */
-
-	fmt_csv_field(bytes, len, buf, sizeof(buf));
-	fputs(buf, out);
+	fmt_csv_field(bytes, len, s->field, sizeof(s->field));
+	fputs(s->field, out);
 	fputs(after, out);
 }
 
 static void
-text_field(FILE *out, const char *s, const char *after)
+text_field(struct csv_state *s, FILE *out, const char *str,
+    const char *after)
 {
-	field(out, s != NULL ? s : "", s != NULL ? strlen(s) : 0, after);
+	field(s, out, str != NULL ? str : "", str != NULL ? strlen(str) : 0,
+	    after);
 }
 
-/* A number, or an empty field; then a comma.  Written without printf
- * (its format parsing showed in profiles: about ten numbers a row). */
+/* A number, or an empty field; then after.  Written without printf (its
+ * format parsing showed in profiles: about ten numbers a row). */
 static void
-number(FILE *out, int present, uint64_t v)
+number(FILE *out, int present, uint64_t v, const char *after)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *end = buf + 20, *p = end;	/* 20 digits at most */
+	size_t n = strlen(after);
 
-	*--p = ',';
 	if (present)
 		do
 			*--p = (char)('0' + v % 10);
 		while ((v /= 10) != 0);
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), out);
+	memcpy(end, after, n);		/* "," or "\r\n" */
+	fwrite(p, 1, (size_t)(end + n - p), out);
 }
 
-static void
+/* The table's columns in their order, then the header made of them. */
+static int
 csv_begin(struct report *r)
 {
-	fputs(r->summary_only ? server_header : attempt_header, r->out);
+	struct csv_state *s;
+	const struct record_field *f;
+	size_t i, n = 0;
+
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return -1;
+	r->state = s;
+	if (r->summary_only) {
+		fputs(server_header, r->out);
+		return 0;
+	}
+	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
+		if (f->column == NULL)
+			continue;
+		for (i = n++; i > 0 && s->columns[i - 1]->position >
+		    f->position; i--)
+			s->columns[i] = s->columns[i - 1];
+		s->columns[i] = f;
+	}
+	s->ncolumns = n;
+	for (i = 0; i < n; i++) {
+		fputs(s->columns[i]->column, r->out);
+		fputs(i + 1 < n ? "," : "\r\n", r->out);
+	}
+	return 0;
+}
+
+/* One cell of the row, then after. */
+static void
+cell(struct csv_state *s, FILE *out, const struct record_field *f,
+    const struct record_ctx *ctx, const char *after)
+{
+	struct record_value v;
+
+	record_get(f, ctx, &v);
+	switch (v.type) {
+	case RECORD_NULL:	/* a number's cell is empty, a text's "" */
+		if (f->type == RECORD_INT || f->type == RECORD_FRAME)
+			number(out, 0, 0, after);
+		else
+			text_field(s, out, NULL, after);
+		break;
+	case RECORD_INT:
+		number(out, 1, v.u.n, after);
+		break;
+	case RECORD_FRAME:
+		number(out, v.u.n != 0, v.u.n, after);
+		break;
+	case RECORD_BOOL:
+		text_field(s, out, v.u.n ? "true" : "false", after);
+		break;
+	case RECORD_TEXT:
+		text_field(s, out, v.u.text, after);
+		break;
+	case RECORD_BYTES:
+		field(s, out, v.u.bytes.p, v.u.bytes.len, after);
+		break;
+	case RECORD_PROTOCOLS:
+		rdpneg_protocols_str((uint32_t)v.u.n, s->text,
+		    sizeof(s->text));
+		text_field(s, out, s->text, after);
+		break;
+	case RECORD_SERVER:
+		text_field(s, out, rdpneg_tok_str(rdpneg_server_names,
+		    v.u.server->server), after);
+		break;
+	case RECORD_KB:
+		rdpneg_expand(v.u.text, &ctx->it->a.ev, s->text,
+		    sizeof(s->text));
+		text_field(s, out, s->text, after);
+		break;
+	case RECORD_KB_LIST:	/* no column holds a list */
+		text_field(s, out, NULL, after);
+		break;
+	}
 }
 
 static void
-csv_row(FILE *out, const char *capture, const struct attempt_item *it)
+csv_row(struct csv_state *s, FILE *out, const char *capture,
+    const struct attempt_item *it)
 {
-	const struct rdpneg_attempt *a = &it->a;
-	const struct rdpneg_server_fingerprint *print;
-	char text[FIELD_MAX];
-	int req = (a->ev.have & RDPNEG_EV_REQ_NEG) != 0;
-	int rsp = (a->ev.have & RDPNEG_EV_RSP_NEG) != 0;
-	int failure = rsp && a->ev.response_type == RDPNEG_TYPE_FAILURE;
-	int selected = rsp && a->ev.response_type == RDPNEG_TYPE_RSP;
+	char text[RECORD_TEXT_MAX];
+	struct record_ctx ctx = { capture, it, text };
+	size_t i;
 
-	text_field(out, capture, ",");
-	number(out, 1, a->first_frame);
-	fmt_time(a->ts_sec, a->ts_nsec, text, sizeof(text));
-	text_field(out, text, ",");
-	fmt_endpoint(a->family, &a->client, text, sizeof(text));
-	text_field(out, text, ",");
-	fmt_endpoint(a->family, &a->server, text, sizeof(text));
-	text_field(out, text, ",");
-	number(out, a->request_frame != 0, a->request_frame);
-	number(out, a->response_frame != 0, a->response_frame);
-	if (a->token != NULL && a->ev.token_kind == RDPNEG_TOKEN_MSTSHASH)
-		field(out, a->token + a->ev.token_value_off,
-		    a->token_len - a->ev.token_value_off, ",");
-	else
-		text_field(out, NULL, ",");
-	field(out, a->token != NULL ? a->token : (const uint8_t *)"",
-	    a->token_len, ",");
-	number(out, req, a->ev.requested);
-	if (req)
-		rdpneg_protocols_str(a->ev.requested, text, sizeof(text));
-	text_field(out, req ? text : NULL, ",");
-	number(out, req, a->ev.request_flags);
-	text_field(out, rdpneg_tok_str(rdpneg_outcome_names, a->ev.outcome), ",");
-	text_field(out, rdpneg_tok_str(rdpneg_end_names, a->ev.end), ",");
-	number(out, failure, a->ev.response_value);
-	if (failure)
-		fmt_failure(a->ev.response_value, text, sizeof(text));
-	text_field(out, failure ? text : NULL, ",");
-	number(out, selected, a->ev.response_value);
-	if (selected)
-		fmt_selected(a->ev.response_value, text, sizeof(text));
-	text_field(out, selected ? text : NULL, ",");
-	text_field(out, rdpneg_not_requested(&a->ev) ? "true" : "false", ",");
-	text_field(out, (it->a.ev.have & RDPNEG_EV_SCANNER) ? "true" : "false",
-	    ",");
-	number(out, 1, it->chain_id);
-	number(out, 1, it->a.ev.chain_position);
-	number(out, 1, it->a.ev.chain_length);
-	text_field(out, it->diag->id, ",");
-	text_field(out, rdpneg_tok_str(rdpneg_confidence_names,
-	    it->diag->confidence), ",");
-	rdpneg_expand(it->diag->summary, &it->a.ev, text, sizeof(text));
-	text_field(out, text, ",");
-	text_field(out, a->malformed, ",");
-	text_field(out, a->incomplete, ",");
-	print = it->server;
-	text_field(out, print != NULL ? rdpneg_tok_str(rdpneg_server_names,
-	    print->server) : NULL, "\r\n");
+	for (i = 0; i < s->ncolumns; i++)
+		cell(s, out, s->columns[i], &ctx,
+		    i + 1 < s->ncolumns ? "," : "\r\n");
 }
 
 static void
@@ -129,7 +162,7 @@ csv_attempt(struct report *r, const struct capture_result *res,
     const struct attempt_item *it)
 {
 	if (report_shows(r, it))
-		csv_row(r->out, res->path, it);
+		csv_row(r->state, r->out, res->path, it);
 }
 
 static void
@@ -139,30 +172,38 @@ csv_capture(struct report *r, const struct capture_result *res)
 	(void)res;
 }
 
+/* With --summary: one row per server. */
 static void
-csv_finish(struct report *r)
+csv_summary(struct report *r, struct csv_state *s)
 {
 	const struct server_stat *v;
 	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
 	size_t i, k;
 
-	if (!r->summary_only)
-		return;
 	summary_sort(&r->servers);
 	for (i = 0; i < r->servers.n; i++) {
 		v = &r->servers.servers[i];
 		fmt_endpoint(v->family, &v->server, text, sizeof(text));
-		text_field(r->out, text, ",");
-		number(r->out, 1, v->attempts);
-		number(r->out, 1, v->failed);
+		text_field(s, r->out, text, ",");
+		number(r->out, 1, v->attempts, ",");
+		number(r->out, 1, v->failed, ",");
 		for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
-			number(r->out, 1, v->by_outcome[k]);
-		number(r->out, 1, v->nclients);
+			number(r->out, 1, v->by_outcome[k], ",");
+		number(r->out, 1, v->nclients, ",");
 		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
-		text_field(r->out, text, ",");
+		text_field(s, r->out, text, ",");
 		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));
-		text_field(r->out, text, "\r\n");
+		text_field(s, r->out, text, "\r\n");
 	}
+}
+
+static void
+csv_finish(struct report *r)
+{
+	if (r->summary_only)
+		csv_summary(r, r->state);
+	free(r->state);
+	r->state = NULL;
 }
 
 const struct report_format report_csv = {

@@ -1,5 +1,6 @@
 /*
- * report_jsonl.c - one JSON object per connection attempt (keys in README).
+ * report_jsonl.c - one JSON object per connection attempt, its keys from
+ * the record's table (record.c).
  *
  * Built with jansson, which escapes strings correctly and writes numbers
  * and nulls without hand-rolled formatting; untrusted bytes are made
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "report/fmt.h"
+#include "report/record.h"
 #include "report/report.h"
 
 #define JSONL_FLAGS	(JSON_COMPACT | JSON_ENSURE_ASCII)
@@ -31,11 +33,32 @@
 #define FRAGMENTS	512
 #define PROBES		8
 
-/* A buffer that grows; the report runs on one thread, so the buffers
- * below are kept between records. */
+/* A buffer that grows, kept between records. */
 struct growbuf {
 	char	*p;
 	size_t	 size;
+};
+
+/* One diagnosis object as jansson dumped it, and what it was made from. */
+struct fragment {
+	const struct rdpneg_diagnosis	*diag;
+	enum rdpneg_server		 server;	/* orders the fix */
+	char				*key;	/* the filled texts */
+	size_t				 key_len;
+	char				*json;
+	size_t				 json_len;
+};
+
+/* The report's state (struct report's): kept between records. */
+struct jsonl_state {
+	struct growbuf	 sanitized;	/* json_bytes */
+	struct growbuf	 line;		/* one record, dumped */
+	struct growbuf	 key;		/* the filled texts of a diagnosis */
+	struct fragment	 fragments[FRAGMENTS];
+	unsigned	 evict;		/* the next of a full probe run */
+	/* The record and the objects of its groups but the diagnosis. */
+	json_t		*kept[RECORD_GROUPS];
+	int		 set_failed;
 };
 
 static int
@@ -63,41 +86,17 @@ release(struct growbuf *b)
 	b->size = 0;
 }
 
-/* One diagnosis object as jansson dumped it, and what it was made from. */
-struct fragment {
-	const struct rdpneg_diagnosis	*diag;
-	enum rdpneg_server		 server;	/* orders the fix */
-	char				*key;	/* the filled texts */
-	size_t				 key_len;
-	char				*json;
-	size_t				 json_len;
-};
-
-static struct growbuf sanitized;	/* json_bytes */
-static struct growbuf line;		/* one record, dumped */
-static struct growbuf key;		/* the filled texts of a diagnosis */
-static struct fragment fragments[FRAGMENTS];
-static json_t *kept_record, *kept_chain;	/* between records */
-static int set_failed;
-
 /* Untrusted bytes as a JSON string: fmt_utf8_sanitize makes them valid
  * UTF-8, which is what jansson wants, so it need not check them again. */
 static json_t *
-json_bytes(const uint8_t *bytes, size_t len)
+json_bytes(struct jsonl_state *s, const uint8_t *bytes, size_t len)
 {
 	size_t size = 3 * len + 1;	/* each byte may become U+FFFD */
 
-	if (reserve(&sanitized, size) < 0)
+	if (reserve(&s->sanitized, size) < 0)
 		return json_null();
-	return json_stringn_nocheck(sanitized.p, fmt_utf8_sanitize(bytes, len,
-	    sanitized.p, size));
-}
-
-static json_t *
-json_text(const char *s)
-{
-	return s != NULL ? json_bytes((const uint8_t *)s, strlen(s)) :
-	    json_null();
+	return json_stringn_nocheck(s->sanitized.p, fmt_utf8_sanitize(bytes,
+	    len, s->sanitized.p, size));
 }
 
 /* Our own text (names from the tables, times, addresses, hex, the
@@ -108,12 +107,6 @@ json_ours(const char *s)
 	return json_string_nocheck(s);
 }
 
-static json_t *
-json_frame(uint64_t frame)
-{
-	return frame != 0 ? json_integer((json_int_t)frame) : json_null();
-}
-
 /*
  * Our keys are ASCII.  A value that could not be made (NULL) leaves its
  * key out, as jansson does in a new object; in the kept record the key is
@@ -121,11 +114,11 @@ json_frame(uint64_t frame)
  * setting again would move the key to the end).
  */
 static void
-set(json_t *o, const char *k, json_t *v)
+set(struct jsonl_state *s, json_t *o, const char *k, json_t *v)
 {
 	if (json_object_set_new_nocheck(o, k, v) != 0) {
 		json_object_del(o, k);
-		set_failed = 1;
+		s->set_failed = 1;
 	}
 }
 
@@ -151,9 +144,20 @@ json_protocol_names(uint32_t mask)
 	return a;
 }
 
-/* ---- The diagnosis: built and dumped only when its fragment is new. */
+static json_t *
+json_server(struct jsonl_state *s, const struct rdpneg_server_fingerprint *p)
+{
+	json_t *o = json_object();
 
-/* A diagnosis text with its placeholders filled. */
+	set(s, o, "name", json_ours(rdpneg_tok_str(rdpneg_server_names,
+	    p->server)));
+	set(s, o, "confidence", json_ours(rdpneg_tok_str(
+	    rdpneg_confidence_names, p->confidence)));
+	set(s, o, "evidence", json_ours(p->why));
+	return o;
+}
+
+/* A knowledge-base text with its placeholders filled. */
 static json_t *
 json_expanded(const char *text, const struct rdpneg_evidence *ev)
 {
@@ -173,44 +177,52 @@ json_texts(const char *const *texts, const struct rdpneg_evidence *ev)
 	return a;
 }
 
-static enum rdpneg_server
-print_server(const struct rdpneg_server_fingerprint *p)
+/* A value of the record as JSON: NULL when it could not be made. */
+static json_t *
+json_value(struct jsonl_state *s, const struct record_ctx *ctx,
+    const struct record_value *v)
 {
-	return p != NULL ? p->server : RDPNEG_SERVER_UNKNOWN;
+	switch (v->type) {
+	case RECORD_NULL:
+		break;
+	case RECORD_INT:
+		return json_integer((json_int_t)v->u.n);
+	case RECORD_FRAME:
+		if (v->u.n != 0)
+			return json_integer((json_int_t)v->u.n);
+		break;
+	case RECORD_BOOL:
+		return json_boolean(v->u.n);
+	case RECORD_TEXT:
+		return json_ours(v->u.text);
+	case RECORD_BYTES:
+		return json_bytes(s, v->u.bytes.p, v->u.bytes.len);
+	case RECORD_PROTOCOLS:
+		return json_protocol_names((uint32_t)v->u.n);
+	case RECORD_SERVER:
+		return json_server(s, v->u.server);
+	case RECORD_KB:
+		return json_expanded(v->u.text, &ctx->it->a.ev);
+	case RECORD_KB_LIST:
+		return json_texts(v->u.list, &ctx->it->a.ev);
+	}
+	return json_null();
 }
 
-/* The remediation steps, the recognised implementation's fix first;
- * NULL-ended. */
-static void
-fix_steps(const struct rdpneg_diagnosis *d, enum rdpneg_server server,
-    const char **steps)
-{
-	size_t n;
-
-	n = rdpneg_order_remediation(d->remediation, server, steps,
-	    RDPNEG_STEPS_MAX - 1);
-	steps[n < RDPNEG_STEPS_MAX ? n : RDPNEG_STEPS_MAX - 1] = NULL;
-}
+/* ---- The diagnosis: built and dumped only when its fragment is new. */
 
 static json_t *
-json_diagnosis(const struct attempt_item *it, enum rdpneg_server server)
+json_diagnosis(struct jsonl_state *s, const struct record_ctx *ctx)
 {
-	const struct rdpneg_diagnosis *d = it->diag;
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct record_field *f;
+	struct record_value v;
 	json_t *o = json_object();
 
-	fix_steps(d, server, steps);
-	set(o, "id", json_string(d->id));
-	set(o, "failed", json_boolean(d->failed));
-	set(o, "summary", json_expanded(d->summary, &it->a.ev));
-	set(o, "confidence", json_string(
-	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence)));
-	set(o, "confidence_why", json_expanded(d->confidence_why, &it->a.ev));
-	set(o, "explanation", json_expanded(d->explanation, &it->a.ev));
-	set(o, "server_settings",
-	    json_expanded(d->server_settings, &it->a.ev));
-	set(o, "remediation", json_texts(steps, &it->a.ev));
-	set(o, "references", json_texts(d->references, &it->a.ev));
+	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++)
+		if (f->group == RECORD_DIAGNOSIS) {
+			record_get(f, ctx, &v);
+			set(s, o, f->key, json_value(s, ctx, &v));
+		}
 	return o;
 }
 
@@ -219,15 +231,16 @@ json_diagnosis(const struct attempt_item *it, enum rdpneg_server server)
  * cannot change otherwise: rdpneg_expand copies text without '{' as is).
  */
 static int
-key_text(size_t *len, const char *text, const struct rdpneg_evidence *ev)
+key_text(struct jsonl_state *s, size_t *len, const char *text,
+    const struct rdpneg_evidence *ev)
 {
 	char *at;
 
 	if (strchr(text, '{') == NULL)
 		return 0;
-	if (reserve(&key, *len + EXPANDED_MAX) < 0)
+	if (reserve(&s->key, *len + EXPANDED_MAX) < 0)
 		return -1;
-	at = key.p + *len;
+	at = s->key.p + *len;
 	rdpneg_expand(text, ev, at, EXPANDED_MAX);
 	*len += strlen(at) + 1;		/* with its NUL: a separator */
 	return 0;
@@ -240,29 +253,31 @@ key_text(size_t *len, const char *text, const struct rdpneg_evidence *ev)
  * (size_t)-1 when out of memory.
  */
 static size_t
-diag_key(const struct attempt_item *it, enum rdpneg_server server)
+diag_key(struct jsonl_state *s, const struct record_ctx *ctx)
 {
-	const struct rdpneg_diagnosis *d = it->diag;
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct rdpneg_evidence *ev = &ctx->it->a.ev;
+	const struct record_field *f;
 	const char *const *t;
+	struct record_value v;
 	size_t len = 0;
 	int err = 0;
 
-	fix_steps(d, server, steps);
-	err |= key_text(&len, d->summary, &it->a.ev);
-	err |= key_text(&len, d->confidence_why, &it->a.ev);
-	err |= key_text(&len, d->explanation, &it->a.ev);
-	err |= key_text(&len, d->server_settings, &it->a.ev);
-	for (t = steps; *t != NULL; t++)
-		err |= key_text(&len, *t, &it->a.ev);
-	for (t = d->references; *t != NULL; t++)
-		err |= key_text(&len, *t, &it->a.ev);
+	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
+		if (f->group != RECORD_DIAGNOSIS)
+			continue;
+		record_get(f, ctx, &v);
+		if (v.type == RECORD_KB)
+			err |= key_text(s, &len, v.u.text, ev);
+		else if (v.type == RECORD_KB_LIST)
+			for (t = v.u.list; *t != NULL; t++)
+				err |= key_text(s, &len, *t, ev);
+	}
 	return err ? (size_t)-1 : len;
 }
 
 static size_t
-fragment_slot(const struct rdpneg_diagnosis *d, enum rdpneg_server server,
-    size_t len)
+fragment_slot(const struct jsonl_state *s, const struct rdpneg_diagnosis *d,
+    enum rdpneg_server server, size_t len)
 {
 	uint64_t h = 14695981039346656037u;	/* FNV-1a */
 	size_t i;
@@ -270,7 +285,7 @@ fragment_slot(const struct rdpneg_diagnosis *d, enum rdpneg_server server,
 	h = (h ^ (uint64_t)(uintptr_t)d) * 1099511628211u;
 	h = (h ^ (uint64_t)server) * 1099511628211u;
 	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)key.p[i]) * 1099511628211u;
+		h = (h ^ (uint8_t)s->key.p[i]) * 1099511628211u;
 	/* A product's low bits depend on its factors' low bits only: the
 	 * rules' addresses differ mostly above them. */
 	return (size_t)((h ^ h >> 32) % FRAGMENTS);
@@ -287,16 +302,17 @@ fragment_free(struct fragment *f)
 /* Dump o into the line buffer, with room bytes more after it; its
  * length, or 0 on error. */
 static size_t
-dump_line(const json_t *o, size_t room)
+dump_line(struct jsonl_state *s, const json_t *o, size_t room)
 {
-	size_t n = json_dumpb(o, line.p, line.size, JSONL_FLAGS);
+	struct growbuf *line = &s->line;
+	size_t n = json_dumpb(o, line->p, line->size, JSONL_FLAGS);
 
 	if (n == 0)
 		return 0;
-	if (n + room > line.size) {
-		if (reserve(&line, n + room) < 0)
+	if (n + room > line->size) {
+		if (reserve(line, n + room) < 0)
 			return 0;
-		if (json_dumpb(o, line.p, line.size, JSONL_FLAGS) != n)
+		if (json_dumpb(o, line->p, line->size, JSONL_FLAGS) != n)
 			return 0;
 	}
 	return n;
@@ -304,41 +320,43 @@ dump_line(const json_t *o, size_t room)
 
 /* Dump o into a new string; its length in *len.  NULL on error. */
 static char *
-dump_new(const json_t *o, size_t *len)
+dump_new(struct jsonl_state *s, const json_t *o, size_t *len)
 {
-	size_t n = dump_line(o, 0);
-	char *s;
+	size_t n = dump_line(s, o, 0);
+	char *p;
 
-	if (n == 0 || (s = malloc(n)) == NULL)
+	if (n == 0 || (p = malloc(n)) == NULL)
 		return NULL;
-	memcpy(s, line.p, n);
+	memcpy(p, s->line.p, n);
 	*len = n;
-	return s;
+	return p;
 }
 
 /* The attempt's diagnosis object as JSON text, or NULL. */
 static const struct fragment *
-diag_fragment(const struct attempt_item *it, enum rdpneg_server server)
+diag_fragment(struct jsonl_state *s, const struct record_ctx *ctx)
 {
-	static unsigned evict;
-	size_t len = diag_key(it, server), slot, i;
+	const struct attempt_item *it = ctx->it;
+	enum rdpneg_server server = it->server != NULL ? it->server->server :
+	    RDPNEG_SERVER_UNKNOWN;
+	size_t len = diag_key(s, ctx), slot, i;
 	struct fragment *f, made;
 	json_t *o;
 
 	if (len == (size_t)-1)
 		return NULL;
-	slot = fragment_slot(it->diag, server, len);
+	slot = fragment_slot(s, it->diag, server, len);
 	for (i = 0; i < PROBES; i++) {
-		f = &fragments[(slot + i) % FRAGMENTS];
+		f = &s->fragments[(slot + i) % FRAGMENTS];
 		if (f->json == NULL)
 			break;		/* a free slot: the key is new */
 		if (f->diag == it->diag && f->server == server &&
 		    f->key_len == len &&
-		    (len == 0 || memcmp(f->key, key.p, len) == 0))
+		    (len == 0 || memcmp(f->key, s->key.p, len) == 0))
 			return f;
 	}
 	if (i == PROBES)	/* all taken: one of them goes, in turn */
-		f = &fragments[(slot + evict++ % PROBES) % FRAGMENTS];
+		f = &s->fragments[(slot + s->evict++ % PROBES) % FRAGMENTS];
 
 	memset(&made, 0, sizeof(made));
 	made.diag = it->diag;
@@ -347,9 +365,9 @@ diag_fragment(const struct attempt_item *it, enum rdpneg_server server)
 	if ((made.key = malloc(len ? len : 1)) == NULL)
 		return NULL;
 	if (len > 0)
-		memcpy(made.key, key.p, len);
-	o = json_diagnosis(it, server);
-	made.json = dump_new(o, &made.json_len);
+		memcpy(made.key, s->key.p, len);
+	o = json_diagnosis(s, ctx);
+	made.json = dump_new(s, o, &made.json_len);
 	json_decref(o);
 	if (made.json == NULL) {
 		fragment_free(&made);
@@ -362,156 +380,97 @@ diag_fragment(const struct attempt_item *it, enum rdpneg_server server)
 
 /* ---- The rest of the record. */
 
-static json_t *
-json_server(const struct rdpneg_server_fingerprint *p)
+static void
+drop_record(struct jsonl_state *s)
 {
-	json_t *o;
+	size_t g;
 
-	if (p == NULL)
-		return json_null();
-	o = json_object();
-	set(o, "name", json_ours(rdpneg_tok_str(rdpneg_server_names,
-	    p->server)));
-	set(o, "confidence", json_ours(rdpneg_tok_str(rdpneg_confidence_names,
-	    p->confidence)));
-	set(o, "evidence", json_ours(p->why));
-	return o;
+	for (g = 0; g < RECORD_GROUPS; g++) {
+		json_decref(s->kept[g]);
+		s->kept[g] = NULL;
+	}
 }
 
-static void
-set_chain(json_t *o, const struct attempt_item *it)
+/* The record's object and those of its groups, but the diagnosis's. */
+static int
+keep_record(struct jsonl_state *s)
 {
-	set(o, "id", json_integer(it->chain_id));
-	set(o, "position", json_integer(it->a.ev.chain_position));
-	set(o, "length", json_integer(it->a.ev.chain_length));
-	set(o, "final_frame", json_frame(it->final_frame));
-	set(o, "final_outcome", json_ours(rdpneg_tok_str(rdpneg_outcome_names,
-	    it->final_outcome)));
-	set(o, "final_diagnosis", json_ours(it->final_diag->id));
-	set(o, "fell_back_to_standard_rdp", json_boolean(
-	    it->final_fell_back));
+	size_t g;
+
+	for (g = 0; g < RECORD_GROUPS; g++)
+		if (g != RECORD_DIAGNOSIS && s->kept[g] == NULL &&
+		    (s->kept[g] = json_object()) == NULL)
+			return -1;
+	return 0;
 }
 
 /*
- * Everything but the diagnosis, which is the last key and null here.  The
- * record object is kept between records: setting a key it has replaces
+ * Everything but the diagnosis, whose key comes last and is null here.
+ * The objects are kept between records: setting a key one has replaces
  * the value in place (jansson keeps the order keys were first set in), so
  * only the values are made again.
  */
 static void
-set_attempt(json_t *o, json_t *chain, const char *capture,
-    const struct attempt_item *it, const struct rdpneg_server_fingerprint *print)
+set_attempt(struct jsonl_state *s, const struct record_ctx *ctx)
 {
-	const struct rdpneg_attempt *a = &it->a;
-	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
-	int req = (a->ev.have & RDPNEG_EV_REQ_NEG) != 0;
-	int rsp = (a->ev.have & RDPNEG_EV_RSP_NEG) != 0;
-	int failure = rsp && a->ev.response_type == RDPNEG_TYPE_FAILURE;
-	int selected = rsp && a->ev.response_type == RDPNEG_TYPE_RSP;
+	const struct record_field *f;
+	struct record_value v;
+	json_t *record = s->kept[RECORD_TOP];
+	enum record_group g = RECORD_TOP;
 
-	set(o, "capture", json_bytes((const uint8_t *)capture,
-	    strlen(capture)));
-	set(o, "first_frame", json_frame(a->first_frame));
-	fmt_time(a->ts_sec, a->ts_nsec, text, sizeof(text));
-	set(o, "ts", json_ours(text));
-	fmt_endpoint(a->family, &a->client, text, sizeof(text));
-	set(o, "client", json_ours(text));
-	fmt_endpoint(a->family, &a->server, text, sizeof(text));
-	set(o, "server", json_ours(text));
-	set(o, "request_frame", json_frame(a->request_frame));
-	set(o, "response_frame", json_frame(a->response_frame));
-	set(o, "cookie", a->token != NULL ?
-	    json_bytes(a->token, a->token_len) : json_null());
-	set(o, "user",
-	    a->token != NULL && a->ev.token_kind == RDPNEG_TOKEN_MSTSHASH ?
-	    json_bytes(a->token + a->ev.token_value_off,
-	    a->token_len - a->ev.token_value_off) : json_null());
-	set(o, "requested_protocols",
-	    req ? json_integer(a->ev.requested) : json_null());
-	set(o, "requested",
-	    req ? json_protocol_names(a->ev.requested) : json_null());
-	set(o, "request_flags",
-	    req ? json_integer(a->ev.request_flags) : json_null());
-	if (a->ev.have & RDPNEG_EV_CORRELATION) {
-		fmt_hex(a->ev.correlation_id, 16, text, sizeof(text));
-		set(o, "correlation_id", json_ours(text));
-	} else
-		set(o, "correlation_id", json_null());
-	set(o, "outcome", json_ours(rdpneg_tok_str(rdpneg_outcome_names,
-	    a->ev.outcome)));
-	set(o, "end", json_ours(rdpneg_tok_str(rdpneg_end_names, a->ev.end)));
-	set(o, "failure_code",
-	    failure ? json_integer(a->ev.response_value) : json_null());
-	if (failure)
-		fmt_failure(a->ev.response_value, text, sizeof(text));
-	set(o, "failure", failure ? json_ours(text) : json_null());
-	set(o, "selected_protocol",
-	    selected ? json_integer(a->ev.response_value) : json_null());
-	if (selected)
-		fmt_selected(a->ev.response_value, text, sizeof(text));
-	set(o, "selected", selected ? json_ours(text) : json_null());
-	set(o, "response_flags",
-	    selected ? json_integer(a->ev.response_flags) : json_null());
-	set(o, "protocol_not_requested",
-	    json_boolean(rdpneg_not_requested(&a->ev)));
-	set(o, "malformed", json_text(a->malformed));
-	set(o, "incomplete", json_text(a->incomplete));
-	set(o, "server_implementation", json_server(print));
-	set(o, "scanner", json_boolean(
-	    (it->a.ev.have & RDPNEG_EV_SCANNER) != 0));
-	set_chain(chain, it);
-	set(o, "chain", json_incref(chain));
-	set(o, "diagnosis", json_null());
+	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
+		if (f->group == RECORD_DIAGNOSIS)
+			continue;	/* its fragment */
+		if (f->group != g && f->group != RECORD_TOP)
+			set(s, record, record_group_keys[f->group],
+			    json_incref(s->kept[f->group]));
+		g = f->group;
+		record_get(f, ctx, &v);
+		set(s, s->kept[g], f->key, json_value(s, ctx, &v));
+	}
+	set(s, record, record_group_keys[RECORD_DIAGNOSIS], json_null());
 }
 
 static void
-drop_record(void)
-{
-	json_decref(kept_record);
-	json_decref(kept_chain);
-	kept_record = kept_chain = NULL;
-}
-
-static void
-write_record(FILE *out, const char *capture, const struct attempt_item *it)
+write_record(struct jsonl_state *s, FILE *out, const char *capture,
+    const struct attempt_item *it)
 {
 	static const char tail[] = "null}";	/* "diagnosis":null} */
 	const size_t tail_len = sizeof(tail) - 1;
-	const struct rdpneg_server_fingerprint *print = it->server;
-	enum rdpneg_server server = print_server(print);
-	const struct fragment *f = diag_fragment(it, server);
+	char text[RECORD_TEXT_MAX];
+	struct record_ctx ctx = { capture, it, text };
+	const struct fragment *f = diag_fragment(s, &ctx);
+	char *p;
 	size_t n;
 
 	if (f == NULL)
 		return;			/* out of memory */
-	if (kept_record == NULL || kept_chain == NULL) {
-		drop_record();
-		kept_record = json_object();
-		kept_chain = json_object();
-		if (kept_record == NULL || kept_chain == NULL)
-			return;
+	if (keep_record(s) < 0) {
+		drop_record(s);
+		return;
 	}
-	set_failed = 0;
-	set_attempt(kept_record, kept_chain, capture, it, print);
-	n = dump_line(kept_record, f->json_len + 2);
-	if (set_failed)
-		drop_record();
-	if (n < tail_len || memcmp(line.p + n - tail_len, tail,
-	    tail_len) != 0)
+	s->set_failed = 0;
+	set_attempt(s, &ctx);
+	n = dump_line(s, s->kept[RECORD_TOP], f->json_len + 2);
+	if (s->set_failed)
+		drop_record(s);
+	p = s->line.p;
+	if (n < tail_len || memcmp(p + n - tail_len, tail, tail_len) != 0)
 		return;
 	/* The diagnosis in place of its null, then the record's end. */
 	n -= tail_len;
-	memcpy(line.p + n, f->json, f->json_len);
+	memcpy(p + n, f->json, f->json_len);
 	n += f->json_len;
-	line.p[n++] = '}';
-	line.p[n++] = '\n';
-	fwrite(line.p, 1, n, out);
+	p[n++] = '}';
+	p[n++] = '\n';
+	fwrite(p, 1, n, out);
 }
 
-static void
+static int
 jsonl_begin(struct report *r)
 {
-	(void)r;
+	r->state = calloc(1, sizeof(struct jsonl_state));
+	return r->state != NULL ? 0 : -1;
 }
 
 static void
@@ -519,7 +478,7 @@ jsonl_attempt(struct report *r, const struct capture_result *res,
     const struct attempt_item *it)
 {
 	if (report_shows(r, it))
-		write_record(r->out, res->path, it);
+		write_record(r->state, r->out, res->path, it);
 }
 
 static void
@@ -529,67 +488,68 @@ jsonl_capture(struct report *r, const struct capture_result *res)
 	(void)res;
 }
 
-static void
-jsonl_free(void)
-{
-	size_t i;
-
-	for (i = 0; i < FRAGMENTS; i++)
-		fragment_free(&fragments[i]);
-	release(&sanitized);
-	release(&key);
-	release(&line);
-	drop_record();
-}
-
 /* With --summary: one object per server. */
 static void
-jsonl_finish(struct report *r)
+jsonl_summary(struct report *r, struct jsonl_state *s)
 {
 	char text[FMT_ENDPOINT_MAX + FMT_TIME_MAX];
 	const struct server_stat *v;
 	json_t *o, *f;
 	size_t i, k, n;
 
-	if (!r->summary_only) {
-		jsonl_free();
-		return;		/* JSONL stays one record per attempt */
-	}
 	summary_sort(&r->servers);
 	for (i = 0; i < r->servers.n; i++) {
 		v = &r->servers.servers[i];
 		o = json_object();
 		fmt_endpoint(v->family, &v->server, text, sizeof(text));
-		set(o, "server", json_ours(text));
-		set(o, "attempts", json_integer((json_int_t)v->attempts));
-		set(o, "failed", json_integer((json_int_t)v->failed));
+		set(s, o, "server", json_ours(text));
+		set(s, o, "attempts", json_integer((json_int_t)v->attempts));
+		set(s, o, "failed", json_integer((json_int_t)v->failed));
 		f = json_object();
 		for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
-			set(f, rdpneg_tok_str(rdpneg_outcome_names,
+			set(s, f, rdpneg_tok_str(rdpneg_outcome_names,
 			    (uint32_t)k), json_integer(
 			    (json_int_t)v->by_outcome[k]));
-		set(o, "outcomes", f);
+		set(s, o, "outcomes", f);
 		f = json_object();
 		for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
 			if (v->by_failure[k] != 0)
-				set(f, k < SUMMARY_UNKNOWN_FAILURE ?
+				set(s, f, k < SUMMARY_UNKNOWN_FAILURE ?
 				    rdpneg_tok_str(rdpneg_failure_names,
 				    (uint32_t)k) : "unknown", json_integer(
 				    (json_int_t)v->by_failure[k]));
-		set(o, "failures", f);
-		set(o, "clients", json_integer((json_int_t)v->nclients));
+		set(s, o, "failures", f);
+		set(s, o, "clients", json_integer((json_int_t)v->nclients));
 		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
-		set(o, "first_seen", json_ours(text));
+		set(s, o, "first_seen", json_ours(text));
 		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));
-		set(o, "last_seen", json_ours(text));
-		n = dump_line(o, 1);
+		set(s, o, "last_seen", json_ours(text));
+		n = dump_line(s, o, 1);
 		json_decref(o);
 		if (n != 0) {
-			line.p[n++] = '\n';
-			fwrite(line.p, 1, n, r->out);
+			s->line.p[n++] = '\n';
+			fwrite(s->line.p, 1, n, r->out);
 		}
 	}
-	jsonl_free();
+}
+
+/* JSONL stays one record per attempt unless --summary. */
+static void
+jsonl_finish(struct report *r)
+{
+	struct jsonl_state *s = r->state;
+	size_t i;
+
+	if (r->summary_only)
+		jsonl_summary(r, s);
+	for (i = 0; i < FRAGMENTS; i++)
+		fragment_free(&s->fragments[i]);
+	release(&s->sanitized);
+	release(&s->key);
+	release(&s->line);
+	drop_record(s);
+	free(s);
+	r->state = NULL;
 }
 
 const struct report_format report_jsonl = {

@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,19 +20,23 @@
 #define TEXT_MAX	(4 * 4096 + 1)
 
 /*
- * The attempts' blocks go through one append buffer (the report runs on
- * one thread): no printf per field.  It is written out after each capture,
- * before the summary, and after each attempt when the report goes to a
- * terminal, where it used to appear line by line.
+ * The report's state (struct report's).  The attempts' blocks go through
+ * one append buffer: no printf per field.  It is written out after each
+ * capture, before the summary, and after each attempt when the report goes
+ * to a terminal, where it used to appear line by line.
  */
-static struct {
+struct text_state {
 	struct outbuf			 buf;
 	int				 interactive;
 	/* The capture's path, escaped once for all its attempts. */
 	const struct capture_result	*path_of;
 	size_t				 path_len;
 	char				 path[TEXT_MAX];
-} text_state;
+	char				 escaped[TEXT_MAX]; /* put_escaped */
+	/* Diagnoses whose setting and fix were printed already. */
+	const struct rdpneg_diagnosis	*explained[64];
+	size_t				 nexplained;
+};
 
 /* What an snprintf-like helper left in buf, given the length it needed:
  * when that did not fit, the text was cut short and ends at its NUL. */
@@ -52,28 +57,25 @@ put_name(struct outbuf *ob, const char *name)
 }
 
 static void
-put_path(struct outbuf *ob, const struct capture_result *res)
+put_path(struct text_state *st, const struct capture_result *res)
 {
 	size_t n;
 
-	if (text_state.path_of != res) {
+	if (st->path_of != res) {
 		n = fmt_escape_text((const uint8_t *)res->path,
-		    strlen(res->path), text_state.path,
-		    sizeof(text_state.path));
-		text_state.path_len = n < sizeof(text_state.path) ? n :
-		    strlen(text_state.path);
-		text_state.path_of = res;
+		    strlen(res->path), st->path, sizeof(st->path));
+		st->path_len = n < sizeof(st->path) ? n : strlen(st->path);
+		st->path_of = res;
 	}
-	outbuf_write(ob, text_state.path, text_state.path_len);
+	outbuf_write(&st->buf, st->path, st->path_len);
 }
 
 static void
-put_escaped(struct outbuf *ob, const char *s)
+put_escaped(struct text_state *st, const char *s)
 {
-	static char buf[TEXT_MAX];	/* the report runs on one thread */
-
-	put_result(ob, buf, fmt_escape_text((const uint8_t *)s, strlen(s),
-	    buf, sizeof(buf)), sizeof(buf));
+	put_result(&st->buf, st->escaped, fmt_escape_text((const uint8_t *)s,
+	    strlen(s), st->escaped, sizeof(st->escaped)),
+	    sizeof(st->escaped));
 }
 
 /* A knowledge-base text with its placeholders filled. */
@@ -115,8 +117,9 @@ print_request(struct outbuf *ob, const struct rdpneg_attempt *a)
 }
 
 static void
-print_evidence(struct outbuf *ob, const struct rdpneg_attempt *a)
+print_evidence(struct text_state *st, const struct rdpneg_attempt *a)
 {
+	struct outbuf *ob = &st->buf;
 	char text[128];
 
 	fmt_answer(a, text, sizeof(text));
@@ -144,27 +147,27 @@ print_evidence(struct outbuf *ob, const struct rdpneg_attempt *a)
 	outbuf_lit(ob, ")\n");
 	if (a->malformed != NULL) {
 		outbuf_label(ob, "malformed");
-		put_escaped(ob, a->malformed);
+		put_escaped(st, a->malformed);
 		outbuf_putc(ob, '\n');
 	}
 	if (a->incomplete != NULL) {
 		outbuf_label(ob, "incomplete");
-		put_escaped(ob, a->incomplete);
+		put_escaped(st, a->incomplete);
 		outbuf_putc(ob, '\n');
 	}
 }
 
 /* First time this diagnosis is shown?  (Then remember it.) */
 static int
-first_time(struct report *r, const struct rdpneg_diagnosis *d)
+first_time(struct text_state *st, const struct rdpneg_diagnosis *d)
 {
 	size_t i;
 
-	for (i = 0; i < r->nexplained; i++)
-		if (r->explained[i] == d)
+	for (i = 0; i < st->nexplained; i++)
+		if (st->explained[i] == d)
 			return 0;
-	if (r->nexplained < sizeof(r->explained) / sizeof(r->explained[0]))
-		r->explained[r->nexplained++] = d;
+	if (st->nexplained < sizeof(st->explained) / sizeof(st->explained[0]))
+		st->explained[st->nexplained++] = d;
 	return 1;
 }
 
@@ -181,9 +184,9 @@ put_judgement(struct outbuf *ob, const char *name,
 
 /* The diagnosis; its setting and fix only where it first appears. */
 static void
-print_diagnosis(struct report *r, struct outbuf *ob,
-    const struct attempt_item *it)
+print_diagnosis(struct text_state *st, const struct attempt_item *it)
 {
+	struct outbuf *ob = &st->buf;
 	const struct rdpneg_diagnosis *d = it->diag;
 	const struct rdpneg_server_fingerprint *print;
 	const char *steps[RDPNEG_STEPS_MAX];
@@ -201,7 +204,7 @@ print_diagnosis(struct report *r, struct outbuf *ob,
 		outbuf_puts(ob, print->why);
 		outbuf_putc(ob, '\n');
 	}
-	if (first_time(r, d)) {
+	if (first_time(st, d)) {
 		outbuf_label(ob, "setting");
 		put_kb(ob, d->server_settings, &it->a.ev);
 		outbuf_putc(ob, '\n');
@@ -237,21 +240,28 @@ print_diagnosis(struct report *r, struct outbuf *ob,
 	}
 }
 
-static void
+static int
 text_begin(struct report *r)
 {
+	struct text_state *st;
 	int fd = fileno(r->out);
 
-	outbuf_init(&text_state.buf, r->out);
-	text_state.interactive = fd >= 0 && isatty(fd);
-	text_state.path_of = NULL;
+	if ((st = malloc(sizeof(*st))) == NULL)
+		return -1;
+	outbuf_init(&st->buf, r->out);
+	st->interactive = fd >= 0 && isatty(fd);
+	st->path_of = NULL;
+	st->nexplained = 0;
+	r->state = st;
+	return 0;
 }
 
 static void
 text_attempt(struct report *r, const struct capture_result *res,
     const struct attempt_item *it)
 {
-	struct outbuf *ob = &text_state.buf;
+	struct text_state *st = r->state;
+	struct outbuf *ob = &st->buf;
 	char client[FMT_ENDPOINT_MAX], server[FMT_ENDPOINT_MAX];
 	char ts[FMT_TIME_MAX];
 
@@ -266,23 +276,24 @@ text_attempt(struct report *r, const struct capture_result *res,
 	outbuf_lit(ob, " -> ");
 	outbuf_puts(ob, server);
 	outbuf_lit(ob, "  ");
-	put_path(ob, res);
+	put_path(st, res);
 	outbuf_putc(ob, '\n');
 	print_request(ob, &it->a);
-	print_evidence(ob, &it->a);
-	print_diagnosis(r, ob, it);
+	print_evidence(st, &it->a);
+	print_diagnosis(st, it);
 	outbuf_putc(ob, '\n');
-	if (text_state.interactive)
+	if (st->interactive)
 		outbuf_flush(ob);
 }
 
 static void
 text_capture(struct report *r, const struct capture_result *res)
 {
-	(void)r;
+	struct text_state *st = r->state;
+
 	(void)res;
-	outbuf_flush(&text_state.buf);
-	text_state.path_of = NULL;	/* res may be reused for the next */
+	outbuf_flush(&st->buf);
+	st->path_of = NULL;	/* res may be reused for the next */
 }
 
 static void
@@ -318,12 +329,15 @@ print_server(FILE *out, const struct server_stat *v)
 static void
 text_finish(struct report *r)
 {
+	struct text_state *st = r->state;
 	const struct report_totals *t = &r->totals;
 	const char *sep = ": ";
 	size_t i;
 	int k;
 
-	outbuf_flush(&text_state.buf);	/* the summary is written with stdio */
+	outbuf_flush(&st->buf);		/* the summary is written with stdio */
+	free(st);
+	r->state = NULL;
 	summary_sort(&r->servers);
 	if (r->servers.n > 0)
 		fputs("Summary by server\n", r->out);

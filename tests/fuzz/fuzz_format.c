@@ -107,7 +107,7 @@ fuzz_report_all(const struct capture_result *res,
 			CHECK(r.format != NULL);
 			r.all = all;
 			r.summary_only = summary_only;
-			r.format->begin(&r);
+			CHECK(r.format->begin(&r) == 0);
 			for (c = 0; c < n; c++) {
 				for (i = 0; i < lists[c].n; i++)
 					report_attempt(&r, &res[c],

@@ -1,0 +1,103 @@
+/*
+ * record.h - the record of one attempt: one table of its fields that the
+ * JSONL report (its keys, nesting and order) and the CSV report (its header
+ * and columns) both iterate, as tcpdump's struct tok or Wireshark's hf
+ * arrays describe fields once.  The meanings are in README.
+ *
+ * A field's getter says what the attempt holds; how each value type is
+ * written (quoting, escaping, nulls, arrays) belongs to the format.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_RECORD_H
+#define RDPNEG_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/analysis.h"
+#include "report/fmt.h"
+
+/*
+ * Where a field goes in JSON.  The table lists the fields of a group
+ * together, groups in this order.  The diagnosis comes last and depends
+ * only on it->diag, the server implementation and the knowledge-base texts
+ * filled from the evidence: the JSONL report dumps it once per distinct
+ * set of those and appends the bytes.
+ */
+enum record_group {
+	RECORD_TOP,		/* a key of the record itself */
+	RECORD_CHAIN,		/* a key of its "chain" object */
+	RECORD_DIAGNOSIS,	/* a key of its "diagnosis" object */
+	RECORD_GROUPS
+};
+
+/* The key of each group's object in the record; NULL for RECORD_TOP. */
+extern const char *const record_group_keys[RECORD_GROUPS];
+
+enum record_type {
+	RECORD_NULL,		/* absent: null, an empty cell */
+	RECORD_INT,		/* n */
+	RECORD_FRAME,		/* n, a frame number; 0 is none (null) */
+	RECORD_BOOL,		/* n, 0 or 1 */
+	RECORD_TEXT,		/* text: ours, valid UTF-8; NULL when a
+				   table has no name for the value */
+	RECORD_BYTES,		/* bytes: untrusted, any bytes */
+	RECORD_PROTOCOLS,	/* n, a requestedProtocols mask: its names */
+	RECORD_SERVER,		/* server: the recognised implementation */
+	RECORD_KB,		/* text: knowledge-base text whose placeholders
+				   rdpneg_expand() fills from it->a.ev */
+	RECORD_KB_LIST		/* list: such texts, NULL-ended */
+};
+
+/* What a getter reads. */
+struct record_ctx {
+	const char			*capture;	/* its path */
+	const struct attempt_item	*it;
+	char				*buf;	/* RECORD_TEXT_MAX bytes */
+};
+
+/* The longest text a getter formats into ctx->buf, with its NUL. */
+#define RECORD_TEXT_MAX		(FMT_ENDPOINT_MAX + FMT_TIME_MAX)
+
+/* A field's value: its type (RECORD_NULL when absent), then one member. */
+struct record_value {
+	enum record_type	 type;
+	union {
+		uint64_t	 n;
+		const char	*text;
+		struct {
+			const uint8_t	*p;
+			size_t		 len;
+		}		 bytes;
+		const struct rdpneg_server_fingerprint *server;
+		const char *const *list;
+	} u;
+	/* The remediation steps in the order that suits the server: they
+	 * are chosen for each attempt, so list points here. */
+	const char		*steps[RDPNEG_STEPS_MAX];
+};
+
+struct record_field {
+	const char		*key;		/* JSON key in its group */
+	enum record_group	 group;
+	const char		*column;	/* CSV column, or NULL */
+	unsigned		 position;	/* of the column, from 0 */
+	enum record_type	 type;
+	void			(*get)(const struct record_ctx *,
+				    struct record_value *);
+};
+
+/* The fields in JSON order. */
+#define RECORD_FIELDS	41
+extern const struct record_field record_fields[RECORD_FIELDS];
+
+static inline void
+record_get(const struct record_field *f, const struct record_ctx *ctx,
+    struct record_value *v)
+{
+	v->type = f->type;
+	f->get(ctx, v);
+}
+
+#endif /* RDPNEG_RECORD_H */
