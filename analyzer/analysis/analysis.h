@@ -43,6 +43,8 @@ struct attempt_list {
 struct capture_result {
 	const char			*path;
 	int				 unreadable;
+	int				 not_analysed;	/* the run was stopped
+							   before it */
 	char				 error[512];
 	struct rdpneg_capture_stats	 stats;
 	uint64_t			 size;		/* bytes of the file */

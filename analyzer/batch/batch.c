@@ -20,16 +20,19 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "batch/batch.h"
 #include "batch/input.h"
+#include "batch/progress.h"
 
 #define MAX_JOBS	256
 #define AHEAD		32		/* files analyzed but not yet reported */
 #define PUBLISH_EVERY	(64 * 1024)	/* spool bytes between two wake-ups */
 #define READ_CHUNK	(256 * 1024)
+#define REFRESH_NS	200000000L	/* the progress line, 5 times a second */
 
 struct pool;
 
@@ -40,7 +43,11 @@ struct slot {
 	char			*spool_buf;	/* its stdio buffer */
 	uint64_t		 written;	/* bytes given to the spool */
 	uint64_t		 published;	/* ... flushed: readable (lock) */
+	int			 taken;		/* a worker has it (lock) */
 	int			 done;		/* r complete (lock) */
+	struct input		*in;		/* while read (lock) */
+	uint64_t		 size;		/* a regular file's size */
+	int			 size_known;
 };
 
 struct pool {
@@ -49,7 +56,10 @@ struct pool {
 	int				 sha256;	/* hash each file */
 	int				 read_ahead;	/* inflate or hash it on
 							   a thread of its own */
+	const atomic_int		*stop;		/* nonzero: no more */
 	struct slot			*slots;
+	uint64_t			 total;		/* sizes, when known */
+	int				 total_known;
 	size_t				 next;
 	size_t				 reported;
 	unsigned			 ahead;
@@ -106,24 +116,44 @@ spool_attempt(const struct attempt_item *it, void *arg)
 _Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
     "a capture's SHA-256 is input_sha256's text");
 
-/* The capture at path into r (zeroed), each attempt to fn. */
-static void
-analyze_path(const struct pool *p, const char *path,
-    struct capture_result *r, attempt_sink fn, void *arg)
+static int
+stop_asked(const struct pool *p)
 {
+	return p->stop != NULL &&
+	    atomic_load_explicit(p->stop, memory_order_relaxed) != 0;
+}
+
+/* The capture of slot s into its result (zeroed), each attempt to fn. */
+static void
+analyze_path(struct pool *p, struct slot *s, const char *path,
+    attempt_sink fn, void *arg)
+{
+	struct capture_result *r = &s->r;
 	struct input *in;
 
 	r->path = path;
-	in = input_open(path, p->sha256, p->read_ahead, r->error,
+	in = input_open(path, p->sha256, p->read_ahead, p->stop, r->error,
 	    sizeof(r->error));
 	if (in == NULL) {
 		r->unreadable = 1;
 		return;
 	}
+	pthread_mutex_lock(&p->lock);
+	s->in = in;		/* the progress line reads its position */
+	pthread_mutex_unlock(&p->lock);
 	analyze_stream(input_stream(in), &p->cfg, r, fn, arg);
-	if (p->sha256)
+	/* A read the stop cut short is the interruption, not damage. */
+	if (input_stopped(in) || (r->unreadable && stop_asked(p))) {
+		r->unreadable = 0;
+		r->error[0] = '\0';
+		r->stats.interrupted = 1;
+	}
+	if (p->sha256 && !r->stats.interrupted)
 		input_sha256(in, r->sha256);
 	r->size = input_bytes(in);
+	pthread_mutex_lock(&p->lock);
+	s->in = NULL;
+	pthread_mutex_unlock(&p->lock);
 	input_free(in);
 }
 
@@ -150,8 +180,7 @@ analyze_slot(struct pool *p, size_t i)
 			(void)setvbuf(spool, s->spool_buf, _IOFBF,
 			    PUBLISH_EVERY);
 		(void)__fsetlocking(spool, FSETLOCKING_BYCALLER);
-		analyze_path(p, p->list->paths[i], &s->r, spool_attempt,
-		    s);
+		analyze_path(p, s, p->list->paths[i], spool_attempt, s);
 		if (fflush(spool) != 0 || ferror(spool)) {
 			snprintf(s->r.error, sizeof(s->r.error),
 			    "temporary file: %s", strerror(errno));
@@ -176,9 +205,12 @@ worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		while (p->next < p->list->n &&
-		    p->next >= p->reported + p->ahead)
+		    p->next >= p->reported + p->ahead && !stop_asked(p))
 			pthread_cond_wait(&p->cond, &p->lock);
-		i = p->next++;
+		/* Once stopped, the files not taken are not analysed. */
+		i = stop_asked(p) ? p->list->n : p->next++;
+		if (i < p->list->n)
+			p->slots[i].taken = 1;
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->list->n)
 			return NULL;
@@ -196,13 +228,77 @@ elapsed(const struct timespec *t0)
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Called with the lock held. */
+/*
+ * The progress line, from the counters the readers keep (input_position:
+ * no lock per packet), with file i being reported.  Called with the lock
+ * held, a few times a second.
+ */
 static void
-show_progress(const struct pool *p, const struct timespec *t0)
+show_progress(const struct pool *p, const struct timespec *t0, size_t i)
 {
-	fprintf(stderr, "\rrdpneg: %zu/%zu files, %.1f MB, %.1f s ",
-	    p->finished, p->list->n, (double)p->bytes / 1e6, elapsed(t0));
+	char line[PROGRESS_MAX];
+	struct progress pg;
+	const struct slot *s;
+	uint64_t pos;
+	size_t k;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.files = p->list->n;
+	pg.files_done = p->finished;
+	pg.read = p->bytes;
+	pg.total = p->total;
+	pg.total_known = p->total_known;
+	pg.elapsed = elapsed(t0);
+	for (k = p->reported; k < p->list->n && k < p->reported + p->ahead;
+	    k++) {
+		s = &p->slots[k];
+		pos = s->in != NULL ? input_position(s->in) : 0;
+		pg.read += pos;
+		if (k == i) {
+			pg.file = i + 1;
+			pg.file_read = s->done ? s->r.size : pos;
+			pg.file_size = s->size;
+			pg.file_size_known = s->size_known;
+		}
+	}
+	progress_format(&pg, line, sizeof(line));
+	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);
+}
+
+/* Wait for the workers, the clock, or the stop; the lock is held. */
+static void
+wait_a_moment(struct pool *p)
+{
+	struct timespec until;
+
+	if (p->stop == NULL) {
+		pthread_cond_wait(&p->cond, &p->lock);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += REFRESH_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	(void)pthread_cond_timedwait(&p->cond, &p->lock, &until);
+}
+
+/* After a stop, a file no worker took is not analysed; the lock is held. */
+static void
+drop_if_stopped(struct pool *p, size_t i)
+{
+	struct slot *s = &p->slots[i];
+
+	if (!stop_asked(p) || s->taken || s->done)
+		return;
+	s->taken = 1;
+	s->r.path = p->list->paths[i];
+	s->r.not_analysed = 1;
+	s->done = 1;
+	p->finished++;
+	pthread_cond_broadcast(&p->cond);	/* workers waiting: done */
 }
 
 /* Hand the whole records in buf[0..len) to the sink; bytes used. */
@@ -245,15 +341,17 @@ replay(struct pool *p, size_t i, const struct batch_sink *sink, int progress,
 
 	do {
 		pthread_mutex_lock(&p->lock);
+		drop_if_stopped(p, i);
 		while (!s->done && (broken || s->published == off)) {
 			if (progress)
-				show_progress(p, t0);
-			pthread_cond_wait(&p->cond, &p->lock);
+				show_progress(p, t0, i);
+			wait_a_moment(p);
+			drop_if_stopped(p, i);
 		}
 		end = s->published;
 		done = s->done;
 		if (progress)
-			show_progress(p, t0);
+			show_progress(p, t0, i);
 		pthread_mutex_unlock(&p->lock);
 		while (!broken && s->spool != NULL && off < end) {
 			want = end - off < READ_CHUNK ? (size_t)(end - off) :
@@ -296,6 +394,7 @@ batch_run(const struct file_list *list, const struct batch_options *opt,
 	int progress = opt->progress;
 	pthread_t threads[MAX_JOBS];
 	struct timespec t0;
+	struct stat st;
 	struct pool p = { 0 };
 	unsigned started = 0, k;
 	size_t i;
@@ -304,11 +403,24 @@ batch_run(const struct file_list *list, const struct batch_options *opt,
 	p.list = list;
 	p.cfg = *cfg;
 	p.sha256 = opt->sha256;
+	p.stop = opt->stop;
+	p.cfg.capture.stop = opt->stop;
 	p.slots = calloc(list->n ? list->n : 1, sizeof(*p.slots));
 	if (p.slots == NULL)
 		return -1;
-	for (i = 0; i < list->n; i++)
+	/* The total the progress line counts towards: every size, when
+	 * every input is a regular file (not a pipe, not standard input). */
+	p.total_known = 1;
+	for (i = 0; i < list->n; i++) {
 		p.slots[i].pool = &p;
+		if (progress && strcmp(list->paths[i], "-") != 0 &&
+		    stat(list->paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			p.slots[i].size = (uint64_t)st.st_size;
+			p.slots[i].size_known = 1;
+			p.total += (uint64_t)st.st_size;
+		} else
+			p.total_known = 0;
+	}
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	if (jobs > MAX_JOBS)
@@ -323,8 +435,10 @@ batch_run(const struct file_list *list, const struct batch_options *opt,
 		if (pthread_create(&threads[started], NULL, worker, &p) == 0)
 			started++;
 	for (i = 0; i < list->n; i++) {
-		if (started == 0)	/* no thread: do the work here */
+		if (started == 0 && !stop_asked(&p)) {	/* no thread: here */
+			p.slots[i].taken = 1;
 			analyze_slot(&p, i);
+		}
 		replay(&p, i, sink, progress, &t0);
 		pthread_mutex_lock(&p.lock);
 		p.reported = i + 1;

@@ -7,6 +7,8 @@
 #ifndef RDPNEG_BATCH_H
 #define RDPNEG_BATCH_H
 
+#include <stdatomic.h>
+
 #include "analysis/analysis.h"
 #include "batch/walk.h"
 
@@ -24,8 +26,11 @@ struct batch_sink {
 struct batch_options {
 	unsigned	jobs;		/* threads, at most */
 	int		sha256;		/* hash each file (Markdown) */
-	int		progress;	/* a progress line on standard error
-					   (files, bytes, elapsed time) */
+	int		progress;	/* a progress line on standard error,
+					   refreshed from a clock (progress.h) */
+	const atomic_int *stop;		/* when set (a signal): stop reading;
+					   the files read end there, those not
+					   started are not analysed */
 };
 
 /*

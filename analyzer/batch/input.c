@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -25,10 +26,17 @@
 #define STDIO_BUFFER	(256 * 1024)
 #define AHEAD_CHUNK	(512 * 1024)	/* read ahead: 4 chunks of this */
 #define AHEAD_CHUNKS	4
+#define STOP_POLL_MS	200	/* a pipe is checked for the stop this often */
 
 struct input {
 	int			fd;
 	int			own_fd;		/* not standard input */
+	int			pos_fd;		/* a plain file's position, for
+						   another thread; or -1 */
+	int			may_block;	/* a pipe, a terminal...: reads
+						   may wait for a writer */
+	const atomic_int	*stop;		/* nonzero: read no more */
+	atomic_int		 stopped;	/* reads ended by the stop */
 	uint8_t			raw[RAW_CHUNK];
 	size_t			raw_len;
 	size_t			raw_off;
@@ -38,14 +46,41 @@ struct input {
 	z_stream		z;
 	int			hash;		/* SHA-256 wanted */
 	struct sha256_ctx	sha;
-	uint64_t		bytes;		/* read so far, or the size */
+	_Atomic uint64_t	bytes;		/* read so far, or the size */
 	struct ring		*ra;		/* reading on its own thread */
 	int			ra_errno;	/* an error after a chunk's bytes */
 	FILE			*fp;
 	char			stdio_buf[STDIO_BUFFER];
 };
 
-/* Read from the file, counting and hashing; 0 at its end, -1 on error. */
+static int
+stop_asked(const struct input *in)
+{
+	return in->stop != NULL &&
+	    atomic_load_explicit(in->stop, memory_order_relaxed) != 0;
+}
+
+/*
+ * Whether a read would not wait for ever: a pipe or a terminal is polled
+ * now and then, so that a stop is seen even while no writer writes.
+ * 0: stopped, read no more.
+ */
+static int
+wait_readable(struct input *in)
+{
+	struct pollfd pfd = { in->fd, POLLIN, 0 };
+
+	while (in->may_block && in->stop != NULL) {
+		if (stop_asked(in))
+			return 0;
+		if (poll(&pfd, 1, STOP_POLL_MS) != 0)
+			break;	/* readable, at its end, or an error: read */
+	}
+	return !stop_asked(in);
+}
+
+/* Read from the file, counting and hashing; 0 at its end (or when asked
+ * to stop), -1 on error. */
 static ssize_t
 read_counted(struct input *in, uint8_t *buf, size_t size)
 {
@@ -53,6 +88,11 @@ read_counted(struct input *in, uint8_t *buf, size_t size)
 
 	if (in->raw_eof)
 		return 0;
+	if (!wait_readable(in)) {
+		in->raw_eof = 1;
+		atomic_store(&in->stopped, 1);
+		return 0;
+	}
 	do
 		n = read(in->fd, buf, size);
 	while (n < 0 && errno == EINTR);
@@ -62,7 +102,9 @@ read_counted(struct input *in, uint8_t *buf, size_t size)
 	}
 	if (in->hash)	/* most of a run's time when on: only on demand */
 		sha256_update(&in->sha, (size_t)n, buf);
-	in->bytes += (uint64_t)n;
+	/* Read by the progress line on another thread. */
+	atomic_fetch_add_explicit(&in->bytes, (uint64_t)n,
+	    memory_order_relaxed);
 	return n;
 }
 
@@ -208,8 +250,8 @@ stream_setup(struct input *in)
 }
 
 struct input *
-input_open(const char *path, int hash, int readahead, char *errbuf,
-    size_t errsize)
+input_open(const char *path, int hash, int readahead, const atomic_int *stop,
+    char *errbuf, size_t errsize)
 {
 	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
 	struct input *in = calloc(1, sizeof(*in));
@@ -220,10 +262,18 @@ input_open(const char *path, int hash, int readahead, char *errbuf,
 		return NULL;
 	}
 	in->hash = hash;
+	in->stop = stop;
+	in->pos_fd = -1;
 	sha256_init(&in->sha);
 	in->own_fd = strcmp(path, "-") != 0;
 	in->fd = in->own_fd ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	if (in->fd < 0 || fstat(in->fd, &st) < 0 || fill_raw(in) < 0) {
+	if (in->fd < 0 || fstat(in->fd, &st) < 0) {
+		snprintf(errbuf, errsize, "%s", strerror(errno));
+		input_free(in);
+		return NULL;
+	}
+	in->may_block = !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+	if (fill_raw(in) < 0) {
 		snprintf(errbuf, errsize, "%s", strerror(errno));
 		input_free(in);
 		return NULL;
@@ -249,6 +299,9 @@ input_open(const char *path, int hash, int readahead, char *errbuf,
 		}
 		in->own_fd = 0;		/* the stream closes it */
 		in->bytes = (uint64_t)st.st_size;
+		/* The stream's descriptor is closed by whoever takes the
+		 * stream; a copy keeps its position readable till then. */
+		in->pos_fd = fcntl(in->fd, F_DUPFD_CLOEXEC, 0);
 		stream_setup(in);
 		return in;
 	}
@@ -280,7 +333,24 @@ uint64_t
 input_bytes(struct input *in)
 {
 	stop_reading(in);	/* the reader counts */
-	return in->bytes;
+	return atomic_load(&in->bytes);
+}
+
+int
+input_stopped(const struct input *in)
+{
+	return atomic_load(&in->stopped);
+}
+
+uint64_t
+input_position(const struct input *in)
+{
+	off_t pos;
+
+	if (in->pos_fd >= 0)
+		return (pos = lseek(in->pos_fd, 0, SEEK_CUR)) > 0 ?
+		    (uint64_t)pos : 0;
+	return atomic_load_explicit(&in->bytes, memory_order_relaxed);
 }
 
 void
@@ -319,6 +389,8 @@ input_free(struct input *in)
 		inflateEnd(&in->z);
 	if (in->own_fd && in->fd >= 0)
 		close(in->fd);
+	if (in->pos_fd >= 0)
+		close(in->pos_fd);
 	free(in);
 }
 

@@ -8,6 +8,7 @@
 #ifndef RDPNEG_INPUT_H
 #define RDPNEG_INPUT_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -18,13 +19,15 @@ struct input;
 /*
  * Open path ("-": standard input), hashing what is read when hash is set.
  * With readahead set, a gzip file is decompressed, and a hashed file read
- * and hashed, on a thread of its own ahead of libpcap.  Returns NULL with
- * the reason in errbuf.
+ * and hashed, on a thread of its own ahead of libpcap.  Once *stop (when
+ * stop is not NULL) is nonzero, reads end as at the end of the file, also
+ * while a pipe waits for its writer.  Returns NULL with the reason in
+ * errbuf.
  * input_stream() hands the stream over (to rdpneg_analyze_stream, which
  * closes it); input_free() must still be called after that.
  */
 struct input *input_open(const char *path, int hash, int readahead,
-    char *errbuf, size_t errsize);
+    const atomic_int *stop, char *errbuf, size_t errsize);
 FILE *input_stream(struct input *in);
 
 /* Bytes of the file read so far (compressed bytes for a .gz file); for a
@@ -39,6 +42,15 @@ uint64_t input_bytes(struct input *in);
 void input_sha256(struct input *in, char hex[INPUT_SHA256_HEX]);
 
 void input_free(struct input *in);
+
+/*
+ * The bytes of the file read so far (compressed bytes for a .gz file); safe
+ * to call from another thread while the stream is read, until input_free.
+ */
+uint64_t input_position(const struct input *in);
+
+/* Whether reading ended because of *stop rather than at the file's end. */
+int input_stopped(const struct input *in);
 
 /* Whether the first bytes of a file make it a capture libpcap can read. */
 int input_looks_like_capture(const char *path);

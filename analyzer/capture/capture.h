@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "rdpneg/evidence.h"
@@ -32,6 +33,9 @@ struct rdpneg_config {
 	size_t		nports;
 	size_t		max_connections;
 	uint32_t	idle_timeout;
+	/* When not NULL and nonzero (a signal handler may set it): stop
+	 * before the next packet, as if the capture ended there. */
+	const atomic_int *stop;
 };
 
 struct rdpneg_endpoint {
@@ -75,6 +79,8 @@ struct rdpneg_capture_stats {
 	uint64_t	expired;	/* closed by the idle timeout */
 	uint64_t	held_open;	/* reported before their end (horizon) */
 	size_t		peak_connections;
+	int		interrupted;	/* stopped by cfg->stop before the
+					   capture's end */
 	int		linktype;	/* DLT_* of the file */
 	int64_t		first_sec;	/* time of the first packet */
 	uint32_t	first_nsec;

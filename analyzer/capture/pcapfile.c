@@ -16,6 +16,13 @@
 
 #define HORIZON_EVERY	64	/* packets between two horizons */
 
+static int
+stop_asked(const struct rdpneg_config *cfg)
+{
+	return cfg->stop != NULL &&
+	    atomic_load_explicit(cfg->stop, memory_order_relaxed) != 0;
+}
+
 static void
 count_packet(struct rdpneg_capture_stats *stats, enum packet_result r)
 {
@@ -78,7 +85,7 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 	pcap_t *p;
 	int64_t sec;
 	uint32_t nsec;
-	int rc = 0, next;
+	int rc = 0, next = 1;
 
 	memset(stats, 0, sizeof(*stats));
 	/* Nanosecond precision keeps pcapng if_tsresol=9 timestamps whole. */
@@ -104,7 +111,8 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 		pcap_close(p);
 		return -1;
 	}
-	while ((next = pcap_next_ex(p, &hdr, &data)) == 1) {
+	while (!stop_asked(cfg) &&
+	    (next = pcap_next_ex(p, &hdr, &data)) == 1) {
 		/* With nanosecond precision tv_usec holds nanoseconds. */
 		sec = (int64_t)hdr->ts.tv_sec;
 		nsec = (uint32_t)hdr->ts.tv_usec;
@@ -132,7 +140,10 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 		if (horizon != NULL && stats->packets % HORIZON_EVERY == 0)
 			advance(t, &h, horizon, arg, stats);
 	}
-	if (next == PCAP_ERROR) {
+	/* Stopped before a packet, or its read cut short by the stop. */
+	if (rc == 0 && next != PCAP_ERROR_BREAK && stop_asked(cfg))
+		stats->interrupted = 1;
+	else if (next == PCAP_ERROR) {
 		snprintf(errbuf, errsize, "%s", pcap_geterr(p));
 		rc = -1;
 	}

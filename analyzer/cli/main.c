@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,8 @@
 #define EXIT_FAILED_HANDSHAKE	1	/* at least one failed handshake */
 #define EXIT_INPUT_ERROR	2	/* an input could not be read */
 #define EXIT_USAGE		64	/* sysexits.h EX_USAGE */
+#define EXIT_SIGNAL		128	/* + the signal that stopped the run,
+					   as shells report it (130: SIGINT) */
 
 enum {
 	OPT_CHAIN_WINDOW = 256,
@@ -90,7 +94,10 @@ usage(FILE *f, int status)
 		    "\n"
 		    "Exit status: 0 no failed handshake, 1 at least one, 2 an"
 		    " input could not be\n"
-		    "read or the report not written, 64 usage error.\n", f);
+		    "read or the report not written, 64 usage error, 130 or"
+		    " 143 interrupted by\n"
+		    "SIGINT or SIGTERM (the report covers what was read).\n",
+		    f);
 	exit(status);
 }
 
@@ -137,6 +144,59 @@ struct run {
 	struct analysis_config		 cfg;
 };
 
+/* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. */
+static atomic_int stop_signal;
+
+/*
+ * The first SIGINT or SIGTERM asks the readers to stop: the captures read
+ * so far are finished as at their end and reported.  A second one ends
+ * the process at once.
+ */
+static void
+on_signal(int sig)
+{
+	static const char msg[] = "\nrdpneg: stopped at once\n";
+
+	if (atomic_exchange(&stop_signal, sig) != 0) {
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		_exit(EXIT_SIGNAL + sig);
+	}
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;	/* the readers poll for the stop */
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Say where the run stopped (the report says it too). */
+static void
+warn_interrupted(const struct report_totals *t, int sig)
+{
+	char name[4 * 4096 + 1];
+
+	fprintf(stderr, "rdpneg: interrupted by %s", sig == SIGINT ?
+	    "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+	if (t->interrupted) {
+		fmt_escape_text((const uint8_t *)t->interrupted_path,
+		    strlen(t->interrupted_path), name, sizeof(name));
+		fprintf(stderr, " in %s after frame %" PRIu64 " (%" PRIu64
+		    " bytes read)", name, t->interrupted_frame,
+		    t->interrupted_bytes);
+	}
+	if (t->not_analysed != 0)
+		fprintf(stderr, "; %" PRIu64 " file%s not analysed",
+		    t->not_analysed, t->not_analysed == 1 ? "" : "s");
+	fputs("; the report covers what was read\n", stderr);
+}
+
 /* Each capture, in list order: its attempts, then warnings and totals. */
 static void
 on_attempt(const struct capture_result *res, const struct attempt_item *it,
@@ -179,9 +239,9 @@ main(int argc, char *argv[])
 	struct batch_sink sink = { on_attempt, on_end, &run };
 	struct report *r = &run.report;
 	struct analysis_config *cfg = &run.cfg;
-	struct batch_options opt = { 1, 0, 0 };
+	struct batch_options opt = { 1, 0, 0, &stop_signal };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int ch, i, quiet = 0, status;
+	int ch, i, quiet = 0, sig, status;
 
 	memset(&run, 0, sizeof(run));
 	if (cores > 0)
@@ -263,6 +323,7 @@ main(int argc, char *argv[])
 			fprintf(stderr, "rdpneg: out of memory\n");
 			return EXIT_INPUT_ERROR;
 		}
+	catch_signals();
 	opt.sha256 = r->format == &report_markdown;
 	opt.progress = !quiet && isatty(STDERR_FILENO);
 	if (r->format->begin(r) < 0) {
@@ -274,19 +335,21 @@ main(int argc, char *argv[])
 		return EXIT_INPUT_ERROR;
 	}
 	r->format->finish(r);
-	walk_free(&files);
 
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "rdpneg: writing the report: %s\n",
 		    strerror(errno));
-		return EXIT_INPUT_ERROR;
-	}
-	if (r->totals.unreadable != 0)
+		status = EXIT_INPUT_ERROR;
+	} else if ((sig = atomic_load(&stop_signal)) != 0) {
+		warn_interrupted(&r->totals, sig);
+		status = EXIT_SIGNAL + sig;
+	} else if (r->totals.unreadable != 0)
 		status = EXIT_INPUT_ERROR;
 	else if (r->totals.failed != 0)
 		status = EXIT_FAILED_HANDSHAKE;
 	else
 		status = 0;
 	summary_free(&r->servers);
+	walk_free(&files);
 	return status;
 }

@@ -47,6 +47,18 @@ report_capture(struct report *r, const struct capture_result *res)
 {
 	struct report_totals *t = &r->totals;
 
+	if (res->not_analysed) {
+		t->not_analysed++;
+		if (!r->summary_only)
+			r->format->capture(r, res);
+		return;
+	}
+	if (res->stats.interrupted) {
+		t->interrupted = 1;
+		t->interrupted_path = res->path;
+		t->interrupted_frame = res->stats.packets;
+		t->interrupted_bytes = res->size;
+	}
 	t->files++;
 	t->unreadable += res->unreadable != 0;
 	t->packets += res->stats.packets;

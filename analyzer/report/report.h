@@ -24,6 +24,12 @@ struct report_totals {
 	uint64_t	failed;
 	uint64_t	scanners;
 	uint64_t	by_outcome[RDPNEG_OUTCOME_COUNT];
+	/* A run stopped by a signal: where, and the files left unread. */
+	int		interrupted;
+	const char	*interrupted_path;	/* the caller's, till finish */
+	uint64_t	interrupted_frame;	/* the last frame analysed */
+	uint64_t	interrupted_bytes;	/* bytes of the file read */
+	uint64_t	not_analysed;
 };
 
 struct report {
@@ -72,7 +78,7 @@ void report_attempt(struct report *r, const struct capture_result *res,
     const struct attempt_item *it);
 
 /* After the last attempt of res: count the file, then the format's end of
- * the capture. */
+ * the capture (also for a file a stop left unread: res->not_analysed). */
 void report_capture(struct report *r, const struct capture_result *res);
 
 /* Whether an attempt is shown (failed, or -a). */

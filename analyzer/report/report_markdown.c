@@ -94,8 +94,13 @@ capture_facts(struct md_state *md, FILE *out,
 	fputs("\n## Capture ", out);
 	code(md, out, res->path, 0);
 	fputs("\n\n| | |\n|---|---|\n", out);
-	fprintf(out, "| Size | %" PRIu64 " bytes |\n", res->size);
-	fprintf(out, "| SHA-256 | `%s` |\n", res->sha256);
+	fprintf(out, "| Size | %" PRIu64 " bytes%s |\n", res->size,
+	    st->interrupted ? " read before the interruption" : "");
+	if (res->sha256[0] != '\0')
+		fprintf(out, "| SHA-256 | `%s` |\n", res->sha256);
+	else if (st->interrupted)
+		fputs("| SHA-256 | not computed: the run was interrupted |\n",
+		    out);
 	if (st->packets > 0) {
 		fmt_time(st->first_sec, st->first_nsec, first, sizeof(first));
 		fmt_time(st->last_sec, st->last_nsec, last, sizeof(last));
@@ -104,6 +109,9 @@ capture_facts(struct md_state *md, FILE *out,
 	fprintf(out, "| Packets | %" PRIu64 " |\n", st->packets);
 	fprintf(out, "| Connection attempts | %" PRIu64 " (%" PRIu64
 	    " failed) |\n", attempts, failed);
+	if (st->interrupted)
+		fprintf(out, "| Interrupted | after frame %" PRIu64 " |\n",
+		    st->packets);
 	if (res->unreadable) {
 		fputs("| Read error | ", out);
 		code(md, out, res->error, 1);
@@ -348,6 +356,13 @@ md_capture(struct report *r, const struct capture_result *res)
 	size_t i, n = md->shown.n, start;
 	unsigned number = 0;
 
+	if (res->not_analysed) {
+		fputs("\n## Capture ", r->out);
+		code(md, r->out, res->path, 0);
+		fputs("\n\nNot analysed: the run was interrupted before it.\n",
+		    r->out);
+		return;
+	}
 	capture_facts(md, r->out, res, r->capture_attempts, r->capture_failed);
 	v = malloc((n ? n : 1) * sizeof(*v));
 	if (v == NULL) {
@@ -380,8 +395,6 @@ md_finish(struct report *r)
 	size_t i, k;
 
 	attempt_list_free(&md->shown);
-	free(md);
-	r->state = NULL;
 	summary_sort(&r->servers);
 	fputs("\n## Summary by server\n\n| Server | Attempts | Failed | "
 	    "Outcomes | Failure codes | Clients | First seen | Last seen |\n"
@@ -416,6 +429,23 @@ md_finish(struct report *r)
 	    PRIu64 " connection attempts, %" PRIu64 " failed.\n",
 	    r->totals.files, r->totals.files == 1 ? "" : "s",
 	    r->totals.unreadable, r->totals.attempts, r->totals.failed);
+	if (r->totals.interrupted || r->totals.not_analysed != 0) {
+		fputs("\nThe run was interrupted", r->out);
+		if (r->totals.interrupted) {
+			fputs(" in ", r->out);
+			code(md, r->out, r->totals.interrupted_path, 0);
+			fprintf(r->out, " after frame %" PRIu64 " (%" PRIu64
+			    " bytes read)", r->totals.interrupted_frame,
+			    r->totals.interrupted_bytes);
+		}
+		if (r->totals.not_analysed != 0)
+			fprintf(r->out, "; %" PRIu64 " file%s not analysed",
+			    r->totals.not_analysed,
+			    r->totals.not_analysed == 1 ? "" : "s");
+		fputs(": this report covers what was read.\n", r->out);
+	}
+	free(md);
+	r->state = NULL;
 }
 
 const struct report_format report_markdown = {

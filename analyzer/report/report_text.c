@@ -291,7 +291,11 @@ text_capture(struct report *r, const struct capture_result *res)
 {
 	struct text_state *st = r->state;
 
-	(void)res;
+	if (res->not_analysed) {
+		put_path(st, res);
+		outbuf_lit(&st->buf, ": not analysed, the run was interrupted "
+		    "before it\n");
+	}
 	outbuf_flush(&st->buf);
 	st->path_of = NULL;	/* res may be reused for the next */
 }
@@ -324,6 +328,29 @@ print_server(FILE *out, const struct server_stat *v)
 			    rdpneg_tok_str(rdpneg_failure_names, (uint32_t)k) :
 			    "unknown failure codes", v->by_failure[k]);
 	fputc('\n', out);
+}
+
+/* Where a signal stopped the run, and what it left unread. */
+static void
+interrupted_note(struct report *r)
+{
+	const struct report_totals *t = &r->totals;
+	char path[TEXT_MAX];
+
+	if (!t->interrupted && t->not_analysed == 0)
+		return;
+	fputs("note: the run was interrupted", r->out);
+	if (t->interrupted) {
+		fmt_escape_text((const uint8_t *)t->interrupted_path,
+		    strlen(t->interrupted_path), path, sizeof(path));
+		fprintf(r->out, " in %s after frame %" PRIu64 " (%" PRIu64
+		    " bytes read)", path, t->interrupted_frame,
+		    t->interrupted_bytes);
+	}
+	if (t->not_analysed != 0)
+		fprintf(r->out, "; %" PRIu64 " file%s not analysed",
+		    t->not_analysed, t->not_analysed == 1 ? "" : "s");
+	fputc('\n', r->out);
 }
 
 static void
@@ -370,6 +397,7 @@ text_finish(struct report *r)
 		fprintf(r->out, "note: %" PRIu64 " connection%s not tracked "
 		    "(--max-connections)\n", t->overflow,
 		    t->overflow == 1 ? "" : "s");
+	interrupted_note(r);
 }
 
 const struct report_format report_text = {
