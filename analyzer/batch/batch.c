@@ -60,6 +60,7 @@ struct pool {
 	struct slot			*slots;
 	uint64_t			 total;		/* sizes, when known */
 	int				 total_known;
+	double				 drawn_at;	/* the progress line */
 	size_t				 next;
 	size_t				 reported;
 	unsigned			 ahead;
@@ -234,21 +235,26 @@ elapsed(const struct timespec *t0)
  * held, a few times a second.
  */
 static void
-show_progress(const struct pool *p, const struct timespec *t0, size_t i)
+show_progress(struct pool *p, const struct timespec *t0, size_t i)
 {
 	char line[PROGRESS_MAX];
 	struct progress pg;
 	const struct slot *s;
 	uint64_t pos;
 	size_t k;
+	double now = elapsed(t0);
 
+	/* Workers publish often: the line is redrawn on the clock only. */
+	if (p->drawn_at != 0 && now - p->drawn_at < REFRESH_NS / 1e9)
+		return;
+	p->drawn_at = now;
 	memset(&pg, 0, sizeof(pg));
 	pg.files = p->list->n;
 	pg.files_done = p->finished;
 	pg.read = p->bytes;
 	pg.total = p->total;
 	pg.total_known = p->total_known;
-	pg.elapsed = elapsed(t0);
+	pg.elapsed = now;
 	for (k = p->reported; k < p->list->n && k < p->reported + p->ahead;
 	    k++) {
 		s = &p->slots[k];
