@@ -18,8 +18,6 @@ import gzip
 import hashlib
 import json
 import os
-import pty
-import select
 import shutil
 import subprocess
 import sys
@@ -27,7 +25,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tally import Tally, parse_rdpneg_args  # noqa: E402
+from terminal import open_terminal, read_terminal  # noqa: E402
 
 TIMEOUT = 120
 
@@ -140,24 +140,12 @@ def check_sha256(rdpneg, root):
 
 def stderr_on_tty(rdpneg, *args):
     """Run with standard error on a pseudo-terminal; return what it got."""
-    master, slave = pty.openpty()
+    master, slave = open_terminal()
     proc = subprocess.Popen([rdpneg, *map(str, args)],
                             stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], TIMEOUT)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_terminal(master, TIMEOUT)
     proc.wait(timeout=TIMEOUT)
-    os.close(master)
     return seen
 
 

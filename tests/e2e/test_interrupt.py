@@ -22,9 +22,7 @@ Prints one line per check and a closing "N passed, N failed" line.
 """
 
 import os
-import pty
 import re
-import select
 import signal
 import struct
 import subprocess
@@ -35,7 +33,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tally import Tally, parse_rdpneg_args  # noqa: E402
+from terminal import open_terminal, read_terminal  # noqa: E402
 
 GEN_BENCH = Path(__file__).resolve().parents[1] / "bench" / "gen_bench.py"
 TIMEOUT = 60
@@ -161,25 +161,13 @@ def check_sigterm(rdpneg, data):
 
 def check_progress_moves(rdpneg, data):
     """On a terminal the line is redrawn with more bytes as they come."""
-    master, slave = pty.openpty()
+    master, slave = open_terminal()
     proc, writer = start(rdpneg, ["-p", "3390", "-o", os.devnull], data,
                          2.0, stderr=slave)
     os.close(slave)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], TIMEOUT)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_terminal(master, TIMEOUT)
     proc.wait(timeout=TIMEOUT)
     writer.join(TIMEOUT)
-    os.close(master)
     read = [float(m) for m in re.findall(rb"files, ([0-9.]+) MB", seen)]
     problems = []
     if len(set(read)) < 3:
