@@ -15,7 +15,7 @@ struct collect {
 };
 
 static void
-on_attempt(const struct rdpneg_attempt *a, void *arg)
+collect_attempt(const struct rdpneg_attempt *a, void *arg)
 {
 	struct collect *col = arg;
 
@@ -48,7 +48,7 @@ analyze_stream(FILE *fp, const struct analysis_config *cfg,
 		fclose(fp);
 		return;
 	}
-	if (rdpneg_analyze_stream(fp, &cfg->capture, on_attempt, on_horizon,
+	if (rdpneg_analyze_stream(fp, &cfg->capture, collect_attempt, on_horizon,
 	    &col, &r->stats, r->error, sizeof(r->error)) != 0)
 		r->unreadable = 1;
 	if (col.oom && !r->unreadable) {

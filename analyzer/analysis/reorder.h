@@ -13,8 +13,8 @@
 struct reorder;
 
 /*
- * max_held: attempts held beyond which the reorder buffer asks the capture reader
- * to report the connection that holds them up early (capture.h).
+ * max_held: attempts held beyond which the reorder buffer asks the capture
+ * reader to report the connection that holds them up early (capture.h).
  */
 struct reorder *reorder_new(uint32_t chain_window, size_t max_held,
     attempt_sink fn, void *arg);

@@ -117,13 +117,6 @@ spool_attempt(const struct attempt_item *it, void *arg)
 _Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
     "a capture's SHA-256 is input_sha256's text");
 
-static int
-stop_asked(const struct pool *p)
-{
-	return p->stop != NULL &&
-	    atomic_load_explicit(p->stop, memory_order_relaxed) != 0;
-}
-
 /* The capture of slot s into its result (zeroed), each attempt to fn. */
 static void
 analyze_path(struct pool *p, struct slot *s, const char *path,
@@ -144,7 +137,8 @@ analyze_path(struct pool *p, struct slot *s, const char *path,
 	pthread_mutex_unlock(&p->lock);
 	analyze_stream(input_stream(in), &p->cfg, r, fn, arg);
 	/* A read the stop cut short is the interruption, not damage. */
-	if (input_stopped(in) || (r->unreadable && stop_asked(p))) {
+	if (input_stopped(in) ||
+	    (r->unreadable && rdpneg_stop_asked(p->stop))) {
 		r->unreadable = 0;
 		r->error[0] = '\0';
 		r->stats.interrupted = 1;
@@ -206,10 +200,11 @@ worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		while (p->next < p->list->n &&
-		    p->next >= p->reported + p->ahead && !stop_asked(p))
+		    p->next >= p->reported + p->ahead &&
+		    !rdpneg_stop_asked(p->stop))
 			pthread_cond_wait(&p->cond, &p->lock);
 		/* Once stopped, the files not taken are not analysed. */
-		i = stop_asked(p) ? p->list->n : p->next++;
+		i = rdpneg_stop_asked(p->stop) ? p->list->n : p->next++;
 		if (i < p->list->n)
 			p->slots[i].taken = 1;
 		pthread_mutex_unlock(&p->lock);
@@ -297,7 +292,7 @@ drop_if_stopped(struct pool *p, size_t i)
 {
 	struct slot *s = &p->slots[i];
 
-	if (!stop_asked(p) || s->taken || s->done)
+	if (!rdpneg_stop_asked(p->stop) || s->taken || s->done)
 		return;
 	s->taken = 1;
 	s->r.path = p->list->paths[i];
@@ -441,7 +436,8 @@ batch_run(const struct file_list *list, const struct batch_options *opt,
 		if (pthread_create(&threads[started], NULL, worker, &p) == 0)
 			started++;
 	for (i = 0; i < list->n; i++) {
-		if (started == 0 && !stop_asked(&p)) {	/* no thread: here */
+		/* No thread: the work is done here. */
+		if (started == 0 && !rdpneg_stop_asked(p.stop)) {
 			p.slots[i].taken = 1;
 			analyze_slot(&p, i);
 		}

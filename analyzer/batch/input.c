@@ -21,6 +21,7 @@
 
 #include "batch/input.h"
 #include "batch/ring.h"
+#include "capture/capture.h"
 
 #define RAW_CHUNK	65536
 #define STDIO_BUFFER	(256 * 1024)
@@ -53,13 +54,6 @@ struct input {
 	char			stdio_buf[STDIO_BUFFER];
 };
 
-static int
-stop_asked(const struct input *in)
-{
-	return in->stop != NULL &&
-	    atomic_load_explicit(in->stop, memory_order_relaxed) != 0;
-}
-
 /*
  * Whether a read would not wait for ever: a pipe or a terminal is polled
  * now and then, so that a stop is seen even while no writer writes.
@@ -71,12 +65,12 @@ wait_readable(struct input *in)
 	struct pollfd pfd = { in->fd, POLLIN, 0 };
 
 	while (in->may_block && in->stop != NULL) {
-		if (stop_asked(in))
+		if (rdpneg_stop_asked(in->stop))
 			return 0;
 		if (poll(&pfd, 1, STOP_POLL_MS) != 0)
 			break;	/* readable, at its end, or an error: read */
 	}
-	return !stop_asked(in);
+	return !rdpneg_stop_asked(in->stop);
 }
 
 /* Read from the file, counting and hashing; 0 at its end (or when asked

@@ -11,7 +11,7 @@
 /* Append to buf at *used, as snprintf would; *used counts what the whole
  * line needs. */
 static void
-add(char *buf, size_t size, size_t *used, const char *fmt, ...)
+append(char *buf, size_t size, size_t *used, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -40,22 +40,22 @@ progress_format(const struct progress *pg, char *buf, size_t size)
 
 	if (size > 0)
 		buf[0] = '\0';
-	add(buf, size, &used, "rdpneg: %zu/%zu files, ", pg->files_done,
+	append(buf, size, &used, "rdpneg: %zu/%zu files, ", pg->files_done,
 	    pg->files);
 	if (pg->total_known)
-		add(buf, size, &used, "%.1f of %.1f MB (%u%%)", mb,
+		append(buf, size, &used, "%.1f of %.1f MB (%u%%)", mb,
 		    (double)pg->total / 1e6, percent(pg->read, pg->total));
 	else
-		add(buf, size, &used, "%.1f MB", mb);
+		append(buf, size, &used, "%.1f MB", mb);
 	rate = pg->elapsed > 0 ? mb / pg->elapsed : 0;
-	add(buf, size, &used, ", %.1f MB/s, %.1f s", rate, pg->elapsed);
+	append(buf, size, &used, ", %.1f MB/s, %.1f s", rate, pg->elapsed);
 	/* The time left at the rate so far, once there is a rate. */
 	if (pg->total_known && rate > 0 && pg->read < pg->total &&
 	    pg->elapsed >= 0.5)
-		add(buf, size, &used, ", ETA %.1f s",
+		append(buf, size, &used, ", ETA %.1f s",
 		    (double)(pg->total - pg->read) / 1e6 / rate);
 	if (pg->files > 1 && pg->file != 0 && pg->file_size_known)
-		add(buf, size, &used, "; file %zu: %u%%", pg->file,
+		append(buf, size, &used, "; file %zu: %u%%", pg->file,
 		    percent(pg->file_read, pg->file_size));
 	return used;
 }

@@ -117,6 +117,14 @@ struct rdpneg_horizon {
  */
 typedef int (*rdpneg_horizon_fn)(const struct rdpneg_horizon *h, void *arg);
 
+/* Has *stop (when stop is not NULL) asked the readers to stop? */
+static inline int
+rdpneg_stop_asked(const atomic_int *stop)
+{
+	return stop != NULL &&
+	    atomic_load_explicit(stop, memory_order_relaxed) != 0;
+}
+
 /* Ports 3389, default table size and idle timeout. */
 void rdpneg_init_config(struct rdpneg_config *cfg);
 
@@ -126,7 +134,8 @@ int rdpneg_config_has_port(const struct rdpneg_config *cfg, uint16_t port);
 /*
  * Analyze one capture (pcap or pcapng) read from fp, and close fp.
  * Calls fn for every RDP connection attempt, in the order their records
- * complete, and horizon (when not NULL) as said above.  Returns 0, or -1 with the reason in errbuf when the capture
+ * complete, and horizon (when not NULL) as said above.  Returns 0, or -1
+ * with the reason in errbuf when the capture
  * is not one or is damaged; attempts seen before the damage are still
  * reported through fn before the call returns.
  */

@@ -16,13 +16,6 @@
 
 #define HORIZON_EVERY	64	/* packets between two horizons */
 
-static int
-stop_asked(const struct rdpneg_config *cfg)
-{
-	return cfg->stop != NULL &&
-	    atomic_load_explicit(cfg->stop, memory_order_relaxed) != 0;
-}
-
 static void
 count_packet(struct rdpneg_capture_stats *stats, enum packet_result r)
 {
@@ -111,7 +104,7 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 		pcap_close(p);
 		return -1;
 	}
-	while (!stop_asked(cfg) &&
+	while (!rdpneg_stop_asked(cfg->stop) &&
 	    (next = pcap_next_ex(p, &hdr, &data)) == 1) {
 		/* With nanosecond precision tv_usec holds nanoseconds. */
 		sec = (int64_t)hdr->ts.tv_sec;
@@ -141,7 +134,8 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 			advance(t, &h, horizon, arg, stats);
 	}
 	/* Stopped before a packet, or its read cut short by the stop. */
-	if (rc == 0 && next != PCAP_ERROR_BREAK && stop_asked(cfg))
+	if (rc == 0 && next != PCAP_ERROR_BREAK &&
+	    rdpneg_stop_asked(cfg->stop))
 		stats->interrupted = 1;
 	else if (next == PCAP_ERROR) {
 		snprintf(errbuf, errsize, "%s", pcap_geterr(p));

@@ -77,9 +77,9 @@ struct tracker {
 	size_t				 nbuckets;	/* power of two */
 	size_t				 max_buckets;
 	size_t				 count;
-	TAILQ_HEAD(, flow)		 lru;		/* oldest last packet first */
-	TAILQ_HEAD(, flow)		 born;		/* lowest first frame first */
-	uint8_t				*overflowed;	/* bit per 4-tuple hash */
+	TAILQ_HEAD(, flow)		 lru;	/* oldest last packet first */
+	TAILQ_HEAD(, flow)		 born;	/* lowest first frame first */
+	uint8_t				*overflowed; /* bit per 4-tuple hash */
 	int				 oom;		/* malloc failed */
 };
 

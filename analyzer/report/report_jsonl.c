@@ -79,7 +79,7 @@ reserve(struct growbuf *b, size_t need)
 }
 
 static void
-release(struct growbuf *b)
+growbuf_free(struct growbuf *b)
 {
 	free(b->p);
 	b->p = NULL;
@@ -544,9 +544,9 @@ jsonl_finish(struct report *r)
 		jsonl_summary(r, s);
 	for (i = 0; i < FRAGMENTS; i++)
 		fragment_free(&s->fragments[i]);
-	release(&s->sanitized);
-	release(&s->key);
-	release(&s->line);
+	growbuf_free(&s->sanitized);
+	growbuf_free(&s->key);
+	growbuf_free(&s->line);
 	drop_record(s);
 	free(s);
 	r->state = NULL;

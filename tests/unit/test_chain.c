@@ -216,7 +216,8 @@ Test(chain, scanner_and_malformed_marks)
 	assert_chain(2, 2, 1, 1, "malformed-negotiation");
 }
 
-/* ---- the reorder buffer (reorder.c): the same chains while the capture is read */
+/* ---- the reorder buffer (reorder.c): the same chains while the capture
+ * is read */
 
 static struct attempt_item out[16];
 static size_t nout;
@@ -276,7 +277,8 @@ assert_reorder_matches(uint32_t window, int time_ordered)
 		    (unsigned long long)out[i].a.first_frame);
 		cr_assert_eq(out[i].a.ev.chain_position,
 		    r.items[i].a.ev.chain_position);
-		cr_assert_eq(out[i].a.ev.chain_length, r.items[i].a.ev.chain_length);
+		cr_assert_eq(out[i].a.ev.chain_length,
+		    r.items[i].a.ev.chain_length);
 		cr_assert_eq(out[i].final_frame, r.items[i].final_frame);
 		cr_assert_eq(out[i].diag, r.items[i].diag);
 	}

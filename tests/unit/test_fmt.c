@@ -128,7 +128,7 @@ Test(fields, protocol_not_requested_rules)
 	a.ev.requested = 0x3;
 	a.ev.response_value = 2;
 	cr_assert_not(rdpneg_not_requested(&a.ev));
-	a.ev.response_value = 0;		/* Standard RDP to a TLS/CredSSP client */
+	a.ev.response_value = 0;	/* Standard RDP to a TLS/CredSSP client */
 	cr_assert(rdpneg_not_requested(&a.ev));
 	a.ev.have &= ~RDPNEG_EV_REQ_NEG;	/* legacy client asked for RDP */
 	cr_assert_not(rdpneg_not_requested(&a.ev));
