@@ -22,6 +22,7 @@ struct attempt_item {
 	char				*owned;
 	const struct rdpneg_diagnosis	*diag;
 	const struct rdpneg_server_fingerprint *server;	/* NULL: unknown */
+	enum rdpneg_class		 class;	/* rdpneg_attempt_class() */
 	unsigned			 chain_id;	/* 1-based, per file */
 	/* The last attempt of its chain: the chain's result. */
 	uint64_t			 final_frame;

@@ -41,6 +41,7 @@ chain_seal(struct attempt_item *const *v, size_t n, unsigned id)
 	for (i = 0; i < n; i++) {
 		v[i]->diag = rdpneg_diagnose(&v[i]->a.ev);
 		v[i]->server = rdpneg_identify_server(&v[i]->a.ev);
+		v[i]->class = rdpneg_attempt_class(v[i]->diag, &v[i]->a.ev);
 		v[i]->chain_id = id;
 		v[i]->final_frame = final->a.first_frame;
 		v[i]->final_outcome = final->a.ev.outcome;

@@ -17,6 +17,14 @@ const struct rdpneg_tok rdpneg_server_names[] = {
 	{ 0, NULL }
 };
 
+const struct rdpneg_tok rdpneg_class_names[] = {
+	{ RDPNEG_CLASS_BLOCKED, "blocked" },
+	{ RDPNEG_CLASS_INSECURE, "insecure" },
+	{ RDPNEG_CLASS_OK, "ok" },
+	{ RDPNEG_CLASS_NOISE, "noise" },
+	{ 0, NULL }
+};
+
 const struct rdpneg_tok rdpneg_confidence_names[] = {
 	{ RDPNEG_CONFIDENCE_HIGH, "high" },
 	{ RDPNEG_CONFIDENCE_MEDIUM, "medium" },
@@ -165,6 +173,16 @@ rdpneg_rule_precedes(size_t i, size_t j)
 		if (strcmp(*p, rdpneg_rules[j].diagnosis.id) == 0)
 			return 1;
 	return 0;
+}
+
+enum rdpneg_class
+rdpneg_attempt_class(const struct rdpneg_diagnosis *d,
+    const struct rdpneg_evidence *ev)
+{
+	if (d->class_if_silent != RDPNEG_CLASS_NONE &&
+	    !(ev->have & RDPNEG_EV_CLIENT_NEXT) && ev->end != RDPNEG_END_OPEN)
+		return d->class_if_silent;
+	return d->class;
 }
 
 const struct rdpneg_diagnosis *

@@ -85,6 +85,23 @@ struct rdpneg_match {
 };
 
 /*
+ * What an attempt means for its user: the one rule (rdpneg_attempt_class)
+ * that the reports, the plugin and the exit status share.
+ */
+enum rdpneg_class {
+	RDPNEG_CLASS_NONE = 0,	/* in a diagnosis: same as .class */
+	RDPNEG_CLASS_BLOCKED,	/* could not connect, at the phase where it
+				   stopped */
+	RDPNEG_CLASS_INSECURE,	/* connected, with a security finding
+				   (Standard RDP Security, a downgrade) */
+	RDPNEG_CLASS_OK,	/* connected as asked */
+	RDPNEG_CLASS_NOISE,	/* a scanner, a connection without request */
+	RDPNEG_CLASS_COUNT
+};
+
+extern const struct rdpneg_tok rdpneg_class_names[];
+
+/*
  * A diagnosis.  Text fields may hold placeholders that rdpneg_expand()
  * fills from the evidence: {requested} (protocol names), {selected},
  * {failure} (name), {code} (failureCode), {end}, {outcome}.
@@ -92,6 +109,11 @@ struct rdpneg_match {
 struct rdpneg_diagnosis {
 	const char		*id;		/* stable, kebab-case */
 	int			 failed;	/* a problem (0: a success) */
+	enum rdpneg_class	 class;		/* what it means for the user */
+	enum rdpneg_class	 class_if_silent; /* ... when the client sent
+						   nothing after its request
+						   and the connection ended;
+						   NONE: the same */
 	const char		*summary;	/* one sentence */
 	enum rdpneg_confidence	 confidence;
 	const char		*confidence_why;
@@ -141,6 +163,14 @@ int rdpneg_match_evidence(const struct rdpneg_match *m,
 
 /* The diagnosis of the first matching rule (never NULL). */
 const struct rdpneg_diagnosis *rdpneg_diagnose(
+    const struct rdpneg_evidence *ev);
+
+/*
+ * The class of an attempt with diagnosis d: d->class, or
+ * d->class_if_silent when the client went no further than its request
+ * (sent nothing after it, and the connection ended within the capture).
+ */
+enum rdpneg_class rdpneg_attempt_class(const struct rdpneg_diagnosis *d,
     const struct rdpneg_evidence *ev);
 
 /* The diagnosis with this id, or NULL. */

@@ -197,6 +197,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "scanner-probe",
 		.failed = 0,
+		.class = RDPNEG_CLASS_NOISE,
 		.summary = "This connection came from a protocol scanner "
 		    "(nmap's cookie or a probe-only protocol request), not "
 		    "from a user's Remote Desktop client.",
@@ -234,6 +235,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "malformed-negotiation",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "A negotiation PDU broke the MS-RDPBCGR format, so "
 		    "a peer is not a normal RDP client or server, or a device "
 		    "in the path altered the bytes.",
@@ -274,6 +276,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "tls-required-rdp-requested",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires TLS (SecurityLayer 2, or the "
 		    "Group Policy security layer SSL) and the client offered "
 		    "only Standard RDP Security.",
@@ -304,6 +307,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "tls-required-legacy-request",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires TLS or NLA and refused a "
 		    "client that sent no RDP_NEG_REQ (Standard RDP Security "
 		    "only) with SSL_REQUIRED_BY_SERVER, as FreeRDP-based "
@@ -335,6 +339,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "tls-required-credssp-only-requested",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server supports TLS but not CredSSP (NLA), and "
 		    "the client requested CredSSP without TLS, so no common "
 		    "protocol was left.",
@@ -377,6 +382,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "tls-required",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires TLS yet refused a request that "
 		    "was not plain Standard RDP Security, so the client offered "
 		    "only protocols the server lacks or the server cannot use "
@@ -418,6 +424,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "server-rdp-security-only",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server allows only Standard RDP Security "
 		    "(SecurityLayer 0 with NLA off) and refused the client's "
 		    "TLS/CredSSP request.",
@@ -466,6 +473,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "server-certificate-unavailable",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server could not load or create its TLS "
 		    "certificate (SSL_CERT_NOT_ON_SERVER), so it cannot offer "
 		    "TLS or NLA until the certificate is repaired.",
@@ -521,6 +529,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "inconsistent-flags",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server rejected the request as inconsistent "
 		    "with security already in effect, which happens only when "
 		    "TLS or CredSSP was set up before the X.224 exchange (the "
@@ -560,6 +569,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "nla-required",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires Network Level Authentication "
 		    "(UserAuthentication 1) and the client did not offer "
 		    "CredSSP.",
@@ -613,6 +623,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "tls-client-certificate-required",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server demands TLS with a client certificate "
 		    "(SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER), which ordinary "
 		    "RDP clients cannot provide.",
@@ -646,6 +657,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "unknown-failure-code",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server sent an RDP_NEG_FAILURE code that "
 		    "MS-RDPBCGR does not define, so only the product behind it "
 		    "can say what it means.",
@@ -674,10 +686,13 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.yes = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(FELL_BACK) },
 	  .precedes = PRECEDES("server-chose-standard-rdp",
-		"server-chose-unrequested-protocol", "negotiated"),
+		"server-chose-unrequested-protocol", "negotiated-standard-rdp",
+		"negotiated"),
 	  .diagnosis = {
 		.id = "standard-rdp-fallback",
 		.failed = 1,
+		.class = RDPNEG_CLASS_INSECURE,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The connection succeeded only by falling back to "
 		    "Standard RDP Security after a TLS/CredSSP attempt failed, "
 		    "so the server accepts unauthenticated, downgradable "
@@ -705,6 +720,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "standard-rdp-fallback-legacy",
 		.failed = 1,
+		.class = RDPNEG_CLASS_INSECURE,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The connection succeeded only after the client "
 		    "dropped negotiation altogether and fell back to Standard "
 		    "RDP Security, so the server accepts unauthenticated, "
@@ -733,6 +750,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "server-chose-standard-rdp",
 		.failed = 1,
+		.class = RDPNEG_CLASS_INSECURE,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server chose Standard RDP Security although the "
 		    "client asked for TLS or CredSSP, as xrdp does with "
 		    "security_layer=rdp or without a usable certificate.",
@@ -771,6 +790,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "server-chose-unrequested-protocol",
 		.failed = 1,
+		.class = RDPNEG_CLASS_OK,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server selected a security protocol the client "
 		    "did not request, which a conforming client refuses.",
 		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
@@ -805,6 +826,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "legacy-server",
 		.failed = 1,
+		.class = RDPNEG_CLASS_INSECURE,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server ignored the client's RDP_NEG_REQ and "
 		    "answered like a pre-Vista host, so only Standard RDP "
 		    "Security is possible.",
@@ -841,6 +864,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "legacy-client",
 		.failed = 1,
+		.class = RDPNEG_CLASS_INSECURE,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The client sent no RDP_NEG_REQ and the server "
 		    "accepted Standard RDP Security: the connection works but "
 		    "TLS and NLA do not protect it.",
@@ -883,6 +908,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "not-an-rdp-server",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The service on this port answered the RDP request "
 		    "with something other than an X.224 Connection Confirm, "
 		    "so it is not a Remote Desktop server.",
@@ -923,6 +949,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "request-dropped-unsupported",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server closed the connection without answering "
 		    "a request that included RDSAAD (Microsoft Entra ID "
 		    "sign-in), which servers such as xrdp do not accept.",
@@ -960,6 +987,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "request-dropped-unsupported-flags",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server closed the connection without answering "
 		    "a request for Remote Credential Guard "
 		    "(REDIRECTED_AUTHENTICATION_MODE_REQUIRED), which servers "
@@ -1001,6 +1029,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "legacy-request-dropped",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The client sent no RDP_NEG_REQ to a server that "
 		    "requires TLS or NLA, and the server, unable to send a "
 		    "failure code to such a client, closed the connection.",
@@ -1041,6 +1070,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "server-closed-without-answer",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server closed the connection after the client's "
 		    "request without a Connection Confirm, so the service "
 		    "behind the port rejected the request or could not handle "
@@ -1078,6 +1108,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "client-gave-up",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The client closed the connection before the server "
 		    "answered its request, so the server was slow or the "
 		    "client was interrupted.",
@@ -1106,6 +1137,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "no-answer-in-capture",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "No Connection Confirm appears before the capture "
 		    "ends, so the server is hung or the capture stopped too "
 		    "early.",
@@ -1133,6 +1165,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "port-closed",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server refused the TCP connection: nothing "
 		    "listens on the RDP port, Remote Desktop is disabled or "
 		    "stopped, or a firewall rejects it.",
@@ -1175,6 +1208,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "port-filtered",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The TCP connection attempt was never answered, so "
 		    "a firewall drops it, the address is wrong, or the host "
 		    "is down.",
@@ -1204,6 +1238,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "no-request",
 		.failed = 1,
+		.class = RDPNEG_CLASS_NOISE,
 		.summary = "A TCP connection was established but no X.224 "
 		    "Connection Request followed, so the peer is not an RDP "
 		    "client on this port or the capture missed the start.",
@@ -1240,6 +1275,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "client-requires-nla",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server selected TLS without NLA, which the "
 		    "client listed but did not accept: the client closed "
 		    "without starting TLS, as FreeRDP does with /sec:nla "
@@ -1288,6 +1324,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "tls-handshake-failed",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The negotiation succeeded but the TLS handshake "
 		    "that follows failed: the server answered the client's "
 		    "TLS hello with an alert or closed, so their TLS versions, "
@@ -1332,11 +1369,55 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			REF_NEG_RSP, REF_ENHANCED,
 			"RFC 8446 6 Alert Protocol") } },
 
+	/* 2.2.1.2.1 then 5.3: the client asked for Standard RDP Security
+	 * only, and got it. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(SELECTED_RDP),
+		.no = RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("negotiated"),
+	  .diagnosis = {
+		.id = "negotiated-standard-rdp",
+		.failed = 0,	/* negotiated as asked; its class says insecure */
+		.class = RDPNEG_CLASS_INSECURE,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
+		.summary = "The negotiation succeeded with Standard RDP "
+		    "Security, which is all the client asked for: the server "
+		    "is not authenticated and the session is protected by "
+		    "RC4 only.",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "RDP_NEG_RSP selected PROTOCOL_RDP (0) for a "
+		    "request of PROTOCOL_RDP: both sides agreed on Standard "
+		    "RDP Security (MS-RDPBCGR 5.3).",
+		.explanation = "The client requested {requested}; the server "
+		    "answered RDP_NEG_RSP selecting {selected}, and the "
+		    "connection end was {end}. The server accepts clients "
+		    "that offer neither TLS nor CredSSP.",
+		.server_settings = "Windows: SecurityLayer 0 or 1 with "
+		    "UserAuthentication 0. xrdp: security_layer=rdp or "
+		    "negotiate. A FreeRDP-based server with RdpSecurity on. "
+		    "Client: FreeRDP /sec:rdp, or a proxy forcing "
+		    "RdpSecurity.",
+		.remediation = STEPS(
+			STEP_CHECK_WINDOWS,
+			STEP_SET_TLS_NLA,
+			STEP_GPO_TLS_NLA,
+			STEP_XRDP_NEGOTIATE,
+			STEP_FREERDP_SERVER,
+			"Make the client offer TLS and CredSSP (FreeRDP "
+			    "/sec:nla or /sec:tls instead of /sec:rdp; "
+			    "remove the Netwrix RdpSecurity true setting "
+			    "from " SBPAM_JSON ")."),
+		.references = REFS(
+			REF_NEG_RSP, REF_STANDARD, REF_ENHANCED, REF_GPO_LAYER,
+			REF_GPO_NLA) } },
+
 	/* 2.2.1.2.1: a requested protocol was selected. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) },
 	  .diagnosis = {
 		.id = "negotiated",
 		.failed = 0,
+		.class = RDPNEG_CLASS_OK,
+		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "Security negotiation succeeded: the server selected "
 		    "a protocol the client requested.",
 		.confidence = RDPNEG_CONFIDENCE_HIGH,
@@ -1385,6 +1466,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "unclassified",
 		.failed = 1,
+		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The evidence matches no known pattern, so the "
 		    "negotiation needs a manual review.",
 		.confidence = RDPNEG_CONFIDENCE_LOW,

@@ -287,6 +287,12 @@ get_fell_back(const struct record_ctx *c, struct record_value *v)
 /* ---- Its diagnosis. */
 
 static void
+get_class(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.text = rdpneg_tok_str(rdpneg_class_names, c->it->class);
+}
+
+static void
 get_diagnosis_id(const struct record_ctx *c, struct record_value *v)
 {
 	v->u.text = c->it->diag->id;
@@ -390,11 +396,12 @@ const struct record_field record_fields[] = {
 	JSON_ONLY("response_flags", TOP, INT, get_response_flags),
 	COLUMN("protocol_not_requested", TOP, "protocol_not_requested", 18,
 	    BOOL, get_protocol_not_requested),
-	COLUMN("malformed", TOP, "malformed", 26, BYTES, get_malformed),
-	COLUMN("incomplete", TOP, "incomplete", 27, BYTES, get_incomplete),
-	COLUMN("server_implementation", TOP, "server_implementation", 28,
+	COLUMN("malformed", TOP, "malformed", 27, BYTES, get_malformed),
+	COLUMN("incomplete", TOP, "incomplete", 28, BYTES, get_incomplete),
+	COLUMN("server_implementation", TOP, "server_implementation", 29,
 	    SERVER, get_server_implementation),
 	COLUMN("scanner", TOP, "scanner", 19, BOOL, get_scanner),
+	COLUMN("class", TOP, "class", 24, TEXT, get_class),
 
 	COLUMN("id", CHAIN, "chain_id", 20, INT, get_chain_id),
 	COLUMN("position", CHAIN, "chain_position", 21, INT,
@@ -407,8 +414,8 @@ const struct record_field record_fields[] = {
 
 	COLUMN("id", DIAG, "diagnosis", 23, TEXT, get_diagnosis_id),
 	JSON_ONLY("failed", DIAG, BOOL, get_failed),
-	COLUMN("summary", DIAG, "summary", 25, KB, get_summary),
-	COLUMN("confidence", DIAG, "confidence", 24, TEXT, get_confidence),
+	COLUMN("summary", DIAG, "summary", 26, KB, get_summary),
+	COLUMN("confidence", DIAG, "confidence", 25, TEXT, get_confidence),
 	JSON_ONLY("confidence_why", DIAG, KB, get_confidence_why),
 	JSON_ONLY("explanation", DIAG, KB, get_explanation),
 	JSON_ONLY("server_settings", DIAG, KB, get_server_settings),

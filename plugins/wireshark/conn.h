@@ -54,6 +54,7 @@ struct conn {
 					       more and did not get it */
 	/* The diagnosis whose expert infos the first pass gave last. */
 	const struct rdpneg_diagnosis *announced;
+	enum rdpneg_class announced_class;
 };
 
 /* The connection of this frame's TCP conversation, created if needed. */

@@ -50,6 +50,9 @@ static int hf_rdpneg_chain_length = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_chain_previous = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_fell_back = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_failed = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_class = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_blocked = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_insecure = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_diagnosis = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_summary = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_confidence = RDPNEG_WS_UNREGISTERED;
@@ -66,7 +69,8 @@ static gint ett_rdpneg_requested = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_diagnosis = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_server = RDPNEG_WS_UNREGISTERED;
 
-static expert_field ei_rdpneg_failed = EI_INIT;
+static expert_field ei_rdpneg_blocked = EI_INIT;
+static expert_field ei_rdpneg_insecure = EI_INIT;
 static expert_field ei_rdpneg_not_requested = EI_INIT;
 static expert_field ei_rdpneg_fallback = EI_INIT;
 static expert_field ei_rdpneg_malformed = EI_INIT;
@@ -75,6 +79,16 @@ static expert_field ei_rdpneg_malformed = EI_INIT;
 static int hf_tpkt_version = RDPNEG_WS_UNREGISTERED;
 static int hf_tcp_flags = RDPNEG_WS_UNREGISTERED;
 static int hf_tcp_payload = RDPNEG_WS_UNREGISTERED;
+/* Segments Wireshark's TCP analysis found sent again: their bytes were
+ * seen already (the CLI's reassembly drops them by sequence number). */
+static int hf_tcp_resent[3] = {
+	RDPNEG_WS_UNREGISTERED, RDPNEG_WS_UNREGISTERED, RDPNEG_WS_UNREGISTERED
+};
+static const char *const tcp_resent_names[3] = {
+	"tcp.analysis.retransmission",
+	"tcp.analysis.fast_retransmission",
+	"tcp.analysis.spurious_retransmission"
+};
 
 static dissector_handle_t rdpneg_handle;
 static guint pref_chain_window = RDPNEG_DEFAULT_CHAIN_WINDOW;
@@ -125,12 +139,28 @@ field_length(proto_tree *tree, int hf, field_info **first)
 	return (*first)->length;
 }
 
+/* Did Wireshark's TCP analysis mark this frame's segment as sent again? */
+static gboolean
+resent(proto_tree *tree)
+{
+	GPtrArray *a;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(hf_tcp_resent); i++)
+		if (hf_tcp_resent[i] > 0 &&
+		    (a = proto_get_finfo_ptr_array(tree, hf_tcp_resent[i])) !=
+		    NULL && a->len > 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* The first pass over a frame: feed its TPKTs and TCP flags to conn.c. */
 static struct frame_note *
 first_visit(proto_tree *tree, packet_info *pinfo)
 {
 	GPtrArray *tpkts = proto_get_finfo_ptr_array(tree, hf_tpkt_version);
 	guint ntpkts = tpkts != NULL ? tpkts->len : 0;
+	gboolean again = resent(tree);
 	field_info *fi = NULL;
 	guint16 tcp_flags = 0;
 	struct frame_note *note;
@@ -148,7 +178,7 @@ first_visit(proto_tree *tree, packet_info *pinfo)
 		return NULL;
 	if (c == NULL)
 		return NULL;
-	for (i = 0; i < ntpkts; i++) {
+	for (i = 0; i < ntpkts && !again; i++) {
 		const guint8 *buf;
 		gint avail;
 
@@ -162,7 +192,8 @@ first_visit(proto_tree *tree, packet_info *pinfo)
 		roles |= conn_add_tpkt(c, pinfo, buf, (size_t)avail,
 		    pref_chain_window);
 	}
-	if (ntpkts == 0 && field_length(tree, hf_tcp_payload, &fi) > 0)
+	if (ntpkts == 0 && !again &&
+	    field_length(tree, hf_tcp_payload, &fi) > 0)
 		conn_add_payload(c, pinfo, tvb_get_guint8(fi->ds_tvb,
 		    fi->start));
 	roles |= conn_add_flags(c, pinfo, tcp_flags);
@@ -267,10 +298,12 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	proto_tree *sub;
 	proto_item *ti;
 	const char *summary;
+	enum rdpneg_class class;
 	size_t i, nsteps;
 
 	conn_evidence(c, &ev);
 	d = rdpneg_diagnose(&ev);
+	class = rdpneg_attempt_class(d, &ev);
 	print = rdpneg_identify_server(&ev);
 	summary = expand(pinfo, d->summary, &ev);
 	add_text(tree, hf_rdpneg_outcome, tvb,
@@ -295,6 +328,11 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 		    hf_rdpneg_server_why, tvb, print->why);
 	}
 	add_bool(tree, hf_rdpneg_failed, tvb, d->failed);
+	add_text(tree, hf_rdpneg_class, tvb,
+	    rdpneg_tok_str(rdpneg_class_names, class));
+	add_bool(tree, hf_rdpneg_blocked, tvb, class == RDPNEG_CLASS_BLOCKED);
+	add_bool(tree, hf_rdpneg_insecure, tvb,
+	    class == RDPNEG_CLASS_INSECURE);
 	ti = proto_tree_add_string(tree, hf_rdpneg_diagnosis, tvb, 0, 0, d->id);
 	proto_item_set_generated(ti);
 	proto_item_append_text(ti, " (%s confidence)",
@@ -318,13 +356,18 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	/* In the first pass a verdict can change (what followed the CC):
 	 * say it again only when it did. */
 	if (!PINFO_FD_VISITED(pinfo)) {
-		if (c->announced == d)
+		if (c->announced == d && c->announced_class == class)
 			return;
 		c->announced = d;
+		c->announced_class = class;
 	}
 	col_append_fstr(pinfo->cinfo, COL_INFO, " [rdpneg: %s]", d->id);
-	if (d->failed)
-		expert_add_info_format(pinfo, ti, &ei_rdpneg_failed, "%s",
+	/* One expert per class that needs a look, with the summary. */
+	if (class == RDPNEG_CLASS_BLOCKED)
+		expert_add_info_format(pinfo, ti, &ei_rdpneg_blocked, "%s",
+		    summary);
+	else if (class == RDPNEG_CLASS_INSECURE)
+		expert_add_info_format(pinfo, ti, &ei_rdpneg_insecure, "%s",
 		    summary);
 	if (rdpneg_not_requested(&ev))
 		expert_add_info(pinfo, ti, &ei_rdpneg_not_requested);
@@ -500,6 +543,15 @@ proto_register_rdpneg(void)
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
 		{ &hf_rdpneg_failed, { "Problem", "rdpneg.failed", FT_BOOLEAN,
 		    BASE_NONE, NULL, 0, "The diagnosis is a problem", HFILL } },
+		{ &hf_rdpneg_class, { "Class", "rdpneg.class", FT_STRING,
+		    BASE_NONE, NULL, 0, "What the attempt meant for its user: "
+		    "blocked, insecure, ok or noise", HFILL } },
+		{ &hf_rdpneg_blocked, { "Blocked", "rdpneg.blocked",
+		    FT_BOOLEAN, BASE_NONE, NULL, 0, "The user could not "
+		    "connect", HFILL } },
+		{ &hf_rdpneg_insecure, { "Insecure", "rdpneg.insecure",
+		    FT_BOOLEAN, BASE_NONE, NULL, 0, "Connected, with a "
+		    "security finding", HFILL } },
 		{ &hf_rdpneg_diagnosis, { "Diagnosis", "rdpneg.diagnosis",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
 		{ &hf_rdpneg_summary, { "Summary", "rdpneg.summary", FT_STRING,
@@ -516,8 +568,12 @@ proto_register_rdpneg(void)
 	static gint *ett[] = { &ett_rdpneg, &ett_rdpneg_requested,
 	    &ett_rdpneg_diagnosis, &ett_rdpneg_server };
 	static ei_register_info ei[] = {
-		{ &ei_rdpneg_failed, { "rdpneg.expert.failed", PI_SECURITY,
-		    PI_ERROR, "RDP security negotiation problem", EXPFILL } },
+		{ &ei_rdpneg_blocked, { "rdpneg.expert.blocked", PI_SECURITY,
+		    PI_ERROR, "RDP connection blocked at the security "
+		    "negotiation", EXPFILL } },
+		{ &ei_rdpneg_insecure, { "rdpneg.expert.insecure",
+		    PI_SECURITY, PI_WARN, "RDP connection with a security "
+		    "finding", EXPFILL } },
 		{ &ei_rdpneg_not_requested, { "rdpneg.expert.not_requested",
 		    PI_PROTOCOL, PI_WARN, "The server selected a protocol "
 		    "the client did not request", EXPFILL } },
@@ -556,7 +612,8 @@ proto_register_rdpneg(void)
 void
 proto_reg_handoff_rdpneg(void)
 {
-	GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), 3);
+	GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), 6);
+	size_t i;
 
 	hf_tpkt_version = proto_registrar_get_id_byname("tpkt.version");
 	hf_tcp_flags = proto_registrar_get_id_byname("tcp.flags");
@@ -564,6 +621,12 @@ proto_reg_handoff_rdpneg(void)
 	g_array_append_val(wanted, hf_tpkt_version);
 	g_array_append_val(wanted, hf_tcp_flags);
 	g_array_append_val(wanted, hf_tcp_payload);
+	for (i = 0; i < G_N_ELEMENTS(hf_tcp_resent); i++) {
+		hf_tcp_resent[i] = proto_registrar_get_id_byname(
+		    tcp_resent_names[i]);
+		if (hf_tcp_resent[i] > 0)
+			g_array_append_val(wanted, hf_tcp_resent[i]);
+	}
 	register_postdissector(rdpneg_handle);
 	set_postdissector_wanted_hfids(rdpneg_handle, wanted);
 }

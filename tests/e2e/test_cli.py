@@ -48,7 +48,8 @@ BLOCK_RE = re.compile(rb"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z)  (\S+) -> "
 FIRST_FRAME_RE = re.compile(rb"^  frames .*\(first (\d+)\)$")
 DEFAULT_CHAIN_WINDOW = 60
 # The nested JSONL objects, keys in order (man page, OUTPUT FORMATS).
-EXTRA_KEYS = ["scanner", "chain", "diagnosis"]
+EXTRA_KEYS = ["scanner", "class", "chain", "diagnosis"]
+CLASSES = ("blocked", "insecure", "ok", "noise")
 CHAIN_KEYS = ["id", "position", "length", "final_frame", "final_outcome",
               "final_diagnosis", "fell_back_to_standard_rdp"]
 DIAGNOSIS_KEYS = ["id", "failed", "summary", "confidence", "confidence_why",
@@ -59,7 +60,7 @@ SERVER_KEYS = ["server", "attempts", "failed", "outcomes", "failures",
 OUTCOMES = ["selected", "failure", "legacy", "no_response", "refused",
             "unanswered", "no_request"]
 # Diagnoses that are not a problem; every other one is shown by default.
-NOT_PROBLEMS = ("negotiated", "scanner-probe")
+NOT_PROBLEMS = ("negotiated", "negotiated-standard-rdp", "scanner-probe")
 SCANNER_COOKIES = ("Cookie: mstshash=nmap",)
 PROBE_ONLY_REQUESTS = (0x04, 0x08)              # RDSTLS, HYBRID_EX alone
 
@@ -407,10 +408,23 @@ def _(ctx):
 @check("README's diagnoses table lists every rule of kb_rules.c, in order")
 def _(ctx):
     text = README.read_text().split("### Diagnoses", 1)[1]
-    got = re.findall(r"^\| `([a-z0-9-]+)` \|", text.split("\n\n**", 1)[0],
-                     re.M)
+    table = text.split("\n\n**", 1)[0]
+    got = re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.M)
     expect(got == kb_rule_ids(), f"README lists {got}, kb_rules.c has "
            f"{kb_rule_ids()}")
+    # The class column says what the rule's .class and .class_if_silent do.
+    rules = KB_RULES.read_text().split("rdpneg_rules[] = {", 1)[1]
+    for rule, cls, silent in re.findall(
+            r'\.id = "([a-z0-9-]+)",.*?\.class = RDPNEG_CLASS_([A-Z]+),\n'
+            r'(?:\s*\.class_if_silent = RDPNEG_CLASS_([A-Z]+),)?',
+            rules, re.S):
+        want = cls.lower() + (f"; {silent.lower()} if the client went no "
+                              "further" if silent else "")
+        row = re.search(rf"^\| `{re.escape(rule)}` \| ([^|]*) \|", table,
+                        re.M)
+        expect(row is not None and row.group(1) == want,
+               f"README gives {rule} the class "
+               f"{row.group(1) if row else None!r}, kb_rules.c {want!r}")
 
 
 # ---- exit statuses
@@ -650,7 +664,7 @@ def expect_types(obj, types, what):
 
 
 @check("--format jsonl: every line is JSON with the spec's keys in order, "
-       "then scanner, chain and diagnosis")
+       "then scanner, class, chain and diagnosis")
 def _(ctx):
     keys = spec_keys()
     expect(len(keys) >= 20, f"README's key table gives only {keys}")
@@ -664,6 +678,13 @@ def _(ctx):
         expect(list(r) == want, f"{where}: keys {list(r)}, expected {want}")
         expect(isinstance(r["scanner"], bool), f"{where}: scanner "
                f"{r['scanner']!r}")
+        expect(r["class"] in CLASSES, f"{where}: class {r['class']!r}")
+        # A scanner's probe is noise; a failure code never connected.
+        expect(not r["scanner"] or r["class"] == "noise",
+               f"{where}: a scanner's probe of class {r['class']}")
+        expect(r["failure_code"] is None or r["scanner"] or
+               r["class"] == "blocked",
+               f"{where}: RDP_NEG_FAILURE of class {r['class']}")
         chain, diag = r["chain"], r["diagnosis"]
         expect(isinstance(chain, dict) and list(chain) == CHAIN_KEYS,
                f"{where}: chain {chain!r}, keys expected {CHAIN_KEYS}")

@@ -33,9 +33,11 @@ FIELDS = ["frame.number", "tcp.srcport", "tcp.dstport", "rdpneg.pdu", "rdpneg.re
           "rdpneg.response_frame", "rdpneg.outcome", "rdpneg.end",
           "rdpneg.failure", "rdpneg.selected", "rdpneg.diagnosis",
           "rdpneg.not_requested", "rdpneg.fell_back", "rdpneg.malformed",
-          "rdpneg.failed", "rdpneg.summary", "rdpneg.server", "_ws.expert.message"] + [
+          "rdpneg.failed", "rdpneg.class", "rdpneg.blocked", "rdpneg.insecure",
+          "rdpneg.summary", "rdpneg.server", "_ws.expert.message"] + [
               f"rdpneg.expert.{e}" for e in
-              ("failed", "not_requested", "fallback", "malformed")]
+              ("blocked", "insecure", "not_requested", "fallback",
+               "malformed")]
 TSHARK_OPTS = ["-n", "--enable-heuristic", "tpkt_tcp",
                "-o", "tcp.reassemble_out_of_order:TRUE"]
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
@@ -92,6 +94,11 @@ def cli_records(rdpneg, path, rows):
     proc = subprocess.run(cmd + [str(path)], capture_output=True,
                           check=False)
     return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def flag(value):
+    """A boolean as tshark -T fields prints it."""
+    return "1" if value else "0"
 
 
 def num(text):
@@ -178,10 +185,13 @@ def compare(path, tshark, rdpneg, plugin_dir, two_pass, opts=TSHARK_OPTS):
                         if r["rdpneg.failure"]), None)
         for r in (verdicts if two_pass else verdicts[-1:]):
             got = (r["rdpneg.outcome"], failure, r["rdpneg.diagnosis"],
-                   r["rdpneg.server"] or None)
+                   r["rdpneg.server"] or None, r["rdpneg.class"],
+                   r["rdpneg.blocked"], r["rdpneg.insecure"])
             server = a.get("server_implementation")
             want = (a["outcome"], a["failure_code"], a["diagnosis"]["id"],
-                    server["name"] if server else None)
+                    server["name"] if server else None, a["class"],
+                    flag(a["class"] == "blocked"),
+                    flag(a["class"] == "insecure"))
             if got != want:
                 problems.append(f"frame {r['frame.number']}: plugin "
                                 f"{got} != CLI {want}")
@@ -201,7 +211,7 @@ def compare(path, tshark, rdpneg, plugin_dir, two_pass, opts=TSHARK_OPTS):
 def expert_problems(conn, a, two_pass):
     """The expert infos a connection must carry, on its verdict frame."""
     want = []
-    if a["diagnosis"]["failed"]:
+    if a["class"] in ("blocked", "insecure"):
         want.append(a["diagnosis"]["summary"])
     if a["protocol_not_requested"]:
         want.append("The server selected a protocol the client did not "
@@ -268,6 +278,17 @@ def check_capture(path, args, plugin_dir):
                          text=True, check=False).stdout.split()
     want = [r["frame.number"] for r in final_rows if r["rdpneg.failure"]]
     results.append(("-Y rdpneg.failure",
+                    [] if out == want else [f"{out} != {want}"], len(want)))
+    # README's first filter: exactly the frames of blocked attempts (their
+    # class is compared with the CLI's above).
+    cmd = [args.tshark, "-2"] + TSHARK_OPTS + [
+        "-r", str(path), "-Y", "rdpneg.blocked == 1", "-T", "fields",
+        "-e", "frame.number"]
+    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
+                         text=True, check=False).stdout.split()
+    want = [r["frame.number"] for r in final_rows
+            if r["rdpneg.class"] == "blocked"]
+    results.append(("-Y 'rdpneg.blocked == 1'",
                     [] if out == want else [f"{out} != {want}"], len(want)))
     # A non-standard port, decoded as TPKT the way README tells users to.
     for port in sorted({r["tcp.dstport"] for r in final_rows

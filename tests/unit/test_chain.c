@@ -140,8 +140,8 @@ Test(chain, other_client_server_or_port_start_their_own)
 	    RDPNEG_TYPE_RSP, 0);		/* another port */
 	chain_and_diagnose(&r, WINDOW, 0);
 	assert_chain(1, 1, 1, 1, "server-rdp-security-only");
-	assert_chain(2, 2, 1, 1, "negotiated");
-	assert_chain(3, 3, 1, 1, "negotiated");
+	assert_chain(2, 2, 1, 1, "negotiated-standard-rdp");
+	assert_chain(3, 3, 1, 1, "negotiated-standard-rdp");
 }
 
 Test(chain, a_success_ends_the_chain)
@@ -175,7 +175,7 @@ Test(chain, window_zero_makes_chains_of_one)
 	    RDPNEG_TYPE_RSP, 0);
 	chain_and_diagnose(&r, 0, 0);
 	assert_chain(1, 1, 1, 1, "server-rdp-security-only");
-	assert_chain(2, 2, 1, 1, "negotiated");
+	assert_chain(2, 2, 1, 1, "negotiated-standard-rdp");
 }
 
 /* Feed a direction's first PDU to the connection model, as the tracker

@@ -258,7 +258,7 @@ build_cases(void)
 	ev.have |= RDPNEG_EV_CLIENT_NEXT | RDPNEG_EV_SERVER_NEXT;
 	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
 	ev.server_next = RDPNEG_NEXT_TLS_ALERT;
-	add("RDP selected: no TLS to fail", "negotiated", ev);
+	add("RDP selected: no TLS to fail", "negotiated-standard-rdp", ev);
 	ev = tcp_only(RDPNEG_OUTCOME_FAILURE, RDPNEG_END_FIN_SERVER);
 	ev.have = RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG;
 	ev.requested = SSL;
@@ -288,8 +288,9 @@ build_cases(void)
 	    with(failure(SSL, 2), RDPNEG_EV_SCANNER | RDPNEG_EV_MALFORMED));
 	add("malformed wins over a failure code", "malformed-negotiation",
 	    with(failure(SSL, 2), RDPNEG_EV_MALFORMED));
-	add("0x0 -> RDP", "negotiated", selected(0, RDPNEG_PROTOCOL_RDP));
-	add("RSP RDP to a CR without RDP_NEG_REQ", "negotiated",
+	add("0x0 -> RDP", "negotiated-standard-rdp",
+	    selected(0, RDPNEG_PROTOCOL_RDP));
+	add("RSP RDP to a CR without RDP_NEG_REQ", "negotiated-standard-rdp",
 	    selected(NO_REQ, RDPNEG_PROTOCOL_RDP));
 	add("0x1 -> RDP after a failed attempt", "standard-rdp-fallback",
 	    fell_back(selected(SSL, RDPNEG_PROTOCOL_RDP)));
@@ -423,7 +424,7 @@ Test(kb_diagnose, selected_rdp_by_chain)
 	struct rdpneg_evidence c = selected(SSL, RDPNEG_PROTOCOL_RDP);
 	struct rdpneg_evidence d = fell_back(selected(0, RDPNEG_PROTOCOL_RDP));
 
-	diag_is(&a, "negotiated", "RDP after 0x0");
+	diag_is(&a, "negotiated-standard-rdp", "RDP after 0x0");
 	diag_is(&b, "standard-rdp-fallback", "RDP after 0x1, fell back");
 	diag_is(&c, "server-chose-standard-rdp", "RDP after 0x1");
 	diag_is(&d, "standard-rdp-fallback", "RDP after 0x0, fell back");
@@ -557,6 +558,7 @@ Test(kb_table, failed_flag)
 	for (i = 0; i < rdpneg_nrules; i++) {
 		d = &rdpneg_rules[i].diagnosis;
 		success = strcmp(d->id, "negotiated") == 0 ||
+		    strcmp(d->id, "negotiated-standard-rdp") == 0 ||
 		    strcmp(d->id, "scanner-probe") == 0;
 		cr_assert_eq(d->failed, !success, "%s: failed %d", d->id,
 		    d->failed);
@@ -1495,4 +1497,76 @@ Test(kb_order, the_table_keeps_the_declared_order)
 	cr_assert_str_eq(rdpneg_rules[rdpneg_nrules - 1].diagnosis.id,
 	    "unclassified");
 	cr_assert_eq(rdpneg_rules[rdpneg_nrules - 1].precedes, NULL);
+}
+
+/* ---- What an attempt meant for its user (rdpneg_attempt_class). */
+
+Test(kb_class, every_rule_has_a_class)
+{
+	const struct rdpneg_diagnosis *d;
+	size_t i;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		cr_assert(d->class > RDPNEG_CLASS_NONE &&
+		    d->class < RDPNEG_CLASS_COUNT, "%s: no class", d->id);
+		cr_assert_not_null(rdpneg_tok_str(rdpneg_class_names,
+		    d->class));
+		/* A problem is blocked or insecure, and only a problem is
+		 * blocked (its silent variant aside). */
+		if (d->class == RDPNEG_CLASS_BLOCKED)
+			cr_assert(d->failed, "%s: blocked, not a problem",
+			    d->id);
+		/* Only a connection that may go on can go no further. */
+		cr_assert(d->class_if_silent == RDPNEG_CLASS_NONE ||
+		    d->class_if_silent == RDPNEG_CLASS_BLOCKED, "%s", d->id);
+	}
+}
+
+Test(kb_class, by_evidence)
+{
+	struct rdpneg_evidence ev;
+
+	/* A failure code never connected anyone. */
+	ev = failure(SSL | HYBRID, RDPNEG_HYBRID_REQUIRED_BY_SERVER);
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_BLOCKED);
+	/* Scanners and connections without request are noise. */
+	ev = with(failure(SSL, 2), RDPNEG_EV_SCANNER);
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_NOISE);
+	ev = tcp_only(RDPNEG_OUTCOME_NO_REQUEST, RDPNEG_END_FIN_CLIENT);
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_NOISE);
+	/* TLS selected and begun: ok; the client closed without a byte
+	 * after its request: blocked; the capture ended first: ok. */
+	ev = selected(SSL, SSL);
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_OK);
+	ev.have &= ~RDPNEG_EV_CLIENT_NEXT;
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_BLOCKED);
+	ev.end = RDPNEG_END_OPEN;
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_OK);
+	/* Standard RDP Security: insecure when the client went on (its
+	 * MCS Connect Initial), blocked when it refused. */
+	ev = selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP);
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = 0x03;
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	cr_assert_str_eq(rdpneg_diagnose(&ev)->id, "server-chose-standard-rdp");
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_INSECURE);
+	ev.have &= ~RDPNEG_EV_CLIENT_NEXT;
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_BLOCKED);
+	ev = selected(0, RDPNEG_PROTOCOL_RDP);
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = 0x03;
+	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
+	    RDPNEG_CLASS_INSECURE);
 }
