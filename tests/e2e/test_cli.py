@@ -381,6 +381,46 @@ def _(ctx, options):
     expect_usage(proc.stderr, "stderr")
 
 
+# Each way a value can be wrong, worded: rdpneg: OPTION: VALUE: what is wrong.
+OPTION_MESSAGES = [
+    (["--chain-window", "1.5"], "--chain-window: 1.5: not a whole number of "
+     "seconds (0 to 86400)"),
+    (["--chain-window", "abc"], "--chain-window: abc: not a whole number of "
+     "seconds (0 to 86400)"),
+    (["--chain-window", "-5"], "--chain-window: -5: negative: expected a "
+     "whole number of seconds (0 to 86400)"),
+    (["--chain-window", ""], "--chain-window: empty value: expected a whole "
+     "number of seconds (0 to 86400)"),
+    (["--chain-window", "90000"], "--chain-window: 90000: too large: "
+     "expected a whole number of seconds (0 to 86400)"),
+    (["--idle-timeout", "99999999999999999999999"], "--idle-timeout: "
+     "99999999999999999999999: too large: expected a whole number of "
+     "seconds (1 to 31536000)"),
+    (["--idle-timeout", "10s"], "--idle-timeout: 10s: characters after the "
+     "number: expected a whole number of seconds (1 to 31536000)"),
+    (["--port", "0"], "--port: 0: too small: expected a port number (1 to "
+     "65535)"),
+    (["--port", " 80"], "--port:  80: not a port number (1 to 65535)"),
+    (["-j", "+2"], "--jobs: +2: not a number of jobs (1 to 256)"),
+    (["--max-connections", "1k"], "--max-connections: 1k: characters after "
+     "the number: expected a number of connections (1 to 16777216)"),
+    (["--format", "xml"], "--format: xml: not a format (text, jsonl, csv or "
+     "markdown)"),
+]
+
+
+@check_each("%s: says what is wrong",
+            [(" ".join(repr(a) if not a or " " in a else a for a in args),
+              (args, want)) for args, want in OPTION_MESSAGES])
+def _(ctx, case):
+    args, want = case
+    proc = ctx.run(args + [ctx.capture("outcomes.pcap")])
+    expect_status(proc, EXIT_USAGE)
+    first = proc.stderr.split(b"\n")[0].decode()
+    expect(first == f"rdpneg: {want}", f"stderr begins {first!r}, expected "
+           f"'rdpneg: {want}'")
+
+
 @check("the man page documents every option of --help")
 def _(ctx):
     help_text = ctx.run(["--help"]).stdout.decode()
