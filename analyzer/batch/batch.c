@@ -117,6 +117,20 @@ spool_attempt(const struct attempt_item *it, void *arg)
 _Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
     "a capture's SHA-256 is input_sha256's text");
 
+/* Put why (short) before r's error, libpcap's words: "why: error". */
+static void
+prefix_error(struct capture_result *r, const char *why)
+{
+	size_t n = strlen(why) + 2, len = strlen(r->error);
+
+	if (len > sizeof(r->error) - 1 - n)
+		len = sizeof(r->error) - 1 - n;
+	memmove(r->error + n, r->error, len);
+	r->error[n + len] = '\0';
+	memcpy(r->error, why, n - 2);
+	memcpy(r->error + n - 2, ": ", 2);
+}
+
 /* The capture of slot s into its result (zeroed), each attempt to fn. */
 static void
 analyze_path(struct pool *p, struct slot *s, const char *path,
@@ -124,6 +138,7 @@ analyze_path(struct pool *p, struct slot *s, const char *path,
 {
 	struct capture_result *r = &s->r;
 	struct input *in;
+	const char *gz;
 
 	r->path = path;
 	in = input_open(path, p->sha256, p->read_ahead, p->stop, r->error,
@@ -146,6 +161,8 @@ analyze_path(struct pool *p, struct slot *s, const char *path,
 	if (p->sha256 && !r->stats.interrupted)
 		input_sha256(in, r->sha256);
 	r->size = input_bytes(in);
+	if (r->unreadable && (gz = input_gzip_error(in)) != NULL)
+		prefix_error(r, gz);
 	pthread_mutex_lock(&p->lock);
 	s->in = NULL;
 	pthread_mutex_unlock(&p->lock);
