@@ -131,16 +131,23 @@ prefix_error(struct capture_result *r, const char *why)
 	memcpy(r->error + n - 2, ": ", 2);
 }
 
-/* The capture of slot s into its result (zeroed), each attempt to fn. */
+/* The capture of slot s, file i of the list, into its result (zeroed),
+ * each attempt to fn. */
 static void
-analyze_path(struct pool *p, struct slot *s, const char *path,
-    attempt_sink fn, void *arg)
+analyze_path(struct pool *p, struct slot *s, size_t i, attempt_sink fn,
+    void *arg)
 {
 	struct capture_result *r = &s->r;
 	struct input *in;
-	const char *gz;
+	const char *gz, *path = p->list->paths[i];
 
 	r->path = path;
+	if (p->list->info[i].error != NULL) {
+		snprintf(r->error, sizeof(r->error), "%s",
+		    p->list->info[i].error);
+		r->unreadable = 1;
+		return;
+	}
 	in = input_open(path, p->sha256, p->read_ahead, p->stop, r->error,
 	    sizeof(r->error));
 	if (in == NULL) {
@@ -192,7 +199,7 @@ analyze_slot(struct pool *p, size_t i)
 			(void)setvbuf(spool, s->spool_buf, _IOFBF,
 			    PUBLISH_EVERY);
 		(void)__fsetlocking(spool, FSETLOCKING_BYCALLER);
-		analyze_path(p, s, p->list->paths[i], spool_attempt, s);
+		analyze_path(p, s, i, spool_attempt, s);
 		if (fflush(spool) != 0 || ferror(spool)) {
 			snprintf(s->r.error, sizeof(s->r.error),
 			    "temporary file: %s", strerror(errno));

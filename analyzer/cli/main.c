@@ -216,6 +216,17 @@ warn_interrupted(const struct report_totals *t, int sig)
 	fputs("; the report covers what was read\n", stderr);
 }
 
+/* A path given again (walk_drop_duplicates): it is read once. */
+static void
+note_duplicate(const char *path, const char *first, void *arg)
+{
+	(void)arg;
+	if (strcmp(path, first) == 0)
+		warn_file(path, "given twice: analysed once");
+	else
+		warn_file(path, "the same file as %s: analysed once", first);
+}
+
 /* Each capture, in list order: its attempts, then warnings and totals. */
 static void
 on_attempt(const struct capture_result *res, const struct attempt_item *it,
@@ -253,7 +264,7 @@ on_end(const struct capture_result *res, void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct file_list files = { NULL, 0, 0 };
+	struct file_list files = { NULL, NULL, 0, 0 };
 	struct run run;
 	struct batch_sink sink = { on_attempt, on_end, &run };
 	struct report *r = &run.report;
@@ -348,6 +359,10 @@ main(int argc, char *argv[])
 			fprintf(stderr, "rdpneg: out of memory\n");
 			return EXIT_INPUT_ERROR;
 		}
+	if (walk_drop_duplicates(&files, note_duplicate, NULL) < 0) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
 	catch_signals();
 	opt.sha256 = r->format == &report_markdown;
 	opt.progress = !quiet && isatty(STDERR_FILENO);
