@@ -117,15 +117,37 @@ spool_attempt(const struct attempt_item *it, void *arg)
 _Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
     "a capture's SHA-256 is input_sha256's text");
 
-/* The capture of slot s into its result (zeroed), each attempt to fn. */
+/* Put why (short) before r's error, libpcap's words: "why: error". */
 static void
-analyze_path(struct pool *p, struct slot *s, const char *path,
-    attempt_sink fn, void *arg)
+prefix_error(struct capture_result *r, const char *why)
+{
+	size_t n = strlen(why) + 2, len = strlen(r->error);
+
+	if (len > sizeof(r->error) - 1 - n)
+		len = sizeof(r->error) - 1 - n;
+	memmove(r->error + n, r->error, len);
+	r->error[n + len] = '\0';
+	memcpy(r->error, why, n - 2);
+	memcpy(r->error + n - 2, ": ", 2);
+}
+
+/* The capture of slot s, file i of the list, into its result (zeroed),
+ * each attempt to fn. */
+static void
+analyze_path(struct pool *p, struct slot *s, size_t i, attempt_sink fn,
+    void *arg)
 {
 	struct capture_result *r = &s->r;
 	struct input *in;
+	const char *gz, *path = p->list->paths[i];
 
 	r->path = path;
+	if (p->list->info[i].error != NULL) {
+		snprintf(r->error, sizeof(r->error), "%s",
+		    p->list->info[i].error);
+		r->unreadable = 1;
+		return;
+	}
 	in = input_open(path, p->sha256, p->read_ahead, p->stop, r->error,
 	    sizeof(r->error));
 	if (in == NULL) {
@@ -146,6 +168,8 @@ analyze_path(struct pool *p, struct slot *s, const char *path,
 	if (p->sha256 && !r->stats.interrupted)
 		input_sha256(in, r->sha256);
 	r->size = input_bytes(in);
+	if (r->unreadable && (gz = input_gzip_error(in)) != NULL)
+		prefix_error(r, gz);
 	pthread_mutex_lock(&p->lock);
 	s->in = NULL;
 	pthread_mutex_unlock(&p->lock);
@@ -175,7 +199,7 @@ analyze_slot(struct pool *p, size_t i)
 			(void)setvbuf(spool, s->spool_buf, _IOFBF,
 			    PUBLISH_EVERY);
 		(void)__fsetlocking(spool, FSETLOCKING_BYCALLER);
-		analyze_path(p, s, p->list->paths[i], spool_attempt, s);
+		analyze_path(p, s, i, spool_attempt, s);
 		if (fflush(spool) != 0 || ferror(spool)) {
 			snprintf(s->r.error, sizeof(s->r.error),
 			    "temporary file: %s", strerror(errno));

@@ -44,10 +44,12 @@ struct input {
 	int			raw_eof;
 	int			gzip;
 	int			gzip_done;	/* end of the last member */
+	const char		*gzip_error;	/* why inflating failed */
 	z_stream		z;
 	int			hash;		/* SHA-256 wanted */
 	struct sha256_ctx	sha;
 	_Atomic uint64_t	bytes;		/* read so far, or the size */
+	uint64_t		delivered;	/* bytes handed to stdio */
 	struct ring		*ra;		/* reading on its own thread */
 	int			ra_errno;	/* an error after a chunk's bytes */
 	FILE			*fp;
@@ -149,7 +151,9 @@ read_gzip(struct input *in, char *buf, size_t size)
 			if (r < 0)
 				return -1;
 			if (r == 0) {
-				errno = EIO;	/* cut inside a member */
+				in->gzip_error = "truncated gzip data (the "
+				    "file ends inside a member)";
+				errno = EIO;
 				return -1;
 			}
 			in->z.next_in = in->raw + in->raw_off;
@@ -163,7 +167,8 @@ read_gzip(struct input *in, char *buf, size_t size)
 			else
 				inflateReset(&in->z);
 		} else if (r != Z_OK && r != Z_BUF_ERROR) {
-			errno = EILSEQ;	/* not valid compressed data */
+			in->gzip_error = "damaged gzip data";
+			errno = EILSEQ;
 			return -1;
 		}
 	}
@@ -214,9 +219,31 @@ static ssize_t
 cookie_read(void *cookie, char *buf, size_t size)
 {
 	struct input *in = cookie;
+	ssize_t n;
 
-	return in->ra != NULL ? ring_read(in->ra, (uint8_t *)buf, size) :
+	n = in->ra != NULL ? ring_read(in->ra, (uint8_t *)buf, size) :
 	    produce(in, buf, size);
+	if (n > 0)
+		in->delivered += (uint64_t)n;
+	return n;
+}
+
+/*
+ * Only where the stream is (ftell), so that a message about damage can
+ * say at which byte of the file: the file's own bytes, not a gzip file's
+ * inflated ones.  Nothing seeks.
+ */
+static int
+cookie_seek(void *cookie, off64_t *offset, int whence)
+{
+	struct input *in = cookie;
+
+	if (in->gzip || whence != SEEK_CUR || *offset != 0) {
+		errno = ESPIPE;
+		return -1;
+	}
+	*offset = (off64_t)in->delivered;
+	return 0;
 }
 
 static int
@@ -247,7 +274,8 @@ struct input *
 input_open(const char *path, int hash, int readahead, const atomic_int *stop,
     char *errbuf, size_t errsize)
 {
-	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
+	cookie_io_functions_t io = { cookie_read, NULL, cookie_seek,
+	    cookie_close };
 	struct input *in = calloc(1, sizeof(*in));
 	struct stat st;
 
@@ -328,6 +356,13 @@ input_bytes(struct input *in)
 {
 	stop_reading(in);	/* the reader counts */
 	return atomic_load(&in->bytes);
+}
+
+const char *
+input_gzip_error(struct input *in)
+{
+	stop_reading(in);	/* the reader inflates */
+	return in->gzip_error;
 }
 
 int

@@ -34,6 +34,10 @@ FILE *input_stream(struct input *in);
  * plain file read without hashing, its size.  Stops the read-ahead. */
 uint64_t input_bytes(struct input *in);
 
+/* Why a gzip file's data could not be inflated (libpcap only sees a read
+ * error), or NULL.  Stops the read-ahead. */
+const char *input_gzip_error(struct input *in);
+
 /*
  * The SHA-256 of the file's bytes as stored (hex), once libpcap has read
  * it all; the rest of the file is read here if libpcap stopped early.

@@ -23,9 +23,14 @@ static const char *const capture_suffixes[] = {
 	NULL
 };
 
+#define NO_CAPTURE	"no capture (pcap or pcapng, also gzip-compressed) " \
+			"found in this directory or below"
+
+/* Append path; st (NULL: not known) is the file it names. */
 static int
-add(struct file_list *list, const char *path)
+add(struct file_list *list, const char *path, const struct stat *st)
 {
+	struct file_info *info;
 	char **p, *copy;
 
 	if (list->n == list->cap) {
@@ -35,11 +40,22 @@ add(struct file_list *list, const char *path)
 		if (p == NULL)
 			return -1;
 		list->paths = p;
+		info = realloc(list->info, cap * sizeof(*info));
+		if (info == NULL)
+			return -1;
+		list->info = info;
 		list->cap = cap;
 	}
 	copy = strdup(path);
 	if (copy == NULL)
 		return -1;
+	info = &list->info[list->n];
+	memset(info, 0, sizeof(*info));
+	if (st != NULL) {
+		info->known = 1;
+		info->dev = st->st_dev;
+		info->ino = st->st_ino;
+	}
 	list->paths[list->n++] = copy;
 	return 0;
 }
@@ -73,7 +89,7 @@ walk_entry(const char *path, const char *name, struct file_list *list,
 	struct stat st;
 
 	if (lstat(path, &st) != 0)
-		return add(list, path);		/* reported when opened */
+		return add(list, path, NULL);	/* reported when opened */
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(path, list, depth + 1);
 	if (S_ISLNK(st.st_mode) && (stat(path, &st) != 0 ||
@@ -82,9 +98,9 @@ walk_entry(const char *path, const char *name, struct file_list *list,
 	if (!S_ISREG(st.st_mode))
 		return 0;
 	if (has_capture_suffix(name) || input_looks_like_capture(path))
-		return add(list, path);
+		return add(list, path, &st);
 	if (access(path, R_OK) != 0)
-		return add(list, path);		/* cannot tell: report it */
+		return add(list, path, &st);	/* cannot tell: report it */
 	return 0;
 }
 
@@ -98,7 +114,7 @@ walk_dir(const char *dir, struct file_list *list, int depth)
 	int rc = 0;
 
 	if (depth > MAX_DEPTH || (d = opendir(dir)) == NULL)
-		return add(list, dir);
+		return add(list, dir, NULL);
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -143,11 +159,88 @@ int
 walk_path(const char *path, struct file_list *list)
 {
 	struct stat st;
+	size_t before = list->n;
+	int known;
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
-		return walk_dir(path, list, 0);
-	return add(list, path);
+	known = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) == 0 :
+	    stat(path, &st) == 0;
+	if (!known || !S_ISDIR(st.st_mode) || strcmp(path, "-") == 0)
+		return add(list, path, known ? &st : NULL);
+	if (walk_dir(path, list, 0) < 0)
+		return -1;
+	/* Not an all-clear: the path is reported, as one not read. */
+	if (list->n == before) {
+		if (add(list, path, &st) < 0)
+			return -1;
+		list->info[before].error = NO_CAPTURE;
+	}
+	return 0;
+}
+
+/* A path's place in the list, sorted by the file it names. */
+struct place {
+	dev_t	dev;
+	ino_t	ino;
+	size_t	i;
+};
+
+static int
+by_file(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int
+walk_drop_duplicates(struct file_list *list,
+    void (*note)(const char *path, const char *first, void *arg), void *arg)
+{
+	struct place *v;
+	size_t *first, i, k, m = 0, n = 0;
+
+	if (list->n < 2)
+		return 0;
+	/* Sorting, not comparing each pair: a folder may hold many files. */
+	v = calloc(list->n, sizeof(*v));
+	first = calloc(list->n, sizeof(*first));
+	if (v == NULL || first == NULL) {
+		free(v);
+		free(first);
+		return -1;
+	}
+	for (i = 0; i < list->n; i++) {
+		first[i] = i;
+		if (list->info[i].known) {
+			v[m].dev = list->info[i].dev;
+			v[m].ino = list->info[i].ino;
+			v[m++].i = i;
+		}
+	}
+	qsort(v, m, sizeof(*v), by_file);
+	for (k = 1; k < m; k++)
+		if (v[k].dev == v[k - 1].dev && v[k].ino == v[k - 1].ino)
+			first[v[k].i] = first[v[k - 1].i];
+	/* All the notes before the list moves: each names a first. */
+	for (i = 0; i < list->n; i++)
+		if (first[i] != i)
+			note(list->paths[i], list->paths[first[i]], arg);
+	for (i = 0; i < list->n; i++) {
+		if (first[i] != i) {
+			free(list->paths[i]);
+			continue;
+		}
+		list->paths[n] = list->paths[i];
+		list->info[n++] = list->info[i];
+	}
+	list->n = n;
+	free(v);
+	free(first);
+	return 0;
 }
 
 void
@@ -158,6 +251,8 @@ walk_free(struct file_list *list)
 	for (i = 0; i < list->n; i++)
 		free(list->paths[i]);
 	free(list->paths);
+	free(list->info);
 	list->paths = NULL;
+	list->info = NULL;
 	list->n = list->cap = 0;
 }

@@ -8,11 +8,22 @@
 #define RDPNEG_WALK_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+/* What the walk knows of one path of the list. */
+struct file_info {
+	const char	*error;		/* not NULL: not to be read, this is
+					   why (a directory without captures) */
+	int		 known;		/* dev and ino are the file's */
+	dev_t		 dev;
+	ino_t		 ino;
+};
 
 struct file_list {
-	char	**paths;
-	size_t	  n;
-	size_t	  cap;
+	char			**paths;
+	struct file_info	 *info;		/* one for each path */
+	size_t			  n;
+	size_t			  cap;
 };
 
 /*
@@ -20,10 +31,20 @@ struct file_list {
  * found recursively (names sorted bytewise, symbolic links to directories
  * not followed): files named *.pcap, *.pcapng, *.cap (also with .gz) and
  * any other file whose first bytes libpcap would recognise.  A directory
- * that cannot be read is appended itself, so that its error is reported.
+ * that cannot be read is appended itself, so that its error is reported;
+ * so is a directory where no capture was found, with that as its error.
  * Returns 0, or -1 when memory ran out.
  */
 int walk_path(const char *path, struct file_list *list);
+
+/*
+ * Remove each path that names a file already in list (the same device and
+ * inode: another spelling, a link, a directory and a file in it), keeping
+ * the first; note(path, first, arg) is called for each one removed, in list
+ * order, before it is freed.  Returns 0, or -1 when memory ran out.
+ */
+int walk_drop_duplicates(struct file_list *list,
+    void (*note)(const char *path, const char *first, void *arg), void *arg);
 
 void walk_free(struct file_list *list);
 

@@ -5,8 +5,10 @@
  */
 #define _DEFAULT_SOURCE		/* pcap.h needs u_char and friends */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <pcap/pcap.h>
 
@@ -63,6 +65,50 @@ advance(struct tracker *t, struct rdpneg_horizon *h, rdpneg_horizon_fn fn,
 	}
 }
 
+/*
+ * libpcap's message text about the capture read from fp, said in the
+ * user's terms with libpcap's own words kept after a colon.  at_open: the
+ * file header could not be read (pcap_fopen_offline).  The stream's
+ * position is where libpcap stopped: the end of the data when it ran out;
+ * -1 where the reader cannot tell (input.h: a gzip file).
+ */
+static void
+explain_pcap_error(FILE *fp, int at_open, const char *text, char *errbuf,
+    size_t errsize)
+{
+	off_t pos = ftello(fp);
+	int truncated = strncmp(text, "truncated ", 10) == 0;
+
+	/* Fewer bytes than a magic number (4) is no capture, not a cut one:
+	 * libpcap reads further only after a magic number it knows. */
+	if (strcmp(text, "unknown file format") == 0 || (at_open &&
+	    truncated && (pos >= 0 ? pos < 4 :
+	    strstr(text, " 4 file header bytes") != NULL)))
+		snprintf(errbuf, errsize, "not a capture (pcap or pcapng): %s",
+		    text);
+	else if (truncated && pos >= 0)
+		snprintf(errbuf, errsize, "truncated at byte %jd: %s",
+		    (intmax_t)pos, text);
+	else if (truncated)
+		snprintf(errbuf, errsize, "the capture ends inside %s: %s",
+		    at_open ? "its file header" : "a packet record", text);
+	else if (strstr(text, "different from the type of the first") != NULL)
+		snprintf(errbuf, errsize, "unsupported link type (interfaces "
+		    "of different types in one file): %s", text);
+	else if (strstr(text, "version") != NULL ||
+	    strncmp(text, "archaic", 7) == 0)
+		snprintf(errbuf, errsize, "unsupported capture format version: "
+		    "%s", text);
+	else if (strncmp(text, "error reading", 13) == 0 || strcmp(text,
+	    "out of memory") == 0)
+		snprintf(errbuf, errsize, "%s", text);
+	else if (pos >= 0)
+		snprintf(errbuf, errsize, "damaged before byte %jd: %s",
+		    (intmax_t)pos, text);
+	else
+		snprintf(errbuf, errsize, "damaged: %s", text);
+}
+
 int
 rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
     rdpneg_attempt_fn fn, rdpneg_horizon_fn horizon, void *arg,
@@ -85,7 +131,7 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (p == NULL) {
-		snprintf(errbuf, errsize, "%s", pcap_err);
+		explain_pcap_error(fp, 1, pcap_err, errbuf, errsize);
 		fclose(fp);
 		return -1;
 	}
@@ -138,7 +184,7 @@ rdpneg_analyze_stream(FILE *fp, const struct rdpneg_config *cfg,
 	    rdpneg_stop_asked(cfg->stop))
 		stats->interrupted = 1;
 	else if (next == PCAP_ERROR) {
-		snprintf(errbuf, errsize, "%s", pcap_geterr(p));
+		explain_pcap_error(fp, 0, pcap_geterr(p), errbuf, errsize);
 		rc = -1;
 	}
 	tracker_flush(t);	/* reports what is still open */

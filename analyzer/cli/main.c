@@ -58,7 +58,7 @@ static const char usage_line[] =
     "              [--chain-window seconds] [--idle-timeout seconds]\n"
     "              [--max-connections n] path ...\n";
 
-static void
+static _Noreturn void
 usage(FILE *f, int status)
 {
 	fputs(usage_line, f);
@@ -101,23 +101,42 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* A decimal number in [min, max], or exit with a usage error. */
+/*
+ * A decimal number in [min, max], or exit with a usage error that says what
+ * is wrong with s, what (such as "a whole number of seconds") naming the
+ * kind of number opt takes.  strtoul alone would take " 5", "+5" and "-5"
+ * (as a huge number), and say nothing of why it stopped.
+ */
 static unsigned long
-parse_number(const char *opt, const char *s, unsigned long min,
-    unsigned long max)
+parse_number(const char *opt, const char *s, const char *what,
+    unsigned long min, unsigned long max)
 {
+	char text[256];
+	const char *why;
 	char *end;
-	unsigned long v;
+	unsigned long v = 0;
 
 	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-	    v < min || v > max) {
-		fprintf(stderr, "rdpneg: %s: '%s' is not a number from %lu "
-		    "to %lu\n", opt, s, min, max);
-		usage(stderr, EXIT_USAGE);
-	}
-	return v;
+	if (*s >= '0' && *s <= '9')
+		v = strtoul(s, &end, 10);
+	if (*s == '\0')
+		why = "empty value: expected";
+	else if (*s == '-' && s[1] >= '0' && s[1] <= '9')
+		why = "negative: expected";
+	else if (*s < '0' || *s > '9' || *end == '.')
+		why = "not";
+	else if (*end != '\0')
+		why = "characters after the number: expected";
+	else if (errno == ERANGE || v > max)
+		why = "too large: expected";
+	else if (v < min)
+		why = "too small: expected";
+	else
+		return v;
+	fmt_escape_text((const uint8_t *)s, strlen(s), text, sizeof(text));
+	fprintf(stderr, "rdpneg: %s: %s%s%s %s (%lu to %lu)\n", opt, text,
+	    *s == '\0' ? "" : ": ", why, what, min, max);
+	usage(stderr, EXIT_USAGE);
 }
 
 /*
@@ -197,6 +216,17 @@ warn_interrupted(const struct report_totals *t, int sig)
 	fputs("; the report covers what was read\n", stderr);
 }
 
+/* A path given again (walk_drop_duplicates): it is read once. */
+static void
+note_duplicate(const char *path, const char *first, void *arg)
+{
+	(void)arg;
+	if (strcmp(path, first) == 0)
+		warn_file(path, "given twice: analysed once");
+	else
+		warn_file(path, "the same file as %s: analysed once", first);
+}
+
 /* Each capture, in list order: its attempts, then warnings and totals. */
 static void
 on_attempt(const struct capture_result *res, const struct attempt_item *it,
@@ -234,7 +264,7 @@ on_end(const struct capture_result *res, void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct file_list files = { NULL, 0, 0 };
+	struct file_list files = { NULL, NULL, 0, 0 };
 	struct run run;
 	struct batch_sink sink = { on_attempt, on_end, &run };
 	struct report *r = &run.report;
@@ -260,8 +290,9 @@ main(int argc, char *argv[])
 		case 'f':
 			r->format = report_find_format(optarg);
 			if (r->format == NULL) {
-				fprintf(stderr, "rdpneg: unknown format '%s'"
-				    " (text, jsonl, csv, markdown)\n", optarg);
+				fprintf(stderr, "rdpneg: --format: %s: not a "
+				    "format (text, jsonl, csv or markdown)\n",
+				    optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
@@ -269,8 +300,8 @@ main(int argc, char *argv[])
 			usage(stdout, 0);
 			break;
 		case 'j':
-			opt.jobs = (unsigned)parse_number("--jobs", optarg, 1,
-			    256);
+			opt.jobs = (unsigned)parse_number("--jobs", optarg,
+			    "a number of jobs", 1, 256);
 			break;
 		case 'o':
 			if (freopen(optarg, "w", stdout) == NULL) {
@@ -281,12 +312,14 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			if (cfg->capture.nports == RDPNEG_MAX_PORTS) {
-				fprintf(stderr, "rdpneg: at most %d ports\n",
+				fprintf(stderr, "rdpneg: --port: %s: more "
+				    "ports than the %d allowed\n", optarg,
 				    RDPNEG_MAX_PORTS);
 				usage(stderr, EXIT_USAGE);
 			}
 			cfg->capture.ports[cfg->capture.nports++] = (uint16_t)
-			    parse_number("--port", optarg, 1, 65535);
+			    parse_number("--port", optarg, "a port number",
+			    1, 65535);
 			break;
 		case 'q':
 			quiet = 1;
@@ -296,15 +329,18 @@ main(int argc, char *argv[])
 			return 0;
 		case OPT_CHAIN_WINDOW:
 			cfg->chain_window = (uint32_t)parse_number(
-			    "--chain-window", optarg, 0, 86400);
+			    "--chain-window", optarg, "a whole number of seconds",
+			    0, 86400);
 			break;
 		case OPT_IDLE_TIMEOUT:
 			cfg->capture.idle_timeout = (uint32_t)parse_number(
-			    "--idle-timeout", optarg, 1, 86400 * 365);
+			    "--idle-timeout", optarg, "a whole number of seconds",
+			    1, 86400 * 365);
 			break;
 		case OPT_MAX_CONNECTIONS:
 			cfg->capture.max_connections = parse_number(
-			    "--max-connections", optarg, 1, 1ul << 24);
+			    "--max-connections", optarg,
+			    "a number of connections", 1, 1ul << 24);
 			break;
 		case OPT_SUMMARY:
 			r->summary_only = 1;
@@ -323,6 +359,10 @@ main(int argc, char *argv[])
 			fprintf(stderr, "rdpneg: out of memory\n");
 			return EXIT_INPUT_ERROR;
 		}
+	if (walk_drop_duplicates(&files, note_duplicate, NULL) < 0) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
 	catch_signals();
 	opt.sha256 = r->format == &report_markdown;
 	opt.progress = !quiet && isatty(STDERR_FILENO);

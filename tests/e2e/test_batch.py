@@ -10,7 +10,8 @@ Builds a tree in a temporary directory from the bundled captures:
     tree/truncated.pcap             cut inside a record (damaged)
     tree/notes.txt                  not a capture: skipped
 
-and checks what rdpneg reports on it.  Prints one line per check and a
+and checks what rdpneg reports on it; then folders with no capture (empty,
+or only other files) and the same file given twice.  Prints one line per check and a
 closing "N passed, N failed" line.
 """
 
@@ -161,6 +162,83 @@ def check_progress(rdpneg, root):
     return problems
 
 
+NO_CAPTURE = (b": no capture (pcap or pcapng, also gzip-compressed) found "
+              b"in this directory or below")
+
+
+def check_no_capture(rdpneg, root, tmp):
+    """A folder with no capture is an error naming it, not an all-clear."""
+    problems = []
+    empty = tmp / "empty"
+    others = tmp / "others"
+    empty.mkdir()
+    (others / "deeper").mkdir(parents=True)
+    (others / "notes.txt").write_text("not a capture\n")
+    (others / "deeper" / "trace.etl").write_bytes(b"\0" * 64)
+    (others / "outcomes.pcap.xz").write_bytes(b"\xfd7zXZ\0" + b"\0" * 32)
+    for folder in (empty, others):
+        for fmt in ("text", "jsonl", "csv", "markdown"):
+            proc = run(rdpneg, "-f", fmt, folder)
+            lines = proc.stderr.splitlines()
+            if proc.returncode != 2 or \
+                    lines != [b"rdpneg: " + bytes(folder) + NO_CAPTURE]:
+                problems.append(f"{folder.name} -f {fmt}: exit "
+                                f"{proc.returncode}, stderr {proc.stderr!r}")
+    # Beside a folder with captures: those are read, the status is still 2.
+    proc = run(rdpneg, "-f", "jsonl", empty, root / "a")
+    if proc.returncode != 2 or not jsonl(proc) or \
+            NO_CAPTURE not in proc.stderr:
+        problems.append(f"empty folder beside captures: exit "
+                        f"{proc.returncode}, stderr {proc.stderr!r}")
+    return problems
+
+
+def check_given_twice(rdpneg, root):
+    """The same file given twice, however spelled, is analysed once."""
+    problems = []
+    one = root / "a" / "outcomes.pcap"
+    link = root / "hard-link.pcap"
+    os.link(one, link)
+    want = run(rdpneg, "-a", "-f", "jsonl", one)
+    other = root / "a" / ".." / "a" / "outcomes.pcap"
+    same_as = f"the same file as {one}"
+    # label, argv, the path noted, the note, whether the report is one's
+    cases = [
+        ("the same path twice", [one, one], one, "given twice", True),
+        ("another spelling", [one, other], other, same_as, True),
+        ("a hard link", [one, link], link, same_as, True),
+        # The walk finds the file again under the very same name.
+        ("its folder after the file", [one, root / "a"], one, "given twice",
+         False),
+    ]
+    for label, argv, dup, says, alone in cases:
+        proc = run(rdpneg, "-a", "-f", "jsonl", *argv)
+        note = f"rdpneg: {dup}: {says}: analysed once".encode()
+        if note not in proc.stderr.splitlines():
+            problems.append(f"{label}: no note {note!r}: {proc.stderr!r}")
+        if alone and proc.stdout != want.stdout:
+            problems.append(f"{label}: the report is not that of one run")
+        if not alone and sum(r["capture"] == str(one)
+                             for r in jsonl(proc)) != len(jsonl(want)):
+            problems.append(f"{label}: {one} not analysed exactly once")
+    proc = subprocess.run([rdpneg, "-a", "-f", "jsonl", "-", one],
+                          input=one.read_bytes(), capture_output=True,
+                          timeout=TIMEOUT, check=False)
+    if b"rdpneg: -: " in proc.stderr or b"given twice" in proc.stderr:
+        problems.append(f"standard input from a pipe taken for {one}: "
+                        f"{proc.stderr!r}")
+    with open(one, "rb") as f:
+        proc = subprocess.run([rdpneg, "-a", "-f", "jsonl", one, "-"],
+                              stdin=f, capture_output=True, timeout=TIMEOUT,
+                              check=False)
+    if f"rdpneg: -: the same file as {one}: analysed once".encode() not in \
+            proc.stderr.splitlines() or proc.stdout != want.stdout:
+        problems.append(f"- redirected from {one}: no note, or analysed "
+                        f"twice: {proc.stderr!r}")
+    link.unlink()
+    return problems
+
+
 def main():
     args = parse_rdpneg_args(__doc__)
 
@@ -180,6 +258,10 @@ def main():
                      check_sha256(rdpneg, root))
         tally.record("progress line only on a terminal, not with -q",
                      check_progress(rdpneg, root))
+        tally.record("a folder without a capture: exit 2 naming it",
+                     check_no_capture(rdpneg, root, Path(tmp)))
+        tally.record("the same file given twice: analysed once, a note",
+                     check_given_twice(rdpneg, root))
     return tally.finish()
 
 

@@ -382,6 +382,46 @@ def _(ctx, options):
     expect_usage(proc.stderr, "stderr")
 
 
+# Each way a value can be wrong, worded: rdpneg: OPTION: VALUE: what is wrong.
+OPTION_MESSAGES = [
+    (["--chain-window", "1.5"], "--chain-window: 1.5: not a whole number of "
+     "seconds (0 to 86400)"),
+    (["--chain-window", "abc"], "--chain-window: abc: not a whole number of "
+     "seconds (0 to 86400)"),
+    (["--chain-window", "-5"], "--chain-window: -5: negative: expected a "
+     "whole number of seconds (0 to 86400)"),
+    (["--chain-window", ""], "--chain-window: empty value: expected a whole "
+     "number of seconds (0 to 86400)"),
+    (["--chain-window", "90000"], "--chain-window: 90000: too large: "
+     "expected a whole number of seconds (0 to 86400)"),
+    (["--idle-timeout", "99999999999999999999999"], "--idle-timeout: "
+     "99999999999999999999999: too large: expected a whole number of "
+     "seconds (1 to 31536000)"),
+    (["--idle-timeout", "10s"], "--idle-timeout: 10s: characters after the "
+     "number: expected a whole number of seconds (1 to 31536000)"),
+    (["--port", "0"], "--port: 0: too small: expected a port number (1 to "
+     "65535)"),
+    (["--port", " 80"], "--port:  80: not a port number (1 to 65535)"),
+    (["-j", "+2"], "--jobs: +2: not a number of jobs (1 to 256)"),
+    (["--max-connections", "1k"], "--max-connections: 1k: characters after "
+     "the number: expected a number of connections (1 to 16777216)"),
+    (["--format", "xml"], "--format: xml: not a format (text, jsonl, csv or "
+     "markdown)"),
+]
+
+
+@check_each("%s: says what is wrong",
+            [(" ".join(repr(a) if not a or " " in a else a for a in args),
+              (args, want)) for args, want in OPTION_MESSAGES])
+def _(ctx, case):
+    args, want = case
+    proc = ctx.run(args + [ctx.capture("outcomes.pcap")])
+    expect_status(proc, EXIT_USAGE)
+    first = proc.stderr.split(b"\n")[0].decode()
+    expect(first == f"rdpneg: {want}", f"stderr begins {first!r}, expected "
+           f"'rdpneg: {want}'")
+
+
 @check("the man page documents every option of --help")
 def _(ctx):
     help_text = ctx.run(["--help"]).stdout.decode()
@@ -559,6 +599,84 @@ def _(ctx):
     got = records(proc)
     for path in good:
         expect_reported(got, ctx.truth(path.name), str(path))
+
+
+def pcap_file(linktype=1, records=b"", snaplen=65535):
+    """A little-endian pcap file: its header, then records as given."""
+    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen,
+                       linktype) + records
+
+
+def pcapng_block(kind, body):
+    total = 12 + len(body)
+    return struct.pack("<II", kind, total) + body + struct.pack("<I", total)
+
+
+def pcapng_two_links():
+    """A pcapng file with an Ethernet and a raw-IP interface."""
+    shb = pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0,
+                                               -1))
+    return shb + b"".join(pcapng_block(1, struct.pack("<HHI", link, 0, 65535))
+                          for link in (1, 101))
+
+
+def read_error_case(ctx, label):
+    """(argv, stdin, the reason expected after `rdpneg: PATH: `)."""
+    truncated = ctx.capture("truncated.pcap")
+    cut = truncated.read_bytes()
+    whole = gzip.compress(ctx.capture("outcomes.pcap").read_bytes())
+    libpcap_cut = (r"truncated dump file; tried to read 94 captured bytes, "
+                   r"only got 47")
+    if label == "text on standard input":
+        return ["-"], b"hi\n", (r"not a capture \(pcap or pcapng\): "
+                                r"truncated dump file; .*only got 3")
+    if label == "a text file":
+        return [ctx.scratch("notes.pcap", b"not a capture\n" * 4)], None, \
+            r"not a capture \(pcap or pcapng\): unknown file format"
+    if label == "a file cut inside a record":
+        return [truncated], None, f"truncated at byte {len(cut)}: {libpcap_cut}"
+    if label == "a file cut inside a record, on standard input":
+        return ["-"], cut, f"truncated at byte {len(cut)}: {libpcap_cut}"
+    if label == "a file cut inside a record, gzip-compressed":
+        return [ctx.scratch("cut.pcap.gz", gzip.compress(cut))], None, \
+            f"the capture ends inside a packet record: {libpcap_cut}"
+    if label == "a file cut inside its header":
+        return [ctx.scratch("head.pcap", pcap_file()[:20])], None, \
+            r"truncated at byte 20: truncated dump file; .*only got 16"
+    if label == "a cut gzip file":
+        return [ctx.scratch("cut.gz", whole[:len(whole) // 2])], None, \
+            (r"truncated gzip data \(the file ends inside a member\): "
+             r"error reading dump file: .+")
+    if label == "a record longer than the maximum":
+        return [ctx.scratch("long.pcap", pcap_file(
+            records=struct.pack("<IIII", 0, 0, 1 << 20, 1 << 20)))], None, \
+            r"damaged before byte 40: invalid packet capture length 1048576,"
+    if label == "link type 802.11":
+        return [ctx.scratch("wifi.pcap", pcap_file(linktype=105))], None, \
+            r"unsupported link type IEEE802_11 \(105\)$"
+    return [ctx.scratch("two.pcapng", pcapng_two_links())], None, \
+        (r"unsupported link type \(interfaces of different types in one "
+         r"file\): an interface has a type 101 different")
+
+
+@check_each("%s: the reason in plain words, libpcap's after a colon",
+            [(label, label) for label in (
+                "text on standard input", "a text file",
+                "a file cut inside a record",
+                "a file cut inside a record, on standard input",
+                "a file cut inside a record, gzip-compressed",
+                "a file cut inside its header", "a cut gzip file",
+                "a record longer than the maximum", "link type 802.11",
+                "a pcapng file with two link types")])
+def _(ctx, label):
+    argv, stdin, want = read_error_case(ctx, label)
+    proc = ctx.run(argv, stdin=stdin)
+    expect_status(proc, EXIT_INPUT)
+    prefix = f"rdpneg: {argv[0]}: "
+    lines = [ln for ln in proc.stderr.decode().splitlines()
+             if ln.startswith(prefix)]
+    expect(len(lines) == 1 and re.match(want, lines[0][len(prefix):]),
+           f"expected {prefix}{want}: {proc.stderr!r}")
 
 
 # ---- input and output

@@ -15,8 +15,9 @@ cases:
 - the exit status as documented: 2 for damaged or unreadable input,
   otherwise 0 or 1;
 - a message `rdpneg: PATH: reason` on standard error naming each damaged
-  file (escaped as rdpneg escapes file names), and nothing there for an
-  intact file;
+  file (escaped as rdpneg escapes file names), the reason in rdpneg's
+  words (libpcap's only after them, past a colon), and nothing there for
+  an intact file;
 - every handshake before the damage still reported with the same outcome,
   requested_protocols, failure_code and selected_protocol;
 - family checks: broken PDUs marked malformed or incomplete, cookies
@@ -51,6 +52,15 @@ TIMEOUT = {False: 30, True: 120}
 #: Peak resident set size allowed per run in the normal build.
 MEMORY_LIMIT = 256 * 1024 * 1024
 SANITIZER_WORDS = (b"runtime error", b"Sanitizer")
+# How libpcap 1.10's messages about a damaged file begin: rdpneg says what
+# is wrong in its own words first (not a capture, truncated at byte N...).
+LIBPCAP_OPENINGS = (b"truncated dump file", b"truncated pcapng",
+                    b"unknown file format", b"invalid packet",
+                    b"block ", b"pcapng block", b"an interface",
+                    b"a packet arrived", b"unsupported pcap",
+                    b"archaic", b"Section Header", b"the capture file has",
+                    b"the file has", b"Interface Description",
+                    b"error reading dump file")
 NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"]
 COMPARED = ("outcome", "requested_protocols", "failure_code",
             "selected_protocol")
@@ -302,6 +312,9 @@ class Checker:
                        for ln in lines):
                 problems.append(f"no message {prefix.decode()!r}...; stderr "
                                 f"{res.stderr[:400]!r}")
+            problems += [f"libpcap's words first: {ln[:200]!r}"
+                         for ln in lines if ln.startswith(prefix) and
+                         ln[len(prefix):].startswith(LIBPCAP_OPENINGS)]
         if case.expect == "clean" and res.stderr:
             problems.append(f"stderr not empty: {res.stderr[:300]!r}")
         return problems
