@@ -20,7 +20,6 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,8 +45,6 @@ struct slot {
 	int			 taken;		/* a worker has it (lock) */
 	int			 done;		/* r complete (lock) */
 	struct input		*in;		/* while read (lock) */
-	uint64_t		 size;		/* a regular file's size */
-	int			 size_known;
 };
 
 struct pool {
@@ -117,6 +114,13 @@ spool_attempt(const struct attempt_item *it, void *arg)
 _Static_assert(INPUT_SHA256_HEX == CAPTURE_SHA256_HEX,
     "a capture's SHA-256 is input_sha256's text");
 
+/* Is the size of file i of the list known (the progress line's total)? */
+static int
+size_known(const struct file_list *list, size_t i)
+{
+	return list->info[i].regular && strcmp(list->paths[i], "-") != 0;
+}
+
 /* Put why (short) before r's error, libpcap's words: "why: error". */
 static void
 prefix_error(struct capture_result *r, const char *why)
@@ -175,7 +179,6 @@ analyze_path(struct pool *p, struct slot *s, size_t i, attempt_sink fn,
 	pthread_mutex_unlock(&p->lock);
 	input_free(in);
 }
-
 
 static void
 analyze_slot(struct pool *p, size_t i)
@@ -282,8 +285,8 @@ show_progress(struct pool *p, const struct timespec *t0, size_t i)
 		if (k == i) {
 			pg.file = i + 1;
 			pg.file_read = s->done ? s->r.size : pos;
-			pg.file_size = s->size;
-			pg.file_size_known = s->size_known;
+			pg.file_size = p->list->info[k].size;
+			pg.file_size_known = size_known(p->list, k);
 		}
 	}
 	progress_format(&pg, line, sizeof(line));
@@ -419,7 +422,6 @@ batch_run(const struct file_list *list, const struct batch_options *opt,
 	int progress = opt->progress;
 	pthread_t threads[MAX_JOBS];
 	struct timespec t0;
-	struct stat st;
 	struct pool p = { 0 };
 	unsigned started = 0, k;
 	size_t i;
@@ -434,16 +436,14 @@ batch_run(const struct file_list *list, const struct batch_options *opt,
 	if (p.slots == NULL)
 		return -1;
 	/* The total the progress line counts towards: every size, when
-	 * every input is a regular file (not a pipe, not standard input). */
+	 * every input is a regular file (not a pipe, not standard input), as
+	 * the walk found them. */
 	p.total_known = 1;
 	for (i = 0; i < list->n; i++) {
 		p.slots[i].pool = &p;
-		if (progress && strcmp(list->paths[i], "-") != 0 &&
-		    stat(list->paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
-			p.slots[i].size = (uint64_t)st.st_size;
-			p.slots[i].size_known = 1;
-			p.total += (uint64_t)st.st_size;
-		} else
+		if (size_known(list, i))
+			p.total += list->info[i].size;
+		else
 			p.total_known = 0;
 	}
 	pthread_mutex_init(&p.lock, NULL);

@@ -55,6 +55,8 @@ add(struct file_list *list, const char *path, const struct stat *st)
 		info->known = 1;
 		info->dev = st->st_dev;
 		info->ino = st->st_ino;
+		info->regular = S_ISREG(st->st_mode);
+		info->size = (uint64_t)st->st_size;
 	}
 	list->paths[list->n++] = copy;
 	return 0;

@@ -8,6 +8,7 @@
 #define RDPNEG_WALK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* What the walk knows of one path of the list. */
@@ -17,6 +18,8 @@ struct file_info {
 	int		 known;		/* dev and ino are the file's */
 	dev_t		 dev;
 	ino_t		 ino;
+	int		 regular;	/* a regular file, of size bytes */
+	uint64_t	 size;
 };
 
 struct file_list {
