@@ -23,7 +23,8 @@
 #include "rdpneg/chain.h"
 #include "rdpneg_version.h"
 
-#define EXIT_FAILED_HANDSHAKE	1	/* at least one failed handshake */
+#define EXIT_BLOCKED		1	/* at least one attempt blocked */
+#define EXIT_INSECURE		3	/* none blocked, one or more insecure */
 #define EXIT_INPUT_ERROR	2	/* an input could not be read */
 #define EXIT_USAGE		64	/* sysexits.h EX_USAGE */
 #define EXIT_SIGNAL		128	/* + the signal that stopped the run,
@@ -92,11 +93,13 @@ usage(FILE *f, int status)
 		    "  -h, --help                show this help\n"
 		    "  -V, --version             show the version\n"
 		    "\n"
-		    "Exit status: 0 no failed handshake, 1 at least one, 2 an"
-		    " input could not be\n"
-		    "read or the report not written, 64 usage error, 130 or"
-		    " 143 interrupted by\n"
-		    "SIGINT or SIGTERM (the report covers what was read).\n",
+		    "Exit status: 0 nothing blocked or insecure, 1 an attempt"
+		    " blocked, 3 none\n"
+		    "blocked but one insecure, 2 an input could not be read or"
+		    " the report not\n"
+		    "written, 64 usage error, 130 or 143 interrupted by SIGINT"
+		    " or SIGTERM (the\n"
+		    "report covers what was read).\n",
 		    f);
 	exit(status);
 }
@@ -385,8 +388,10 @@ main(int argc, char *argv[])
 		status = EXIT_SIGNAL + sig;
 	} else if (r->totals.unreadable != 0)
 		status = EXIT_INPUT_ERROR;
-	else if (r->totals.failed != 0)
-		status = EXIT_FAILED_HANDSHAKE;
+	else if (r->totals.by_class[RDPNEG_CLASS_BLOCKED] != 0)
+		status = EXIT_BLOCKED;
+	else if (r->totals.by_class[RDPNEG_CLASS_INSECURE] != 0)
+		status = EXIT_INSECURE;
 	else
 		status = 0;
 	summary_free(&r->servers);

@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -183,6 +184,22 @@ rdpneg_attempt_class(const struct rdpneg_diagnosis *d,
 	    !(ev->have & RDPNEG_EV_CLIENT_NEXT) && ev->end != RDPNEG_END_OPEN)
 		return d->class_if_silent;
 	return d->class;
+}
+
+int
+rdpneg_class_is_finding(enum rdpneg_class c)
+{
+	return c == RDPNEG_CLASS_BLOCKED || c == RDPNEG_CLASS_INSECURE;
+}
+
+size_t
+rdpneg_diagnosis_index(const struct rdpneg_diagnosis *d)
+{
+	const struct rdpneg_rule *rule = (const struct rdpneg_rule *)
+	    (const void *)((const char *)d -
+	    offsetof(struct rdpneg_rule, diagnosis));
+
+	return (size_t)(rule - rdpneg_rules);
 }
 
 const struct rdpneg_diagnosis *

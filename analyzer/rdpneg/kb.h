@@ -108,7 +108,6 @@ extern const struct rdpneg_tok rdpneg_class_names[];
  */
 struct rdpneg_diagnosis {
 	const char		*id;		/* stable, kebab-case */
-	int			 failed;	/* a problem (0: a success) */
 	enum rdpneg_class	 class;		/* what it means for the user */
 	enum rdpneg_class	 class_if_silent; /* ... when the client sent
 						   nothing after its request
@@ -148,6 +147,12 @@ int rdpneg_rule_precedes(size_t i, size_t j);
 extern const struct rdpneg_rule rdpneg_rules[];
 extern const size_t rdpneg_nrules;
 
+/* At most this many rules: counts by diagnosis are arrays of this size. */
+#define RDPNEG_RULES_MAX	64
+
+/* The index in rdpneg_rules of the rule whose diagnosis d is. */
+size_t rdpneg_diagnosis_index(const struct rdpneg_diagnosis *d);
+
 extern const struct rdpneg_tok rdpneg_confidence_names[];
 
 /*
@@ -172,6 +177,10 @@ const struct rdpneg_diagnosis *rdpneg_diagnose(
  */
 enum rdpneg_class rdpneg_attempt_class(const struct rdpneg_diagnosis *d,
     const struct rdpneg_evidence *ev);
+
+/* Is an attempt of this class a finding: blocked or insecure?  What the
+ * reports show by default. */
+int rdpneg_class_is_finding(enum rdpneg_class c);
 
 /* The diagnosis with this id, or NULL. */
 const struct rdpneg_diagnosis *rdpneg_find_diagnosis(const char *id);

@@ -196,7 +196,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = RDPNEG_PRECEDES_ALL,
 	  .diagnosis = {
 		.id = "scanner-probe",
-		.failed = 0,
 		.class = RDPNEG_CLASS_NOISE,
 		.summary = "This connection came from a protocol scanner "
 		    "(nmap's cookie or a probe-only protocol request), not "
@@ -234,7 +233,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = RDPNEG_PRECEDES_ALL,
 	  .diagnosis = {
 		.id = "malformed-negotiation",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "A negotiation PDU broke the MS-RDPBCGR format, so "
 		    "a peer is not a normal RDP client or server, or a device "
@@ -275,7 +273,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-rdp-requested",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires TLS (SecurityLayer 2, or the "
 		    "Group Policy security layer SSL) and the client offered "
@@ -306,7 +303,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-legacy-request",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires TLS or NLA and refused a "
 		    "client that sent no RDP_NEG_REQ (Standard RDP Security "
@@ -338,7 +334,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("tls-required"),
 	  .diagnosis = {
 		.id = "tls-required-credssp-only-requested",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server supports TLS but not CredSSP (NLA), and "
 		    "the client requested CredSSP without TLS, so no common "
@@ -381,7 +376,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "tls-required",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires TLS yet refused a request that "
 		    "was not plain Standard RDP Security, so the client offered "
@@ -423,7 +417,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "server-rdp-security-only",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server allows only Standard RDP Security "
 		    "(SecurityLayer 0 with NLA off) and refused the client's "
@@ -472,7 +465,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "server-certificate-unavailable",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server could not load or create its TLS "
 		    "certificate (SSL_CERT_NOT_ON_SERVER), so it cannot offer "
@@ -528,7 +520,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "inconsistent-flags",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server rejected the request as inconsistent "
 		    "with security already in effect, which happens only when "
@@ -568,7 +559,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "nla-required",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires Network Level Authentication "
 		    "(UserAuthentication 1) and the client did not offer "
@@ -622,7 +612,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "tls-client-certificate-required",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server demands TLS with a client certificate "
 		    "(SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER), which ordinary "
@@ -656,7 +645,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-request"),
 	  .diagnosis = {
 		.id = "unknown-failure-code",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server sent an RDP_NEG_FAILURE code that "
 		    "MS-RDPBCGR does not define, so only the product behind it "
@@ -690,7 +678,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		"negotiated"),
 	  .diagnosis = {
 		.id = "standard-rdp-fallback",
-		.failed = 1,
 		.class = RDPNEG_CLASS_INSECURE,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The connection succeeded only by falling back to "
@@ -719,7 +706,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("legacy-server", "legacy-client"),
 	  .diagnosis = {
 		.id = "standard-rdp-fallback-legacy",
-		.failed = 1,
 		.class = RDPNEG_CLASS_INSECURE,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The connection succeeded only after the client "
@@ -749,7 +735,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		"negotiated"),
 	  .diagnosis = {
 		.id = "server-chose-standard-rdp",
-		.failed = 1,
 		.class = RDPNEG_CLASS_INSECURE,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server chose Standard RDP Security although the "
@@ -789,7 +774,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "server-chose-unrequested-protocol",
-		.failed = 1,
 		.class = RDPNEG_CLASS_OK,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server selected a security protocol the client "
@@ -825,7 +809,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.yes = RDPNEG_FACT(NEG_REQ) },
 	  .diagnosis = {
 		.id = "legacy-server",
-		.failed = 1,
 		.class = RDPNEG_CLASS_INSECURE,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server ignored the client's RDP_NEG_REQ and "
@@ -863,7 +846,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.yes = RDPNEG_FACT(LEGACY_REQUEST) },
 	  .diagnosis = {
 		.id = "legacy-client",
-		.failed = 1,
 		.class = RDPNEG_CLASS_INSECURE,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The client sent no RDP_NEG_REQ and the server "
@@ -907,7 +889,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		"no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "not-an-rdp-server",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The service on this port answered the RDP request "
 		    "with something other than an X.224 Connection Confirm, "
@@ -948,7 +929,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		"server-closed-without-answer", "no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "request-dropped-unsupported",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server closed the connection without answering "
 		    "a request that included RDSAAD (Microsoft Entra ID "
@@ -986,7 +966,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		"no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "request-dropped-unsupported-flags",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server closed the connection without answering "
 		    "a request for Remote Credential Guard "
@@ -1028,7 +1007,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		"no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "legacy-request-dropped",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The client sent no RDP_NEG_REQ to a server that "
 		    "requires TLS or NLA, and the server, unable to send a "
@@ -1069,7 +1047,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "server-closed-without-answer",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server closed the connection after the client's "
 		    "request without a Connection Confirm, so the service "
@@ -1107,7 +1084,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("no-answer-in-capture"),
 	  .diagnosis = {
 		.id = "client-gave-up",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The client closed the connection before the server "
 		    "answered its request, so the server was slow or the "
@@ -1136,7 +1112,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_RESPONSE) },
 	  .diagnosis = {
 		.id = "no-answer-in-capture",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "No Connection Confirm appears before the capture "
 		    "ends, so the server is hung or the capture stopped too "
@@ -1164,7 +1139,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_REFUSED) },
 	  .diagnosis = {
 		.id = "port-closed",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server refused the TCP connection: nothing "
 		    "listens on the RDP port, Remote Desktop is disabled or "
@@ -1207,7 +1181,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_UNANSWERED) },
 	  .diagnosis = {
 		.id = "port-filtered",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The TCP connection attempt was never answered, so "
 		    "a firewall drops it, the address is wrong, or the host "
@@ -1237,7 +1210,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST) },
 	  .diagnosis = {
 		.id = "no-request",
-		.failed = 1,
 		.class = RDPNEG_CLASS_NOISE,
 		.summary = "A TCP connection was established but no X.224 "
 		    "Connection Request followed, so the peer is not an RDP "
@@ -1274,7 +1246,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "client-requires-nla",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server selected TLS without NLA, which the "
 		    "client listed but did not accept: the client closed "
@@ -1323,7 +1294,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "tls-handshake-failed",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The negotiation succeeded but the TLS handshake "
 		    "that follows failed: the server answered the client's "
@@ -1377,7 +1347,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .precedes = PRECEDES("negotiated"),
 	  .diagnosis = {
 		.id = "negotiated-standard-rdp",
-		.failed = 0,	/* negotiated as asked; its class says insecure */
 		.class = RDPNEG_CLASS_INSECURE,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "The negotiation succeeded with Standard RDP "
@@ -1415,7 +1384,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) },
 	  .diagnosis = {
 		.id = "negotiated",
-		.failed = 0,
 		.class = RDPNEG_CLASS_OK,
 		.class_if_silent = RDPNEG_CLASS_BLOCKED,
 		.summary = "Security negotiation succeeded: the server selected "
@@ -1465,7 +1433,6 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { 0 },
 	  .diagnosis = {
 		.id = "unclassified",
-		.failed = 1,
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The evidence matches no known pattern, so the "
 		    "negotiation needs a manual review.",
@@ -1486,6 +1453,9 @@ const struct rdpneg_rule rdpneg_rules[] = {
 };
 
 const size_t rdpneg_nrules = sizeof(rdpneg_rules) / sizeof(rdpneg_rules[0]);
+
+_Static_assert(sizeof(rdpneg_rules) / sizeof(rdpneg_rules[0]) <=
+    RDPNEG_RULES_MAX, "raise RDPNEG_RULES_MAX");
 
 /*
  * Server implementations by their Connection Confirm (MS-RDPBCGR 2.2.1.2),

@@ -299,12 +299,6 @@ get_diagnosis_id(const struct record_ctx *c, struct record_value *v)
 }
 
 static void
-get_failed(const struct record_ctx *c, struct record_value *v)
-{
-	v->u.n = c->it->diag->failed != 0;
-}
-
-static void
 get_summary(const struct record_ctx *c, struct record_value *v)
 {
 	v->u.text = c->it->diag->summary;
@@ -413,7 +407,6 @@ const struct record_field record_fields[] = {
 	JSON_ONLY("fell_back_to_standard_rdp", CHAIN, BOOL, get_fell_back),
 
 	COLUMN("id", DIAG, "diagnosis", 23, TEXT, get_diagnosis_id),
-	JSON_ONLY("failed", DIAG, BOOL, get_failed),
 	COLUMN("summary", DIAG, "summary", 26, KB, get_summary),
 	COLUMN("confidence", DIAG, "confidence", 25, TEXT, get_confidence),
 	JSON_ONLY("confidence_why", DIAG, KB, get_confidence_why),

@@ -89,7 +89,7 @@ struct record_field {
 };
 
 /* The fields in JSON order. */
-#define RECORD_FIELDS	42
+#define RECORD_FIELDS	41
 extern const struct record_field record_fields[RECORD_FIELDS];
 
 static inline void

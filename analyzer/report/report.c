@@ -32,12 +32,13 @@ report_attempt(struct report *r, const struct capture_result *res,
 	struct report_totals *t = &r->totals;
 
 	t->attempts++;
+	t->by_class[it->class]++;
 	t->by_outcome[it->a.ev.outcome]++;
-	t->failed += it->diag->failed != 0;
+	t->by_diagnosis[rdpneg_diagnosis_index(it->diag)]++;
 	t->scanners += (it->a.ev.have & RDPNEG_EV_SCANNER) != 0;
 	summary_add(&r->servers, it);
 	r->capture_attempts++;
-	r->capture_failed += it->diag->failed != 0;
+	r->capture_findings += rdpneg_class_is_finding(it->class);
 	if (!r->summary_only)
 		r->format->attempt(r, res, it);
 }
@@ -67,11 +68,11 @@ report_capture(struct report *r, const struct capture_result *res)
 	t->overflow += res->stats.overflow;
 	if (!r->summary_only)
 		r->format->capture(r, res);
-	r->capture_attempts = r->capture_failed = 0;
+	r->capture_attempts = r->capture_findings = 0;
 }
 
 int
 report_shows(const struct report *r, const struct attempt_item *it)
 {
-	return r->all || it->diag->failed;
+	return r->all || rdpneg_class_is_finding(it->class);
 }

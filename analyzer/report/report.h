@@ -21,9 +21,10 @@ struct report_totals {
 	uint64_t	ip_fragments;
 	uint64_t	overflow;
 	uint64_t	attempts;
-	uint64_t	failed;
 	uint64_t	scanners;
+	uint64_t	by_class[RDPNEG_CLASS_COUNT];
 	uint64_t	by_outcome[RDPNEG_OUTCOME_COUNT];
+	uint64_t	by_diagnosis[RDPNEG_RULES_MAX];
 	/* A run stopped by a signal: where, and the files left unread. */
 	int		interrupted;
 	const char	*interrupted_path;	/* the caller's, till finish */
@@ -41,7 +42,7 @@ struct report {
 	struct summary			 servers;
 	/* The capture being reported: its attempts so far. */
 	uint64_t			 capture_attempts;
-	uint64_t			 capture_failed;
+	uint64_t			 capture_findings; /* blocked, insecure */
 	/* The format's own, from its begin to its finish; one thread
 	 * uses it. */
 	void				*state;
@@ -81,7 +82,7 @@ void report_attempt(struct report *r, const struct capture_result *res,
  * the capture (also for a file a stop left unread: res->not_analysed). */
 void report_capture(struct report *r, const struct capture_result *res);
 
-/* Whether an attempt is shown (failed, or -a). */
+/* Whether an attempt is shown (a finding: blocked or insecure; or -a). */
 int report_shows(const struct report *r, const struct attempt_item *it);
 
 #endif /* RDPNEG_REPORT_H */

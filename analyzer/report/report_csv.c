@@ -16,9 +16,6 @@
 
 #define FIELD_MAX	(8 * 4096 + 16)
 
-static const char server_header[] =
-    "server,attempts,failed,selected,failure,legacy,no_response,refused,"
-    "unanswered,no_request,clients,first_seen,last_seen\r\n";
 
 /* The report's state (struct report's). */
 struct csv_state {
@@ -63,6 +60,26 @@ number(FILE *out, int present, uint64_t v, const char *after)
 	fwrite(p, 1, (size_t)(end + n - p), out);
 }
 
+/*
+ * With --summary, a row per server: its counts by class, by outcome and
+ * by failureCode (MS-RDPBCGR 2.2.1.2.2; codes beyond the table counted as
+ * unknown_failure), the columns named from the name tables.
+ */
+static void
+summary_header(FILE *out)
+{
+	uint32_t k;
+
+	fputs("server,attempts,", out);
+	for (k = RDPNEG_CLASS_NONE + 1; k < RDPNEG_CLASS_COUNT; k++)
+		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_class_names, k));
+	for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
+		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_outcome_names, k));
+	for (k = 1; k < SUMMARY_UNKNOWN_FAILURE; k++)
+		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_failure_names, k));
+	fputs("unknown_failure,clients,first_seen,last_seen\r\n", out);
+}
+
 /* The table's columns in their order, then the header made of them. */
 static int
 csv_begin(struct report *r)
@@ -75,7 +92,7 @@ csv_begin(struct report *r)
 		return -1;
 	r->state = s;
 	if (r->summary_only) {
-		fputs(server_header, r->out);
+		summary_header(r->out);
 		return 0;
 	}
 	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
@@ -186,9 +203,12 @@ csv_summary(struct report *r, struct csv_state *s)
 		fmt_endpoint(v->family, &v->server, text, sizeof(text));
 		text_field(s, r->out, text, ",");
 		number(r->out, 1, v->attempts, ",");
-		number(r->out, 1, v->failed, ",");
+		for (k = RDPNEG_CLASS_NONE + 1; k < RDPNEG_CLASS_COUNT; k++)
+			number(r->out, 1, v->by_class[k], ",");
 		for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
 			number(r->out, 1, v->by_outcome[k], ",");
+		for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
+			number(r->out, 1, v->by_failure[k], ",");
 		number(r->out, 1, v->nclients, ",");
 		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
 		text_field(s, r->out, text, ",");

@@ -504,7 +504,12 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 		fmt_endpoint(v->family, &v->server, text, sizeof(text));
 		set(s, o, "server", json_ours(text));
 		set(s, o, "attempts", json_integer((json_int_t)v->attempts));
-		set(s, o, "failed", json_integer((json_int_t)v->failed));
+		f = json_object();
+		for (k = RDPNEG_CLASS_NONE + 1; k < RDPNEG_CLASS_COUNT; k++)
+			set(s, f, rdpneg_tok_str(rdpneg_class_names,
+			    (uint32_t)k), json_integer(
+			    (json_int_t)v->by_class[k]));
+		set(s, o, "classes", f);
 		f = json_object();
 		for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++)
 			set(s, f, rdpneg_tok_str(rdpneg_outcome_names,
@@ -519,6 +524,12 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 				    (uint32_t)k) : "unknown", json_integer(
 				    (json_int_t)v->by_failure[k]));
 		set(s, o, "failures", f);
+		f = json_object();
+		for (k = 0; k < rdpneg_nrules; k++)
+			if (v->by_diagnosis[k] != 0)
+				set(s, f, rdpneg_rules[k].diagnosis.id,
+				    json_integer((json_int_t)v->by_diagnosis[k]));
+		set(s, o, "diagnoses", f);
 		set(s, o, "clients", json_integer((json_int_t)v->nclients));
 		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
 		set(s, o, "first_seen", json_ours(text));

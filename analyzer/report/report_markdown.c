@@ -363,7 +363,7 @@ md_capture(struct report *r, const struct capture_result *res)
 		    r->out);
 		return;
 	}
-	capture_facts(md, r->out, res, r->capture_attempts, r->capture_failed);
+	capture_facts(md, r->out, res, r->capture_attempts, r->capture_findings);
 	v = malloc((n ? n : 1) * sizeof(*v));
 	if (v == NULL) {
 		attempt_list_free(&md->shown);
@@ -405,7 +405,7 @@ md_finish(struct report *r)
 		fmt_time(v->first_sec, v->first_nsec, first, sizeof(first));
 		fmt_time(v->last_sec, v->last_nsec, last, sizeof(last));
 		fprintf(r->out, "| `%s` | %" PRIu64 " | %" PRIu64 " | ",
-		    server, v->attempts, v->failed);
+		    server, v->attempts, v->by_class[RDPNEG_CLASS_BLOCKED]);
 		for (k = 0, sep = ""; k < RDPNEG_OUTCOME_COUNT; k++)
 			if (v->by_outcome[k] != 0) {
 				fprintf(r->out, "%s%s %" PRIu64, sep,
@@ -428,7 +428,7 @@ md_finish(struct report *r)
 	fprintf(r->out, "\n%" PRIu64 " file%s (%" PRIu64 " unreadable), %"
 	    PRIu64 " connection attempts, %" PRIu64 " failed.\n",
 	    r->totals.files, r->totals.files == 1 ? "" : "s",
-	    r->totals.unreadable, r->totals.attempts, r->totals.failed);
+	    r->totals.unreadable, r->totals.attempts, r->totals.by_class[RDPNEG_CLASS_BLOCKED]);
 	if (r->totals.interrupted || r->totals.not_analysed != 0) {
 		fputs("\nThe run was interrupted", r->out);
 		if (r->totals.interrupted) {

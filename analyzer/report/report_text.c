@@ -300,34 +300,82 @@ text_capture(struct report *r, const struct capture_result *res)
 	st->path_of = NULL;	/* res may be reused for the next */
 }
 
+/* ": 3 blocked, 1 ok": the non-zero counts of a class table. */
+static void
+print_classes(FILE *out, const uint64_t *by_class)
+{
+	const char *sep = ": ";
+	uint32_t k;
+
+	for (k = RDPNEG_CLASS_NONE + 1; k < RDPNEG_CLASS_COUNT; k++) {
+		if (by_class[k] == 0)
+			continue;
+		fprintf(out, "%s%" PRIu64 " %s", sep, by_class[k],
+		    rdpneg_tok_str(rdpneg_class_names, k));
+		sep = ", ";
+	}
+}
+
+/* "<label>name n, name n" and a newline for the non-zero counts, nothing
+ * when all are zero; names(k) names count k. */
+static void
+print_counts(FILE *out, const char *label, const uint64_t *counts,
+    size_t first, size_t n, const char *(*names)(size_t))
+{
+	int any = 0;
+	size_t k;
+
+	for (k = first; k < n; k++) {
+		if (counts[k] == 0)
+			continue;
+		fprintf(out, "%s%s %" PRIu64, any ? ", " : label, names(k),
+		    counts[k]);
+		any = 1;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+static const char *
+outcome_name(size_t k)
+{
+	return rdpneg_tok_str(rdpneg_outcome_names, (uint32_t)k);
+}
+
+static const char *
+failure_name(size_t k)
+{
+	return k < SUMMARY_UNKNOWN_FAILURE ? rdpneg_tok_str(
+	    rdpneg_failure_names, (uint32_t)k) : "unknown";
+}
+
+static const char *
+diagnosis_name(size_t k)
+{
+	return rdpneg_rules[k].diagnosis.id;
+}
+
+/* A server's line, then its counts by outcome, failureCode and diagnosis,
+ * each adding up to its attempts (failure codes: to its failures). */
 static void
 print_server(FILE *out, const struct server_stat *v)
 {
 	char server[FMT_ENDPOINT_MAX], first[FMT_TIME_MAX], last[FMT_TIME_MAX];
-	const char *sep = "";
-	size_t k;
 
 	fmt_endpoint(v->family, &v->server, server, sizeof(server));
 	fmt_time(v->first_sec, v->first_nsec, first, sizeof(first));
 	fmt_time(v->last_sec, v->last_nsec, last, sizeof(last));
-	fprintf(out, "  %s  %" PRIu64 " attempt%s, %" PRIu64 " failed, %zu "
-	    "client%s, %s .. %s\n", server, v->attempts,
-	    v->attempts == 1 ? "" : "s", v->failed, v->nclients,
+	fprintf(out, "  %s  %" PRIu64 " attempt%s", server, v->attempts,
+	    v->attempts == 1 ? "" : "s");
+	print_classes(out, v->by_class);
+	fprintf(out, "; %zu client%s, %s .. %s\n", v->nclients,
 	    v->nclients == 1 ? "" : "s", first, last);
-	fputs("   ", out);
-	for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++) {
-		if (v->by_outcome[k] == 0)
-			continue;
-		fprintf(out, "%s %s %" PRIu64, sep, rdpneg_tok_str(
-		    rdpneg_outcome_names, (uint32_t)k), v->by_outcome[k]);
-		sep = ",";
-	}
-	for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
-		if (v->by_failure[k] != 0)
-			fprintf(out, ", %s %" PRIu64, k < SUMMARY_UNKNOWN_FAILURE ?
-			    rdpneg_tok_str(rdpneg_failure_names, (uint32_t)k) :
-			    "unknown failure codes", v->by_failure[k]);
-	fputc('\n', out);
+	print_counts(out, "    outcomes: ", v->by_outcome, 0, RDPNEG_OUTCOME_COUNT,
+	    outcome_name);
+	print_counts(out, "    failure codes: ", v->by_failure, 1,
+	    SUMMARY_UNKNOWN_FAILURE + 1, failure_name);
+	print_counts(out, "    diagnoses: ", v->by_diagnosis, 0, rdpneg_nrules,
+	    diagnosis_name);
 }
 
 /* Where a signal stopped the run, and what it left unread. */
@@ -358,9 +406,7 @@ text_finish(struct report *r)
 {
 	struct text_state *st = r->state;
 	const struct report_totals *t = &r->totals;
-	const char *sep = ": ";
 	size_t i;
-	int k;
 
 	outbuf_flush(&st->buf);		/* the summary is written with stdio */
 	free(st);
@@ -371,20 +417,14 @@ text_finish(struct report *r)
 	for (i = 0; i < r->servers.n; i++)
 		print_server(r->out, &r->servers.servers[i]);
 	fprintf(r->out, "%" PRIu64 " file%s, %" PRIu64 " unreadable, %"
-	    PRIu64 " connection attempt%s, %" PRIu64 " failed", t->files,
-	    t->files == 1 ? "" : "s", t->unreadable, t->attempts,
-	    t->attempts == 1 ? "" : "s", t->failed);
-	for (k = 0; k < RDPNEG_OUTCOME_COUNT; k++) {
-		if (k == RDPNEG_OUTCOME_SELECTED || t->by_outcome[k] == 0)
-			continue;
-		fprintf(r->out, "%s%" PRIu64 " %s", sep, t->by_outcome[k],
-		    rdpneg_tok_str(rdpneg_outcome_names, (uint32_t)k));
-		sep = ", ";
-	}
+	    PRIu64 " connection attempt%s", t->files, t->files == 1 ? "" : "s",
+	    t->unreadable, t->attempts, t->attempts == 1 ? "" : "s");
+	print_classes(r->out, t->by_class);
 	if (t->scanners != 0)
-		fprintf(r->out, "%s%" PRIu64 " from scanners", sep,
-		    t->scanners);
+		fprintf(r->out, " (%" PRIu64 " from scanners)", t->scanners);
 	fputc('\n', r->out);
+	print_counts(r->out, "outcomes: ", t->by_outcome, 0,
+	    RDPNEG_OUTCOME_COUNT, outcome_name);
 	/* What the capture itself may hide. */
 	if (t->cut_packets != 0)
 		fprintf(r->out, "note: %" PRIu64 " packet%s cut by the snap "

@@ -186,8 +186,9 @@ summary_add(struct summary *s, const struct attempt_item *it)
 		v->last_nsec = a->ts_nsec;
 	}
 	v->attempts++;
-	v->failed += it->diag->failed != 0;
+	v->by_class[it->class]++;
 	v->by_outcome[a->ev.outcome]++;
+	v->by_diagnosis[rdpneg_diagnosis_index(it->diag)]++;
 	if ((a->ev.have & RDPNEG_EV_RSP_NEG) &&
 	    a->ev.response_type == RDPNEG_TYPE_FAILURE) {
 		code = a->ev.response_value;

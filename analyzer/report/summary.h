@@ -17,8 +17,9 @@ struct server_stat {
 	int			 family;
 	struct rdpneg_endpoint	 server;
 	uint64_t		 attempts;
-	uint64_t		 failed;
+	uint64_t		 by_class[RDPNEG_CLASS_COUNT];
 	uint64_t		 by_outcome[RDPNEG_OUTCOME_COUNT];
+	uint64_t		 by_diagnosis[RDPNEG_RULES_MAX];
 	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
 	uint8_t			*clients;	/* set of addresses, 4 bytes for
 						   IPv4, 16 for IPv6: all-zero

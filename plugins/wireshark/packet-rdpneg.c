@@ -49,7 +49,6 @@ static int hf_rdpneg_chain_position = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_chain_length = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_chain_previous = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_fell_back = RDPNEG_WS_UNREGISTERED;
-static int hf_rdpneg_failed = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_class = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_blocked = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_insecure = RDPNEG_WS_UNREGISTERED;
@@ -327,7 +326,6 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 		add_text(proto_item_add_subtree(ti, ett_rdpneg_server),
 		    hf_rdpneg_server_why, tvb, print->why);
 	}
-	add_bool(tree, hf_rdpneg_failed, tvb, d->failed);
 	add_text(tree, hf_rdpneg_class, tvb,
 	    rdpneg_tok_str(rdpneg_class_names, class));
 	add_bool(tree, hf_rdpneg_blocked, tvb, class == RDPNEG_CLASS_BLOCKED);
@@ -541,8 +539,6 @@ proto_register_rdpneg(void)
 		    "Confirm shows of the server's software", HFILL } },
 		{ &hf_rdpneg_server_why, { "Evidence", "rdpneg.server.evidence",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-		{ &hf_rdpneg_failed, { "Problem", "rdpneg.failed", FT_BOOLEAN,
-		    BASE_NONE, NULL, 0, "The diagnosis is a problem", HFILL } },
 		{ &hf_rdpneg_class, { "Class", "rdpneg.class", FT_STRING,
 		    BASE_NONE, NULL, 0, "What the attempt meant for its user: "
 		    "blocked, insecure, ok or noise", HFILL } },

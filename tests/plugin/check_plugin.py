@@ -33,7 +33,7 @@ FIELDS = ["frame.number", "tcp.srcport", "tcp.dstport", "rdpneg.pdu", "rdpneg.re
           "rdpneg.response_frame", "rdpneg.outcome", "rdpneg.end",
           "rdpneg.failure", "rdpneg.selected", "rdpneg.diagnosis",
           "rdpneg.not_requested", "rdpneg.fell_back", "rdpneg.malformed",
-          "rdpneg.failed", "rdpneg.class", "rdpneg.blocked", "rdpneg.insecure",
+          "rdpneg.class", "rdpneg.blocked", "rdpneg.insecure",
           "rdpneg.summary", "rdpneg.server", "_ws.expert.message"] + [
               f"rdpneg.expert.{e}" for e in
               ("blocked", "insecure", "not_requested", "fallback",

@@ -497,8 +497,6 @@ Test(kb_table, every_diagnosis_is_complete)
 		cr_assert_not_null(rdpneg_tok_str(rdpneg_confidence_names,
 		    (uint32_t)d->confidence), "%s: confidence has no name",
 		    d->id);
-		cr_assert(d->failed == 0 || d->failed == 1, "%s: failed %d",
-		    d->id, d->failed);
 	}
 }
 
@@ -549,19 +547,20 @@ Test(kb_table, required_ids_in_order)
 	}
 }
 
-Test(kb_table, failed_flag)
+/* Only an attempt that connected with what it asked for is ok. */
+Test(kb_table, only_connections_are_ok)
 {
 	const struct rdpneg_diagnosis *d;
 	size_t i;
-	int success;
+	int connected;
 
 	for (i = 0; i < rdpneg_nrules; i++) {
 		d = &rdpneg_rules[i].diagnosis;
-		success = strcmp(d->id, "negotiated") == 0 ||
-		    strcmp(d->id, "negotiated-standard-rdp") == 0 ||
-		    strcmp(d->id, "scanner-probe") == 0;
-		cr_assert_eq(d->failed, !success, "%s: failed %d", d->id,
-		    d->failed);
+		connected = strcmp(d->id, "negotiated") == 0 ||
+		    strcmp(d->id, "server-chose-unrequested-protocol") == 0;
+		cr_assert_eq(d->class == RDPNEG_CLASS_OK, connected,
+		    "%s: class %s", d->id, rdpneg_tok_str(rdpneg_class_names,
+		    d->class));
 	}
 }
 
@@ -1512,11 +1511,6 @@ Test(kb_class, every_rule_has_a_class)
 		    d->class < RDPNEG_CLASS_COUNT, "%s: no class", d->id);
 		cr_assert_not_null(rdpneg_tok_str(rdpneg_class_names,
 		    d->class));
-		/* A problem is blocked or insecure, and only a problem is
-		 * blocked (its silent variant aside). */
-		if (d->class == RDPNEG_CLASS_BLOCKED)
-			cr_assert(d->failed, "%s: blocked, not a problem",
-			    d->id);
 		/* Only a connection that may go on can go no further. */
 		cr_assert(d->class_if_silent == RDPNEG_CLASS_NONE ||
 		    d->class_if_silent == RDPNEG_CLASS_BLOCKED, "%s", d->id);
