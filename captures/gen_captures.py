@@ -865,6 +865,9 @@ class TcpConversation:
         requested = req.get("requested_protocols")
         if cr_frame and requested is None:
             requested = 0  # a CR without RDP_NEG_REQ asks for Standard RDP Security
+        malformed = bool((cr_frame and cr.malformed) or (cc_frame and cc.malformed))
+        client_next = cr_key is not None and any(
+            side == "client" and idx > cr_key[1] for side, idx in seen)
         first = self.frames[0]
         client, server = self.sides["client"], self.sides["server"]
         return {
@@ -884,11 +887,25 @@ class TcpConversation:
             "selected_protocol": selected,
             "response_flags": rsp.get("response_flags"),
             "protocol_not_requested": protocol_not_requested(requested, selected),
-            "malformed": bool(
-                (cr_frame and cr.malformed) or (cc_frame and cc.malformed)
-            ),
+            "malformed": malformed,
             "incomplete": bool(seen - set(done)),
+            "class": attempt_class(outcome, malformed, selected,
+                                   silent=not client_next and end is not None),
         }
+
+
+def attempt_class(outcome, malformed, selected, silent):
+    """README's class rule, from what the generator built: blocked (could not
+    connect), insecure (Standard RDP Security), ok, or noise (no request).
+    A connection whose client sent nothing after its request and that ended
+    did not connect."""
+    if outcome == "no_request":
+        return "noise"
+    if malformed or outcome not in ("selected", "legacy") or silent:
+        return "blocked"
+    if outcome == "legacy" or selected == 0:
+        return "insecure"
+    return "ok"
 
 
 def end_text(info):

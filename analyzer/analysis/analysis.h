@@ -72,6 +72,10 @@ void analyze_stream(FILE *fp, const struct analysis_config *cfg,
 /* Copy an attempt whose texts are only lent; 0, or -1 out of memory. */
 int attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a);
 
+/* A copy of it (texts, chain, diagnosis) into copy: 0, or -1 out of
+ * memory; free(copy->owned) frees it. */
+int attempt_item_copy(struct attempt_item *copy, const struct attempt_item *it);
+
 /* Append a copy of it (texts, chain, diagnosis) to l: 0, or -1. */
 int attempt_list_push(struct attempt_list *l, const struct attempt_item *it);
 

@@ -38,11 +38,25 @@ attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a)
 }
 
 int
-attempt_list_push(struct attempt_list *l, const struct attempt_item *it)
+attempt_item_copy(struct attempt_item *copy, const struct attempt_item *it)
 {
-	struct attempt_item *v, *copy;
 	struct rdpneg_attempt a;
 	char *owned;
+
+	if (attempt_item_init(copy, &it->a) < 0)
+		return -1;
+	a = copy->a;		/* its texts point into its own copy */
+	owned = copy->owned;
+	*copy = *it;		/* chain and diagnosis along */
+	copy->a = a;
+	copy->owned = owned;
+	return 0;
+}
+
+int
+attempt_list_push(struct attempt_list *l, const struct attempt_item *it)
+{
+	struct attempt_item *v;
 
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
@@ -53,14 +67,8 @@ attempt_list_push(struct attempt_list *l, const struct attempt_item *it)
 		l->items = v;
 		l->cap = cap;
 	}
-	copy = &l->items[l->n];
-	if (attempt_item_init(copy, &it->a) < 0)
+	if (attempt_item_copy(&l->items[l->n], it) < 0)
 		return -1;
-	a = copy->a;		/* its texts point into its own copy */
-	owned = copy->owned;
-	*copy = *it;		/* chain and diagnosis along */
-	copy->a = a;
-	copy->owned = owned;
 	l->n++;
 	return 0;
 }

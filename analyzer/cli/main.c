@@ -279,8 +279,7 @@ main(int argc, char *argv[])
 	memset(&run, 0, sizeof(run));
 	if (cores > 0)
 		opt.jobs = (unsigned)cores;
-	r->out = stdout;
-	r->format = &report_text;
+	report_init(r, stdout, &report_text);
 	rdpneg_init_config(&cfg->capture);
 	cfg->chain_window = RDPNEG_DEFAULT_CHAIN_WINDOW;
 
@@ -394,7 +393,7 @@ main(int argc, char *argv[])
 		status = EXIT_INSECURE;
 	else
 		status = 0;
-	summary_free(&r->servers);
+	report_free(r);
 	walk_free(&files);
 	return status;
 }

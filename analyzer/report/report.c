@@ -31,12 +31,23 @@ report_attempt(struct report *r, const struct capture_result *res,
 {
 	struct report_totals *t = &r->totals;
 
+	if (t->attempts == 0 || it->a.ts_sec < t->first_sec ||
+	    (it->a.ts_sec == t->first_sec && it->a.ts_nsec < t->first_nsec)) {
+		t->first_sec = it->a.ts_sec;
+		t->first_nsec = it->a.ts_nsec;
+	}
+	if (t->attempts == 0 || it->a.ts_sec > t->last_sec ||
+	    (it->a.ts_sec == t->last_sec && it->a.ts_nsec > t->last_nsec)) {
+		t->last_sec = it->a.ts_sec;
+		t->last_nsec = it->a.ts_nsec;
+	}
 	t->attempts++;
 	t->by_class[it->class]++;
 	t->by_outcome[it->a.ev.outcome]++;
 	t->by_diagnosis[rdpneg_diagnosis_index(it->diag)]++;
 	t->scanners += (it->a.ev.have & RDPNEG_EV_SCANNER) != 0;
 	summary_add(&r->servers, it);
+	findings_add(&r->findings, res->path, it);
 	r->capture_attempts++;
 	r->capture_findings += rdpneg_class_is_finding(it->class);
 	if (!r->summary_only)
@@ -69,6 +80,23 @@ report_capture(struct report *r, const struct capture_result *res)
 	if (!r->summary_only)
 		r->format->capture(r, res);
 	r->capture_attempts = r->capture_findings = 0;
+	findings_next_capture(&r->findings);
+}
+
+void
+report_init(struct report *r, FILE *out, const struct report_format *format)
+{
+	memset(r, 0, sizeof(*r));
+	r->out = out;
+	r->format = format;
+	findings_init(&r->findings);
+}
+
+void
+report_free(struct report *r)
+{
+	summary_free(&r->servers);
+	findings_free(&r->findings);
 }
 
 int

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "analysis/analysis.h"
+#include "report/findings.h"
 #include "report/summary.h"
 
 /* Totals over every capture of a run. */
@@ -25,6 +26,10 @@ struct report_totals {
 	uint64_t	by_class[RDPNEG_CLASS_COUNT];
 	uint64_t	by_outcome[RDPNEG_OUTCOME_COUNT];
 	uint64_t	by_diagnosis[RDPNEG_RULES_MAX];
+	int64_t		first_sec;	/* the attempts' span */
+	uint32_t	first_nsec;
+	int64_t		last_sec;
+	uint32_t	last_nsec;
 	/* A run stopped by a signal: where, and the files left unread. */
 	int		interrupted;
 	const char	*interrupted_path;	/* the caller's, till finish */
@@ -40,6 +45,7 @@ struct report {
 	int				 summary_only;	/* --summary */
 	struct report_totals		 totals;
 	struct summary			 servers;
+	struct findings			 findings;	/* blocked, insecure */
 	/* The capture being reported: its attempts so far. */
 	uint64_t			 capture_attempts;
 	uint64_t			 capture_findings; /* blocked, insecure */
@@ -81,6 +87,13 @@ void report_attempt(struct report *r, const struct capture_result *res,
 /* After the last attempt of res: count the file, then the format's end of
  * the capture (also for a file a stop left unread: res->not_analysed). */
 void report_capture(struct report *r, const struct capture_result *res);
+
+/* An empty report to out in format (zeroed, the findings ready). */
+void report_init(struct report *r, FILE *out,
+    const struct report_format *format);
+
+/* Free the summary and the findings, after the format's finish. */
+void report_free(struct report *r);
 
 /* Whether an attempt is shown (a finding: blocked or insecure; or -a). */
 int report_shows(const struct report *r, const struct attempt_item *it);

@@ -209,7 +209,7 @@ csv_summary(struct report *r, struct csv_state *s)
 			number(r->out, 1, v->by_outcome[k], ",");
 		for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
 			number(r->out, 1, v->by_failure[k], ",");
-		number(r->out, 1, v->nclients, ",");
+		number(r->out, 1, v->clients.n, ",");
 		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
 		text_field(s, r->out, text, ",");
 		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));

@@ -530,7 +530,7 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 				set(s, f, rdpneg_rules[k].diagnosis.id,
 				    json_integer((json_int_t)v->by_diagnosis[k]));
 		set(s, o, "diagnoses", f);
-		set(s, o, "clients", json_integer((json_int_t)v->nclients));
+		set(s, o, "clients", json_integer((json_int_t)v->clients.n));
 		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
 		set(s, o, "first_seen", json_ours(text));
 		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));

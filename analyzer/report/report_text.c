@@ -23,10 +23,13 @@
  * The report's state (struct report's).  The attempts' blocks go through
  * one append buffer: no printf per field.  It is written out after each
  * capture, before the summary, and after each attempt when the report goes
- * to a terminal, where it used to appear line by line.
+ * to a terminal, where it used to appear line by line.  Elsewhere the
+ * blocks are spooled to a temporary file, so that the overview, known
+ * only at the end, comes first; on a terminal it closes the report.
  */
 struct text_state {
 	struct outbuf			 buf;
+	FILE				*spool;		/* NULL: none */
 	int				 interactive;
 	/* The capture's path, escaped once for all its attempts. */
 	const struct capture_result	*path_of;
@@ -248,8 +251,9 @@ text_begin(struct report *r)
 
 	if ((st = malloc(sizeof(*st))) == NULL)
 		return -1;
-	outbuf_init(&st->buf, r->out);
 	st->interactive = fd >= 0 && isatty(fd);
+	st->spool = st->interactive || r->summary_only ? NULL : tmpfile();
+	outbuf_init(&st->buf, st->spool != NULL ? st->spool : r->out);
 	st->path_of = NULL;
 	st->nexplained = 0;
 	r->state = st;
@@ -368,8 +372,8 @@ print_server(FILE *out, const struct server_stat *v)
 	fprintf(out, "  %s  %" PRIu64 " attempt%s", server, v->attempts,
 	    v->attempts == 1 ? "" : "s");
 	print_classes(out, v->by_class);
-	fprintf(out, "; %zu client%s, %s .. %s\n", v->nclients,
-	    v->nclients == 1 ? "" : "s", first, last);
+	fprintf(out, "; %zu client%s, %s .. %s\n", v->clients.n,
+	    v->clients.n == 1 ? "" : "s", first, last);
 	print_counts(out, "    outcomes: ", v->by_outcome, 0, RDPNEG_OUTCOME_COUNT,
 	    outcome_name);
 	print_counts(out, "    failure codes: ", v->by_failure, 1,
@@ -401,6 +405,124 @@ interrupted_note(struct report *r)
 	fputc('\n', r->out);
 }
 
+#define OVERVIEW_SERVERS	40	/* servers listed in the overview */
+
+/* The first fix step of finding f for its implementation, on one line. */
+static void
+print_first_step(FILE *out, const struct finding *f)
+{
+	const char *steps[RDPNEG_STEPS_MAX];
+	char text[2048];
+
+	if (rdpneg_order_remediation(f->diag->remediation, f->print != NULL ?
+	    f->print->server : RDPNEG_SERVER_UNKNOWN, steps,
+	    RDPNEG_STEPS_MAX) == 0)
+		return;
+	rdpneg_expand(steps[0], &f->samples[0].item.a.ev, text, sizeof(text));
+	fprintf(out, "    fix: %s\n", text);
+}
+
+static int
+same_server(const struct finding *a, const struct finding *b)
+{
+	return a->family == b->family && a->server.port == b->server.port &&
+	    memcmp(a->server.addr, b->server.addr, 16) == 0;
+}
+
+/* Per server, its findings and the first step of the heaviest. */
+static void
+print_fix_per_server(FILE *out, const struct findings *fs)
+{
+	char server[FMT_ENDPOINT_MAX];
+	const struct finding *f;
+	size_t i, j, nservers = 0;
+
+	fputs("Fix per server\n", out);
+	for (i = 0; i < fs->n; i++) {
+		f = &fs->v[i];
+		for (j = 0; j < i && !same_server(&fs->v[j], f); j++)
+			;
+		if (j < i)
+			continue;
+		if (nservers++ == OVERVIEW_SERVERS) {
+			fputs("  ... more servers: see the summary by server\n",
+			    out);
+			break;
+		}
+		fmt_endpoint(f->family, &f->server, server, sizeof(server));
+		fprintf(out, "  %s (%s):", server, f->print != NULL ?
+		    rdpneg_tok_str(rdpneg_server_names, f->print->server) :
+		    "not recognised");
+		for (j = i; j < fs->n; j++)
+			if (same_server(&fs->v[j], f))
+				fprintf(out, "%s %s %s %" PRIu64, j > i ? "," :
+				    "", rdpneg_tok_str(rdpneg_class_names,
+				    fs->v[j].class), fs->v[j].diag->id,
+				    fs->v[j].attempts);
+		fputc('\n', out);
+		print_first_step(out, f);
+	}
+}
+
+/*
+ * What was blocked or insecure: per class and diagnosis its counts, span
+ * and cause; then the fix per server.
+ */
+static void
+print_overview(FILE *out, struct report *r)
+{
+	const struct report_totals *t = &r->totals;
+	struct findings *fs = &r->findings;
+	const struct finding_total *v;
+	char first[FMT_TIME_MAX], last[FMT_TIME_MAX], text[2048];
+	size_t c, d;
+
+	findings_sort(fs);
+	fprintf(out, "Overview: %" PRIu64 " connection attempt%s",
+	    t->attempts, t->attempts == 1 ? "" : "s");
+	print_classes(out, t->by_class);
+	fputc('\n', out);
+	if (fs->n == 0) {
+		fputs("  nothing blocked or insecure\n\n", out);
+		return;
+	}
+	for (c = 0; c < FINDING_CLASSES; c++)
+		for (d = 0; d < rdpneg_nrules; d++) {
+			v = &fs->by_diagnosis[c][d];
+			if (v->attempts == 0)
+				continue;
+			fmt_time(v->first_sec, v->first_nsec, first,
+			    sizeof(first));
+			fmt_time(v->last_sec, v->last_nsec, last, sizeof(last));
+			fprintf(out, "  %-8s %s: %" PRIu64 " attempt%s, %"
+			    PRIu64 " server%s, %zu client%s, %zu user%s, %s .. "
+			    "%s\n", rdpneg_tok_str(rdpneg_class_names,
+			    v->top->class), rdpneg_rules[d].diagnosis.id,
+			    v->attempts, v->attempts == 1 ? "" : "s", v->groups,
+			    v->groups == 1 ? "" : "s", v->clients.n,
+			    v->clients.n == 1 ? "" : "s", v->users.n,
+			    v->users.n == 1 ? "" : "s", first, last);
+			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
+			    &v->top->samples[0].item.a.ev, text, sizeof(text));
+			fprintf(out, "           %s\n", text);
+		}
+	print_fix_per_server(out, fs);
+	fputc('\n', out);
+}
+
+/* The spooled blocks after the overview. */
+static void
+copy_spool(FILE *spool, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(spool);
+	while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(spool);
+}
+
 static void
 text_finish(struct report *r)
 {
@@ -409,6 +531,11 @@ text_finish(struct report *r)
 	size_t i;
 
 	outbuf_flush(&st->buf);		/* the summary is written with stdio */
+	if (st->spool != NULL) {
+		print_overview(r->out, r);
+		copy_spool(st->spool, r->out);
+	} else if (!r->summary_only)
+		print_overview(r->out, r);
 	free(st);
 	r->state = NULL;
 	summary_sort(&r->servers);

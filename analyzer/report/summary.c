@@ -8,61 +8,52 @@
 
 #include "report/summary.h"
 
+/* The server a summary row is for: address family, address and port. */
+struct server_key {
+	int				 family;
+	const struct rdpneg_endpoint	*ep;
+};
+
 static uint32_t
 server_hash(int family, const struct rdpneg_endpoint *ep)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)family;	/* FNV-1a */
-	size_t i;
+	uint32_t h = 2166136261u ^ (uint32_t)family;
 
-	for (i = 0; i < 16; i++)
-		h = (h ^ ep->addr[i]) * 16777619u;
-	return (h ^ ep->port) * 16777619u;
+	h = hindex_fnv(h, ep->addr, sizeof(ep->addr));
+	return hindex_fnv(h, &ep->port, sizeof(ep->port));
+}
+
+static uint32_t
+row_hash(size_t i, const void *rows)
+{
+	const struct server_stat *v = (const struct server_stat *)rows + i;
+
+	return server_hash(v->family, &v->server);
 }
 
 static int
-same_server(const struct server_stat *s, int family,
-    const struct rdpneg_endpoint *ep)
+row_is(size_t i, const void *rows, const void *key)
 {
-	return s->family == family && s->server.port == ep->port &&
-	    memcmp(s->server.addr, ep->addr, 16) == 0;
-}
+	const struct server_stat *v = (const struct server_stat *)rows + i;
+	const struct server_key *k = key;
 
-/* Rebuild the hash index with room for twice the servers. */
-static int
-reindex(struct summary *s)
-{
-	size_t nslots = s->nslots ? s->nslots * 2 : 64, i, k;
-	size_t *index = calloc(nslots, sizeof(*index));
-
-	if (index == NULL)
-		return -1;
-	for (i = 0; i < s->n; i++) {
-		k = server_hash(s->servers[i].family, &s->servers[i].server);
-		while (index[k & (nslots - 1)] != 0)
-			k++;
-		index[k & (nslots - 1)] = i + 1;
-	}
-	free(s->index);
-	s->index = index;
-	s->nslots = nslots;
-	return 0;
+	return v->family == k->family && v->server.port == k->ep->port &&
+	    memcmp(v->server.addr, k->ep->addr, 16) == 0;
 }
 
 static struct server_stat *
 find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 {
+	struct server_key key = { family, ep };
 	struct server_stat *v;
-	size_t k, slot;
+	size_t *slot;
 
-	if (s->nslots == 0 && reindex(s) < 0)
+	slot = hindex_slot(&s->index, server_hash(family, ep), &key,
+	    s->servers, s->n, row_hash, row_is);
+	if (slot == NULL)
 		return NULL;
-	for (k = server_hash(family, ep);; k++) {
-		slot = s->index[k & (s->nslots - 1)];
-		if (slot == 0)
-			break;
-		if (same_server(&s->servers[slot - 1], family, ep))
-			return &s->servers[slot - 1];
-	}
+	if (*slot != 0)
+		return &s->servers[*slot - 1];
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
 
@@ -72,92 +63,13 @@ find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 		s->servers = v;
 		s->cap = cap;
 	}
-	v = &s->servers[s->n++];
+	v = &s->servers[s->n];
 	memset(v, 0, sizeof(*v));
 	v->family = family;
 	v->server = *ep;
-	if (2 * s->n > s->nslots) {
-		if (reindex(s) < 0) {
-			s->n--;
-			return NULL;
-		}
-	} else
-		s->index[k & (s->nslots - 1)] = s->n;
+	keyset_init(&v->clients, family == 6 ? 16 : 4);
+	*slot = ++s->n;
 	return v;
-}
-
-/* A client address's bytes in its server's set: the family of the
- * connection, so IPv4 keeps 4 (rdpneg_endpoint holds them first). */
-static size_t
-client_width(int family)
-{
-	return family == 6 ? 16 : 4;
-}
-
-static size_t
-client_slot(const uint8_t *addr, size_t width, size_t mask)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < width; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h & mask;
-}
-
-static const uint8_t zero_addr[16];
-
-/* Twice the slots (a power of two, at most half full), rehashed. */
-static int
-grow_clients(struct server_stat *v, size_t width)
-{
-	size_t cap = v->capclients ? v->capclients * 2 : 8, i, k;
-	uint8_t *c = calloc(cap, width), *old;
-
-	if (c == NULL)
-		return -1;
-	for (i = 0; i < v->capclients; i++) {
-		old = v->clients + i * width;
-		if (memcmp(old, zero_addr, width) == 0)
-			continue;
-		for (k = client_slot(old, width, cap - 1);
-		    memcmp(c + k * width, zero_addr, width) != 0;
-		    k = (k + 1) & (cap - 1))
-			;
-		memcpy(c + k * width, old, width);
-	}
-	free(v->clients);
-	v->clients = c;
-	v->capclients = cap;
-	return 0;
-}
-
-/*
- * Count a client address once: a hash set (linear probing; the all-zero
- * address, which marks free slots, is counted apart), so that a flood
- * from a million sources costs no more than a few.
- */
-static void
-add_client(struct server_stat *v, const uint8_t *addr)
-{
-	size_t width = client_width(v->family), k;
-	uint8_t *slot;
-
-	if (memcmp(addr, zero_addr, width) == 0) {
-		v->nclients += !v->zero_client;
-		v->zero_client = 1;
-		return;
-	}
-	if (2 * (v->nclients + 1) > v->capclients &&
-	    grow_clients(v, width) < 0)
-		return;
-	for (k = client_slot(addr, width, v->capclients - 1);
-	    memcmp(slot = v->clients + k * width, zero_addr, width) != 0;
-	    k = (k + 1) & (v->capclients - 1))
-		if (memcmp(slot, addr, width) == 0)
-			return;
-	memcpy(slot, addr, width);
-	v->nclients++;
 }
 
 static int
@@ -195,7 +107,7 @@ summary_add(struct summary *s, const struct attempt_item *it)
 		v->by_failure[code >= 1 && code < SUMMARY_UNKNOWN_FAILURE ?
 		    code : SUMMARY_UNKNOWN_FAILURE]++;
 	}
-	add_client(v, a->client.addr);
+	keyset_add(&v->clients, a->client.addr);
 }
 
 static int
@@ -216,9 +128,7 @@ summary_sort(struct summary *s)
 {
 	if (s->n > 1)
 		qsort(s->servers, s->n, sizeof(*s->servers), by_server);
-	free(s->index);		/* positions changed: no more lookups */
-	s->index = NULL;
-	s->nslots = 0;
+	hindex_free(&s->index);	/* positions changed: no more lookups */
 }
 
 void
@@ -227,8 +137,8 @@ summary_free(struct summary *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		free(s->servers[i].clients);
+		keyset_free(&s->servers[i].clients);
 	free(s->servers);
-	free(s->index);
+	hindex_free(&s->index);
 	memset(s, 0, sizeof(*s));
 }

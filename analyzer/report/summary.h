@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "analysis/analysis.h"
+#include "report/hindex.h"
+#include "report/keyset.h"
 
 #define SUMMARY_UNKNOWN_FAILURE	7	/* by_failure index of codes > 6 */
 
@@ -21,12 +23,8 @@ struct server_stat {
 	uint64_t		 by_outcome[RDPNEG_OUTCOME_COUNT];
 	uint64_t		 by_diagnosis[RDPNEG_RULES_MAX];
 	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
-	uint8_t			*clients;	/* set of addresses, 4 bytes for
-						   IPv4, 16 for IPv6: all-zero
-						   is a free slot */
-	size_t			 nclients;	/* distinct, zero included */
-	size_t			 capclients;	/* slots, a power of two */
-	int			 zero_client;	/* the all-zero address seen */
+	struct keyset		 clients;	/* addresses: 4 bytes for IPv4,
+						   16 for IPv6 */
 	int64_t			 first_sec;
 	uint32_t		 first_nsec;
 	int64_t			 last_sec;
@@ -37,8 +35,7 @@ struct summary {
 	struct server_stat	*servers;
 	size_t			 n;
 	size_t			 cap;
-	size_t			*index;		/* hash slots: server + 1 */
-	size_t			 nslots;
+	struct hindex		 index;		/* of servers by address */
 };
 
 void summary_add(struct summary *s, const struct attempt_item *it);

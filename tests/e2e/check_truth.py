@@ -5,8 +5,9 @@ Each captures/expected/NAME.truth.json names a capture, whether reading it
 must fail, and every connection attempt rdpneg must report, with the values
 the generator built into it.  The generator never looks at rdpneg's output,
 so this is an independent check.  `malformed` and `incomplete` are booleans
-in the truth (rdpneg gives a reason text).  The exit status must be 2 for a
-damaged file, else 1 when a failed handshake is present, else 0.
+in the truth (rdpneg gives a reason text); `class` is the generator's own
+reading of README's class rule.  The exit status must be 2 for a damaged
+file, else 1 when an attempt is blocked, else 3 when one is insecure, else 0.
 
 Prints one line per capture and a closing "N passed, N failed" line.
 """
@@ -24,9 +25,10 @@ def exit_status_expected(truth):
     """rdpneg's documented exit status for this capture."""
     if truth["read_error"]:
         return 2
-    failed = any(a["outcome"] != "selected" or a["protocol_not_requested"]
-                 for a in truth["attempts"])
-    return 1 if failed else 0
+    classes = {a["class"] for a in truth["attempts"]}
+    if "blocked" in classes:
+        return 1
+    return 3 if "insecure" in classes else 0
 
 
 def compare_attempt(index, want, got):

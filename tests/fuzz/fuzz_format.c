@@ -101,9 +101,8 @@ fuzz_report_all(const struct capture_result *res,
 		attempts += lists[c].n;
 	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
 		for (summary_only = 0; summary_only <= 1; summary_only++) {
-			memset(&r, 0, sizeof(r));
-			r.out = devnull;
-			r.format = report_find_format(formats[f]);
+			report_init(&r, devnull, report_find_format(
+			    formats[f]));
 			CHECK(r.format != NULL);
 			r.all = all;
 			r.summary_only = summary_only;
@@ -116,6 +115,6 @@ fuzz_report_all(const struct capture_result *res,
 			}
 			CHECK(r.totals.attempts == attempts);
 			r.format->finish(&r);
-			summary_free(&r.servers);
+			report_free(&r);
 		}
 }

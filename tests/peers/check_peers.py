@@ -59,9 +59,13 @@ def check_capture(row, rdpneg):
         problems.append(f"{path.stat().st_size} bytes, more than {MAX_SIZE}")
     proc = subprocess.run([rdpneg, "--all", "--format", "jsonl", str(path)],
                           capture_output=True, check=False)
-    if proc.returncode not in (0, 1) or proc.stderr:
-        problems.append(f"exit {proc.returncode}: {proc.stderr[-300:]!r}")
     got = [json.loads(line) for line in proc.stdout.splitlines()]
+    classes = {g["class"] for g in got}
+    status = (1 if "blocked" in classes else 3 if "insecure" in classes
+              else 0)
+    if proc.returncode != status or proc.stderr:
+        problems.append(f"exit {proc.returncode} (classes {sorted(classes)}"
+                        f" mean {status}): {proc.stderr[-300:]!r}")
     want = row["expect"]
     if len(got) != len(want):
         problems.append(f"{len(got)} connections, the manifest has "

@@ -1,0 +1,293 @@
+/*
+ * findings.c - blocked and insecure attempts grouped by diagnosis, class
+ * and server (findings.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/findings.h"
+
+/* What a finding is keyed by. */
+struct finding_key {
+	const struct rdpneg_diagnosis	*diag;
+	enum rdpneg_class		 class;
+	int				 family;
+	const struct rdpneg_endpoint	*server;
+};
+
+static uint32_t
+key_hash(const struct rdpneg_diagnosis *diag, enum rdpneg_class class,
+    int family, const struct rdpneg_endpoint *ep)
+{
+	uint32_t h = 2166136261u;
+	size_t index = rdpneg_diagnosis_index(diag);
+
+	h = hindex_fnv(h, &index, sizeof(index));
+	h = hindex_fnv(h, &class, sizeof(class));
+	h = hindex_fnv(h, &family, sizeof(family));
+	h = hindex_fnv(h, ep->addr, sizeof(ep->addr));
+	return hindex_fnv(h, &ep->port, sizeof(ep->port));
+}
+
+static uint32_t
+finding_hash(size_t i, const void *v)
+{
+	const struct finding *f = (const struct finding *)v + i;
+
+	return key_hash(f->diag, f->class, f->family, &f->server);
+}
+
+static int
+finding_is(size_t i, const void *v, const void *key)
+{
+	const struct finding *f = (const struct finding *)v + i;
+	const struct finding_key *k = key;
+
+	return f->diag == k->diag && f->class == k->class &&
+	    f->family == k->family && f->server.port == k->server->port &&
+	    memcmp(f->server.addr, k->server->addr, 16) == 0;
+}
+
+static struct finding *
+find_or_add(struct findings *f, const struct attempt_item *it)
+{
+	const struct rdpneg_attempt *a = &it->a;
+	struct finding_key key = { it->diag, it->class, a->family, &a->server };
+	struct finding *v;
+	size_t *slot;
+
+	slot = hindex_slot(&f->index, key_hash(it->diag, it->class,
+	    a->family, &a->server), &key, f->v, f->n, finding_hash,
+	    finding_is);
+	if (slot == NULL)
+		return NULL;
+	if (*slot != 0)
+		return &f->v[*slot - 1];
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+
+		v = realloc(f->v, cap * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		f->v = v;
+		f->cap = cap;
+	}
+	v = &f->v[f->n];
+	memset(v, 0, sizeof(*v));
+	v->diag = it->diag;
+	v->class = it->class;
+	v->family = a->family;
+	v->server = a->server;
+	keyset_init(&v->clients, a->family == 6 ? 16 : 4);
+	keyset_init(&v->users, 8);
+	*slot = ++f->n;
+	return v;
+}
+
+/* The user name of the cookie (MS-RDPBCGR 2.2.1.1), hashed to 8 bytes;
+ * 0 when there is none. */
+static int
+user_key(const struct rdpneg_attempt *a, uint8_t key[8])
+{
+	uint32_t h1, h2;
+	const uint8_t *name;
+	size_t len;
+
+	if (a->token == NULL || a->ev.token_kind != RDPNEG_TOKEN_MSTSHASH)
+		return 0;
+	name = a->token + a->ev.token_value_off;
+	len = a->token_len - a->ev.token_value_off;
+	h1 = hindex_fnv(2166136261u, name, len);
+	h2 = hindex_fnv(h1 ^ 0x9e3779b9u, name, len);
+	memcpy(key, &h1, 4);
+	memcpy(key + 4, &h2, 4);
+	return 1;
+}
+
+static int
+time_before(int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
+{
+	return s1 < s2 || (s1 == s2 && n1 < n2);
+}
+
+/* Widen [first, last] to the attempt's time; attempts: before it. */
+#define SPAN_ADD(v, a) do {						\
+	if ((v)->attempts == 0 || time_before((a)->ts_sec, (a)->ts_nsec,	\
+	    (v)->first_sec, (v)->first_nsec)) {				\
+		(v)->first_sec = (a)->ts_sec;				\
+		(v)->first_nsec = (a)->ts_nsec;				\
+	}								\
+	if ((v)->attempts == 0 || time_before((v)->last_sec,		\
+	    (v)->last_nsec, (a)->ts_sec, (a)->ts_nsec)) {		\
+		(v)->last_sec = (a)->ts_sec;				\
+		(v)->last_nsec = (a)->ts_nsec;				\
+	}								\
+} while (0)
+
+static void
+total_init(struct finding_total *t)
+{
+	memset(t, 0, sizeof(*t));
+	keyset_init(&t->clients, 17);
+	keyset_init(&t->users, 8);
+}
+
+void
+findings_init(struct findings *f)
+{
+	size_t c, d;
+
+	memset(f, 0, sizeof(*f));
+	for (c = 0; c < FINDING_CLASSES; c++) {
+		total_init(&f->by_class[c]);
+		for (d = 0; d < RDPNEG_RULES_MAX; d++)
+			total_init(&f->by_diagnosis[c][d]);
+	}
+}
+
+static void
+total_add(struct finding_total *t, const struct rdpneg_attempt *a,
+    int new_group, const uint8_t *user)
+{
+	uint8_t client[17];
+
+	SPAN_ADD(t, a);
+	t->attempts++;
+	t->groups += new_group;
+	client[0] = (uint8_t)a->family;
+	memcpy(client + 1, a->client.addr, 16);
+	keyset_add(&t->clients, client);
+	if (user != NULL)
+		keyset_add(&t->users, user);
+}
+
+/* Keep it as evidence while there is room. */
+static void
+keep_sample(struct finding *v, const char *path,
+    const struct attempt_item *it)
+{
+	struct finding_sample *s;
+
+	if (v->nsamples == FINDING_SAMPLES)
+		return;
+	if (v->samples == NULL &&
+	    (v->samples = calloc(FINDING_SAMPLES, sizeof(*s))) == NULL)
+		return;
+	s = &v->samples[v->nsamples];
+	if ((s->capture = strdup(path)) == NULL)
+		return;
+	if (attempt_item_copy(&s->item, it) < 0) {
+		free(s->capture);
+		return;
+	}
+	v->nsamples++;
+}
+
+void
+findings_next_capture(struct findings *f)
+{
+	f->capture++;
+}
+
+void
+findings_add(struct findings *f, const char *path,
+    const struct attempt_item *it)
+{
+	const struct rdpneg_attempt *a = &it->a;
+	struct finding *v;
+	uint8_t user[8];
+	int c, has_user;
+
+	if (!rdpneg_class_is_finding(it->class) ||
+	    (v = find_or_add(f, it)) == NULL)
+		return;
+	c = FINDING_CLASS(it->class);
+	has_user = user_key(a, user);
+	total_add(&f->by_class[c], a, v->attempts == 0,
+	    has_user ? user : NULL);
+	total_add(&f->by_diagnosis[c][rdpneg_diagnosis_index(it->diag)], a,
+	    v->attempts == 0, has_user ? user : NULL);
+	SPAN_ADD(v, a);
+	if (v->attempts == 0 || v->last_capture != f->capture) {
+		v->captures++;
+		v->last_capture = f->capture;
+	}
+	v->attempts++;
+	if (v->print == NULL)
+		v->print = it->server;
+	keyset_add(&v->clients, a->client.addr);
+	if (has_user)
+		keyset_add(&v->users, user);
+	keep_sample(v, path, it);
+}
+
+static int
+by_weight(const void *x, const void *y)
+{
+	const struct finding *a = x, *b = y;
+	size_t i = rdpneg_diagnosis_index(a->diag);
+	size_t j = rdpneg_diagnosis_index(b->diag);
+	int c;
+
+	if (a->class != b->class)
+		return a->class == RDPNEG_CLASS_BLOCKED ? -1 : 1;
+	if (a->attempts != b->attempts)
+		return a->attempts > b->attempts ? -1 : 1;
+	if (i != j)
+		return i < j ? -1 : 1;
+	if (a->family != b->family)
+		return a->family - b->family;
+	if ((c = memcmp(a->server.addr, b->server.addr, 16)) != 0)
+		return c;
+	return (int)a->server.port - (int)b->server.port;
+}
+
+void
+findings_sort(struct findings *f)
+{
+	struct finding_total *t;
+	size_t i;
+
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof(*f->v), by_weight);
+	hindex_free(&f->index);
+	for (i = f->n; i-- > 0;) {	/* the first of each, heaviest */
+		t = &f->by_diagnosis[FINDING_CLASS(f->v[i].class)]
+		    [rdpneg_diagnosis_index(f->v[i].diag)];
+		t->top = &f->v[i];
+		f->by_class[FINDING_CLASS(f->v[i].class)].top = &f->v[i];
+	}
+}
+
+void
+findings_free(struct findings *f)
+{
+	struct finding *v;
+	size_t i, k;
+
+	for (i = 0; i < f->n; i++) {
+		v = &f->v[i];
+		for (k = 0; k < v->nsamples; k++) {
+			free(v->samples[k].item.owned);
+			free(v->samples[k].capture);
+		}
+		free(v->samples);
+		keyset_free(&v->clients);
+		keyset_free(&v->users);
+	}
+	free(f->v);
+	hindex_free(&f->index);
+	for (i = 0; i < FINDING_CLASSES; i++) {
+		keyset_free(&f->by_class[i].clients);
+		keyset_free(&f->by_class[i].users);
+		for (k = 0; k < RDPNEG_RULES_MAX; k++) {
+			keyset_free(&f->by_diagnosis[i][k].clients);
+			keyset_free(&f->by_diagnosis[i][k].users);
+		}
+	}
+	findings_init(f);
+}

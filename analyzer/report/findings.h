@@ -1,0 +1,91 @@
+/*
+ * findings.h - the findings of a run: its blocked and insecure attempts
+ * grouped by diagnosis, class and server, each group with its counts, its
+ * span in time, its clients and users, and a few attempts kept as
+ * evidence.  What the overview of the text report and the ticket
+ * (Markdown) report are made of; it grows with the number of distinct
+ * problems, not with the attempts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_FINDINGS_H
+#define RDPNEG_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/analysis.h"
+#include "report/hindex.h"
+#include "report/keyset.h"
+
+#define FINDING_SAMPLES	5	/* attempts kept per finding */
+
+/* An attempt kept as evidence, with the capture it came from. */
+struct finding_sample {
+	struct attempt_item	 item;		/* owns its texts */
+	char			*capture;	/* the path, as given */
+};
+
+struct finding {
+	const struct rdpneg_diagnosis		*diag;
+	enum rdpneg_class			 class;
+	int					 family;
+	struct rdpneg_endpoint			 server;
+	const struct rdpneg_server_fingerprint	*print;	/* the first known */
+	uint64_t				 attempts;
+	uint64_t				 captures;	/* holding it */
+	uint64_t				 last_capture;	/* its ordinal */
+	struct keyset				 clients;
+	struct keyset				 users;	/* hashed names */
+	int64_t					 first_sec;
+	uint32_t				 first_nsec;
+	int64_t					 last_sec;
+	uint32_t				 last_nsec;
+	struct finding_sample			*samples;
+	size_t					 nsamples;
+};
+
+/* The findings of one class and diagnosis, or of one class, together. */
+struct finding_total {
+	uint64_t	 attempts;
+	uint64_t	 groups;	/* findings: servers */
+	struct keyset	 clients;	/* family byte and address */
+	struct keyset	 users;		/* hashed names */
+	int64_t		 first_sec;
+	uint32_t	 first_nsec;
+	int64_t		 last_sec;
+	uint32_t	 last_nsec;
+	const struct finding *top;	/* the most attempts, after sorting */
+};
+
+/* Index of a finding class in the totals: blocked 0, insecure 1. */
+#define FINDING_CLASSES		2
+#define FINDING_CLASS(c)	((c) == RDPNEG_CLASS_BLOCKED ? 0 : 1)
+
+struct findings {
+	struct finding_total	 by_class[FINDING_CLASSES];
+	struct finding_total	 by_diagnosis[FINDING_CLASSES][RDPNEG_RULES_MAX];
+	struct finding	*v;
+	size_t		 n;
+	size_t		 cap;
+	struct hindex	 index;
+	uint64_t	 capture;	/* ordinal of the capture being added */
+};
+
+void findings_init(struct findings *f);
+
+/* The next attempts come from another capture. */
+void findings_next_capture(struct findings *f);
+
+/* Count it (a finding: blocked or insecure) from capture path. */
+void findings_add(struct findings *f, const char *path,
+    const struct attempt_item *it);
+
+/* Blocked before insecure, then the most attempts first, then diagnosis
+ * (table order) and server; the index is dropped and each total's top
+ * set. */
+void findings_sort(struct findings *f);
+
+void findings_free(struct findings *f);
+
+#endif /* RDPNEG_FINDINGS_H */
