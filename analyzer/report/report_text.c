@@ -340,25 +340,6 @@ print_counts(FILE *out, const char *label, const uint64_t *counts,
 		fputc('\n', out);
 }
 
-static const char *
-outcome_name(size_t k)
-{
-	return rdpneg_tok_str(rdpneg_outcome_names, (uint32_t)k);
-}
-
-static const char *
-failure_name(size_t k)
-{
-	return k < SUMMARY_UNKNOWN_FAILURE ? rdpneg_tok_str(
-	    rdpneg_failure_names, (uint32_t)k) : "unknown";
-}
-
-static const char *
-diagnosis_name(size_t k)
-{
-	return rdpneg_rules[k].diagnosis.id;
-}
-
 /* A server's line, then its counts by outcome, failureCode and diagnosis,
  * each adding up to its attempts (failure codes: to its failures). */
 static void
@@ -375,11 +356,11 @@ print_server(FILE *out, const struct server_stat *v)
 	fprintf(out, "; %zu client%s, %s .. %s\n", v->clients.n,
 	    v->clients.n == 1 ? "" : "s", first, last);
 	print_counts(out, "    outcomes: ", v->by_outcome, 0, RDPNEG_OUTCOME_COUNT,
-	    outcome_name);
+	    summary_outcome_name);
 	print_counts(out, "    failure codes: ", v->by_failure, 1,
-	    SUMMARY_UNKNOWN_FAILURE + 1, failure_name);
+	    SUMMARY_UNKNOWN_FAILURE + 1, summary_failure_name);
 	print_counts(out, "    diagnoses: ", v->by_diagnosis, 0, rdpneg_nrules,
-	    diagnosis_name);
+	    summary_diagnosis_name);
 }
 
 /* Where a signal stopped the run, and what it left unread. */
@@ -551,7 +532,7 @@ text_finish(struct report *r)
 		fprintf(r->out, " (%" PRIu64 " from scanners)", t->scanners);
 	fputc('\n', r->out);
 	print_counts(r->out, "outcomes: ", t->by_outcome, 0,
-	    RDPNEG_OUTCOME_COUNT, outcome_name);
+	    RDPNEG_OUTCOME_COUNT, summary_outcome_name);
 	/* What the capture itself may hide. */
 	if (t->cut_packets != 0)
 		fprintf(r->out, "note: %" PRIu64 " packet%s cut by the snap "

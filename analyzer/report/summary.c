@@ -142,3 +142,22 @@ summary_free(struct summary *s)
 	hindex_free(&s->index);
 	memset(s, 0, sizeof(*s));
 }
+
+const char *
+summary_outcome_name(size_t k)
+{
+	return rdpneg_tok_str(rdpneg_outcome_names, (uint32_t)k);
+}
+
+const char *
+summary_failure_name(size_t k)
+{
+	return k < SUMMARY_UNKNOWN_FAILURE ? rdpneg_tok_str(
+	    rdpneg_failure_names, (uint32_t)k) : "unknown";
+}
+
+const char *
+summary_diagnosis_name(size_t k)
+{
+	return rdpneg_rules[k].diagnosis.id;
+}

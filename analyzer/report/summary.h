@@ -45,4 +45,10 @@ void summary_sort(struct summary *s);
 
 void summary_free(struct summary *s);
 
+/* The names of the counts by_outcome[k], by_failure[k] (SSL_REQUIRED...,
+ * "unknown" for SUMMARY_UNKNOWN_FAILURE) and by_diagnosis[k] (its id). */
+const char *summary_outcome_name(size_t k);
+const char *summary_failure_name(size_t k);
+const char *summary_diagnosis_name(size_t k);
+
 #endif /* RDPNEG_SUMMARY_H */
