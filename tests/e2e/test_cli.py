@@ -22,6 +22,7 @@ import ipaddress
 import json
 import os
 import re
+import shlex
 import struct
 import subprocess
 import sys
@@ -1534,6 +1535,136 @@ def _(ctx):
     want = [(True, "scanner-probe", "noise")] * 3
     have = [(r["scanner"], r["diagnosis"]["id"], r["class"]) for r in got]
     expect(have == want, f"records {have}, expected {want}")
+
+
+# ---- the ticket (Markdown) and the text overview
+
+SECTION_RE = re.compile(r"^### (\d+)\. (Blocked|Insecure): `([a-z0-9-]+)` on "
+                        r"`(\S+)`$", re.M)
+STEP_DEF_RE = re.compile(r"^\*\*F(\d+)\.\*\* ", re.M)
+STEP_REF_RE = re.compile(r"\bF(\d+)\b")
+MD_SECTIONS = 40            # findings with a section in the Markdown report
+
+
+def findings_of(got):
+    """(class, diagnosis, server) -> attempts, over the JSONL records that
+    are findings."""
+    out = {}
+    for r in got:
+        if r["class"] in ("blocked", "insecure"):
+            key = (r["class"], r["diagnosis"]["id"], r["server"])
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+@check("--format markdown of captures/: the overview first, then one "
+       "section per finding (diagnosis, class, server), as the JSONL counts")
+def _(ctx):
+    root = str(ctx.captures)
+    md = ctx.run(["-q", "-f", "markdown", root]).stdout.decode()
+    want = findings_of(records(ctx.run(["-q", "--all", "-f", "jsonl",
+                                        root])))
+    heads = [md.find(h) for h in ("# rdpneg report\n", "\n## Overview\n",
+                                   "\n### Fix per server\n",
+                                   "\n## Findings\n",
+                                   "\n## Summary by server\n",
+                                   "\n## Captures\n")]
+    expect(heads[0] == 0 and all(a < b for a, b in zip(heads, heads[1:])),
+           f"the report's parts are missing or out of order: {heads}")
+    sections = SECTION_RE.findall(md)
+    expect([int(n) for n, *_ in sections] ==
+           list(range(1, len(sections) + 1)), "sections not numbered 1..n")
+    have = {(c.lower(), d, s) for _, c, d, s in sections}
+    expect(len(have) == len(sections), "a finding has two sections")
+    expect(len(sections) == min(len(want), MD_SECTIONS) and
+           have <= set(want), f"sections {sorted(have - set(want))} are "
+           f"not findings; {len(sections)} sections for {len(want)} "
+           "findings")
+    # The heaviest findings have sections: blocked first, most attempts.
+    order = sorted(want, key=lambda k: (k[0] != "blocked", -want[k]))
+    expect(all(want[k] >= want[order[len(sections) - 1]] or
+               k[0] != order[len(sections) - 1][0] for k in have),
+           "a lighter finding has a section before a heavier one")
+    # Overview rows: class, diagnosis, attempts; they add up.
+    rows = re.findall(r"^\| (blocked|insecure) \| `([a-z0-9-]+)` \| (\d+) "
+                      r"\|", md, re.M)
+    per = {}
+    for (c, d, _), n in want.items():
+        per[(c, d)] = per.get((c, d), 0) + n
+    expect({(c, d): int(n) for c, d, n in rows} == per and
+           len(rows) == len(per), f"overview rows {rows}, expected {per}")
+
+
+@check("--format markdown: each fix step written once, every reference "
+       "to a step written")
+def _(ctx):
+    md = ctx.run(["-q", "-f", "markdown", str(ctx.captures)]).stdout.decode()
+    defined = [int(n) for n in STEP_DEF_RE.findall(md)]
+    expect(defined and sorted(defined) == list(range(1, len(defined) + 1)),
+           f"steps defined {defined[:20]}..., expected F1..Fn once each")
+    texts = re.findall(r"^\*\*F\d+\.\*\* (.*)$", md, re.M)
+    expect(len(set(texts)) == len(texts), "a step's text written twice")
+    body = md.partition("\n## Summary by server\n")[0]
+    refs = {int(n) for n in STEP_REF_RE.findall(strip_code(body))}
+    expect(refs <= set(defined), f"references to steps never written: "
+           f"{sorted(refs - set(defined))}")
+
+
+def many_attempts_pcap(n):
+    """n Connection Requests to one server, each its own connection with
+    its own user, unanswered: one finding of n attempts."""
+    return segments_pcap([(10000 + i, 3389,
+                           cr_segment(b"Cookie: mstshash=user%d" % i))
+                          for i in range(n)], gap=1)
+
+
+@check("--format markdown grows with the distinct problems, not with the "
+       "attempts")
+def _(ctx):
+    sizes = {}
+    for n in (20, 2000):
+        path = ctx.scratch(f"many-{n}.pcap", many_attempts_pcap(n))
+        proc = ctx.run(["-f", "markdown", path.name])
+        expect(len(SECTION_RE.findall(proc.stdout.decode())) == 1,
+               f"{n} attempts: not one section")
+        sizes[n] = len(proc.stdout)
+    expect(abs(sizes[2000] - sizes[20]) < 200, f"20 attempts: {sizes[20]} "
+           f"bytes, 2000 attempts: {sizes[2000]} bytes")
+
+
+@check("--format markdown: tshark commands name the capture as given, "
+       "quoted for the shell")
+def _(ctx):
+    sub = ctx.tmp / "a dir"
+    sub.mkdir()
+    name = "a dir/it's $HOME.pcap"
+    (ctx.tmp / name).write_bytes(many_attempts_pcap(3))
+    md = ctx.run(["-f", "markdown", name]).stdout.decode()
+    lines = [l for l in md.splitlines() if l.startswith("tshark -r ")]
+    expect(lines, "no tshark command")
+    for line in lines:
+        argv = shlex.split(line)
+        expect(argv[:3] == ["tshark", "-r", name] and argv[3] == "-Y",
+               f"{line!r} does not read {name!r}")
+
+
+@check("the text report opens with the overview: per class and diagnosis "
+       "the attempts the JSONL counts, then the fix per server")
+def _(ctx):
+    root = str(ctx.captures)
+    proc = ctx.run(["-q", root])
+    want = findings_of(records(ctx.run(["-q", "--all", "-f", "jsonl",
+                                        root])))
+    lines = proc.stdout.decode().splitlines()
+    expect(lines[0].startswith("Overview: ") and "Fix per server" in lines,
+           f"the report opens with {lines[:2]}")
+    rows = re.findall(r"^  (blocked|insecure) +([a-z0-9-]+): (\d+) attempt",
+                      proc.stdout.decode(), re.M)
+    per = {}
+    for (c, d, _), n in want.items():
+        per[(c, d)] = per.get((c, d), 0) + n
+    expect({(c, d): int(n) for c, d, n in rows} == per,
+           f"overview {rows}, expected {per}")
 
 
 def main():
