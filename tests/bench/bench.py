@@ -41,6 +41,7 @@ TIME = "/usr/bin/time"
 TARGET_RATIO = 1.2		# rdpneg wall / floor wall, on --size
 TARGET_RSS = 24 * MIB		# rdpneg peak RSS, on --size
 TARGET_BATCH = 1.8		# -j 1 wall / -j 2 wall
+TARGET_MARKDOWN = 256 << 10	# bytes of the Markdown report (README)
 
 
 def parse_size(s):
@@ -174,6 +175,23 @@ def check_counts(rdpneg, path, truth, work):
     return False
 
 
+def check_markdown(rdpneg, path, truth, work):
+    """The ticket report's size: bounded by the distinct problems."""
+    out = os.path.join(work, "report.md")
+    run([rdpneg, "-q", "-p", str(PORT), "-f", "markdown", "-o", out, path])
+    size = os.path.getsize(out)
+    with open(out) as f:
+        sections = sum(line.startswith("### ") and ". " in line[:10]
+                       for line in f)
+    print("markdown report: %d bytes for %d attempts, %d sections; %.0f "
+          "bytes per attempt, %.0f per section (target <= %d KiB: %s)" % (
+              size, truth["attempts"], sections, size / max(1,
+                                                            truth["attempts"]),
+              size / max(1, sections), TARGET_MARKDOWN >> 10,
+              "met" if size <= TARGET_MARKDOWN else "MISSED"))
+    return size <= TARGET_MARKDOWN
+
+
 def row(name, r, size):
     print("%-34s %8.2f s %8.2f s %9.1f MiB %7.0f MB/s" % (
         name, r["wall"], r["cpu"], r["rss"] / MIB, size / 1e6 / r["wall"]))
@@ -233,6 +251,7 @@ def bench_main(args, rdpneg, floor, tools, ok):
             results["tshark"]["wall"] / r["wall"],
             results["tshark"]["rss"] / r["rss"]))
     ok["counts"] = check_counts(rdpneg, path, truth, args.work)
+    ok["markdown"] = check_markdown(rdpneg, path, truth, args.work)
     ok["ratio"] = ratio <= TARGET_RATIO
     ok["rss"] = r["rss"] <= TARGET_RSS
 
@@ -397,7 +416,8 @@ def main():
     if "batch" not in args.skip:
         bench_batch(args, rdpneg, floor, ok)
     print("\nmachine after: %s" % machine())
-    failed = [k for k in ("counts", "flood") if not ok.get(k, True)]
+    failed = [k for k in ("counts", "flood", "markdown")
+              if not ok.get(k, True)]
     missed = [k for k in ("ratio", "rss", "flat", "batch")
               if not ok.get(k, True)]
     print("targets missed: %s" % (", ".join(missed) or "none"))
