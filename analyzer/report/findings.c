@@ -165,25 +165,53 @@ total_add(struct finding_total *t, const struct rdpneg_attempt *a,
 		keyset_add(&t->users, user);
 }
 
+/* The current capture's path, copied once for all its samples. */
+static const char *
+capture_path(struct findings *f, const char *path)
+{
+	char **v;
+
+	if (f->path_kept)
+		return f->paths[f->npaths - 1];
+	if (f->npaths == f->cappaths) {
+		size_t cap = f->cappaths ? f->cappaths * 2 : 16;
+
+		if ((v = realloc(f->paths, cap * sizeof(*v))) == NULL)
+			return NULL;
+		f->paths = v;
+		f->cappaths = cap;
+	}
+	if ((f->paths[f->npaths] = strdup(path)) == NULL)
+		return NULL;
+	f->path_kept = 1;
+	return f->paths[f->npaths++];
+}
+
 /* Keep it as evidence while there is room. */
 static void
-keep_sample(struct finding *v, const char *path,
+keep_sample(struct findings *f, struct finding *v, const char *path,
     const struct attempt_item *it)
 {
 	struct finding_sample *s;
+	size_t cap;
 
 	if (v->nsamples == FINDING_SAMPLES)
 		return;
-	if (v->samples == NULL &&
-	    (v->samples = calloc(FINDING_SAMPLES, sizeof(*s))) == NULL)
-		return;
-	s = &v->samples[v->nsamples];
-	if ((s->capture = strdup(path)) == NULL)
-		return;
-	if (attempt_item_copy(&s->item, it) < 0) {
-		free(s->capture);
-		return;
+	/* Room for 1, 2, 4, then FINDING_SAMPLES: most findings of a big
+	 * capture have a few attempts. */
+	if ((v->nsamples & (v->nsamples - 1)) == 0) {
+		cap = v->nsamples == 0 ? 1 : 2 * v->nsamples;
+		if (cap > FINDING_SAMPLES)
+			cap = FINDING_SAMPLES;
+		s = realloc(v->samples, cap * sizeof(*s));
+		if (s == NULL)
+			return;
+		v->samples = s;
 	}
+	s = &v->samples[v->nsamples];
+	if ((s->capture = capture_path(f, path)) == NULL ||
+	    attempt_item_copy(&s->item, it) < 0)
+		return;
 	v->nsamples++;
 }
 
@@ -191,6 +219,7 @@ void
 findings_next_capture(struct findings *f)
 {
 	f->capture++;
+	f->path_kept = 0;
 }
 
 void
@@ -222,7 +251,7 @@ findings_add(struct findings *f, const char *path,
 	keyset_add(&v->clients, a->client.addr);
 	if (has_user)
 		keyset_add(&v->users, user);
-	keep_sample(v, path, it);
+	keep_sample(f, v, path, it);
 }
 
 static int
@@ -271,16 +300,17 @@ findings_free(struct findings *f)
 
 	for (i = 0; i < f->n; i++) {
 		v = &f->v[i];
-		for (k = 0; k < v->nsamples; k++) {
+		for (k = 0; k < v->nsamples; k++)
 			free(v->samples[k].item.owned);
-			free(v->samples[k].capture);
-		}
 		free(v->samples);
 		keyset_free(&v->clients);
 		keyset_free(&v->users);
 	}
 	free(f->v);
 	hindex_free(&f->index);
+	for (i = 0; i < f->npaths; i++)
+		free(f->paths[i]);
+	free(f->paths);
 	for (i = 0; i < FINDING_CLASSES; i++) {
 		keyset_free(&f->by_class[i].clients);
 		keyset_free(&f->by_class[i].users);

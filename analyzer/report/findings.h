@@ -23,7 +23,8 @@
 /* An attempt kept as evidence, with the capture it came from. */
 struct finding_sample {
 	struct attempt_item	 item;		/* owns its texts */
-	char			*capture;	/* the path, as given */
+	const char		*capture;	/* the path, as given (one
+						   copy per capture: paths) */
 };
 
 struct finding {
@@ -70,6 +71,10 @@ struct findings {
 	size_t		 cap;
 	struct hindex	 index;
 	uint64_t	 capture;	/* ordinal of the capture being added */
+	char		**paths;	/* of the captures samples come from */
+	size_t		 npaths;
+	size_t		 cappaths;
+	int		 path_kept;	/* the current capture's is paths' last */
 };
 
 void findings_init(struct findings *f);

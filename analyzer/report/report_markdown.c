@@ -9,7 +9,7 @@
  * Its size grows with the distinct problems, not with the attempts: at
  * most MD_SECTIONS findings get a section (of at most FINDING_SAMPLES
  * attempts each), MD_MORE more get a table row, MD_CAPTURES captures and
- * MD_CAPTURES inputs not read and MD_MORE servers are listed, the rest
+ * MD_CAPTURES inputs not read and MD_SERVERS servers are listed, the rest
  * counted.
  *
  * Every untrusted string is written as a code span (fmt_md_code): no
@@ -30,7 +30,8 @@
 
 #define MD_MAX		(8 * 4096 + 16)
 #define MD_SECTIONS	40	/* findings with a section */
-#define MD_MORE		200	/* more findings, a table row each */
+#define MD_MORE		100	/* more findings, a table row each */
+#define MD_SERVERS	50	/* servers in the summary (--summary: all) */
 #define MD_CAPTURES	50	/* captures (and inputs not read) listed */
 #define MD_STEP_MAX	4096	/* a step's text */
 
@@ -914,7 +915,7 @@ md_finish(struct report *r)
 			section(md, r->out, &fs->v[i], i + 1, &md->section[i]);
 		more_findings(r->out, fs);
 	}
-	servers(r->out, &r->servers, MD_MORE);
+	servers(r->out, &r->servers, MD_SERVERS);
 	captures(md, r->out);
 	interrupted(md, r->out, t);
 	free_state(md);
