@@ -108,26 +108,6 @@ user_key(const struct rdpneg_attempt *a, uint8_t key[8])
 	return 1;
 }
 
-static int
-time_before(int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
-{
-	return s1 < s2 || (s1 == s2 && n1 < n2);
-}
-
-/* Widen [first, last] to the attempt's time; attempts: before it. */
-#define SPAN_ADD(v, a) do {						\
-	if ((v)->attempts == 0 || time_before((a)->ts_sec, (a)->ts_nsec,	\
-	    (v)->first_sec, (v)->first_nsec)) {				\
-		(v)->first_sec = (a)->ts_sec;				\
-		(v)->first_nsec = (a)->ts_nsec;				\
-	}								\
-	if ((v)->attempts == 0 || time_before((v)->last_sec,		\
-	    (v)->last_nsec, (a)->ts_sec, (a)->ts_nsec)) {		\
-		(v)->last_sec = (a)->ts_sec;				\
-		(v)->last_nsec = (a)->ts_nsec;				\
-	}								\
-} while (0)
-
 static void
 total_init(struct finding_total *t)
 {
@@ -155,7 +135,7 @@ total_add(struct finding_total *t, const struct rdpneg_attempt *a,
 {
 	uint8_t client[17];
 
-	SPAN_ADD(t, a);
+	span_add(&t->seen, a->ts_sec, a->ts_nsec);
 	t->attempts++;
 	t->groups += new_group;
 	client[0] = (uint8_t)a->family;
@@ -240,7 +220,7 @@ findings_add(struct findings *f, const char *path,
 	    has_user ? user : NULL);
 	total_add(&f->by_diagnosis[c][rdpneg_diagnosis_index(it->diag)], a,
 	    v->attempts == 0, has_user ? user : NULL);
-	SPAN_ADD(v, a);
+	span_add(&v->seen, a->ts_sec, a->ts_nsec);
 	if (v->attempts == 0 || v->last_capture != f->capture) {
 		v->captures++;
 		v->last_capture = f->capture;

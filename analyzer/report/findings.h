@@ -17,6 +17,7 @@
 #include "analysis/analysis.h"
 #include "report/hindex.h"
 #include "report/keyset.h"
+#include "report/span.h"
 
 #define FINDING_SAMPLES	5	/* attempts kept per finding */
 
@@ -38,10 +39,7 @@ struct finding {
 	uint64_t				 last_capture;	/* its ordinal */
 	struct keyset				 clients;
 	struct keyset				 users;	/* hashed names */
-	int64_t					 first_sec;
-	uint32_t				 first_nsec;
-	int64_t					 last_sec;
-	uint32_t				 last_nsec;
+	struct span	 seen;
 	struct finding_sample			*samples;
 	size_t					 nsamples;
 };
@@ -52,10 +50,7 @@ struct finding_total {
 	uint64_t	 groups;	/* findings: servers */
 	struct keyset	 clients;	/* family byte and address */
 	struct keyset	 users;		/* hashed names */
-	int64_t		 first_sec;
-	uint32_t	 first_nsec;
-	int64_t		 last_sec;
-	uint32_t	 last_nsec;
+	struct span	 seen;
 	const struct finding *top;	/* the most attempts, after sorting */
 };
 

@@ -31,16 +31,7 @@ report_attempt(struct report *r, const struct capture_result *res,
 {
 	struct report_totals *t = &r->totals;
 
-	if (t->attempts == 0 || it->a.ts_sec < t->first_sec ||
-	    (it->a.ts_sec == t->first_sec && it->a.ts_nsec < t->first_nsec)) {
-		t->first_sec = it->a.ts_sec;
-		t->first_nsec = it->a.ts_nsec;
-	}
-	if (t->attempts == 0 || it->a.ts_sec > t->last_sec ||
-	    (it->a.ts_sec == t->last_sec && it->a.ts_nsec > t->last_nsec)) {
-		t->last_sec = it->a.ts_sec;
-		t->last_nsec = it->a.ts_nsec;
-	}
+	span_add(&t->seen, it->a.ts_sec, it->a.ts_nsec);
 	t->attempts++;
 	t->by_class[it->class]++;
 	t->by_outcome[it->a.ev.outcome]++;

@@ -26,10 +26,7 @@ struct report_totals {
 	uint64_t	by_class[RDPNEG_CLASS_COUNT];
 	uint64_t	by_outcome[RDPNEG_OUTCOME_COUNT];
 	uint64_t	by_diagnosis[RDPNEG_RULES_MAX];
-	int64_t		first_sec;	/* the attempts' span */
-	uint32_t	first_nsec;
-	int64_t		last_sec;
-	uint32_t	last_nsec;
+	struct span	seen;		/* the attempts' times */
 	/* A run stopped by a signal: where, and the files left unread. */
 	int		interrupted;
 	const char	*interrupted_path;	/* the caller's, till finish */

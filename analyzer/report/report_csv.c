@@ -210,9 +210,10 @@ csv_summary(struct report *r, struct csv_state *s)
 		for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
 			number(r->out, 1, v->by_failure[k], ",");
 		number(r->out, 1, v->clients.n, ",");
-		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
+		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
+		    sizeof(text));
 		text_field(s, r->out, text, ",");
-		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));
+		fmt_time(v->seen.last_sec, v->seen.last_nsec, text, sizeof(text));
 		text_field(s, r->out, text, "\r\n");
 	}
 }

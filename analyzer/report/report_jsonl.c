@@ -531,9 +531,10 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 				    json_integer((json_int_t)v->by_diagnosis[k]));
 		set(s, o, "diagnoses", f);
 		set(s, o, "clients", json_integer((json_int_t)v->clients.n));
-		fmt_time(v->first_sec, v->first_nsec, text, sizeof(text));
+		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
+		    sizeof(text));
 		set(s, o, "first_seen", json_ours(text));
-		fmt_time(v->last_sec, v->last_nsec, text, sizeof(text));
+		fmt_time(v->seen.last_sec, v->seen.last_nsec, text, sizeof(text));
 		set(s, o, "last_seen", json_ours(text));
 		n = dump_line(s, o, 1);
 		json_decref(o);

@@ -273,12 +273,12 @@ code_block(FILE *out, const char *lang, const char *text)
 
 /* "`a`, `b`": the times of a span. */
 static void
-span(FILE *out, int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
+span(FILE *out, const struct span *s)
 {
 	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
 
-	fmt_time(s1, n1, first, sizeof(first));
-	fmt_time(s2, n2, last, sizeof(last));
+	fmt_time(s->first_sec, s->first_nsec, first, sizeof(first));
+	fmt_time(s->last_sec, s->last_nsec, last, sizeof(last));
 	fputs(first, out);
 	if (strcmp(first, last) != 0) {
 		fputs(" to ", out);
@@ -480,7 +480,7 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 		fprintf(out, " and %zu user%s", f->users.n,
 		    f->users.n == 1 ? "" : "s");
 	fputs(", ", out);
-	span(out, f->first_sec, f->first_nsec, f->last_sec, f->last_nsec);
+	span(out, &f->seen);
 	if (f->print != NULL) {
 		fprintf(out, "\n- **Server:** %s, %s confidence: ",
 		    rdpneg_tok_str(rdpneg_server_names, f->print->server),
@@ -533,8 +533,7 @@ more_findings(FILE *out, const struct findings *fs)
 		fmt_endpoint(f->family, &f->server, server, sizeof(server));
 		fprintf(out, "| %s | `%s` | `%s` | %" PRIu64 " | ",
 		    class_name(f->class), f->diag->id, server, f->attempts);
-		span(out, f->first_sec, f->first_nsec, f->last_sec,
-		    f->last_nsec);
+		span(out, &f->seen);
 		fputs(" |\n", out);
 	}
 	if (fs->n > MD_SECTIONS + MD_MORE)
@@ -594,8 +593,7 @@ what_failed(FILE *out, const struct findings *fs)
 			    " | %zu | %zu | ", class_name(t->top->class),
 			    rdpneg_rules[d].diagnosis.id, t->attempts,
 			    t->groups, t->clients.n, t->users.n);
-			span(out, t->first_sec, t->first_nsec, t->last_sec,
-			    t->last_nsec);
+			span(out, &t->seen);
 			fputs(" | ", out);
 			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
 			    &t->top->samples[0].item.a.ev, text, sizeof(text));
@@ -703,8 +701,7 @@ servers(FILE *out, struct summary *s, size_t max)
 		counts(out, v->by_diagnosis, 0, rdpneg_nrules,
 		    summary_diagnosis_name);
 		fprintf(out, " | %zu | ", v->clients.n);
-		span(out, v->first_sec, v->first_nsec, v->last_sec,
-		    v->last_nsec);
+		span(out, &v->seen);
 		fputs(" |\n", out);
 	}
 	if (s->n > max)
@@ -901,8 +898,7 @@ md_finish(struct report *r)
 	    t->attempts == 1 ? "" : "s");
 	if (t->attempts != 0) {
 		fputs(", ", r->out);
-		span(r->out, t->first_sec, t->first_nsec, t->last_sec,
-		    t->last_nsec);
+		span(r->out, &t->seen);
 	}
 	fputs(".\n\n## Overview\n\n", r->out);
 	class_counts(r->out, t);

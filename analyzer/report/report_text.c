@@ -348,8 +348,8 @@ print_server(FILE *out, const struct server_stat *v)
 	char server[FMT_ENDPOINT_MAX], first[FMT_TIME_MAX], last[FMT_TIME_MAX];
 
 	fmt_endpoint(v->family, &v->server, server, sizeof(server));
-	fmt_time(v->first_sec, v->first_nsec, first, sizeof(first));
-	fmt_time(v->last_sec, v->last_nsec, last, sizeof(last));
+	fmt_time(v->seen.first_sec, v->seen.first_nsec, first, sizeof(first));
+	fmt_time(v->seen.last_sec, v->seen.last_nsec, last, sizeof(last));
 	fprintf(out, "  %s  %" PRIu64 " attempt%s", server, v->attempts,
 	    v->attempts == 1 ? "" : "s");
 	print_classes(out, v->by_class);
@@ -472,9 +472,9 @@ print_overview(FILE *out, struct report *r)
 			v = &fs->by_diagnosis[c][d];
 			if (v->attempts == 0)
 				continue;
-			fmt_time(v->first_sec, v->first_nsec, first,
+			fmt_time(v->seen.first_sec, v->seen.first_nsec, first,
 			    sizeof(first));
-			fmt_time(v->last_sec, v->last_nsec, last, sizeof(last));
+			fmt_time(v->seen.last_sec, v->seen.last_nsec, last, sizeof(last));
 			fprintf(out, "  %-8s %s: %" PRIu64 " attempt%s, %"
 			    PRIu64 " server%s, %zu client%s, %zu user%s, %s .. "
 			    "%s\n", rdpneg_tok_str(rdpneg_class_names,

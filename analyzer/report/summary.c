@@ -72,12 +72,6 @@ find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 	return v;
 }
 
-static int
-time_before(int64_t s1, uint32_t n1, int64_t s2, uint32_t n2)
-{
-	return s1 < s2 || (s1 == s2 && n1 < n2);
-}
-
 void
 summary_add(struct summary *s, const struct attempt_item *it)
 {
@@ -87,16 +81,7 @@ summary_add(struct summary *s, const struct attempt_item *it)
 
 	if (v == NULL)
 		return;
-	if (v->attempts == 0 ||
-	    time_before(a->ts_sec, a->ts_nsec, v->first_sec, v->first_nsec)) {
-		v->first_sec = a->ts_sec;
-		v->first_nsec = a->ts_nsec;
-	}
-	if (v->attempts == 0 ||
-	    time_before(v->last_sec, v->last_nsec, a->ts_sec, a->ts_nsec)) {
-		v->last_sec = a->ts_sec;
-		v->last_nsec = a->ts_nsec;
-	}
+	span_add(&v->seen, a->ts_sec, a->ts_nsec);
 	v->attempts++;
 	v->by_class[it->class]++;
 	v->by_outcome[a->ev.outcome]++;

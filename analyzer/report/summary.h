@@ -12,6 +12,7 @@
 #include "analysis/analysis.h"
 #include "report/hindex.h"
 #include "report/keyset.h"
+#include "report/span.h"
 
 #define SUMMARY_UNKNOWN_FAILURE	7	/* by_failure index of codes > 6 */
 
@@ -25,10 +26,7 @@ struct server_stat {
 	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
 	struct keyset		 clients;	/* addresses: 4 bytes for IPv4,
 						   16 for IPv6 */
-	int64_t			 first_sec;
-	uint32_t		 first_nsec;
-	int64_t			 last_sec;
-	uint32_t		 last_nsec;
+	struct span			 seen;
 };
 
 struct summary {
