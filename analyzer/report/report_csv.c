@@ -213,7 +213,8 @@ csv_summary(struct report *r, struct csv_state *s)
 		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
 		    sizeof(text));
 		text_field(s, r->out, text, ",");
-		fmt_time(v->seen.last_sec, v->seen.last_nsec, text, sizeof(text));
+		fmt_time(v->seen.last_sec, v->seen.last_nsec, text,
+		    sizeof(text));
 		text_field(s, r->out, text, "\r\n");
 	}
 }

@@ -528,13 +528,15 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 		for (k = 0; k < rdpneg_nrules; k++)
 			if (v->by_diagnosis[k] != 0)
 				set(s, f, rdpneg_rules[k].diagnosis.id,
-				    json_integer((json_int_t)v->by_diagnosis[k]));
+				    json_integer(
+				    (json_int_t)v->by_diagnosis[k]));
 		set(s, o, "diagnoses", f);
 		set(s, o, "clients", json_integer((json_int_t)v->clients.n));
 		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
 		    sizeof(text));
 		set(s, o, "first_seen", json_ours(text));
-		fmt_time(v->seen.last_sec, v->seen.last_nsec, text, sizeof(text));
+		fmt_time(v->seen.last_sec, v->seen.last_nsec, text,
+		    sizeof(text));
 		set(s, o, "last_seen", json_ours(text));
 		n = dump_line(s, o, 1);
 		json_decref(o);

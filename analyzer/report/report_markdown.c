@@ -31,7 +31,7 @@
 #define MD_MAX		(8 * 4096 + 16)
 #define MD_SECTIONS	40	/* findings with a section */
 #define MD_MORE		100	/* more findings, a table row each */
-#define MD_SERVERS	50	/* servers in the summary (--summary: all) */
+#define MD_SERVERS	50	/* servers listed (--summary: all) */
 #define MD_CAPTURES	50	/* captures (and inputs not read) listed */
 #define MD_STEP_MAX	4096	/* a step's text */
 
@@ -70,7 +70,7 @@ struct md_state {
 	struct md_step		*steps;
 	size_t			 nsteps;
 	size_t			 capsteps;
-	int			*written;	/* per step: its text shown */
+	int			*written;	/* per step: shown */
 	struct md_section_steps	 section[MD_SECTIONS];
 	char			 code[MD_MAX];	/* code()'s span */
 };
@@ -501,8 +501,8 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 	fputc('\n', out);
 	fix(md, out, ss);
 	if (f->attempts > f->nsamples)
-		fprintf(out, "\n**Attempts** (the first %zu of %" PRIu64 "):\n\n",
-		    f->nsamples, f->attempts);
+		fprintf(out, "\n**Attempts** (the first %zu of %" PRIu64
+		    "):\n\n", f->nsamples, f->attempts);
 	else
 		fputs("\n**Attempts:**\n\n", out);
 	for (i = 0; i < f->nsamples; i++)
