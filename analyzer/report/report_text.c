@@ -29,7 +29,7 @@
  */
 struct text_state {
 	struct outbuf			 buf;
-	FILE				*spool;		/* NULL: none */
+	FILE				*spool;	/* NULL: none */
 	int				 interactive;
 	/* The capture's path, escaped once for all its attempts. */
 	const struct capture_result	*path_of;
@@ -355,7 +355,8 @@ print_server(FILE *out, const struct server_stat *v)
 	print_classes(out, v->by_class);
 	fprintf(out, "; %zu client%s, %s .. %s\n", v->clients.n,
 	    v->clients.n == 1 ? "" : "s", first, last);
-	print_counts(out, "    outcomes: ", v->by_outcome, 0, RDPNEG_OUTCOME_COUNT,
+	print_counts(out, "    outcomes: ", v->by_outcome, 0,
+	    RDPNEG_OUTCOME_COUNT,
 	    summary_outcome_name);
 	print_counts(out, "    failure codes: ", v->by_failure, 1,
 	    SUMMARY_UNKNOWN_FAILURE + 1, summary_failure_name);
@@ -474,7 +475,8 @@ print_overview(FILE *out, struct report *r)
 				continue;
 			fmt_time(v->seen.first_sec, v->seen.first_nsec, first,
 			    sizeof(first));
-			fmt_time(v->seen.last_sec, v->seen.last_nsec, last, sizeof(last));
+			fmt_time(v->seen.last_sec, v->seen.last_nsec, last,
+			    sizeof(last));
 			fprintf(out, "  %-8s %s: %" PRIu64 " attempt%s, %"
 			    PRIu64 " server%s, %zu client%s, %zu user%s, %s .. "
 			    "%s\n", rdpneg_tok_str(rdpneg_class_names,
