@@ -17,6 +17,7 @@ closing "N passed, N failed" line.
 
 import gzip
 import hashlib
+import re
 import json
 import os
 import shutil
@@ -132,10 +133,16 @@ def check_sha256(rdpneg, root):
                    root / rel).stdout.decode()
         data = (root / rel).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if out.count(f"| SHA-256 | `{digest}` |") != 2:
-            problems.append(f"{rel}: SHA-256 {digest} not in the report")
-        if out.count(f"| Size | {len(data)} bytes |") != 2:
-            problems.append(f"{rel}: size {len(data)} not in the report")
+        # Its row of the captures table: path, bytes, SHA-256.
+        row = re.compile(r"^\| `+ ?[^`]*%s ?`+ \| (\d+) \| `(\w+)` \|"
+                         % re.escape(rel), re.M)
+        rows = row.findall(out)
+        if len(rows) != 2 or any(d != digest for _, d in rows):
+            problems.append(f"{rel}: SHA-256 {digest} not in the report's "
+                            f"two rows {rows}")
+        if len(rows) != 2 or any(int(n) != len(data) for n, _ in rows):
+            problems.append(f"{rel}: size {len(data)} not in the report's "
+                            f"two rows {rows}")
     return problems
 
 
