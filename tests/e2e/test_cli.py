@@ -1248,6 +1248,40 @@ def _(ctx):
            f"markdown: {md[:400]!r}")
 
 
+@check("the summary by server adds up in every format: classes and "
+       "outcomes to the attempts, the servers to the totals")
+def _(ctx):
+    root = str(ctx.captures)
+    attempts = len(records(ctx.run(["-q", "--all", "-f", "jsonl", root])))
+    csv_summary = csv_rows(ctx.run(["-q", "--summary", "-f", "csv", root]))
+    header = csv_summary[0]
+    total = 0
+    for row in csv_summary[1:]:
+        cell = dict(zip(header, row))
+        n = int(cell["attempts"])
+        total += n
+        expect(sum(int(cell[c]) for c in CLASSES) == n and
+               sum(int(cell[o]) for o in OUTCOMES) == n and
+               sum(int(cell[f]) for f in FAILURE_NAMES +
+                   ["unknown_failure"]) == int(cell["failure"]),
+               f"csv: {cell} does not add up")
+    expect(total == attempts, f"csv: {total} attempts, JSONL {attempts}")
+    md = ctx.run(["-q", "--summary", "-f", "markdown", root]).stdout
+    total = 0
+    for line in md.decode().splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if not line.startswith("| `") or len(cells) < 6:
+            continue
+        n, classes = int(cells[1]), [int(c) for c in cells[2:6]]
+        total += n
+        expect(sum(classes) == n, f"markdown: {line} does not add up")
+    expect(total == attempts, f"markdown: {total} attempts, JSONL "
+           f"{attempts}")
+    _, _, totals, _ = text_report(ctx.run(["-q", root]))
+    expect(totals[2] == attempts, f"text: {totals[2]} attempts, JSONL "
+           f"{attempts}")
+
+
 @check("--summary counts each server's distinct clients: IPv4 and IPv6, "
        "all-zero and near-zero addresses, each client seen more than once")
 def _(ctx):
