@@ -118,17 +118,26 @@ second_text(int64_t sec, char *text, size_t size)
 	return (size_t)(p - text);
 }
 
-void
-fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size)
+/* The cached text of a second, made when it is not that second's. */
+static const struct time_cache *
+second_cached(int64_t sec)
 {
 	struct time_cache *c = &time_cache;
-	char text[FMT_TIME_MAX + 16], *p;
 
 	if (!c->valid || c->sec != sec) {
 		c->len = second_text(sec, c->text, sizeof(c->text));
 		c->sec = sec;
 		c->valid = 1;
 	}
+	return c;
+}
+
+void
+fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size)
+{
+	const struct time_cache *c = second_cached(sec);
+	char text[FMT_TIME_MAX + 16], *p;
+
 	if (c->len == 0) {	/* past what struct tm holds */
 		snprintf(buf, size, "%lld.%09u", (long long)sec, nsec);
 		return;
@@ -136,6 +145,36 @@ fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size)
 	memcpy(text, c->text, c->len);
 	p = put_decimal(text + c->len, nsec % 1000000000u, 9);
 	*p++ = 'Z';
+	copy_out(text, (size_t)(p - text), buf, size);
+}
+
+/* "2024-05-01T10:00:00.": the length of a second's text of 4 digits. */
+#define SECOND_LEN	(sizeof("2024-05-01T10:00:00.") - 1)
+
+/*
+ * Whether a second's text has a year of 0001 to 9999, what spreadsheets
+ * and Python's datetime read: 4 digits ("-001" is 4 characters too).
+ */
+static int
+year_1_to_9999(const struct time_cache *c)
+{
+	return c->len == SECOND_LEN && c->text[0] != '-' &&
+	    memcmp(c->text, "0000", 4) != 0;
+}
+
+void
+fmt_time_sheet(int64_t sec, uint32_t nsec, char *buf, size_t size)
+{
+	const struct time_cache *c = second_cached(sec);
+	char text[FMT_TIME_SHEET_MAX], *p;
+
+	if (!year_1_to_9999(c)) {
+		copy_out("", 0, buf, size);
+		return;
+	}
+	memcpy(text, c->text, SECOND_LEN);
+	text[10] = ' ';			/* for the 'T' */
+	p = put_decimal(text + SECOND_LEN, nsec % 1000000000u / 1000, 6);
 	copy_out(text, (size_t)(p - text), buf, size);
 }
 

@@ -16,10 +16,17 @@
 #define FMT_ENDPOINT_MAX	64
 /* "2024-05-01T10:00:00.123456789Z" */
 #define FMT_TIME_MAX		40
+/* "2024-05-01 10:00:00.123456" */
+#define FMT_TIME_SHEET_MAX	27
 
 void fmt_endpoint(int family, const struct rdpneg_endpoint *ep, char *buf,
     size_t size);
 void fmt_time(int64_t sec, uint32_t nsec, char *buf, size_t size);
+/*
+ * The same time as spreadsheets parse it, "YYYY-MM-DD HH:MM:SS.ffffff" in
+ * UTC, cut to the microsecond; "" when its year is not 0001 to 9999.
+ */
+void fmt_time_sheet(int64_t sec, uint32_t nsec, char *buf, size_t size);
 void fmt_hex(const uint8_t *bytes, size_t n, char *buf, size_t size);
 
 /*

@@ -44,6 +44,7 @@ fuzz_format_attempt(const struct rdpneg_attempt *a)
 	EACH_SIZE(b, size, fmt_endpoint(a->family, &a->client, b, size));
 	EACH_SIZE(b, size, fmt_endpoint(a->family, &a->server, b, size));
 	EACH_SIZE(b, size, fmt_time(a->ts_sec, a->ts_nsec, b, size));
+	EACH_SIZE(b, size, fmt_time_sheet(a->ts_sec, a->ts_nsec, b, size));
 	EACH_SIZE(b, size, fmt_hex(a->ev.correlation_id, 16, b, size));
 	EACH_SIZE(b, size, fmt_hex(a->response_pdu, a->response_pdu_len, b,
 	    size));

@@ -100,6 +100,97 @@ Test(fields, time_keeps_nanoseconds)
 	cr_assert_str_eq(buf, "2024-05-01T10:00:00.123456789Z");
 }
 
+/* The year that overflows int when 1900 is added, less one second
+ * (tests/regress/fmt-time-year-overflow.pcapng): gmtime_r's last. */
+#define LAST_TM_SECOND	67768036191676799LL
+
+Test(fields, time_sheet_cuts_to_microseconds)
+{
+	char buf[FMT_TIME_SHEET_MAX];
+
+	fmt_time_sheet(1714557600, 123456789, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2024-05-01 10:00:00.123456");
+	fmt_time_sheet(1714557600, 999999999, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2024-05-01 10:00:00.999999");
+	fmt_time_sheet(0, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "1970-01-01 00:00:00.000000");
+	/* Nanoseconds past a second are cut as fmt_time cuts them. */
+	fmt_time_sheet(1714557600, 1000000005, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2024-05-01 10:00:00.000000");
+}
+
+/* Years 0001 to 9999 only: what spreadsheets and datetime read. */
+Test(fields, time_sheet_years_1_to_9999)
+{
+	char buf[FMT_TIME_SHEET_MAX];
+
+	fmt_time_sheet(253402300799, 5000, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "9999-12-31 23:59:59.000005");
+	fmt_time_sheet(-62135596800, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "0001-01-01 00:00:00.000000");
+	fmt_time_sheet(253402300800, 0, buf, sizeof(buf));	/* 10000 */
+	cr_assert_str_eq(buf, "");
+	fmt_time_sheet(-62135596801, 0, buf, sizeof(buf));	/* 0000 */
+	cr_assert_str_eq(buf, "");
+	fmt_time_sheet(-62167219201, 0, buf, sizeof(buf));	/* -001 */
+	cr_assert_str_eq(buf, "");
+	fmt_time_sheet(LAST_TM_SECOND, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+	fmt_time_sheet(LAST_TM_SECOND + 1, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+	fmt_time_sheet(INT64_MAX, 999999999, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+	fmt_time_sheet(INT64_MIN, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+}
+
+/* What fmt_time writes of the times fmt_time_sheet leaves empty. */
+Test(fields, time_keeps_years_past_9999)
+{
+	char buf[FMT_TIME_MAX];
+
+	fmt_time(LAST_TM_SECOND, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2147485547-12-31T23:59:59.000000000Z");
+	fmt_time(LAST_TM_SECOND + 1, 7, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "67768036191676800.000000007");
+	fmt_time(-62167219201, 0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "-001-12-31T23:59:59.000000000Z");
+}
+
+/* Cut to fit and NUL-terminated; nothing written into no room. */
+Test(fields, time_sheet_bounded)
+{
+	char buf[FMT_TIME_SHEET_MAX];
+
+	memset(buf, 'x', sizeof(buf));
+	fmt_time_sheet(1714557600, 123456789, buf, 11);
+	cr_assert_str_eq(buf, "2024-05-01");
+	fmt_time_sheet(1714557600, 123456789, buf, 1);
+	cr_assert_str_eq(buf, "");
+	buf[0] = 'x';
+	fmt_time_sheet(1714557600, 123456789, buf, 0);
+	cr_assert_eq(buf[0], 'x');
+	fmt_time_sheet(1714557600, 123456789, buf, FMT_TIME_SHEET_MAX - 1);
+	cr_assert_str_eq(buf, "2024-05-01 10:00:00.12345");
+}
+
+/* The two share a cache of the last second: either after the other, and
+ * after another second, gives the same text. */
+Test(fields, time_sheet_and_time_share_a_second)
+{
+	char iso[FMT_TIME_MAX], sheet[FMT_TIME_SHEET_MAX];
+
+	fmt_time_sheet(1714557600, 1000, sheet, sizeof(sheet));
+	fmt_time(1714557600, 1000, iso, sizeof(iso));
+	cr_assert_str_eq(iso, "2024-05-01T10:00:00.000001000Z");
+	cr_assert_str_eq(sheet, "2024-05-01 10:00:00.000001");
+	fmt_time(LAST_TM_SECOND + 1, 0, iso, sizeof(iso));
+	fmt_time_sheet(1714557601, 0, sheet, sizeof(sheet));
+	cr_assert_str_eq(sheet, "2024-05-01 10:00:01.000000");
+	fmt_time(1714557601, 0, iso, sizeof(iso));
+	cr_assert_str_eq(iso, "2024-05-01T10:00:01.000000000Z");
+}
+
 Test(fields, failure_and_selected_names)
 {
 	char buf[32];
