@@ -75,6 +75,14 @@ get_ts(const struct record_ctx *c, struct record_value *v)
 }
 
 static void
+get_time_utc(const struct record_ctx *c, struct record_value *v)
+{
+	fmt_time_sheet(c->it->a.ts_sec, c->it->a.ts_nsec, c->buf,
+	    RECORD_TEXT_MAX);
+	v->u.text = c->buf;
+}
+
+static void
 get_client(const struct record_ctx *c, struct record_value *v)
 {
 	fmt_endpoint(c->it->a.family, &c->it->a.client, c->buf,
@@ -354,61 +362,65 @@ get_references(const struct record_ctx *c, struct record_value *v)
 #define TOP		RECORD_TOP
 #define CHAIN		RECORD_CHAIN
 #define DIAG		RECORD_DIAGNOSIS
-/* A field with a CSV column, at position pos; one without. */
+/* A field with a CSV column, at position pos; one without; a column of
+ * the record's own that JSON does not have. */
 #define COLUMN(key, group, column, pos, type, get)			\
 	{ key, group, column, pos, RECORD_##type, get }
 #define JSON_ONLY(key, group, type, get)				\
 	{ key, group, NULL, 0, RECORD_##type, get }
+#define CSV_ONLY(column, pos, type, get)				\
+	{ NULL, RECORD_TOP, column, pos, RECORD_##type, get }
 
 const struct record_field record_fields[] = {
 	COLUMN("capture", TOP, "capture", 0, BYTES, get_capture),
 	COLUMN("first_frame", TOP, "first_frame", 1, FRAME, get_first_frame),
 	COLUMN("ts", TOP, "ts", 2, TEXT, get_ts),
-	COLUMN("client", TOP, "client", 3, TEXT, get_client),
-	COLUMN("server", TOP, "server", 4, TEXT, get_server),
-	COLUMN("request_frame", TOP, "request_frame", 5, FRAME,
+	CSV_ONLY("time_utc", 3, TEXT, get_time_utc),
+	COLUMN("client", TOP, "client", 4, TEXT, get_client),
+	COLUMN("server", TOP, "server", 5, TEXT, get_server),
+	COLUMN("request_frame", TOP, "request_frame", 6, FRAME,
 	    get_request_frame),
-	COLUMN("response_frame", TOP, "response_frame", 6, FRAME,
+	COLUMN("response_frame", TOP, "response_frame", 7, FRAME,
 	    get_response_frame),
-	COLUMN("cookie", TOP, "cookie", 8, BYTES, get_cookie),
-	COLUMN("user", TOP, "user", 7, BYTES, get_user),
-	COLUMN("requested_protocols", TOP, "requested_protocols", 9, INT,
+	COLUMN("cookie", TOP, "cookie", 9, BYTES, get_cookie),
+	COLUMN("user", TOP, "user", 8, BYTES, get_user),
+	COLUMN("requested_protocols", TOP, "requested_protocols", 10, INT,
 	    get_requested_protocols),
-	COLUMN("requested", TOP, "requested", 10, PROTOCOLS,
+	COLUMN("requested", TOP, "requested", 11, PROTOCOLS,
 	    get_requested_protocols),
-	COLUMN("request_flags", TOP, "request_flags", 11, INT,
+	COLUMN("request_flags", TOP, "request_flags", 12, INT,
 	    get_request_flags),
 	JSON_ONLY("correlation_id", TOP, TEXT, get_correlation_id),
-	COLUMN("outcome", TOP, "outcome", 12, TEXT, get_outcome),
-	COLUMN("end", TOP, "end", 13, TEXT, get_end),
-	COLUMN("failure_code", TOP, "failure_code", 14, INT,
+	COLUMN("outcome", TOP, "outcome", 13, TEXT, get_outcome),
+	COLUMN("end", TOP, "end", 14, TEXT, get_end),
+	COLUMN("failure_code", TOP, "failure_code", 15, INT,
 	    get_failure_code),
-	COLUMN("failure", TOP, "failure", 15, TEXT, get_failure),
-	COLUMN("selected_protocol", TOP, "selected_protocol", 16, INT,
+	COLUMN("failure", TOP, "failure", 16, TEXT, get_failure),
+	COLUMN("selected_protocol", TOP, "selected_protocol", 17, INT,
 	    get_selected_protocol),
-	COLUMN("selected", TOP, "selected", 17, TEXT, get_selected),
+	COLUMN("selected", TOP, "selected", 18, TEXT, get_selected),
 	JSON_ONLY("response_flags", TOP, INT, get_response_flags),
-	COLUMN("protocol_not_requested", TOP, "protocol_not_requested", 18,
+	COLUMN("protocol_not_requested", TOP, "protocol_not_requested", 19,
 	    BOOL, get_protocol_not_requested),
-	COLUMN("malformed", TOP, "malformed", 27, BYTES, get_malformed),
-	COLUMN("incomplete", TOP, "incomplete", 28, BYTES, get_incomplete),
-	COLUMN("server_implementation", TOP, "server_implementation", 29,
+	COLUMN("malformed", TOP, "malformed", 28, BYTES, get_malformed),
+	COLUMN("incomplete", TOP, "incomplete", 29, BYTES, get_incomplete),
+	COLUMN("server_implementation", TOP, "server_implementation", 30,
 	    SERVER, get_server_implementation),
-	COLUMN("scanner", TOP, "scanner", 19, BOOL, get_scanner),
-	COLUMN("class", TOP, "class", 24, TEXT, get_class),
+	COLUMN("scanner", TOP, "scanner", 20, BOOL, get_scanner),
+	COLUMN("class", TOP, "class", 25, TEXT, get_class),
 
-	COLUMN("id", CHAIN, "chain_id", 20, INT, get_chain_id),
-	COLUMN("position", CHAIN, "chain_position", 21, INT,
+	COLUMN("id", CHAIN, "chain_id", 21, INT, get_chain_id),
+	COLUMN("position", CHAIN, "chain_position", 22, INT,
 	    get_chain_position),
-	COLUMN("length", CHAIN, "chain_length", 22, INT, get_chain_length),
+	COLUMN("length", CHAIN, "chain_length", 23, INT, get_chain_length),
 	JSON_ONLY("final_frame", CHAIN, FRAME, get_final_frame),
 	JSON_ONLY("final_outcome", CHAIN, TEXT, get_final_outcome),
 	JSON_ONLY("final_diagnosis", CHAIN, TEXT, get_final_diagnosis),
 	JSON_ONLY("fell_back_to_standard_rdp", CHAIN, BOOL, get_fell_back),
 
-	COLUMN("id", DIAG, "diagnosis", 23, TEXT, get_diagnosis_id),
-	COLUMN("summary", DIAG, "summary", 26, KB, get_summary),
-	COLUMN("confidence", DIAG, "confidence", 25, TEXT, get_confidence),
+	COLUMN("id", DIAG, "diagnosis", 24, TEXT, get_diagnosis_id),
+	COLUMN("summary", DIAG, "summary", 27, KB, get_summary),
+	COLUMN("confidence", DIAG, "confidence", 26, TEXT, get_confidence),
 	JSON_ONLY("confidence_why", DIAG, KB, get_confidence_why),
 	JSON_ONLY("explanation", DIAG, KB, get_explanation),
 	JSON_ONLY("server_settings", DIAG, KB, get_server_settings),

@@ -79,7 +79,8 @@ struct record_value {
 };
 
 struct record_field {
-	const char		*key;		/* JSON key in its group */
+	const char		*key;		/* JSON key in its group, or
+						   NULL: a CSV column only */
 	enum record_group	 group;
 	const char		*column;	/* CSV column, or NULL */
 	unsigned		 position;	/* of the column, from 0 */
@@ -89,8 +90,15 @@ struct record_field {
 };
 
 /* The fields in JSON order. */
-#define RECORD_FIELDS	41
+#define RECORD_FIELDS	42
 extern const struct record_field record_fields[RECORD_FIELDS];
+
+/* Whether the field is a key of the JSON record. */
+static inline int
+record_in_json(const struct record_field *f)
+{
+	return f->key != NULL;
+}
 
 static inline void
 record_get(const struct record_field *f, const struct record_ctx *ctx,

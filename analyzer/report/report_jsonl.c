@@ -219,7 +219,7 @@ json_diagnosis(struct jsonl_state *s, const struct record_ctx *ctx)
 	json_t *o = json_object();
 
 	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++)
-		if (f->group == RECORD_DIAGNOSIS) {
+		if (f->group == RECORD_DIAGNOSIS && record_in_json(f)) {
 			record_get(f, ctx, &v);
 			set(s, o, f->key, json_value(s, ctx, &v));
 		}
@@ -263,7 +263,7 @@ diag_key(struct jsonl_state *s, const struct record_ctx *ctx)
 	int err = 0;
 
 	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
-		if (f->group != RECORD_DIAGNOSIS)
+		if (f->group != RECORD_DIAGNOSIS || !record_in_json(f))
 			continue;
 		record_get(f, ctx, &v);
 		if (v.type == RECORD_KB)
@@ -421,6 +421,8 @@ set_attempt(struct jsonl_state *s, const struct record_ctx *ctx)
 	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
 		if (f->group == RECORD_DIAGNOSIS)
 			continue;	/* its fragment */
+		if (!record_in_json(f))
+			continue;	/* a CSV column only */
 		if (f->group != g && f->group != RECORD_TOP)
 			set(s, record, record_group_keys[f->group],
 			    json_incref(s->kept[f->group]));

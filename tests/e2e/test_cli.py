@@ -1034,6 +1034,46 @@ def _(ctx):
     expect(want in got, f"cookie and user {want!r} not among {got}")
 
 
+# ts as rdpneg writes it when its year has 4 digits (and no sign).
+ISO_TS_RE = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{9})Z")
+TIME_UTC_RE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+
+
+def expect_time_utc(ts, utc):
+    """time_utc is ts cut to the microsecond, as strptime's
+    "%Y-%m-%d %H:%M:%S.%f" reads it; empty when ts's year is not 0001 to
+    9999 (the regression captures go past both ends of struct tm)."""
+    from datetime import datetime   # only this check reads dates
+    m = ISO_TS_RE.fullmatch(ts)
+    if m is None or m.group(1).startswith("0000"):
+        expect(utc == "", f"time_utc {utc!r} for ts {ts!r}: not empty")
+        return
+    expect(TIME_UTC_RE.fullmatch(utc) is not None,
+           f"time_utc {utc!r} for ts {ts!r}: not YYYY-MM-DD HH:MM:SS.ffffff")
+    want = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(
+        microsecond=int(m.group(2)[:6]))
+    got = datetime.strptime(utc, "%Y-%m-%d %H:%M:%S.%f")
+    expect(got == want, f"time_utc {utc!r} is {got}, ts {ts!r} is {want}")
+
+
+@check("CSV time_utc follows ts, parses as a date and equals ts to the "
+       "microsecond")
+def _(ctx):
+    regress = sorted(p for p in (REPO / "tests" / "regress").iterdir()
+                     if p.suffix in (".pcap", ".pcapng"))
+    rows = csv_rows(ctx.run(["--all", "-f", "csv", *regress,
+                             *(ctx.capture(n) for n in capture_names(ctx))]))
+    header = rows[0]
+    expect(header[header.index("ts") + 1:][:1] == ["time_utc"],
+           f"time_utc does not follow ts in {header}")
+    cells = [dict(zip(header, row)) for row in rows[1:]]
+    for c in cells:
+        expect_time_utc(c["ts"], c["time_utc"])
+    empty = sum(c["time_utc"] == "" for c in cells)
+    expect(0 < empty < len(cells), f"{empty} of {len(cells)} time_utc "
+           "cells empty: both kinds expected")
+
+
 # Cookies a spreadsheet or a Markdown renderer would act on.
 HOSTILE_USERS = [b"=HYPERLINK(\"http://evil.example/\")", b"+1+2", b"-3",
                  b"@SUM(1)", b"\x1b]0;title\x07\xc2\x9b2J\xff\xe2\x80x",

@@ -43,13 +43,53 @@ Test(record, groups_in_order_keys_unique)
 		cr_assert_geq(record_fields[i].group,
 		    record_fields[i - 1].group, "%s out of its group",
 		    record_fields[i].key);
+		if (!record_in_json(&record_fields[i]))
+			continue;
 		for (j = 0; j < i; j++)
-			if (record_fields[j].group == record_fields[i].group)
+			if (record_fields[j].group ==
+			    record_fields[i].group &&
+			    record_in_json(&record_fields[j]))
 				cr_assert_str_neq(record_fields[i].key,
 				    record_fields[j].key);
 	}
 	cr_assert_eq(record_fields[RECORD_FIELDS - 1].group,
 	    RECORD_DIAGNOSIS);
+}
+
+/* A field is in JSON, in CSV or both; one in CSV only is the record's
+ * own (the JSONL report skips it, wherever its group is). */
+Test(record, every_field_somewhere)
+{
+	size_t i;
+
+	for (i = 0; i < RECORD_FIELDS; i++) {
+		cr_assert(record_in_json(&record_fields[i]) ||
+		    record_fields[i].column != NULL, "field %zu is nowhere",
+		    i);
+		if (!record_in_json(&record_fields[i]))
+			cr_assert_eq(record_fields[i].group, RECORD_TOP, "%s",
+			    record_fields[i].column);
+	}
+}
+
+/* time_utc follows ts: the same time, for spreadsheets. */
+Test(record, time_utc_follows_ts)
+{
+	unsigned ts = RECORD_FIELDS, utc = RECORD_FIELDS;
+	size_t i;
+
+	for (i = 0; i < RECORD_FIELDS; i++) {
+		if (record_fields[i].column == NULL)
+			continue;
+		if (strcmp(record_fields[i].column, "ts") == 0)
+			ts = record_fields[i].position;
+		if (strcmp(record_fields[i].column, "time_utc") == 0) {
+			cr_assert_not(record_in_json(&record_fields[i]));
+			utc = record_fields[i].position;
+		}
+	}
+	cr_assert_lt(ts, RECORD_FIELDS);
+	cr_assert_eq(utc, ts + 1);
 }
 
 /* A list has no CSV column: a cell holds one value. */
