@@ -82,29 +82,41 @@ find_or_add(struct findings *f, const struct attempt_item *it)
 	v->class = it->class;
 	v->family = a->family;
 	v->server = a->server;
-	keyset_init(&v->clients, a->family == 6 ? 16 : 4);
-	keyset_init(&v->users, 8);
+	v->ev = a->ev;
+	if (f->ndetails < FINDINGS_DETAILED &&
+	    (v->detail = calloc(1, sizeof(*v->detail))) != NULL) {
+		f->ndetails++;
+		keyset_init(&v->detail->clients, a->family == 6 ? 16 : 4);
+		keyset_init(&v->detail->users, 8);
+	}
 	*slot = ++f->n;
 	return v;
 }
 
-/* The user name of the cookie (MS-RDPBCGR 2.2.1.1), hashed to 8 bytes;
- * 0 when there is none. */
+/*
+ * A key of 8 bytes for p[0..len) (two 32-bit FNV-1a hashes): sets of user
+ * names and of client addresses of all families keep 8 bytes an entry; two
+ * keys collide with a chance of about n * n / 2^65.
+ */
+static void
+key8(const void *p, size_t len, uint32_t salt, uint8_t key[8])
+{
+	uint32_t h1 = hindex_fnv(2166136261u ^ salt, p, len);
+	uint32_t h2 = hindex_fnv(h1 ^ 0x9e3779b9u, p, len);
+
+	memcpy(key, &h1, 4);
+	memcpy(key + 4, &h2, 4);
+}
+
+/* The user name of the cookie (MS-RDPBCGR 2.2.1.1) as a key; 0 when there
+ * is none. */
 static int
 user_key(const struct rdpneg_attempt *a, uint8_t key[8])
 {
-	uint32_t h1, h2;
-	const uint8_t *name;
-	size_t len;
-
 	if (a->token == NULL || a->ev.token_kind != RDPNEG_TOKEN_MSTSHASH)
 		return 0;
-	name = a->token + a->ev.token_value_off;
-	len = a->token_len - a->ev.token_value_off;
-	h1 = hindex_fnv(2166136261u, name, len);
-	h2 = hindex_fnv(h1 ^ 0x9e3779b9u, name, len);
-	memcpy(key, &h1, 4);
-	memcpy(key + 4, &h2, 4);
+	key8(a->token + a->ev.token_value_off,
+	    a->token_len - a->ev.token_value_off, 0, key);
 	return 1;
 }
 
@@ -112,7 +124,7 @@ static void
 total_init(struct finding_total *t)
 {
 	memset(t, 0, sizeof(*t));
-	keyset_init(&t->clients, 17);
+	keyset_init(&t->clients, 8);
 	keyset_init(&t->users, 8);
 }
 
@@ -123,7 +135,6 @@ findings_init(struct findings *f)
 
 	memset(f, 0, sizeof(*f));
 	for (c = 0; c < FINDING_CLASSES; c++) {
-		total_init(&f->by_class[c]);
 		for (d = 0; d < RDPNEG_RULES_MAX; d++)
 			total_init(&f->by_diagnosis[c][d]);
 	}
@@ -133,13 +144,13 @@ static void
 total_add(struct finding_total *t, const struct rdpneg_attempt *a,
     int new_group, const uint8_t *user)
 {
-	uint8_t client[17];
+	uint8_t client[8];
 
 	span_add(&t->seen, a->ts_sec, a->ts_nsec);
 	t->attempts++;
 	t->groups += new_group;
-	client[0] = (uint8_t)a->family;
-	memcpy(client + 1, a->client.addr, 16);
+	key8(a->client.addr, sizeof(a->client.addr), (uint32_t)a->family,
+	    client);
 	keyset_add(&t->clients, client);
 	if (user != NULL)
 		keyset_add(&t->users, user);
@@ -169,30 +180,30 @@ capture_path(struct findings *f, const char *path)
 
 /* Keep it as evidence while there is room. */
 static void
-keep_sample(struct findings *f, struct finding *v, const char *path,
+keep_sample(struct findings *f, struct finding_detail *d, const char *path,
     const struct attempt_item *it)
 {
 	struct finding_sample *s;
 	size_t cap;
 
-	if (v->nsamples == FINDING_SAMPLES)
+	if (d->nsamples == FINDING_SAMPLES)
 		return;
 	/* Room for 1, 2, 4, then FINDING_SAMPLES: most findings of a big
 	 * capture have a few attempts. */
-	if ((v->nsamples & (v->nsamples - 1)) == 0) {
-		cap = v->nsamples == 0 ? 1 : 2 * v->nsamples;
+	if ((d->nsamples & (d->nsamples - 1)) == 0) {
+		cap = d->nsamples == 0 ? 1 : 2 * d->nsamples;
 		if (cap > FINDING_SAMPLES)
 			cap = FINDING_SAMPLES;
-		s = realloc(v->samples, cap * sizeof(*s));
+		s = realloc(d->samples, cap * sizeof(*s));
 		if (s == NULL)
 			return;
-		v->samples = s;
+		d->samples = s;
 	}
-	s = &v->samples[v->nsamples];
+	s = &d->samples[d->nsamples];
 	if ((s->capture = capture_path(f, path)) == NULL ||
 	    attempt_item_copy(&s->item, it) < 0)
 		return;
-	v->nsamples++;
+	d->nsamples++;
 }
 
 void
@@ -216,8 +227,6 @@ findings_add(struct findings *f, const char *path,
 		return;
 	c = FINDING_CLASS(it->class);
 	has_user = user_key(a, user);
-	total_add(&f->by_class[c], a, v->attempts == 0,
-	    has_user ? user : NULL);
 	total_add(&f->by_diagnosis[c][rdpneg_diagnosis_index(it->diag)], a,
 	    v->attempts == 0, has_user ? user : NULL);
 	span_add(&v->seen, a->ts_sec, a->ts_nsec);
@@ -228,10 +237,12 @@ findings_add(struct findings *f, const char *path,
 	v->attempts++;
 	if (v->print == NULL)
 		v->print = it->server;
-	keyset_add(&v->clients, a->client.addr);
-	if (has_user)
-		keyset_add(&v->users, user);
-	keep_sample(f, v, path, it);
+	if (v->detail != NULL) {
+		keyset_add(&v->detail->clients, a->client.addr);
+		if (has_user)
+			keyset_add(&v->detail->users, user);
+		keep_sample(f, v->detail, path, it);
+	}
 }
 
 static int
@@ -268,23 +279,24 @@ findings_sort(struct findings *f)
 		t = &f->by_diagnosis[FINDING_CLASS(f->v[i].class)]
 		    [rdpneg_diagnosis_index(f->v[i].diag)];
 		t->top = &f->v[i];
-		f->by_class[FINDING_CLASS(f->v[i].class)].top = &f->v[i];
 	}
 }
 
 void
 findings_free(struct findings *f)
 {
-	struct finding *v;
+	struct finding_detail *d;
 	size_t i, k;
 
 	for (i = 0; i < f->n; i++) {
-		v = &f->v[i];
-		for (k = 0; k < v->nsamples; k++)
-			free(v->samples[k].item.owned);
-		free(v->samples);
-		keyset_free(&v->clients);
-		keyset_free(&v->users);
+		if ((d = f->v[i].detail) == NULL)
+			continue;
+		for (k = 0; k < d->nsamples; k++)
+			free(d->samples[k].item.owned);
+		free(d->samples);
+		keyset_free(&d->clients);
+		keyset_free(&d->users);
+		free(d);
 	}
 	free(f->v);
 	hindex_free(&f->index);
@@ -292,8 +304,6 @@ findings_free(struct findings *f)
 		free(f->paths[i]);
 	free(f->paths);
 	for (i = 0; i < FINDING_CLASSES; i++) {
-		keyset_free(&f->by_class[i].clients);
-		keyset_free(&f->by_class[i].users);
 		for (k = 0; k < RDPNEG_RULES_MAX; k++) {
 			keyset_free(&f->by_diagnosis[i][k].clients);
 			keyset_free(&f->by_diagnosis[i][k].users);

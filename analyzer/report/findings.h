@@ -4,7 +4,9 @@
  * span in time, its clients and users, and a few attempts kept as
  * evidence.  What the overview of the text report and the ticket
  * (Markdown) report are made of; it grows with the number of distinct
- * problems, not with the attempts.
+ * problems (about 200 bytes each), not with the attempts, and only the
+ * first FINDINGS_DETAILED findings keep attempts and count clients and
+ * users (a few KB each).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -19,7 +21,8 @@
 #include "report/keyset.h"
 #include "report/span.h"
 
-#define FINDING_SAMPLES	5	/* attempts kept per finding */
+#define FINDING_SAMPLES		5	/* attempts kept per finding */
+#define FINDINGS_DETAILED	256	/* findings that keep them */
 
 /* An attempt kept as evidence, with the capture it came from. */
 struct finding_sample {
@@ -28,27 +31,35 @@ struct finding_sample {
 						   copy per capture: paths) */
 };
 
+/* What the first FINDINGS_DETAILED findings keep. */
+struct finding_detail {
+	struct keyset		 clients;
+	struct keyset		 users;		/* hashed names */
+	struct finding_sample	*samples;	/* the first attempts */
+	size_t			 nsamples;
+};
+
 struct finding {
 	const struct rdpneg_diagnosis		*diag;
 	enum rdpneg_class			 class;
 	int					 family;
 	struct rdpneg_endpoint			 server;
 	const struct rdpneg_server_fingerprint	*print;	/* the first known */
+	struct rdpneg_evidence			 ev;	/* its first attempt's,
+							   for the texts */
 	uint64_t				 attempts;
 	uint64_t				 captures;	/* holding it */
 	uint64_t				 last_capture;	/* its ordinal */
-	struct keyset				 clients;
-	struct keyset				 users;	/* hashed names */
-	struct span	 seen;
-	struct finding_sample			*samples;
-	size_t					 nsamples;
+	struct span				 seen;
+	struct finding_detail			*detail;	/* NULL: not
+							   kept */
 };
 
-/* The findings of one class and diagnosis, or of one class, together. */
+/* The findings of one class and diagnosis together. */
 struct finding_total {
 	uint64_t	 attempts;
 	uint64_t	 groups;	/* findings: servers */
-	struct keyset	 clients;	/* family byte and address */
+	struct keyset	 clients;	/* hashed family and address */
 	struct keyset	 users;		/* hashed names */
 	struct span	 seen;
 	const struct finding *top;	/* the most attempts, after sorting */
@@ -59,12 +70,12 @@ struct finding_total {
 #define FINDING_CLASS(c)	((c) == RDPNEG_CLASS_BLOCKED ? 0 : 1)
 
 struct findings {
-	struct finding_total	 by_class[FINDING_CLASSES];
 	struct finding_total	 by_diagnosis[FINDING_CLASSES][RDPNEG_RULES_MAX];
 	struct finding	*v;
 	size_t		 n;
 	size_t		 cap;
 	struct hindex	 index;
+	size_t		 ndetails;	/* findings with a detail */
 	uint64_t	 capture;	/* ordinal of the capture being added */
 	char		**paths;	/* of the captures samples come from */
 	size_t		 npaths;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KEYSET_WIDTH_MAX	17	/* an address family and address */
+#define KEYSET_WIDTH_MAX	16
 
 struct keyset {
 	uint8_t	*slots;		/* cap keys; all-zero is a free slot */

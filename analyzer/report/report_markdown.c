@@ -342,18 +342,21 @@ static void
 number_steps(struct md_state *md, const struct finding *f,
     struct md_section_steps *ss)
 {
+	const struct finding_detail *d = f->detail;
+	const struct rdpneg_evidence *ev;
 	const char *steps[RDPNEG_STEPS_MAX];
 	char text[MD_STEP_MAX];
 	size_t i, k, n;
 
 	ss->n = 0;
-	for (k = 0; k < f->nsamples; k++) {
+	for (k = 0; k == 0 || (d != NULL && k < d->nsamples); k++) {
+		ev = d != NULL && d->nsamples > 0 ? &d->samples[k].item.a.ev :
+		    &f->ev;
 		n = rdpneg_order_remediation(f->diag->remediation,
 		    f->print != NULL ? f->print->server :
 		    RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
 		for (i = 0; i < n && i < RDPNEG_STEPS_MAX; i++) {
-			rdpneg_expand(steps[i], &f->samples[k].item.a.ev,
-			    text, sizeof(text));
+			rdpneg_expand(steps[i], ev, text, sizeof(text));
 			section_add(ss, step_number(md, text));
 		}
 	}
@@ -410,7 +413,7 @@ fix(struct md_state *md, FILE *out, const struct md_section_steps *ss)
 
 /* tshark commands showing the kept attempts' frames, one per capture. */
 static void
-frames(FILE *out, const struct finding *f)
+frames(FILE *out, const struct finding_detail *f)
 {
 	char line[4 * 4096 + 256], quoted[4 * 4096 + 4], *lines;
 	const struct finding_sample *s;
@@ -463,7 +466,8 @@ section(struct md_state *md, FILE *out, const struct finding *f,
     size_t number, const struct md_section_steps *ss)
 {
 	const struct rdpneg_diagnosis *d = f->diag;
-	const struct rdpneg_evidence *ev = &f->samples[0].item.a.ev;
+	const struct finding_detail *detail = f->detail;
+	const struct rdpneg_evidence *ev = &f->ev;
 	char server[FMT_ENDPOINT_MAX], text[MD_MAX];
 	const char *cls = class_name(f->class);
 	size_t i;
@@ -474,12 +478,14 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 	rdpneg_expand(d->summary, ev, text, sizeof(text));
 	prose(out, text);
 	fprintf(out, "\n\n- **Attempts:** %" PRIu64 " in %" PRIu64
-	    " capture%s, from %zu client%s", f->attempts, f->captures,
-	    f->captures == 1 ? "" : "s", f->clients.n,
-	    f->clients.n == 1 ? "" : "s");
-	if (f->users.n != 0)
-		fprintf(out, " and %zu user%s", f->users.n,
-		    f->users.n == 1 ? "" : "s");
+	    " capture%s", f->attempts, f->captures,
+	    f->captures == 1 ? "" : "s");
+	if (detail != NULL)
+		fprintf(out, ", from %zu client%s", detail->clients.n,
+		    detail->clients.n == 1 ? "" : "s");
+	if (detail != NULL && detail->users.n != 0)
+		fprintf(out, " and %zu user%s", detail->users.n,
+		    detail->users.n == 1 ? "" : "s");
 	fputs(", ", out);
 	span(out, &f->seen);
 	if (f->print != NULL) {
@@ -501,14 +507,20 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 	prose(out, text);
 	fputc('\n', out);
 	fix(md, out, ss);
-	if (f->attempts > f->nsamples)
-		fprintf(out, "\n**Attempts** (the first %zu of %" PRIu64
-		    "):\n\n", f->nsamples, f->attempts);
-	else
-		fputs("\n**Attempts:**\n\n", out);
-	for (i = 0; i < f->nsamples; i++)
-		evidence(md, out, &f->samples[i], i == 0);
-	frames(out, f);
+	if (detail == NULL || detail->nsamples == 0)
+		fprintf(out, "\n**Attempts.** Not kept: %d other findings came "
+		    "first. The JSONL report (`-f jsonl`) has each attempt.\n",
+		    FINDINGS_DETAILED);
+	else {
+		if (f->attempts > detail->nsamples)
+			fprintf(out, "\n**Attempts** (the first %zu of %" PRIu64
+			    "):\n\n", detail->nsamples, f->attempts);
+		else
+			fputs("\n**Attempts:**\n\n", out);
+		for (i = 0; i < detail->nsamples; i++)
+			evidence(md, out, &detail->samples[i], i == 0);
+		frames(out, detail);
+	}
 	fputs("\n**References.** ", out);
 	for (i = 0; d->references[i] != NULL; i++) {
 		fputs(i ? "; " : "", out);
@@ -597,7 +609,7 @@ what_failed(FILE *out, const struct findings *fs)
 			span(out, &t->seen);
 			fputs(" | ", out);
 			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
-			    &t->top->samples[0].item.a.ev, text, sizeof(text));
+			    &t->top->ev, text, sizeof(text));
 			prose(out, text);
 			fputs(" |\n", out);
 		}

@@ -400,7 +400,7 @@ print_first_step(FILE *out, const struct finding *f)
 	    f->print->server : RDPNEG_SERVER_UNKNOWN, steps,
 	    RDPNEG_STEPS_MAX) == 0)
 		return;
-	rdpneg_expand(steps[0], &f->samples[0].item.a.ev, text, sizeof(text));
+	rdpneg_expand(steps[0], &f->ev, text, sizeof(text));
 	fprintf(out, "    fix: %s\n", text);
 }
 
@@ -486,7 +486,7 @@ print_overview(FILE *out, struct report *r)
 			    v->clients.n == 1 ? "" : "s", v->users.n,
 			    v->users.n == 1 ? "" : "s", first, last);
 			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
-			    &v->top->samples[0].item.a.ev, text, sizeof(text));
+			    &v->top->ev, text, sizeof(text));
 			fprintf(out, "           %s\n", text);
 		}
 	print_fix_per_server(out, fs);

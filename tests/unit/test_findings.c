@@ -86,8 +86,8 @@ Test(findings, grouped_by_diagnosis_class_and_server)
 	cr_assert_str_eq(f.v[0].diag->id, "nla-required");
 	cr_assert_eq(f.v[0].attempts, 3);
 	cr_assert_eq(f.v[0].server.addr[3], 1);
-	cr_assert_eq(f.v[0].clients.n, 2, "distinct clients");
-	cr_assert_eq(f.v[0].users.n, 2, "distinct users");
+	cr_assert_eq(f.v[0].detail->clients.n, 2, "distinct clients");
+	cr_assert_eq(f.v[0].detail->users.n, 2, "distinct users");
 	cr_assert_eq(f.v[0].seen.first_sec, 3);
 	cr_assert_eq(f.v[0].seen.last_sec, 9);
 	for (i = 1; i < 3; i++)
@@ -118,10 +118,9 @@ Test(findings, totals_by_class_and_diagnosis)
 	cr_assert_eq(t->seen.first_sec, 5);
 	cr_assert_eq(t->seen.last_sec, 7);
 	cr_assert_eq(t->top->attempts, 2, "the heaviest finding");
-	cr_assert_eq(f.by_class[FINDING_CLASS(RDPNEG_CLASS_BLOCKED)].attempts,
-	    3);
-	cr_assert_eq(f.by_class[FINDING_CLASS(RDPNEG_CLASS_INSECURE)].attempts,
-	    1);
+	cr_assert_eq(f.by_diagnosis[FINDING_CLASS(RDPNEG_CLASS_INSECURE)]
+	    [rdpneg_diagnosis_index(rdpneg_find_diagnosis("legacy-client"))]
+	    .attempts, 1);
 	findings_free(&f);
 }
 
@@ -141,15 +140,45 @@ Test(findings, samples_capped_first_kept_paths_shared)
 	cr_assert_eq(f.n, 1);
 	cr_assert_eq(f.v[0].attempts, 40);
 	cr_assert_eq(f.v[0].captures, 2);
-	cr_assert_eq(f.v[0].nsamples, FINDING_SAMPLES);
+	cr_assert_eq(f.v[0].detail->nsamples, FINDING_SAMPLES);
 	for (k = 0; k < FINDING_SAMPLES; k++)
-		cr_assert_eq(f.v[0].samples[k].item.a.ts_sec, k,
+		cr_assert_eq(f.v[0].detail->samples[k].item.a.ts_sec, k,
 		    "the first attempts are kept, in order");
-	cr_assert_str_eq(f.v[0].samples[0].capture, "a.pcap");
-	cr_assert_str_eq(f.v[0].samples[3].capture, "b.pcap");
-	cr_assert_eq(f.v[0].samples[0].capture, f.v[0].samples[1].capture,
+	cr_assert_str_eq(f.v[0].detail->samples[0].capture, "a.pcap");
+	cr_assert_str_eq(f.v[0].detail->samples[3].capture, "b.pcap");
+	cr_assert_eq(f.v[0].detail->samples[0].capture, f.v[0].detail->samples[1].capture,
 	    "one copy of a capture's path");
 	cr_assert_eq(f.npaths, 2);
+	findings_free(&f);
+}
+
+/* Past FINDINGS_DETAILED findings, a new one is counted exactly but keeps
+ * no attempt; its texts come from its first attempt's evidence. */
+Test(findings, details_bounded)
+{
+	struct findings f;
+	size_t i;
+
+	findings_init(&f);
+	for (i = 0; i <= FINDINGS_DETAILED; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "u%zu", i);
+		add(&f, "a.pcap", i % 2 ? "port-closed" : "port-filtered",
+		    RDPNEG_CLASS_BLOCKED, (uint8_t)(i / 2), 1, (int64_t)i,
+		    name);
+	}
+	add(&f, "a.pcap", "port-filtered", RDPNEG_CLASS_BLOCKED, 128, 1, 900,
+	    NULL);
+	cr_assert_eq(f.n, FINDINGS_DETAILED + 1);
+	cr_assert_eq(f.ndetails, FINDINGS_DETAILED);
+	cr_assert_not_null(f.v[FINDINGS_DETAILED - 1].detail);
+	cr_assert_null(f.v[FINDINGS_DETAILED].detail);
+	cr_assert_eq(f.v[FINDINGS_DETAILED].attempts, 2);
+	cr_assert_eq(f.v[FINDINGS_DETAILED].seen.last_sec, 900);
+	cr_assert_eq(f.by_diagnosis[0][rdpneg_diagnosis_index(
+	    rdpneg_find_diagnosis("port-filtered"))].attempts,
+	    FINDINGS_DETAILED / 2 + 2);
 	findings_free(&f);
 }
 
