@@ -342,17 +342,17 @@ static void
 number_steps(struct md_state *md, const struct finding *f,
     struct md_section_steps *ss)
 {
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct rdpneg_step *steps[RDPNEG_STEPS_MAX];
 	char text[MD_STEP_MAX];
 	size_t i, k, n;
 
 	ss->n = 0;
 	for (k = 0; k < f->nsamples; k++) {
-		n = rdpneg_order_remediation(f->diag->remediation,
-		    f->print != NULL ? f->print->server :
-		    RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
+		n = rdpneg_select_steps(f->diag, f->print != NULL ?
+		    f->print->server : RDPNEG_SERVER_UNKNOWN,
+		    &f->samples[k].item.a.ev, steps, RDPNEG_STEPS_MAX);
 		for (i = 0; i < n && i < RDPNEG_STEPS_MAX; i++) {
-			rdpneg_expand(steps[i], &f->samples[k].item.a.ev,
+			rdpneg_format_step(steps[i], &f->samples[k].item.a.ev,
 			    text, sizeof(text));
 			section_add(ss, step_number(md, text));
 		}

@@ -236,6 +236,18 @@ expand(packet_info *pinfo, const char *text, const struct rdpneg_evidence *ev)
 	return buf;
 }
 
+/* A remediation step on one line, its placeholders filled. */
+static const char *
+format_step(packet_info *pinfo, const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev)
+{
+	size_t n = rdpneg_format_step(s, ev, NULL, 0) + 1;
+	char *buf = wmem_alloc(pinfo->pool, n);
+
+	rdpneg_format_step(s, ev, buf, n);
+	return buf;
+}
+
 static void
 show_request(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
 {
@@ -292,7 +304,7 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 {
 	const struct rdpneg_server_fingerprint *print;
 	const struct rdpneg_diagnosis *d;
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct rdpneg_step *steps[RDPNEG_STEPS_MAX];
 	struct rdpneg_evidence ev;
 	proto_tree *sub;
 	proto_item *ti;
@@ -341,12 +353,13 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
 	add_text(sub, hf_rdpneg_server_settings, tvb,
 	    expand(pinfo, d->server_settings, &ev));
-	/* The recognised implementation's fix first, as in the CLI. */
-	nsteps = rdpneg_order_remediation(d->remediation, print != NULL ?
-	    print->server : RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
+	/* The steps that apply, the recognised implementation's first, as
+	 * in the CLI. */
+	nsteps = rdpneg_select_steps(d, print != NULL ? print->server :
+	    RDPNEG_SERVER_UNKNOWN, &ev, steps, RDPNEG_STEPS_MAX);
 	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++)
 		add_text(sub, hf_rdpneg_remediation, tvb,
-		    expand(pinfo, steps[i], &ev));
+		    format_step(pinfo, steps[i], &ev));
 	proto_item_append_text(top, ", %s: %s",
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
 	if (!verdict_frame)
@@ -559,7 +572,8 @@ proto_register_rdpneg(void)
 		    NULL, HFILL } },
 		{ &hf_rdpneg_remediation, { "Remediation", "rdpneg.remediation",
 		    FT_STRING, BASE_NONE, NULL, 0,
-		    "In order, the secure choice first", HFILL } },
+		    "A step that applies, in order, the secure choice first",
+		    HFILL } },
 	};
 	static gint *ett[] = { &ett_rdpneg, &ett_rdpneg_requested,
 	    &ett_rdpneg_diagnosis, &ett_rdpneg_server };

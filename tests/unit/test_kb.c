@@ -469,6 +469,20 @@ list_ok(const char *const *list, const char *id, const char *name)
 }
 
 static void
+steps_ok(const struct rdpneg_step *steps, const char *id)
+{
+	size_t i;
+
+	cr_assert_not_null(steps, "%s: remediation is NULL", id);
+	cr_assert_not_null(steps[0].text, "%s: remediation is empty", id);
+	for (i = 0; i < RDPNEG_STEPS_MAX && steps[i].text != NULL; i++)
+		cr_assert_gt(strlen(steps[i].text), 10, "%s: step %zu too "
+		    "short", id, i);
+	cr_assert_lt(i, RDPNEG_STEPS_MAX, "%s: more than %d steps, or no "
+	    "end", id, RDPNEG_STEPS_MAX - 1);
+}
+
+static void
 text_ok(const char *s, const char *id, const char *name)
 {
 	cr_assert_not_null(s, "%s: %s is NULL", id, name);
@@ -488,7 +502,7 @@ Test(kb_table, every_diagnosis_is_complete)
 		text_ok(d->confidence_why, d->id, "confidence_why");
 		text_ok(d->explanation, d->id, "explanation");
 		text_ok(d->server_settings, d->id, "server_settings");
-		list_ok(d->remediation, d->id, "remediation");
+		steps_ok(d->remediation, d->id);
 		list_ok(d->references, d->id, "references");
 		cr_assert(d->confidence == RDPNEG_CONFIDENCE_HIGH ||
 		    d->confidence == RDPNEG_CONFIDENCE_MEDIUM ||
@@ -770,6 +784,26 @@ expands_fully(const char *text, const struct rdpneg_evidence *ev,
 	left = unfilled(buf);
 	cr_assert_null(left, "%s %s: unfilled placeholder at \"%.20s\"", id,
 	    field, left);
+	cr_assert(strstr(buf, "{?") == NULL && strstr(buf, "{!") == NULL,
+	    "%s %s: condition left in \"%s\"", id, field, buf);
+}
+
+/* A step on one line: no placeholder or condition left in it. */
+static void
+step_expands_fully(const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev, const char *id)
+{
+	char buf[2048];
+	size_t n;
+	const char *left;
+
+	n = rdpneg_format_step(s, ev, buf, sizeof(buf));
+	cr_assert_lt(n, sizeof(buf), "%s step: %zu bytes", id, n);
+	left = unfilled(buf);
+	cr_assert_null(left, "%s step: unfilled placeholder at \"%.20s\"",
+	    id, left);
+	cr_assert(strstr(buf, "{?") == NULL && strstr(buf, "{!") == NULL,
+	    "%s step: condition left in \"%s\"", id, buf);
 }
 
 static void
@@ -782,8 +816,8 @@ diagnosis_expands(const struct rdpneg_diagnosis *d,
 	expands_fully(d->confidence_why, ev, d->id, "confidence_why");
 	expands_fully(d->explanation, ev, d->id, "explanation");
 	expands_fully(d->server_settings, ev, d->id, "server_settings");
-	for (i = 0; d->remediation[i] != NULL; i++)
-		expands_fully(d->remediation[i], ev, d->id, "remediation");
+	for (i = 0; d->remediation[i].text != NULL; i++)
+		step_expands_fully(&d->remediation[i], ev, d->id);
 	for (i = 0; d->references[i] != NULL; i++)
 		expands_fully(d->references[i], ev, d->id, "references");
 }
@@ -924,6 +958,32 @@ Test(kb_match, facts)
 	    selected(SSL | HYBRID, HYBRID));
 	FACT(NON_RDP_ANSWER, with(no_response(SSL, 0, RDPNEG_END_OPEN),
 	    RDPNEG_EV_NON_RDP_ANSWER), no_response(SSL, 0, RDPNEG_END_OPEN));
+	FACT(OFFERED_SSL, failure(SSL | HYBRID, 1), failure(HYBRID, 1));
+	FACT(OFFERED_SSL, failure(SSL, 1), failure(NO_REQ, 1));
+	FACT(OFFERED_CREDSSP, failure(HYBRID, 1), failure(SSL | RDSAAD, 1));
+	FACT(OFFERED_CREDSSP, failure(HYB_EX, 1), failure(NO_REQ, 1));
+	FACT(SELECTED_CREDSSP, selected(SSL | HYBRID | HYB_EX, HYB_EX),
+	    selected(SSL | HYBRID, SSL));
+	FACT(SELECTED_CREDSSP, selected(SSL | HYBRID, HYBRID),
+	    failure(SSL | HYBRID, 2));	/* a failure code 2 is no HYBRID */
+	FACT(SERVER_CLOSED, no_response(SSL, 0, RDPNEG_END_RST_SERVER),
+	    no_response(SSL, 0, RDPNEG_END_FIN_CLIENT));
+	FACT(SERVER_CLOSED, failure(SSL, 2),
+	    no_response(SSL, 0, RDPNEG_END_OPEN));
+	FACT(CLIENT_CLOSED, no_response(SSL, 0, RDPNEG_END_RST_CLIENT),
+	    no_response(SSL, 0, RDPNEG_END_FIN_SERVER));
+	FACT(CLIENT_CLOSED, no_response(SSL, 0, RDPNEG_END_FIN_CLIENT),
+	    no_response(SSL, 0, RDPNEG_END_OPEN));
+	{
+		struct rdpneg_evidence alert = selected(SSL, SSL);
+
+		alert.have |= RDPNEG_EV_SERVER_NEXT;
+		alert.server_next = RDPNEG_NEXT_TLS_ALERT;
+		FACT(SERVER_TLS_ALERT, alert, selected(SSL, SSL));
+		alert.server_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+		cr_assert_not(rdpneg_fact_holds(RDPNEG_FACT_SERVER_TLS_ALERT,
+		    &alert), "a ServerHello is no alert");
+	}
 }
 
 Test(kb_match, the_fact_table_is_indexed_by_fact)
@@ -1273,79 +1333,6 @@ Test(kb_server, every_print_is_complete)
 	}
 }
 
-Test(kb_server, step_tags)
-{
-	cr_assert_eq(rdpneg_step_server("{xrdp}On xrdp"), RDPNEG_SERVER_XRDP);
-	cr_assert_eq(rdpneg_step_server("{freerdp}x"), RDPNEG_SERVER_FREERDP);
-	cr_assert_eq(rdpneg_step_server("{windows}x"), RDPNEG_SERVER_WINDOWS);
-	/* Near misses: no tag, a placeholder, an unknown tag, unclosed,
-	 * a tag not at the start. */
-	cr_assert_eq(rdpneg_step_server("On xrdp"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server("{requested}"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server("{xrdpx}a"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server("{xrdp"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server(" {xrdp}"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server(NULL), RDPNEG_SERVER_UNKNOWN);
-	/* The tag expands to nothing. */
-	{
-		struct rdpneg_evidence ev = failure(SSL, 3);
-		char buf[64];
-
-		rdpneg_expand("{xrdp}On xrdp, {failure}.", &ev, buf,
-		    sizeof(buf));
-		cr_assert_str_eq(buf, "On xrdp, SSL_CERT_NOT_ON_SERVER.");
-	}
-}
-
-Test(kb_server, order_remediation)
-{
-	static const char *const steps[] = {
-		"win 1", "{xrdp}x 1", "generic", "{freerdp}f 1", "{xrdp}x 2",
-		NULL
-	};
-	const char *out[8];
-	size_t n;
-
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_XRDP, out, 8);
-	cr_assert_eq(n, 5);
-	cr_assert_str_eq(out[0], "{xrdp}x 1");
-	cr_assert_str_eq(out[1], "{xrdp}x 2");
-	cr_assert_str_eq(out[2], "win 1");
-	cr_assert_str_eq(out[3], "generic");
-	cr_assert_str_eq(out[4], "{freerdp}f 1");
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_FREERDP, out, 8);
-	cr_assert_str_eq(out[0], "{freerdp}f 1");
-	cr_assert_str_eq(out[1], "win 1");
-	/* Unknown and Windows (no Windows tags here): the list's order. */
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_UNKNOWN, out, 8);
-	cr_assert_eq(n, 5);
-	cr_assert_str_eq(out[0], "win 1");
-	cr_assert_str_eq(out[4], "{xrdp}x 2");
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_WINDOWS, out, 8);
-	cr_assert_str_eq(out[1], "{xrdp}x 1");
-	/* A short buffer: the count of all, only n written. */
-	out[2] = NULL;
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_XRDP, out, 2);
-	cr_assert_eq(n, 5);
-	cr_assert_null(out[2]);
-}
-
-Test(kb_server, every_list_fits_and_tags_are_known)
-{
-	size_t i, j;
-
-	for (i = 0; i < rdpneg_nrules; i++) {
-		const struct rdpneg_diagnosis *d = &rdpneg_rules[i].diagnosis;
-
-		for (j = 0; d->remediation[j] != NULL; j++)
-			if (d->remediation[j][0] == '{')
-				cr_assert_neq(rdpneg_step_server(
-				    d->remediation[j]), RDPNEG_SERVER_UNKNOWN,
-				    "%s step %zu: unknown tag", d->id, j);
-		cr_assert_lt(j, RDPNEG_STEPS_MAX, "%s: %zu steps", d->id, j);
-	}
-}
-
 /* ---- Rule order: declared where rules overlap, kept by the table. */
 
 /* Evidence the connection model can produce, over the values rules test. */
@@ -1354,7 +1341,8 @@ each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
 {
 	static const uint32_t requests[] = {
 		NO_REQ, 0x0, SSL, HYBRID, SSL | HYBRID, RDSTLS, HYB_EX,
-		SSL | HYBRID | HYB_EX, RDSAAD, SSL | RDSAAD
+		SSL | HYBRID | HYB_EX, RDSAAD, SSL | RDSAAD,
+		SSL | HYBRID | HYB_EX | RDSAAD
 	};
 	static const uint32_t answers[] = { 0, 1, 2, 4, 8, 0x10, 3, 5, 6,
 	    99 };
