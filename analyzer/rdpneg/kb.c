@@ -1,6 +1,8 @@
 /*
- * kb.c - matching evidence against the knowledge base and filling the
- * placeholders of its texts.  The knowledge itself is kb_rules.c.
+ * kb.c - matching evidence against the knowledge base, filling the
+ * placeholders and resolving the conditions of its texts, and choosing
+ * and writing its remediation steps.  The knowledge itself is
+ * kb_rules.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,6 +17,13 @@ const struct rdpneg_tok rdpneg_server_names[] = {
 	{ RDPNEG_SERVER_WINDOWS, "windows" },
 	{ RDPNEG_SERVER_XRDP, "xrdp" },
 	{ RDPNEG_SERVER_FREERDP, "freerdp" },
+	{ 0, NULL }
+};
+
+const struct rdpneg_tok rdpneg_server_labels[] = {
+	{ RDPNEG_SERVER_WINDOWS, "Windows" },
+	{ RDPNEG_SERVER_XRDP, "xrdp" },
+	{ RDPNEG_SERVER_FREERDP, "FreeRDP-based server" },
 	{ 0, NULL }
 };
 
@@ -77,6 +86,57 @@ client_silent(const struct rdpneg_evidence *ev)
 	return !(ev->have & RDPNEG_EV_CLIENT_NEXT);
 }
 
+/* 2.2.1.1.1: requestedProtocols, only in an RDP_NEG_REQ. */
+static int
+offered(const struct rdpneg_evidence *ev, uint32_t protocols)
+{
+	return (ev->have & RDPNEG_EV_REQ_NEG) &&
+	    (ev->requested & protocols) != 0;
+}
+
+static int
+offered_ssl(const struct rdpneg_evidence *ev)
+{
+	return offered(ev, RDPNEG_PROTOCOL_SSL);
+}
+
+static int
+offered_credssp(const struct rdpneg_evidence *ev)
+{
+	return offered(ev, RDPNEG_PROTOCOL_HYBRID | RDPNEG_PROTOCOL_HYBRID_EX);
+}
+
+/* 2.2.1.2.1: selectedProtocol. */
+static int
+selected_credssp(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_RSP_NEG) &&
+	    ev->response_type == RDPNEG_TYPE_RSP &&
+	    (ev->response_value & (RDPNEG_PROTOCOL_HYBRID |
+	    RDPNEG_PROTOCOL_HYBRID_EX)) != 0;
+}
+
+static int
+server_closed(const struct rdpneg_evidence *ev)
+{
+	return ev->end == RDPNEG_END_FIN_SERVER ||
+	    ev->end == RDPNEG_END_RST_SERVER;
+}
+
+static int
+client_closed(const struct rdpneg_evidence *ev)
+{
+	return ev->end == RDPNEG_END_FIN_CLIENT ||
+	    ev->end == RDPNEG_END_RST_CLIENT;
+}
+
+static int
+server_tls_alert(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_SERVER_NEXT) &&
+	    ev->server_next == RDPNEG_NEXT_TLS_ALERT;
+}
+
 /* A fact that is one bit of the evidence has no function. */
 const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	{ RDPNEG_FACT_NEG_REQ, "neg-req", RDPNEG_EV_REQ_NEG, NULL },
@@ -91,7 +151,17 @@ const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	    RDPNEG_EV_NON_RDP_ANSWER, NULL },
 	{ RDPNEG_FACT_CLIENT_SILENT, "client-silent", 0, client_silent },
 	{ RDPNEG_FACT_TLS_FAILED, "tls-failed", 0, rdpneg_tls_failed },
+	{ RDPNEG_FACT_OFFERED_SSL, "offered-ssl", 0, offered_ssl },
+	{ RDPNEG_FACT_OFFERED_CREDSSP, "offered-credssp", 0, offered_credssp },
+	{ RDPNEG_FACT_SELECTED_CREDSSP, "selected-credssp", 0,
+	    selected_credssp },
+	{ RDPNEG_FACT_SERVER_CLOSED, "server-closed", 0, server_closed },
+	{ RDPNEG_FACT_CLIENT_CLOSED, "client-closed", 0, client_closed },
+	{ RDPNEG_FACT_SERVER_TLS_ALERT, "server-tls-alert", 0,
+	    server_tls_alert },
 };
+
+_Static_assert(RDPNEG_FACT_COUNT <= 32, "facts are bits of an unsigned");
 
 int
 rdpneg_fact_holds(enum rdpneg_fact f, const struct rdpneg_evidence *ev)
@@ -213,28 +283,12 @@ rdpneg_find_diagnosis(const char *id)
 	return NULL;
 }
 
-/* The server implementation called name[0..len), or -1. */
-static int
-server_named(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; rdpneg_server_names[i].name != NULL; i++)
-		if (strlen(rdpneg_server_names[i].name) == len &&
-		    memcmp(rdpneg_server_names[i].name, name, len) == 0)
-			return (int)rdpneg_server_names[i].value;
-	return -1;
-}
-
 /* The value of placeholder name (without braces), or NULL. */
 static const char *
 placeholder(const char *name, size_t len, const struct rdpneg_evidence *ev,
     char *tmp, size_t size)
 {
 	const char *s;
-
-	if (server_named(name, len) >= 0)
-		return "";	/* a remediation step's tag */
 
 	if (len == 9 && memcmp(name, "requested", 9) == 0) {
 		if (!(ev->have & RDPNEG_EV_REQ_NEG))
@@ -268,67 +322,210 @@ placeholder(const char *name, size_t len, const struct rdpneg_evidence *ev,
 	return NULL;
 }
 
+/* The fact called name[0..len), or -1. */
+static int
+fact_named(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < RDPNEG_FACT_COUNT; i++)
+		if (strlen(rdpneg_facts[i].name) == len &&
+		    memcmp(rdpneg_facts[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* What append_piece does with a piece that does not fit. */
 #define PIECE_LITERAL	0	/* cut it to what fits */
 #define PIECE_VALUE	1	/* leave it out whole */
 
+/* Where an expansion goes: buf[0..size), need counts the whole text. */
+struct sink {
+	char	*buf;
+	size_t	 size;
+	size_t	 need;
+};
+
 /*
- * Append text[0..len) at buf + *need if it fits with its NUL, and count it
- * in *need either way.  Once a piece does not fit, *need >= size and no
+ * Append text[0..len) at buf + need if it fits with its NUL, and count it
+ * in need either way.  Once a piece does not fit, need >= size and no
  * later piece is written: the output is a prefix of the full text.
  */
 static void
-append_piece(char *buf, size_t size, size_t *need, const char *text,
-    size_t len, int kind)
+append_piece(struct sink *o, const char *text, size_t len, int kind)
 {
 	size_t n = len;
 
-	if (*need + len >= size)
-		n = kind == PIECE_VALUE || *need + 1 >= size ? 0 :
-		    size - 1 - *need;
+	if (o->need + len >= o->size)
+		n = kind == PIECE_VALUE || o->need + 1 >= o->size ? 0 :
+		    o->size - 1 - o->need;
 	if (n > 0) {
-		memcpy(buf + *need, text, n);
-		buf[*need + n] = '\0';
+		memcpy(o->buf + o->need, text, n);
+		o->buf[o->need + n] = '\0';
 	}
-	*need += len;
+	o->need += len;
+}
+
+static void
+append_str(struct sink *o, const char *s)
+{
+	append_piece(o, s, strlen(s), PIECE_LITERAL);
+}
+
+/* Conditions nest at most this deep; deeper ones are copied as is. */
+#define CONDITION_DEPTH	4
+
+/* The '}' closing the brace before p (braces in between balance), or
+ * NULL. */
+static const char *
+matching_brace(const char *p, const char *end)
+{
+	unsigned open = 1;
+
+	for (; p < end; p++)
+		if (*p == '{')
+			open++;
+		else if (*p == '}' && --open == 0)
+			return p;
+	return NULL;
+}
+
+static void expand_span(struct sink *, const char *, const char *,
+    const struct rdpneg_evidence *, unsigned);
+
+/*
+ * A condition "{?fact:TEXT}" or "{!fact:TEXT}" at brace: expanded into o
+ * when it is one; returns the byte after it, or NULL when it is not one.
+ */
+static const char *
+condition(struct sink *o, const char *brace, const char *end,
+    const struct rdpneg_evidence *ev, unsigned depth)
+{
+	const char *name = brace + 2, *colon, *close;
+	int fact;
+
+	if (end - brace < 3 || (brace[1] != '?' && brace[1] != '!') ||
+	    ev == NULL || depth >= CONDITION_DEPTH)
+		return NULL;
+	/* A fact's name is kebab-case, and a ':' ends it. */
+	for (colon = name; colon < end && ((*colon >= 'a' && *colon <= 'z') ||
+	    (*colon >= '0' && *colon <= '9') || *colon == '-'); colon++)
+		;
+	if (colon == end || *colon != ':' ||
+	    (fact = fact_named(name, (size_t)(colon - name))) < 0 ||
+	    (close = matching_brace(colon + 1, end)) == NULL)
+		return NULL;
+	if (rdpneg_fact_holds((enum rdpneg_fact)fact, ev) == (brace[1] == '?'))
+		expand_span(o, colon + 1, close, ev, depth + 1);
+	return close + 1;
+}
+
+/* Expand text[p..end) into o. */
+static void
+expand_span(struct sink *o, const char *p, const char *end,
+    const struct rdpneg_evidence *ev, unsigned depth)
+{
+	char tmp[128];
+	const char *brace, *close, *value, *next;
+
+	while (p < end) {
+		/* The literal run up to the next '{'. */
+		brace = memchr(p, '{', (size_t)(end - p));
+		if (brace == NULL)
+			brace = end;
+		append_piece(o, p, (size_t)(brace - p), PIECE_LITERAL);
+		if (brace == end)
+			break;
+		if ((next = condition(o, brace, end, ev, depth)) != NULL) {
+			p = next;
+			continue;
+		}
+		/* A known {name} is replaced; anything else stays literal. */
+		value = NULL;
+		close = memchr(brace, '}', (size_t)(end - brace));
+		if (close != NULL && ev != NULL)
+			value = placeholder(brace + 1,
+			    (size_t)(close - brace - 1), ev, tmp, sizeof(tmp));
+		if (value != NULL) {
+			append_piece(o, value, strlen(value), PIECE_VALUE);
+			p = close + 1;
+		} else {
+			append_piece(o, brace, 1, PIECE_LITERAL);
+			p = brace + 1;
+		}
+	}
 }
 
 size_t
 rdpneg_expand(const char *text, const struct rdpneg_evidence *ev, char *buf,
     size_t size)
 {
-	char tmp[128];
-	const char *p = text, *end = text + strlen(text), *brace, *close;
-	const char *value;
-	size_t need = 0;
+	struct sink o = { buf, size, 0 };
 
 	if (size > 0)
 		buf[0] = '\0';
-	while (p < end) {
-		/* The literal run up to the next '{'. */
-		brace = memchr(p, '{', (size_t)(end - p));
-		if (brace == NULL)
-			brace = end;
-		append_piece(buf, size, &need, p, (size_t)(brace - p),
-		    PIECE_LITERAL);
-		if (brace == end)
-			break;
-		/* A known {name} is replaced; anything else stays literal. */
-		value = NULL;
-		close = memchr(brace, '}', (size_t)(end - brace));
-		if (close != NULL)
-			value = placeholder(brace + 1,
-			    (size_t)(close - brace - 1), ev, tmp, sizeof(tmp));
-		if (value != NULL) {
-			append_piece(buf, size, &need, value, strlen(value),
-			    PIECE_VALUE);
-			p = close + 1;
-		} else {
-			append_piece(buf, size, &need, brace, 1, PIECE_LITERAL);
-			p = brace + 1;
+	expand_span(&o, text, text + strlen(text), ev, 0);
+	return o.need;
+}
+
+/* ---- Remediation steps. */
+
+static int
+step_applies(const struct rdpneg_step *s, const struct rdpneg_evidence *ev)
+{
+	return ev == NULL || rdpneg_match_evidence(&s->when, ev);
+}
+
+size_t
+rdpneg_select_steps(const struct rdpneg_diagnosis *d,
+    enum rdpneg_server server, const struct rdpneg_evidence *ev,
+    const struct rdpneg_step **out, size_t n)
+{
+	const struct rdpneg_step *s;
+	size_t k = 0;
+	int pass, its;
+
+	/* Pass 0: the steps for server; pass 1: every other step. */
+	for (pass = 0; pass < 2; pass++)
+		for (s = d->remediation; s->text != NULL; s++) {
+			its = server != RDPNEG_SERVER_UNKNOWN &&
+			    s->server == server;
+			if (its != (pass == 0) || !step_applies(s, ev))
+				continue;
+			if (k < n)
+				out[k] = s;
+			k++;
 		}
+	return k;
+}
+
+size_t
+rdpneg_format_step(const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev, char *buf, size_t size)
+{
+	struct sink o = { buf, size, 0 };
+	const char *label = rdpneg_tok_str(rdpneg_server_labels, s->server);
+	const char *p, *nl;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (label != NULL) {
+		append_str(&o, label);
+		append_str(&o, ": ");
 	}
-	return need;
+	expand_span(&o, s->text, s->text + strlen(s->text), ev, 0);
+	if (s->command == NULL)
+		return o.need;
+	append_str(&o, " ");
+	for (p = s->command; ; p = nl + 1) {
+		nl = strchr(p, '\n');
+		append_piece(&o, p, nl != NULL ? (size_t)(nl - p) : strlen(p),
+		    PIECE_LITERAL);
+		if (nl == NULL)
+			break;
+		append_str(&o, "; ");
+	}
+	return o.need;
 }
 
 /* ---- Server implementation: fingerprints are in kb_rules.c. */
@@ -364,38 +561,4 @@ rdpneg_identify_server(const struct rdpneg_evidence *ev)
 		if (fingerprint_matches(&rdpneg_server_fingerprints[i], ev))
 			return &rdpneg_server_fingerprints[i];
 	return NULL;
-}
-
-enum rdpneg_server
-rdpneg_step_server(const char *step)
-{
-	const char *close;
-	int server;
-
-	if (step == NULL || step[0] != '{' ||
-	    (close = strchr(step, '}')) == NULL)
-		return RDPNEG_SERVER_UNKNOWN;
-	server = server_named(step + 1, (size_t)(close - step - 1));
-	return server < 0 ? RDPNEG_SERVER_UNKNOWN : (enum rdpneg_server)server;
-}
-
-size_t
-rdpneg_order_remediation(const char *const *steps, enum rdpneg_server server,
-    const char **out, size_t n)
-{
-	size_t i, k = 0;
-	int pass, its;
-
-	/* Pass 0: the steps tagged for server; pass 1: every other step. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; steps[i] != NULL; i++) {
-			its = server != RDPNEG_SERVER_UNKNOWN &&
-			    rdpneg_step_server(steps[i]) == server;
-			if (its != (pass == 0))
-				continue;
-			if (k < n)
-				out[k] = steps[i];
-			k++;
-		}
-	return k;
 }

@@ -26,8 +26,9 @@ enum rdpneg_confidence {
 /*
  * Facts a rule may require to hold (yes) or not (no): each is one entry of
  * rdpneg_facts (kb.c), its name and its test on the evidence together.
- * A new fact is one enum value and one entry; rules name it with
- * RDPNEG_FACT(NAME) in .yes or .no.
+ * A new fact is one enum value and one entry; rules and remediation steps
+ * name it with RDPNEG_FACT(NAME) in .yes or .no, texts by its name in a
+ * condition (rdpneg_expand below).
  */
 enum rdpneg_fact {
 	RDPNEG_FACT_NEG_REQ = 0,	/* the CR carried RDP_NEG_REQ */
@@ -41,6 +42,13 @@ enum rdpneg_fact {
 	RDPNEG_FACT_CLIENT_SILENT,	/* nothing from the client after its
 					   request */
 	RDPNEG_FACT_TLS_FAILED,		/* rdpneg_tls_failed() */
+	RDPNEG_FACT_OFFERED_SSL,	/* RDP_NEG_REQ requested PROTOCOL_SSL */
+	RDPNEG_FACT_OFFERED_CREDSSP,	/* ... PROTOCOL_HYBRID or HYBRID_EX */
+	RDPNEG_FACT_SELECTED_CREDSSP,	/* RDP_NEG_RSP selected one of them */
+	RDPNEG_FACT_SERVER_CLOSED,	/* the server's FIN or RST came first */
+	RDPNEG_FACT_CLIENT_CLOSED,	/* the client's FIN or RST came first */
+	RDPNEG_FACT_SERVER_TLS_ALERT,	/* the server's first byte after its
+					   CC began a TLS alert */
 	RDPNEG_FACT_COUNT
 };
 
@@ -101,10 +109,57 @@ enum rdpneg_class {
 
 extern const struct rdpneg_tok rdpneg_class_names[];
 
+/* The implementation a server is, or a remediation step is for. */
+enum rdpneg_server {
+	RDPNEG_SERVER_UNKNOWN = 0,	/* a step: any implementation */
+	RDPNEG_SERVER_WINDOWS,
+	RDPNEG_SERVER_XRDP,
+	RDPNEG_SERVER_FREERDP,	/* freerdp-shadow, FreeRDP-based servers */
+	RDPNEG_SERVER_COUNT
+};
+
+/*
+ * One remediation step, as data: for whom, on what evidence, what to do
+ * (prose) and what to type (a command, apart, so that it pastes as is).
+ * The step applies to an attempt when its match holds (a zero match:
+ * always), so a step that tells the client to offer TLS says .no =
+ * RDPNEG_FACT(OFFERED_SSL) and is not shown to a client that offered it.
+ */
+struct rdpneg_step {
+	enum rdpneg_server	 server;	/* the implementation it is for;
+						   RDPNEG_SERVER_UNKNOWN: any */
+	struct rdpneg_match	 when;		/* the evidence it assumes, as
+						   for a rule; zero: always */
+	int			 less_secure;	/* a workaround weaker than the
+						   secure setting (its text
+						   says so first) */
+	const char		*text;		/* prose; placeholders and
+						   conditions allowed (below);
+						   ends with ':' when a command
+						   follows, '.' otherwise */
+	const char		*command;	/* NULL, or exactly what to type
+						   (PowerShell or shell), lines
+						   separated by '\n', no prose,
+						   no placeholders */
+};
+
+/* Steps a remediation list may hold, its end included. */
+#define RDPNEG_STEPS_MAX	24
+
+/*
+ * The most bytes of a step's labelled prose (rdpneg_format_step without
+ * its command) and of one command line, for the evidence of the rules'
+ * cases (unit_kb checks it): each fits in one Wireshark tree item, whose
+ * label is cut at 240 bytes with its field's name.
+ */
+#define RDPNEG_STEP_LINE_MAX	200
+
 /*
  * A diagnosis.  Text fields may hold placeholders that rdpneg_expand()
  * fills from the evidence: {requested} (protocol names), {selected},
- * {failure} (name), {code} (failureCode), {end}, {outcome}.
+ * {failure} (name), {code} (failureCode), {end}, {outcome}; and
+ * conditions, text shown only when a fact holds or does not
+ * (rdpneg_expand below).
  */
 struct rdpneg_diagnosis {
 	const char		*id;		/* stable, kebab-case */
@@ -118,7 +173,8 @@ struct rdpneg_diagnosis {
 	const char		*confidence_why;
 	const char		*explanation;	/* what each side did */
 	const char		*server_settings; /* the probable setting */
-	const char *const	*remediation;	/* ordered, NULL-ended;
+	const struct rdpneg_step *remediation;	/* ordered, ended by a
+						   step whose text is NULL;
 						   the secure choice first */
 	const char *const	*references;	/* NULL-ended */
 };
@@ -186,33 +242,49 @@ int rdpneg_class_is_finding(enum rdpneg_class c);
 const struct rdpneg_diagnosis *rdpneg_find_diagnosis(const char *id);
 
 /*
- * Copy a diagnosis text into buf with its placeholders filled from ev.
- * Returns the length the full text needs; buf is always NUL-terminated
- * when size > 0 and holds whole placeholder values only (a value that does
- * not fit ends the text there).  An unknown {name} is copied as is.
+ * Copy a diagnosis text into buf with its placeholders filled and its
+ * conditions resolved from ev.  Returns the length the full text needs;
+ * buf is always NUL-terminated when size > 0 and holds whole placeholder
+ * values only (a value that does not fit ends the text there).
+ *
+ * Placeholders: {requested} {selected} {failure} {code} {end} {outcome}.
+ * Conditions: "{?fact:TEXT}" is TEXT when the fact named (a name of
+ * rdpneg_facts, e.g. offered-ssl) holds for ev, nothing otherwise;
+ * "{!fact:TEXT}" when it does not.  TEXT runs to the matching '}' (its
+ * braces must balance) and may hold placeholders and conditions.  An
+ * unknown {name}, a condition naming no fact or left open, and with ev
+ * NULL every placeholder and condition, are copied as they are.
  */
 size_t rdpneg_expand(const char *text, const struct rdpneg_evidence *ev,
     char *buf, size_t size);
 
-/* ---- Which implementation the server is, from its answer. */
-
-enum rdpneg_server {
-	RDPNEG_SERVER_UNKNOWN = 0,
-	RDPNEG_SERVER_WINDOWS,
-	RDPNEG_SERVER_XRDP,
-	RDPNEG_SERVER_FREERDP,	/* freerdp-shadow, FreeRDP-based servers */
-	RDPNEG_SERVER_COUNT
-};
+/*
+ * The steps of d that apply to ev (ev NULL: all of them), those for
+ * server first, each group in table order; writes at most n pointers,
+ * returns how many apply.
+ */
+size_t rdpneg_select_steps(const struct rdpneg_diagnosis *d,
+    enum rdpneg_server server, const struct rdpneg_evidence *ev,
+    const struct rdpneg_step **out, size_t n);
 
 /*
- * Names of the implementations ("unknown", "windows", "xrdp", "freerdp").
- * A remediation step that applies to one implementation only starts with
- * its name in braces, e.g. "{xrdp}On an xrdp server, ...": the tag is data
- * for rdpneg_step_server() and rdpneg_order_remediation(), and
- * rdpneg_expand() writes it as nothing.  Untagged steps are Windows or
- * generic ones.
+ * A step on one line: "xrdp: <text> <command lines joined by "; ">" (the
+ * implementation's label, rdpneg_server_labels, for a step that has one),
+ * the text's placeholders and conditions resolved from ev as by
+ * rdpneg_expand.  Returns the length needed; always NUL-terminates when
+ * size > 0.
  */
+size_t rdpneg_format_step(const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev, char *buf, size_t size);
+
+/* ---- Which implementation the server is, from its answer. */
+
+/* Names of the implementations ("unknown", "windows", "xrdp", "freerdp"). */
 extern const struct rdpneg_tok rdpneg_server_names[];
+
+/* How a step for an implementation is labelled ("Windows", "xrdp",
+ * "FreeRDP-based server"); none for a step for any. */
+extern const struct rdpneg_tok rdpneg_server_labels[];
 
 /*
  * One fingerprint: what an implementation's Connection Confirm looks like
@@ -240,20 +312,5 @@ extern const size_t rdpneg_nserver_fingerprints;
 /* The first fingerprint matching ev, or NULL: implementation unknown. */
 const struct rdpneg_server_fingerprint *rdpneg_identify_server(
     const struct rdpneg_evidence *ev);
-
-/* The implementation a remediation step is tagged with, or UNKNOWN. */
-enum rdpneg_server rdpneg_step_server(const char *step);
-
-/* Steps a remediation list may hold, its NULL included. */
-#define RDPNEG_STEPS_MAX	24
-
-/*
- * The steps of a NULL-ended remediation list with those tagged for server
- * first, each group in its own order (RDPNEG_SERVER_UNKNOWN keeps the
- * list's order).  Writes at most n pointers into out; returns the number
- * of steps.
- */
-size_t rdpneg_order_remediation(const char *const *steps,
-    enum rdpneg_server server, const char **out, size_t n);
 
 #endif /* RDPNEG_KB_H */

@@ -9,8 +9,11 @@
  * the last rule matches anything.  Adding a rule over existing facts is
  * one block here and one case in tests/unit/test_kb.c.  Texts may
  * hold the placeholders {requested} {selected} {failure} {code} {end}
- * {outcome}, filled by rdpneg_expand().  Remediation steps put the secure
- * choice first and mark the less secure workarounds as such.
+ * {outcome} and conditions on facts, {?fact:...} and {!fact:...}, both
+ * resolved by rdpneg_expand().  Remediation steps are data (struct
+ * rdpneg_step): the implementation each is for, the evidence it assumes
+ * (.when), its prose and, apart, the command to paste; they put the
+ * secure choice first and mark the less secure workarounds as such.
  *
  * Sources: [MS-RDPBCGR] 2.2.1.1 (X.224 Connection Request, RDP_NEG_REQ),
  * 2.2.1.2 (Connection Confirm, RDP_NEG_RSP, RDP_NEG_FAILURE), 3.3.5.3.1
@@ -29,8 +32,11 @@
 
 #define RDP_TCP_KEY "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\" \
 	"Terminal Server\\WinStations\\RDP-Tcp"
+#define TS_KEY "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server"
 #define TS_POLICY_KEY "HKLM:\\SOFTWARE\\Policies\\Microsoft\\" \
 	"Windows NT\\Terminal Services"
+#define TLS12_KEY "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\" \
+	"SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server"
 #define GPO_SECURITY "Computer Configuration > Administrative Templates > " \
 	"Windows Components > Remote Desktop Services > " \
 	"Remote Desktop Session Host > Security"
@@ -38,53 +44,139 @@
 	"(RDP) connections"
 #define GPO_NLA "Require user authentication for remote connections by " \
 	"using Network Level Authentication"
-#define TS_WMI "Get-CimInstance -Namespace root\\cimv2\\TerminalServices " \
-	"-ClassName Win32_TSGeneralSetting -Filter \"TerminalName='RDP-Tcp'\""
-#define RCM_EVENTS "Get-WinEvent -ProviderName " \
-	"Microsoft-Windows-TerminalServices-RemoteConnectionManager " \
-	"-MaxEvents 200 | Where-Object Id -in 1055,1057,1058,1059"
 #define XRDP_INI "/etc/xrdp/xrdp.ini"
 #define SBPAM_JSON "C:\\ProgramData\\Stealthbits\\PAM\\ProxyService\\" \
 	"sbpam_rdp.json"
+#define SBPAM_DIR "C:\\Program Files\\Stealthbits\\PAM\\ProxyService"
 
-/* ---- Remediation steps used by several rules. */
+/*
+ * ---- Commands: exactly what to type, PowerShell on Windows, sh on
+ * Linux; one line per '\n'.  No placeholders and no notes: what a command
+ * needs said goes in its step's text.
+ */
 
-#define STEP_CHECK_WINDOWS \
-	"On the Windows server, read the settings: Get-ItemProperty " \
-	"-Path '" RDP_TCP_KEY "' -Name SecurityLayer,UserAuthentication " \
-	"(SecurityLayer 0 = RDP, 1 = Negotiate, 2 = SSL/TLS; " \
-	"UserAuthentication 1 = NLA required)."
-#define STEP_CHECK_POLICY \
-	"A Group Policy value overrides the local one; read it with: " \
-	"Get-ItemProperty -Path '" TS_POLICY_KEY "' " \
+#define CMD_READ_LAYER "Get-ItemProperty -Path '" RDP_TCP_KEY "' " \
+	"-Name SecurityLayer,UserAuthentication"
+#define CMD_READ_POLICY "Get-ItemProperty -Path '" TS_POLICY_KEY "' " \
 	"-Name SecurityLayer,UserAuthentication -ErrorAction SilentlyContinue"
-#define STEP_SET_TLS_NLA \
-	"Require TLS and NLA (the secure setting): Set-ItemProperty " \
-	"-Path '" RDP_TCP_KEY "' -Name SecurityLayer -Value 2; " \
-	"Set-ItemProperty -Path '" RDP_TCP_KEY "' " \
-	"-Name UserAuthentication -Value 1"
-#define STEP_GPO_TLS_NLA \
-	"Where Group Policy manages the server, set " GPO_SECURITY " > \"" \
-	GPO_LAYER "\" to Enabled with Security Layer SSL and \"" GPO_NLA \
-	"\" to Enabled, then run gpupdate /force."
-#define STEP_XRDP_NEGOTIATE \
-	"{xrdp}On an xrdp server, set security_layer=negotiate (or tls) in " \
-	XRDP_INI " with certificate= and key_file= naming files the xrdp " \
-	"user can read, then run: sudo systemctl restart xrdp"
-#define STEP_FREERDP_SERVER \
-	"{freerdp}On a FreeRDP-based server (freerdp-shadow, FreeRDP proxies), turn " \
-	"RdpSecurity off and TlsSecurity/NlaSecurity on (freerdp-shadow-cli: " \
-	"/sec:nla or -sec-rdp)."
-#define STEP_NETWRIX_RDPSEC \
-	"Less secure workaround, only while the server cannot be changed: " \
-	"make the Netwrix Privilege Secure proxy use Standard RDP Security " \
-	"with {\"ClientSettings\": [{\"key\":\"RdpSecurity\", " \
-	"\"Value\":true}]} in " SBPAM_JSON " (create the file with " \
-	"sbpam-proxy.exe cfg -c sbpam_rdp)."
-#define STEP_XRDP_CERT \
-	"{xrdp}On xrdp, make certificate= and key_file= in " XRDP_INI " readable " \
-	"by the xrdp user (Debian/Ubuntu: sudo adduser xrdp ssl-cert), then " \
-	"run: sudo systemctl restart xrdp"
+#define CMD_SET_LAYER(value) "Set-ItemProperty -Path '" RDP_TCP_KEY "' " \
+	"-Name SecurityLayer -Value " #value
+#define CMD_SET_NLA(value) "Set-ItemProperty -Path '" RDP_TCP_KEY "' " \
+	"-Name UserAuthentication -Value " #value
+#define CMD_TLS_NLA	CMD_SET_LAYER(2) "\n" CMD_SET_NLA(1)
+#define CMD_TS_WMI "Get-CimInstance -Namespace root\\cimv2\\TerminalServices " \
+	"-ClassName Win32_TSGeneralSetting -Filter \"TerminalName='RDP-Tcp'\""
+#define CMD_RCM_EVENTS "Get-WinEvent -ProviderName " \
+	"Microsoft-Windows-TerminalServices-RemoteConnectionManager " \
+	"-MaxEvents 200 | Where-Object Id -in 1055,1057,1058,1059"
+#define CMD_RCM_LOG "Get-WinEvent -LogName " \
+	"'Microsoft-Windows-TerminalServices-RemoteConnectionManager/" \
+	"Operational' -MaxEvents 50"
+#define CMD_RD_CERTS "Get-ChildItem 'Cert:\\LocalMachine\\Remote Desktop'"
+#define CMD_RD_PORT "Get-ItemProperty -Path '" RDP_TCP_KEY "' " \
+	"-Name PortNumber"
+#define CMD_WIN_LISTENERS "Get-NetTCPConnection -State Listen | " \
+	"Select-Object LocalAddress,LocalPort,@{Name='Process';" \
+	"Expression={(Get-Process -Id $_.OwningProcess).ProcessName}}"
+#define CMD_WIN_FIREWALL "Get-NetFirewallRule -DisplayGroup " \
+	"'Remote Desktop' | Select-Object DisplayName,Enabled,Action"
+#define CMD_XRDP_SET(key, value) "sudo sed -i " \
+	"'s/^" key "=.*/" key "=" value "/' " XRDP_INI
+#define CMD_XRDP_RESTART "sudo systemctl restart xrdp"
+#define CMD_XRDP_TLS CMD_XRDP_SET("security_layer", "tls") "\n" \
+	CMD_XRDP_RESTART
+#define CMD_XRDP_CERT "sudo adduser xrdp ssl-cert\n" CMD_XRDP_RESTART
+#define CMD_XRDP_PROTOCOLS "sudo journalctl -u xrdp | " \
+	"grep 'Security protocol'"
+#define CMD_XRDP_LOG "sudo journalctl -u xrdp -n 100"
+#define CMD_XRDP_STATUS "sudo systemctl status xrdp"
+#define CMD_XRDP_PORT "grep '^port=' " XRDP_INI
+#define CMD_LISTENERS "sudo ss -ltnp"
+#define CMD_SHADOW_NLA "freerdp-shadow-cli /sec:nla"
+
+/*
+ * ---- Remediation steps.  STEP(ANY, ...) is for any implementation,
+ * STEP(WINDOWS | XRDP | FREERDP, ...) for one; the rest are the fields of
+ * struct rdpneg_step by name: .text, .command, .when (the evidence it
+ * assumes) and .less_secure.
+ */
+
+#define SERVER_ANY	RDPNEG_SERVER_UNKNOWN
+#define SERVER_WINDOWS	RDPNEG_SERVER_WINDOWS
+#define SERVER_XRDP	RDPNEG_SERVER_XRDP
+#define SERVER_FREERDP	RDPNEG_SERVER_FREERDP
+#define STEP(impl, ...)		{ .server = SERVER_##impl, __VA_ARGS__ }
+#define FACT(name)		RDPNEG_FACT(name)
+
+/* Steps used by several rules. */
+
+#define STEP_CHECK_WINDOWS STEP(WINDOWS, \
+	.text = "Read the settings (SecurityLayer 0 = RDP, 1 = Negotiate, " \
+	    "2 = SSL/TLS; UserAuthentication 1 = NLA required):", \
+	.command = CMD_READ_LAYER)
+#define STEP_CHECK_POLICY STEP(WINDOWS, \
+	.text = "A Group Policy value overrides the local one; read it:", \
+	.command = CMD_READ_POLICY)
+#define STEP_SET_TLS_NLA STEP(WINDOWS, \
+	.text = "Require TLS and NLA (the secure setting):", \
+	.command = CMD_TLS_NLA)
+#define STEP_GPO_TLS STEP(WINDOWS, \
+	.text = "Where Group Policy manages the server, set \"" GPO_LAYER \
+	    "\" to Enabled, Security Layer SSL.")
+#define STEP_GPO_NLA STEP(WINDOWS, \
+	.text = "There, also enable \"" GPO_NLA "\", then apply " \
+	    "both:", \
+	.command = "gpupdate /force")
+#define STEP_GPO_TLS_NLA STEP_GPO_TLS, STEP_GPO_NLA
+#define STEP_XRDP_TLS STEP(XRDP, \
+	.text = "Set security_layer=tls in " XRDP_INI " (negotiate still " \
+	    "admits Standard RDP Security), with certificate= and " \
+	    "key_file= readable by xrdp, and restart it:", \
+	.command = CMD_XRDP_TLS)
+#define STEP_XRDP_CERT STEP(XRDP, \
+	.text = "Make certificate= and key_file= in " XRDP_INI " readable " \
+	    "by the xrdp user (Debian and Ubuntu: the ssl-cert group), " \
+	    "and restart xrdp:", \
+	.command = CMD_XRDP_CERT)
+#define STEP_XRDP_PROTOCOLS STEP(XRDP, \
+	.text = "Read what xrdp made of the request: its \"Security " \
+	    "protocol\" lines name what was configured, requested and " \
+	    "selected:", \
+	.command = CMD_XRDP_PROTOCOLS)
+#define STEP_XRDP_LOG STEP(XRDP, \
+	.text = "Read xrdp's log at the time of the attempt (or " \
+	    "/var/log/xrdp.log):", \
+	.command = CMD_XRDP_LOG)
+#define STEP_FREERDP_SERVER STEP(FREERDP, \
+	.text = "Turn Standard RDP Security off and NLA on (FreeRDP " \
+	    "proxies: RdpSecurity off, NlaSecurity on; freerdp-shadow-cli " \
+	    "-sec-rdp also keeps TLS without NLA):", \
+	.command = CMD_SHADOW_NLA)
+#define STEP_FREERDP_LOG STEP(FREERDP, \
+	.text = "Run the server with WLOG_LEVEL=DEBUG in its environment " \
+	    "and read what it logs for the negotiation " \
+	    "(freerdp-shadow-cli writes it to standard error).")
+#define STEP_NETWRIX_RDPSEC STEP(ANY, .less_secure = 1, \
+	.text = "Less secure workaround: in the Netwrix proxy's " \
+	    SBPAM_JSON ", set ClientSettings to " \
+	    "[{\"key\":\"RdpSecurity\", \"Value\":true}]."), \
+	STEP(ANY, \
+	.text = "If the proxy has no sbpam_rdp.json, create it first:", \
+	.command = "Set-Location '" SBPAM_DIR "'\n" \
+	    ".\\sbpam-proxy.exe cfg -c sbpam_rdp")
+
+/* The end of a list of steps. */
+#define STEP_END	{ .text = NULL }
+
+/*
+ * A rule's remediation steps and references are written in its block;
+ * STEPS and REFS make the lists (static, as compound literals at file
+ * scope are).  Lists that two rules share are named below.
+ */
+#define STEPS(...)	((const struct rdpneg_step[]){ __VA_ARGS__, STEP_END })
+#define REFS(...)	((const char *const[]){ __VA_ARGS__, NULL })
+/* The later rules a rule overlaps with and must win over (kb.h). */
+#define PRECEDES(...)	REFS(__VA_ARGS__)
 
 /* ---- References used by several rules. */
 
@@ -107,42 +199,45 @@
 #define REF_XRDP_INI	"xrdp.ini: security_layer, certificate, key_file"
 #define REF_XRDP_ISO	"xrdp libxrdp/xrdp_iso.c: RDP_NEG_REQ checks"
 
-/*
- * A rule's remediation steps and references are written in its block;
- * STEPS and REFS make the NULL-ended lists (static, as compound literals
- * at file scope are).  Lists that two rules share are named below.
- */
-#define STEPS(...)	((const char *const[]){ __VA_ARGS__, NULL })
-#define REFS(...)	STEPS(__VA_ARGS__)
-/* The later rules a rule overlaps with and must win over (kb.h). */
-#define PRECEDES(...)	STEPS(__VA_ARGS__)
-
 /* ---- Lists shared by two rules. */
 
-/* Shared by tls-required-rdp-requested and tls-required-legacy-request. */
-
-static const char *const tls_rdp_steps[] = {
-	"Keep the server's TLS requirement and fix the client (the secure "
-	    "choice): let it offer TLS and CredSSP, e.g. FreeRDP with "
-	    "/sec:nla or /sec:tls instead of forcing RDP security.",
-	"On a Netwrix Privilege Secure proxy, remove {\"key\":\"RdpSecurity\", "
-	    "\"Value\":true} from ClientSettings in " SBPAM_JSON
-	    " so that it negotiates TLS/CredSSP.",
+/* Shared by tls-required-rdp-requested and tls-required-legacy-request:
+ * clients that offered neither TLS nor CredSSP (2.2.1.2.2 code 1). */
+static const struct rdpneg_step tls_rdp_steps[] = {
+	STEP(ANY,
+	    .text = "Keep the server's TLS requirement and fix the client "
+		"(the secure choice): let it offer TLS and CredSSP, e.g. "
+		"FreeRDP /sec:nla or /sec:tls instead of /sec:rdp."),
+	STEP(ANY,
+	    .text = "On a Netwrix Privilege Secure proxy, remove "
+		"{\"key\":\"RdpSecurity\", \"Value\":true} from ClientSettings "
+		"in " SBPAM_JSON " so that it negotiates TLS or CredSSP."),
 	STEP_CHECK_WINDOWS,
 	STEP_CHECK_POLICY,
-	"Less secure workaround, only for a client that cannot do TLS: "
-	    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name SecurityLayer "
-	    "-Value 1 (with UserAuthentication 0) accepts unauthenticated "
-	    "Standard RDP Security.",
-	"{xrdp}On xrdp (security_layer=tls), keep the setting and fix the "
-	    "client; the same less secure workaround there is "
-	    "security_layer=negotiate in " XRDP_INI ", then sudo systemctl "
-	    "restart xrdp.",
-	"{freerdp}On a FreeRDP-based server, Standard RDP Security is off "
-	    "(freerdp-shadow-cli /sec:tls, /sec:nla or -sec-rdp): keep it so "
-	    "and fix the client; only as a less secure workaround start "
-	    "freerdp-shadow-cli without /sec: (or with +sec-rdp).",
-	NULL
+	STEP(WINDOWS, .less_secure = 1,
+	    .text = "Less secure workaround, only for a client that cannot "
+		"do TLS: SecurityLayer 1 with UserAuthentication 0 accepts "
+		"unauthenticated Standard RDP Security:",
+	    .command = CMD_SET_LAYER(1) "\n" CMD_SET_NLA(0)),
+	STEP(XRDP,
+	    .text = "With security_layer=tls, keep the setting and fix the "
+		"client (the secure choice); xrdp has no CredSSP, so the "
+		"client needs TLS (FreeRDP /sec:tls)."),
+	STEP(XRDP, .less_secure = 1,
+	    .text = "Less secure workaround, only for a client that cannot "
+		"do TLS: security_layer=negotiate admits Standard RDP "
+		"Security:",
+	    .command = CMD_XRDP_SET("security_layer", "negotiate") "\n"
+		CMD_XRDP_RESTART),
+	STEP(FREERDP,
+	    .text = "Standard RDP Security is off (freerdp-shadow-cli "
+		"/sec:tls, /sec:nla or -sec-rdp): keep it so and fix the "
+		"client (the secure choice)."),
+	STEP(FREERDP, .less_secure = 1,
+	    .text = "Less secure workaround, only for a client that cannot "
+		"do TLS: start freerdp-shadow-cli without a /sec: option "
+		"(or with +sec-rdp)."),
+	STEP_END
 };
 static const char *const tls_rdp_refs[] = {
 	REF_NEG_FAILURE, REF_NEG_REQ, REF_ENHANCED, REF_GPO_LAYER,
@@ -151,18 +246,21 @@ static const char *const tls_rdp_refs[] = {
 };
 
 /* Shared by standard-rdp-fallback and standard-rdp-fallback-legacy. */
-static const char *const fallback_steps[] = {
+static const struct rdpneg_step fallback_steps[] = {
 	STEP_CHECK_WINDOWS,
 	STEP_SET_TLS_NLA,
 	STEP_GPO_TLS_NLA,
-	"If the refused attempt got SSL_CERT_NOT_ON_SERVER, repair the "
-	    "certificate first: " RCM_EVENTS,
-	STEP_XRDP_NEGOTIATE,
+	STEP(WINDOWS,
+	    .text = "If the refused attempt got SSL_CERT_NOT_ON_SERVER, "
+		"repair the certificate first; its errors are these events:",
+	    .command = CMD_RCM_EVENTS),
+	STEP_XRDP_TLS,
 	STEP_FREERDP_SERVER,
-	"Stop clients from accepting the downgrade: FreeRDP /sec:nla or "
-	    "/sec:tls, and remove the Netwrix RdpSecurity true setting from "
-	    SBPAM_JSON " once the server is fixed.",
-	NULL
+	STEP(ANY,
+	    .text = "Stop clients from accepting the downgrade (FreeRDP "
+		"/sec:nla or /sec:tls) and, once the server is fixed, remove "
+		"the Netwrix RdpSecurity true setting from sbpam_rdp.json."),
+	STEP_END
 };
 static const char *const fallback_refs[] = {
 	REF_STANDARD, REF_ENHANCED, REF_NEG_RSP, REF_GPO_LAYER, REF_GPO_NLA,
@@ -214,15 +312,18 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "anyone who asks which security protocols the server "
 		    "supports.",
 		.remediation = STEPS(
-			"Confirm that the scan is authorised (source address, "
-			    "time); if it is not, block the source at the "
-			    "firewall.",
-			"Make scans learn less: require TLS and NLA "
-			    "(SecurityLayer 2, UserAuthentication 1) and "
-			    "allow TCP 3389 only from management networks or "
-			    "through an RD Gateway.",
-			"Leave scanner connections out when counting users' "
-			    "failures."),
+			STEP(ANY,
+			    .text = "Confirm that the scan is authorised "
+				"(source address, time); if it is not, block "
+				"the source at the firewall."),
+			STEP(ANY,
+			    .text = "Make scans learn less: require TLS and "
+				"NLA, and allow the RDP port only from "
+				"management networks or through an RD "
+				"Gateway."),
+			STEP(ANY,
+			    .text = "Leave scanner connections out when "
+				"counting users' failures.")),
 		.references = REFS(
 			REF_CR, REF_NEG_REQ,
 			"nmap rdp-enum-encryption.nse and nselib/rdp.lua "
@@ -250,16 +351,29 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "Gateway, HTTPS), a proxy or load balancer rewriting the "
 		    "stream, or a faulty RDP implementation.",
 		.remediation = STEPS(
-			"Check what listens on the port on the server: "
-			    "Get-NetTCPConnection -LocalPort 3389 -State "
-			    "Listen, then Get-Process -Id <pid>.",
-			"Capture on both sides of any proxy, load balancer or "
-			    "IPS to find the device that changes the bytes, "
-			    "and bypass it to test.",
-			"Point the client at the right port and protocol (an "
-			    "RD Gateway speaks HTTPS on 443, not raw RDP), "
-			    "and update the client or server whose PDU is "
-			    "malformed."),
+			STEP(WINDOWS,
+			    .text = "Check which program listens on the port "
+				"the client used:",
+			    .command = CMD_WIN_LISTENERS),
+			STEP(XRDP,
+			    .text = "Check that xrdp is what listens on the "
+				"port the client used (port= in " XRDP_INI
+				"):",
+			    .command = CMD_LISTENERS "\n" CMD_XRDP_PORT),
+			STEP(FREERDP,
+			    .text = "Check that the FreeRDP-based server is "
+				"what listens on the port the client used "
+				"(freerdp-shadow-cli /port:):",
+			    .command = CMD_LISTENERS),
+			STEP(ANY,
+			    .text = "Capture on both sides of any proxy, load "
+				"balancer or IPS to find the device that "
+				"changes the bytes, and bypass it to test."),
+			STEP(ANY,
+			    .text = "Point the client at the right port and "
+				"protocol (an RD Gateway speaks HTTPS on 443, "
+				"not raw RDP), and update the client or "
+				"server whose PDU is malformed.")),
 		.references = REFS(
 			REF_CR, REF_CC, REF_PROCESS_CR,
 			"RFC 1006 section 6 (TPKT)",
@@ -352,18 +466,25 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "off, or a Windows host whose CredSSP provider is "
 		    "unavailable; TLS itself is enabled.",
 		.remediation = STEPS(
-			"Make the client set PROTOCOL_SSL (0x1) together with "
-			    "HYBRID, as mstsc (0xB) and FreeRDP /sec:nla "
-			    "(0x3) do; update or reconfigure the client or "
-			    "proxy that sent {requested}.",
-			"If NLA is wanted, enable it on the server: "
-			    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name "
-			    "UserAuthentication -Value 1 on Windows, "
-			    "NlaSecurity on a FreeRDP-based server.",
-			"{xrdp}xrdp has no CredSSP: connect with TLS (FreeRDP "
-			    "/sec:tls) and keep security_layer=tls or "
-			    "negotiate with a readable certificate= and "
-			    "key_file=."),
+			STEP(ANY,
+			    .text = "Make the client also offer PROTOCOL_SSL "
+				"(0x1), as mstsc (0xB) and FreeRDP /sec:nla "
+				"(0x3) do: update or reconfigure the client "
+				"or proxy that sent {requested}."),
+			STEP(WINDOWS,
+			    .text = "If NLA is wanted, enable it (then check "
+				"that the server's CredSSP works):",
+			    .command = CMD_SET_NLA(1)),
+			STEP(XRDP,
+			    .text = "xrdp has no CredSSP: connect with TLS "
+				"(FreeRDP /sec:tls) and keep "
+				"security_layer=tls with a readable "
+				"certificate= and key_file=."),
+			STEP(FREERDP,
+			    .text = "If NLA is wanted, enable it: NlaSecurity "
+				"on (freerdp-shadow-cli /sec:nla, or no /sec: "
+				"option for TLS and NLA):",
+			    .command = CMD_SHADOW_NLA)),
 		.references = REFS(
 			REF_NEG_FAILURE,
 			REF_NEG_REQ " (PROTOCOL_HYBRID: PROTOCOL_SSL SHOULD "
@@ -388,27 +509,48 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "why.",
 		.explanation = "The client requested {requested}; the server "
 		    "answered RDP_NEG_FAILURE {failure} ({code}) and the "
-		    "connection end was {end}. Had SSL been offered, a "
-		    "conforming server would have selected it; when only "
-		    "RDSTLS or RDSAAD was offered, the server does not support "
-		    "them.",
+		    "connection end was {end}. {?offered-ssl:SSL was offered, "
+		    "so a server able to use TLS would have selected it: this "
+		    "one cannot (its certificate), enables only protocols the "
+		    "client did not request (a FreeRDP-based server answers "
+		    "so), or a device in the path changed the request.}"
+		    "{!offered-ssl:Had SSL been offered, a conforming server "
+		    "would have selected it; the server does not support the "
+		    "protocols requested.}",
 		.server_settings = "A server requiring TLS (Windows "
 		    "SecurityLayer 2, xrdp security_layer=tls) without support "
-		    "for the newer protocol requested, a FreeRDP-based server "
-		    "with TLS and NLA both off, or a proxy that changed the "
-		    "request.",
+		    "for the newer protocol requested, a server whose TLS "
+		    "certificate is unusable, a FreeRDP-based server whose "
+		    "enabled protocols exclude those requested (e.g. "
+		    "freerdp-shadow-cli /sec:ext, NLA-extended only), or a "
+		    "proxy that changed the request.",
 		.remediation = STEPS(
-			"Let the client offer TLS and CredSSP alongside any "
-			    "newer protocol (mstsc sends 0xB; with FreeRDP "
-			    "use /sec:nla rather than a lone /sec:aad).",
+			STEP(ANY, .when = { .no = FACT(OFFERED_SSL) },
+			    .text = "Let the client offer TLS and CredSSP "
+				"alongside any newer protocol (mstsc sends "
+				"0xB; with FreeRDP use /sec:nla rather than a "
+				"lone /sec:aad)."),
 			STEP_CHECK_WINDOWS,
-			"Check that the server can serve TLS: Get-ChildItem "
-			    "'Cert:\\LocalMachine\\Remote Desktop' must list "
-			    "a valid certificate, and " RCM_EVENTS " should "
-			    "return nothing.",
-			"Capture on the server's side of any proxy or load "
-			    "balancer to see whether the server received the "
-			    "request the client sent."),
+			STEP(WINDOWS, .when = { .yes = FACT(OFFERED_SSL) },
+			    .text = "Check that the server can serve TLS: the "
+				"first command must list a valid certificate, "
+				"the second must find no event:",
+			    .command = CMD_RD_CERTS "\n" CMD_RCM_EVENTS),
+			STEP(XRDP, .when = { .no = FACT(OFFERED_SSL) },
+			    .text = "xrdp with security_layer=tls accepts "
+				"only TLS, not RDSTLS or RDSAAD: let the "
+				"client offer TLS (FreeRDP /sec:tls)."),
+			STEP_XRDP_PROTOCOLS,
+			STEP(FREERDP,
+			    .text = "This code means none of the server's "
+				"enabled protocols was requested (e.g. "
+				"freerdp-shadow-cli /sec:ext): enable NLA, "
+				"which mstsc and FreeRDP offer:",
+			    .command = CMD_SHADOW_NLA),
+			STEP(ANY,
+			    .text = "Capture on the server's side of any proxy "
+				"or load balancer to see whether the server "
+				"received the request the client sent.")),
 		.references = REFS(
 			REF_NEG_FAILURE, REF_NEG_REQ, REF_ENHANCED) } },
 
@@ -437,22 +579,35 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "also Windows XP/Server 2003-era hosts. FreeRDP-based "
 		    "server: RdpSecurity on.",
 		.remediation = STEPS(
-			STEP_CHECK_WINDOWS " SecurityLayer 0 with "
-			    "UserAuthentication 0 is this case.",
+			STEP(WINDOWS,
+			    .text = "Read the settings: SecurityLayer 0 (RDP) "
+				"with UserAuthentication 0 (NLA off) is this "
+				"case:",
+			    .command = CMD_READ_LAYER),
 			STEP_CHECK_POLICY, STEP_SET_TLS_NLA, STEP_GPO_TLS_NLA,
-			"Or through WMI: " TS_WMI " | Invoke-CimMethod "
-			    "-MethodName SetSecurityLayer -Arguments "
-			    "@{SecurityLayer=2}",
-			"SecurityLayer 1 or 2 with NLA off, or NLA on with "
-			    "SecurityLayer 0, also ends this failure; "
-			    "SecurityLayer 2 with NLA is the recommended "
-			    "combination.",
+			STEP(WINDOWS,
+			    .text = "Or set the security layer through WMI:",
+			    .command = CMD_TS_WMI " | Invoke-CimMethod "
+				"-MethodName SetSecurityLayer -Arguments "
+				"@{SecurityLayer=2}"),
+			STEP(WINDOWS,
+			    .text = "SecurityLayer 1 or 2 with NLA off, or NLA "
+				"on with SecurityLayer 0, also ends this "
+				"failure; SecurityLayer 2 with NLA is the "
+				"recommended combination."),
+			STEP(WINDOWS,
+			    .text = "A Windows XP/Server 2003-era host cannot "
+				"offer TLS: upgrade or replace it."),
 			STEP_FREERDP_SERVER,
-			"A Windows XP/Server 2003-era host cannot offer TLS: "
-			    "upgrade or replace it.",
-			"Less secure workaround: let the client fall back to "
-			    "Standard RDP Security (FreeRDP default options, "
-			    "or /sec:rdp for this host).",
+			STEP(XRDP,
+			    .text = "This code does not come from xrdp (with "
+				"security_layer=rdp it selects Standard RDP "
+				"Security instead): check that the client "
+				"reaches the intended server."),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure workaround: let the client "
+				"fall back to Standard RDP Security (FreeRDP "
+				"default options, or /sec:rdp for this host)."),
 			STEP_NETWRIX_RDPSEC),
 		.references = REFS(
 			REF_NEG_FAILURE, REF_STANDARD, REF_ENHANCED,
@@ -485,27 +640,47 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "security_layer=tls with certificate= or key_file= "
 		    "unreadable by xrdp.",
 		.remediation = STEPS(
-			"Look for certificate errors on the server: "
-			    RCM_EVENTS,
-			"Check the certificate in use: Get-ChildItem "
-			    "'Cert:\\LocalMachine\\Remote Desktop' and ("
-			    TS_WMI ").SSLCertificateSHA1Hash",
-			"Give NETWORK SERVICE read access to the private key "
-			    "in "
-			    "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys, "
-			    "or delete the broken self-signed certificate "
-			    "from the Remote Desktop store and run "
-			    "Restart-Service TermService -Force to recreate "
-			    "it (this ends sessions).",
-			"To use a CA-issued certificate, set its thumbprint: "
-			    TS_WMI " | Set-CimInstance -Property "
-			    "@{SSLCertificateSHA1Hash='<thumbprint>'}",
+			STEP(WINDOWS,
+			    .text = "Look for certificate errors (events 1055, "
+				"1057, 1058, 1059):",
+			    .command = CMD_RCM_EVENTS),
+			STEP(WINDOWS,
+			    .text = "Check the certificates of the Remote "
+				"Desktop store and the thumbprint in use:",
+			    .command = CMD_RD_CERTS "\n(" CMD_TS_WMI
+				").SSLCertificateSHA1Hash"),
+			STEP(WINDOWS,
+			    .text = "Give NETWORK SERVICE read access to the "
+				"certificate's private key in "
+				"C:\\ProgramData\\Microsoft\\Crypto\\RSA\\"
+				"MachineKeys."),
+			STEP(WINDOWS,
+			    .text = "Or delete the broken self-signed "
+				"certificate from the Remote Desktop store "
+				"(certlm.msc) and restart Remote Desktop "
+				"Services to recreate it (this ends "
+				"sessions):",
+			    .command = "Restart-Service TermService -Force"),
+			STEP(WINDOWS,
+			    .text = "To use a CA-issued certificate, find its "
+				"thumbprint below and set it as "
+				"SSLCertificateSHA1Hash of "
+				"Win32_TSGeneralSetting with Set-CimInstance:",
+			    .command = "Get-ChildItem Cert:\\LocalMachine\\My "
+				"| Select-Object Thumbprint,Subject,NotAfter"),
 			STEP_XRDP_CERT,
-			"Less secure workaround, never permanent: "
-			    "SecurityLayer 0 with NLA off lets clients in "
-			    "with Standard RDP Security (no server "
-			    "authentication) until the certificate is "
-			    "repaired."),
+			STEP(FREERDP,
+			    .text = "Not known to send this code; still, check "
+				"that its certificate and key exist and are "
+				"readable (freerdp-shadow-cli keeps them "
+				"here):",
+			    .command = "ls -l ~/.config/freerdp/server"),
+			STEP(WINDOWS, .less_secure = 1,
+			    .text = "Less secure workaround, never permanent: "
+				"SecurityLayer 0 with NLA off admits Standard "
+				"RDP Security (no server authentication) "
+				"until the certificate is repaired:",
+			    .command = CMD_SET_LAYER(0) "\n" CMD_SET_NLA(0))),
 		.references = REFS(
 			REF_NEG_FAILURE,
 			"MS-RDPBCGR 5.4.5 External Security Protocols",
@@ -538,16 +713,27 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "proxy expecting TLS/CredSSP first and a client sending a "
 		    "negotiation-based request, or the reverse.",
 		.remediation = STEPS(
-			"Check that the client, proxy or gateway uses the "
-			    "connection method the listener expects "
-			    "(negotiation on the RDP port, not a TLS-first "
-			    "endpoint) and requests the protocol already in "
-			    "effect.",
-			"Update the client or proxy; a custom implementation "
-			    "must include the security protocol already in "
-			    "use in requestedProtocols.",
-			"Capture on the server's side of any TLS-terminating "
-			    "device to see what the server receives."),
+			STEP(ANY,
+			    .text = "Check that the client, proxy or gateway "
+				"uses the connection method the listener "
+				"expects (negotiation on the RDP port, not a "
+				"TLS-first endpoint) and requests the protocol "
+				"already in effect."),
+			STEP(ANY,
+			    .text = "Update the client or proxy; a custom "
+				"implementation must include the security "
+				"protocol already in use in "
+				"requestedProtocols."),
+			STEP(ANY,
+			    .text = "Capture on the server's side of any "
+				"TLS-terminating device to see what the server "
+				"receives."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP_XRDP_PROTOCOLS,
+			STEP_FREERDP_LOG),
 		.references = REFS(
 			REF_NEG_FAILURE,
 			"MS-RDPBCGR 5.4.2.2 Direct Approach",
@@ -561,17 +747,21 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.id = "nla-required",
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "The server requires Network Level Authentication "
-		    "(UserAuthentication 1) and the client did not offer "
-		    "CredSSP.",
+		    "(UserAuthentication 1){!offered-credssp: and the client "
+		    "did not offer CredSSP}{?offered-credssp: and refused the "
+		    "CredSSP the client offered}.",
 		.confidence = RDPNEG_CONFIDENCE_HIGH,
 		.confidence_why = "RDP_NEG_FAILURE 5 means the server requires "
 		    "CredSSP (MS-RDPBCGR 2.2.1.2.2); it is seen with FreeRDP "
 		    "/sec:tls against a Windows server requiring NLA.",
-		.explanation = "The client requested {requested}, without "
-		    "HYBRID; the server answered RDP_NEG_FAILURE {failure} "
-		    "({code}) and the connection end was {end}. Recent FreeRDP "
-		    "reports ERRCONNECT_HYBRID_REQUIRED_BY_SERVER, older "
-		    "versions ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED.",
+		.explanation = "The client requested {requested}"
+		    "{?neg-req:{!offered-credssp:, without CredSSP (HYBRID)}}"
+		    "{?offered-credssp:, CredSSP included, which a conforming "
+		    "server then selects}; the server answered RDP_NEG_FAILURE "
+		    "{failure} ({code}) and the connection end was {end}. "
+		    "Recent FreeRDP reports "
+		    "ERRCONNECT_HYBRID_REQUIRED_BY_SERVER, older versions "
+		    "ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED.",
 		.server_settings = "Windows: UserAuthentication 1 (System "
 		    "Properties > Remote \"Allow connections only from "
 		    "computers running Remote Desktop with Network Level "
@@ -579,27 +769,48 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "since Windows 8 / Server 2012. FreeRDP-based server: "
 		    "NlaSecurity on, TlsSecurity off.",
 		.remediation = STEPS(
-			"Keep NLA and fix the client (the secure choice): "
-			    "mstsc and FreeRDP offer CredSSP by default; "
-			    "remove FreeRDP /sec:tls or /sec:rdp, or use "
-			    "/sec:nla.",
-			"On a proxy or PAM gateway, enable NLA/CredSSP "
-			    "towards the target; for Netwrix Privilege "
-			    "Secure, check that ClientSettings in " SBPAM_JSON " "
-			    "does not force RdpSecurity.",
+			STEP(ANY, .when = { .no = FACT(OFFERED_CREDSSP) },
+			    .text = "Keep NLA and fix the client (the secure "
+				"choice): mstsc and FreeRDP offer CredSSP by "
+				"default; remove FreeRDP /sec:tls or /sec:rdp, "
+				"or use /sec:nla."),
+			STEP(ANY, .when = { .no = FACT(OFFERED_CREDSSP) },
+			    .text = "On a proxy or PAM gateway, enable "
+				"NLA/CredSSP towards the target; for Netwrix "
+				"Privilege Secure, check that " SBPAM_JSON
+				" does not force RdpSecurity."),
+			STEP(ANY, .when = { .yes = FACT(OFFERED_CREDSSP) },
+			    .text = "Capture on the server's side of any proxy "
+				"or load balancer to see whether the server "
+				"received the CredSSP the client offered."),
 			STEP_CHECK_WINDOWS, STEP_CHECK_POLICY,
-			"Less secure workaround, only for a client that "
-			    "cannot do NLA: Set-ItemProperty -Path '"
-			    RDP_TCP_KEY "' -Name UserAuthentication -Value 0 "
-			    "(or disable \"" GPO_NLA "\"); the server then "
-			    "shows its logon screen before anyone is "
-			    "authenticated.",
-			"{freerdp}On a FreeRDP-based server, NLA alone is "
-			    "NlaSecurity on with TlsSecurity and RdpSecurity "
-			    "off (freerdp-shadow-cli /sec:nla): keep it and "
-			    "let the client offer CredSSP; admitting TLS-only "
-			    "clients (freerdp-shadow-cli /sec:tls) is less "
-			    "secure."),
+			STEP(WINDOWS, .when = { .yes = FACT(OFFERED_CREDSSP) },
+			    .text = "The server refused the CredSSP offered: "
+				"read the Remote Desktop service's log at the "
+				"time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP(WINDOWS, .less_secure = 1,
+			    .when = { .no = FACT(OFFERED_CREDSSP) },
+			    .text = "Less secure workaround, only for a client "
+				"that cannot do NLA (or disable the NLA "
+				"policy): the logon screen then shows before "
+				"anyone is authenticated:",
+			    .command = CMD_SET_NLA(0)),
+			STEP(FREERDP,
+			    .text = "NLA alone is NlaSecurity on with TLS and "
+				"Standard RDP Security off (freerdp-shadow-cli "
+				"/sec:nla): keep it and let the client offer "
+				"CredSSP (the secure choice)."),
+			STEP(FREERDP, .less_secure = 1,
+			    .when = { .yes = FACT(OFFERED_SSL),
+				.no = FACT(OFFERED_CREDSSP) },
+			    .text = "Less secure workaround, only for a client "
+				"that cannot do NLA: admit TLS-only clients "
+				"(freerdp-shadow-cli /sec:tls)."),
+			STEP(XRDP,
+			    .text = "xrdp has no CredSSP and never requires "
+				"it: if the server should be xrdp, check that "
+				"the client reaches it and not another host.")),
 		.references = REFS(
 			REF_NEG_FAILURE,
 			"MS-RDPBCGR 5.4.5.2 CredSSP",
@@ -627,15 +838,28 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "gateway or appliance set up for certificate-based client "
 		    "authentication.",
 		.remediation = STEPS(
-			"Identify the product answering on the port and read "
-			    "its documentation on TLS client-certificate "
-			    "authentication.",
-			"If that requirement is not intended, switch the "
-			    "server to TLS with NLA (on Windows: "
-			    "SecurityLayer 2, UserAuthentication 1).",
-			"Otherwise use a client that supports TLS client "
-			    "certificates and install the certificate the "
-			    "server expects."),
+			STEP(ANY,
+			    .text = "Identify the product answering on the "
+				"port and read its documentation on TLS "
+				"client-certificate authentication."),
+			STEP(WINDOWS,
+			    .text = "If that requirement is not intended, "
+				"require TLS with NLA instead:",
+			    .command = CMD_TLS_NLA),
+			STEP(XRDP,
+			    .text = "It asks for no client certificate: if the "
+				"server should be xrdp, check that the client "
+				"reaches it and not a gateway in front of "
+				"it."),
+			STEP(FREERDP,
+			    .text = "It asks for no client certificate: if the "
+				"server should be one, check that the client "
+				"reaches it and not a gateway in front of "
+				"it."),
+			STEP(ANY,
+			    .text = "Otherwise use a client that supports TLS "
+				"client certificates and install the "
+				"certificate the server expects.")),
 		.references = REFS(
 			REF_NEG_FAILURE,
 			"MS-RDPBCGR 5.4.5.1 Transport Layer Security (TLS)") } },
@@ -659,14 +883,23 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "a newer protocol revision, or a device in the path that "
 		    "rewrote the answer.",
 		.remediation = STEPS(
-			"Identify the server product and version on the port, "
-			    "and look the code up in its documentation or "
-			    "logs.",
-			"Capture on the server's side of any proxy, load "
-			    "balancer or IPS to see whether the server itself "
-			    "sent this answer.",
-			"Test with a current mstsc or FreeRDP to see whether "
-			    "the same code comes back."),
+			STEP(ANY,
+			    .text = "Identify the server product and version "
+				"on the port, and look the code up in its "
+				"documentation or logs."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP_XRDP_LOG,
+			STEP_FREERDP_LOG,
+			STEP(ANY,
+			    .text = "Capture on the server's side of any "
+				"proxy, load balancer or IPS to see whether "
+				"the server itself sent this answer."),
+			STEP(ANY,
+			    .text = "Test with a current mstsc or FreeRDP to "
+				"see whether the same code comes back.")),
 		.references = REFS(
 			REF_NEG_FAILURE, REF_CC) } },
 
@@ -746,25 +979,36 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "confirmed for other servers.",
 		.explanation = "The client requested {requested}; the server "
 		    "answered RDP_NEG_RSP selecting {selected} and the "
-		    "connection end was {end}. A client with Standard RDP "
-		    "Security disabled (FreeRDP /sec:tls or /sec:nla) gives up "
-		    "with ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED and no "
-		    "failure PDU; one that accepts it continues "
-		    "unauthenticated.",
+		    "connection end was {end}. {?client-silent:The client "
+		    "sent nothing more, as a client with Standard RDP "
+		    "Security disabled (FreeRDP /sec:tls or /sec:nla) does: "
+		    "it reports ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED, with "
+		    "no failure PDU on the wire.}{!client-silent:The client "
+		    "went on with Standard RDP Security, so the server is not "
+		    "authenticated and TLS does not protect the session.}",
 		.server_settings = "xrdp: security_layer=rdp, or "
 		    "security_layer=negotiate with certificate=/key_file= "
 		    "unreadable (xrdp logs a warning). Otherwise an old or "
 		    "non-conforming server ignoring the request.",
 		.remediation = STEPS(
-			STEP_XRDP_NEGOTIATE,
-			"{xrdp}Look for xrdp's certificate warning (sudo "
-			    "journalctl -u xrdp, or /var/log/xrdp.log) and "
-			    "fix the file permissions (Debian/Ubuntu: sudo "
-			    "adduser xrdp ssl-cert).",
+			STEP_XRDP_TLS,
+			STEP(XRDP,
+			    .text = "With security_layer=negotiate, an "
+				"unreadable certificate makes xrdp choose "
+				"Standard RDP Security; look for its warning:",
+			    .command = CMD_XRDP_LOG),
+			STEP_XRDP_CERT,
+			STEP_FREERDP_SERVER,
 			STEP_CHECK_WINDOWS,
-			"Keep the client strict (/sec:nla or /sec:tls); "
-			    "letting it accept Standard RDP Security here is "
-			    "a less secure workaround."),
+			STEP(ANY, .when = { .yes = FACT(CLIENT_SILENT) },
+			    .text = "Keep the client strict (FreeRDP /sec:nla "
+				"or /sec:tls) and fix the server; letting the "
+				"client accept Standard RDP Security is a less "
+				"secure workaround."),
+			STEP(ANY, .when = { .no = FACT(CLIENT_SILENT) },
+			    .text = "Make the client refuse Standard RDP "
+				"Security (FreeRDP /sec:nla or /sec:tls) once "
+				"the server offers TLS.")),
 		.references = REFS(
 			REF_NEG_RSP, REF_SEND_CC, REF_STANDARD, REF_XRDP_INI) } },
 
@@ -791,16 +1035,26 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "load balancer that rewrote the request or the answer "
 		    "(for example one terminating TLS itself).",
 		.remediation = STEPS(
-			"Capture on the server's side of any proxy to check "
-			    "whether the server received the same request; "
-			    "fix or bypass the device that changes it.",
-			"Identify and update the server product; on Windows "
-			    "confirm the settings with: Get-ItemProperty "
-			    "-Path '" RDP_TCP_KEY "' -Name "
-			    "SecurityLayer,UserAuthentication",
-			"Let the client offer the protocol the server insists "
-			    "on only if it is TLS or CredSSP, e.g. FreeRDP "
-			    "/sec:tls when the server selects SSL."),
+			STEP(ANY,
+			    .text = "Capture on the server's side of any proxy "
+				"to check whether the server received the same "
+				"request; fix or bypass the device that "
+				"changes it."),
+			STEP(ANY,
+			    .text = "Identify and update the server product."),
+			STEP_CHECK_WINDOWS,
+			STEP(XRDP, .when = { .selected_any = PROT_SSL },
+			    .text = "xrdp has no CredSSP and answers a "
+				"request without SSL this way: let the client "
+				"offer TLS for it (FreeRDP /sec:tls)."),
+			STEP_XRDP_PROTOCOLS,
+			STEP_FREERDP_LOG,
+			STEP(ANY, .when = { .selected_any = PROT_SSL |
+				PROT_HYBRID | PROT_HYBRID_EX },
+			    .text = "The server insists on {selected}, which is "
+				"TLS or CredSSP: the client may safely offer "
+				"it too (FreeRDP: /sec:tls for SSL, /sec:nla "
+				"for HYBRID).")),
 		.references = REFS(
 			REF_NEG_RSP, REF_SEND_CC, REF_NEG_REQ) } },
 
@@ -829,15 +1083,29 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "embedded or third-party RDP server without Enhanced RDP "
 		    "Security.",
 		.remediation = STEPS(
-			"Upgrade or replace the server with one that supports "
-			    "TLS and NLA, then require them (SecurityLayer 2, "
-			    "UserAuthentication 1).",
-			"Until then, allow access to it only through a VPN, "
-			    "an RD Gateway or a firewall rule limited to "
-			    "administrators.",
-			"Less secure workaround: allow Standard RDP Security "
-			    "in the client for this host only (FreeRDP "
-			    "/sec:rdp)."),
+			STEP(WINDOWS,
+			    .text = "Upgrade or replace the server with one "
+				"that supports TLS and NLA, then require "
+				"them (SecurityLayer 2, UserAuthentication "
+				"1)."),
+			STEP(XRDP,
+			    .text = "A current xrdp answers RDP_NEG_REQ with "
+				"negotiation data: if this server is xrdp, "
+				"upgrade it and set security_layer=tls in "
+				XRDP_INI "."),
+			STEP(FREERDP,
+			    .text = "A current one answers RDP_NEG_REQ with "
+				"negotiation data: if this server is one, "
+				"upgrade it and start it with NLA "
+				"(freerdp-shadow-cli /sec:nla)."),
+			STEP(ANY,
+			    .text = "Until then, allow access to it only "
+				"through a VPN, an RD Gateway or a firewall "
+				"rule limited to administrators."),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure workaround: allow Standard "
+				"RDP Security in the client for this host "
+				"only (FreeRDP /sec:rdp).")),
 		.references = REFS(
 			REF_SEND_CC, REF_CC, REF_STANDARD) } },
 
@@ -865,17 +1133,18 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "and closes it afterwards if TLS is required. Client: "
 		    "FreeRDP /sec:rdp, old rdesktop or a legacy tool.",
 		.remediation = STEPS(
-			STEP_SET_TLS_NLA " (such clients are then refused).",
+			STEP(WINDOWS,
+			    .text = "Require TLS and NLA (the secure setting; "
+				"such clients are then refused):",
+			    .command = CMD_TLS_NLA),
 			STEP_GPO_TLS_NLA,
-			"Update the client or remove the option that forces "
-			    "Standard RDP Security (FreeRDP /sec:rdp; replace "
-			    "old rdesktop with a current client).",
-			"{xrdp}On xrdp, set security_layer=tls (or negotiate) "
-			    "with a readable certificate= and key_file= in "
-			    XRDP_INI ", then run: sudo systemctl restart xrdp",
-			"{freerdp}On a FreeRDP-based server, turn Standard "
-			    "RDP Security off: freerdp-shadow-cli -sec-rdp "
-			    "(or /sec:tls or /sec:nla)."),
+			STEP(ANY,
+			    .text = "Update the client or remove the option "
+				"that forces Standard RDP Security (FreeRDP "
+				"/sec:rdp; replace old rdesktop with a current "
+				"client)."),
+			STEP_XRDP_TLS,
+			STEP_FREERDP_SERVER),
 		.references = REFS(
 			REF_CR, REF_PROCESS_CR, REF_SEND_CC, REF_STANDARD,
 			REF_GPO_LAYER) } },
@@ -905,20 +1174,31 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "HTTPS) listens on the port the client used, or a proxy in "
 		    "the path answers for it.",
 		.remediation = STEPS(
-			"Check which service listens on that port on the "
-			    "server: on Windows Get-NetTCPConnection "
-			    "-LocalPort <port> -State Listen, then "
-			    "Get-Process -Id <pid>; on Linux: sudo ss -ltnp "
-			    "'sport = :<port>'.",
-			"Point the client at the Remote Desktop port (3389 "
-			    "unless the server's PortNumber under "
-			    "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
-			    "Server\\WinStations\\RDP-Tcp says otherwise), or "
-			    "at the RD Gateway with the client's gateway "
-			    "setting rather than as a direct RDP target.",
-			"If a load balancer or TLS offloader fronts the "
-			    "server, make it pass RDP (TPKT/X.224) through "
-			    "unchanged."),
+			STEP(WINDOWS,
+			    .text = "Check which program listens on the port "
+				"the client used:",
+			    .command = CMD_WIN_LISTENERS),
+			STEP(WINDOWS,
+			    .text = "Point the client at the Remote Desktop "
+				"port, 3389 unless PortNumber says otherwise:",
+			    .command = CMD_RD_PORT),
+			STEP(XRDP,
+			    .text = "Check which program listens on the port "
+				"the client used, and xrdp's own port (port= "
+				"in " XRDP_INI "):",
+			    .command = CMD_LISTENERS "\n" CMD_XRDP_PORT),
+			STEP(FREERDP,
+			    .text = "Check which program listens on the port "
+				"the client used; a FreeRDP-based server "
+				"listens on 3389 unless started with /port:",
+			    .command = CMD_LISTENERS),
+			STEP(ANY,
+			    .text = "Use an RD Gateway through the client's "
+				"gateway setting, not as a direct RDP target."),
+			STEP(ANY,
+			    .text = "If a load balancer or TLS offloader "
+				"fronts the server, make it pass RDP "
+				"(TPKT/X.224) through unchanged.")),
 		.references = closed_refs } },
 
 	/* 2.2.1.1.1 PROTOCOL_RDSAAD (0x10): xrdp drops it, no CC. */
@@ -944,15 +1224,22 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "server that does not know PROTOCOL_RDSAAD and drops the "
 		    "request instead of answering.",
 		.remediation = STEPS(
-			"For this server, let the client offer TLS and "
-			    "CredSSP without RDSAAD (FreeRDP: /sec:nla "
-			    "instead of /sec:aad; mstsc: clear \"Use a web "
-			    "account to sign in to the remote computer\").",
-			"If Microsoft Entra ID sign-in is required, connect "
-			    "to a Windows host that supports it.",
-			"Read the server's log for the rejected request "
-			    "(xrdp: sudo journalctl -u xrdp, or "
-			    "/var/log/xrdp.log)."),
+			STEP(ANY,
+			    .text = "For this server, let the client request "
+				"without RDSAAD{!offered-credssp:, offering "
+				"TLS and CredSSP instead} (FreeRDP: /sec:nla, "
+				"not /sec:aad; mstsc: clear \"Use a web "
+				"account to sign in\")."),
+			STEP(WINDOWS,
+			    .text = "If Microsoft Entra ID sign-in is "
+				"required, connect to a Windows host that "
+				"supports it."),
+			STEP(XRDP,
+			    .text = "xrdp drops requests with protocols it "
+				"does not know; its log names the rejected "
+				"request:",
+			    .command = CMD_XRDP_LOG),
+			STEP_FREERDP_LOG),
 		.references = REFS(
 			REF_NEG_REQ " (PROTOCOL_RDSAAD)",
 			REF_SEND_CC, REF_XRDP_ISO) } },
@@ -982,16 +1269,22 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "xrdp, or another server without Remote "
 		    "Credential Guard support.",
 		.remediation = STEPS(
-			"Connect to this server without Remote Credential "
-			    "Guard: mstsc without /remoteGuard, and no policy "
-			    "\"Restrict delegation of credentials to remote "
-			    "servers\" requiring it for this host.",
-			"Use Remote Credential Guard only with Windows "
-			    "targets that support it (Windows 10 / Server "
-			    "2016 or later).",
-			"Read the server's log for the rejected request "
-			    "(xrdp: sudo journalctl -u xrdp, or "
-			    "/var/log/xrdp.log)."),
+			STEP(ANY,
+			    .text = "Connect to this server without Remote "
+				"Credential Guard: mstsc without /remoteGuard, "
+				"and no policy \"Restrict delegation of "
+				"credentials to remote servers\" requiring it "
+				"for this host."),
+			STEP(WINDOWS,
+			    .text = "Use Remote Credential Guard only with "
+				"Windows targets that support it (Windows 10 "
+				"/ Server 2016 or later)."),
+			STEP(XRDP,
+			    .text = "xrdp drops requests with flags other "
+				"than 0x01 and 0x08; its log names the "
+				"rejected request:",
+			    .command = CMD_XRDP_LOG),
+			STEP_FREERDP_LOG),
 		.references = REFS(
 			REF_NEG_REQ " "
 			    "(REDIRECTED_AUTHENTICATION_MODE_REQUIRED)",
@@ -1025,18 +1318,32 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "FreeRDP /sec:rdp, the last step of FreeRDP 2.x's fallback, "
 		    "or old rdesktop.",
 		.remediation = STEPS(
-			"Keep the server strict and fix the client (the "
-			    "secure choice): FreeRDP without /sec:rdp, or "
-			    "with /sec:nla; replace old rdesktop with a "
-			    "current client.",
-			"If this attempt ends a fallback chain, read the "
-			    "chain's first attempt: its failure code names "
-			    "the server's real requirement.",
+			STEP(ANY,
+			    .text = "Keep the server strict and fix the client "
+				"(the secure choice): FreeRDP without "
+				"/sec:rdp, or with /sec:nla; replace old "
+				"rdesktop with a current client."),
+			STEP(ANY,
+			    .text = "If this attempt ends a fallback chain, "
+				"read the chain's first attempt: its failure "
+				"code names the server's real requirement."),
 			STEP_CHECK_WINDOWS,
-			"Less secure workaround, only for a legacy client: "
-			    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name "
-			    "SecurityLayer -Value 1 with UserAuthentication 0 "
-			    "accepts Standard RDP Security."),
+			STEP(XRDP,
+			    .text = "It answers such a request with a "
+				"Connection Confirm rather than closing: check "
+				"that xrdp runs, then read its log:",
+			    .command = CMD_XRDP_STATUS "\n" CMD_XRDP_LOG),
+			STEP(FREERDP,
+			    .text = "It answers such a request with "
+				"RDP_NEG_FAILURE rather than closing: run it "
+				"with WLOG_LEVEL=DEBUG and read why it "
+				"closed."),
+			STEP(WINDOWS, .less_secure = 1,
+			    .text = "Less secure workaround, only for a legacy "
+				"client: SecurityLayer 1 with "
+				"UserAuthentication 0 accepts Standard RDP "
+				"Security:",
+			    .command = CMD_SET_LAYER(1) "\n" CMD_SET_NLA(0))),
 		.references = REFS(
 			REF_PROCESS_CR, REF_SEND_CC, REF_CR, REF_GPO_LAYER,
 			REF_GPO_NLA) } },
@@ -1064,18 +1371,25 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "or filtered, an RD Connection Broker or proxy refusing "
 		    "the routing token, or a non-RDP service on the port.",
 		.remediation = STEPS(
-			"Read the server's logs at that time: Get-WinEvent "
-			    "-LogName "
-			    "'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational' "
-			    "-MaxEvents 50",
-			"Confirm that the listener on the port is the RDP "
-			    "service: Get-NetTCPConnection -LocalPort 3389 "
-			    "-State Listen",
-			"Retry with a standard request (mstsc, or FreeRDP "
-			    "without /sec:) to rule out an unusual request "
-			    "from this client.",
-			"Capture on the server's side to find a firewall, IPS "
-			    "or proxy that resets RDP connections."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP(WINDOWS,
+			    .text = "Confirm that the program listening on the "
+				"port is the Remote Desktop service "
+				"(svchost):",
+			    .command = CMD_WIN_LISTENERS),
+			STEP_XRDP_LOG,
+			STEP_FREERDP_LOG,
+			STEP(ANY,
+			    .text = "Retry with a standard request (mstsc, or "
+				"FreeRDP without /sec:) to rule out an unusual "
+				"request from this client."),
+			STEP(ANY,
+			    .text = "Capture on the server's side to find a "
+				"firewall, IPS or proxy that resets RDP "
+				"connections.")),
 		.references = closed_refs } },
 
 	/* 2.2.1.2: no Connection Confirm before the client closed. */
@@ -1099,13 +1413,24 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "to answer, a slow path, or a client with a short timeout "
 		    "or cancelled by the user.",
 		.remediation = STEPS(
-			"Check whether the server answered other clients at "
-			    "that time, and its load and "
-			    "RemoteConnectionManager events.",
-			"Measure the round-trip time and retry with a longer "
-			    "client timeout (FreeRDP /timeout:<ms>).",
-			"If the client is a script or monitoring probe, make "
-			    "it wait for the Connection Confirm."),
+			STEP(ANY,
+			    .text = "Check whether the server answered other "
+				"clients at that time, and how loaded it "
+				"was."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP_XRDP_LOG,
+			STEP_FREERDP_LOG,
+			STEP(ANY,
+			    .text = "Measure the round-trip time and retry "
+				"with a longer client timeout (FreeRDP "
+				"/timeout: in milliseconds)."),
+			STEP(ANY,
+			    .text = "If the client is a script or monitoring "
+				"probe, make it wait for the Connection "
+				"Confirm.")),
 		.references = no_answer_refs } },
 
 	/* 2.2.1.2: no Connection Confirm and no close in the capture. */
@@ -1125,14 +1450,25 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "Not determined: the Remote Desktop service "
 		    "may be hung, or its answer lies outside the capture.",
 		.remediation = STEPS(
-			"Capture longer: start before the client connects and "
-			    "stop after it reports the error.",
-			"If the server really does not answer, restart Remote "
-			    "Desktop Services at a quiet time: "
-			    "Restart-Service TermService -Force (this ends "
-			    "sessions).",
-			"Check the server's load and RemoteConnectionManager "
-			    "events at that time."),
+			STEP(ANY,
+			    .text = "Capture longer: start before the client "
+				"connects and stop after it reports the "
+				"error."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP(WINDOWS,
+			    .text = "If the server really does not answer, "
+				"restart Remote Desktop Services at a quiet "
+				"time (this ends sessions):",
+			    .command = "Restart-Service TermService -Force"),
+			STEP(XRDP,
+			    .text = "If xrdp really does not answer, read its "
+				"log and restart it at a quiet time (this "
+				"ends sessions):",
+			    .command = CMD_XRDP_LOG "\n" CMD_XRDP_RESTART),
+			STEP_FREERDP_LOG),
 		.references = no_answer_refs } },
 
 	/* TCP: the SYN was answered by a reset. */
@@ -1155,23 +1491,29 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "another port (PortNumber), xrdp not running, or a "
 		    "firewall rule that rejects.",
 		.remediation = STEPS(
-			"Check the service and its port on the server: "
-			    "Get-Service TermService; Get-ItemProperty -Path '"
-			    RDP_TCP_KEY "' -Name PortNumber",
-			"Check that Remote Desktop is enabled: "
-			    "Get-ItemProperty -Path "
-			    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
-			    "Server' -Name fDenyTSConnections (0 = enabled); "
-			    "enable it in System Properties > Remote.",
-			"Check the firewall rules: Get-NetFirewallRule "
-			    "-DisplayGroup 'Remote Desktop' | Select-Object "
-			    "DisplayName,Enabled,Action",
-			"{xrdp}On an xrdp server: sudo systemctl status xrdp, "
-			    "and check the port= line in " XRDP_INI ".",
-			"{freerdp}On a FreeRDP-based server, check that it "
-			    "runs and listens where the client connects "
-			    "(freerdp-shadow-cli /port: and /bind-address:): "
-			    "sudo ss -ltnp 'sport = :3389'"),
+			STEP(WINDOWS,
+			    .text = "Check the service and the port it "
+				"listens on:",
+			    .command = "Get-Service TermService\n"
+				CMD_RD_PORT),
+			STEP(WINDOWS,
+			    .text = "Check that Remote Desktop is enabled "
+				"(fDenyTSConnections 0; System Properties > "
+				"Remote enables it):",
+			    .command = "Get-ItemProperty -Path '" TS_KEY "' "
+				"-Name fDenyTSConnections"),
+			STEP(WINDOWS,
+			    .text = "Check the firewall rules:",
+			    .command = CMD_WIN_FIREWALL),
+			STEP(XRDP,
+			    .text = "Check that xrdp runs, and the port it "
+				"listens on:",
+			    .command = CMD_XRDP_STATUS "\n" CMD_XRDP_PORT),
+			STEP(FREERDP,
+			    .text = "Check that the server runs and listens "
+				"where the client connects (freerdp-shadow-cli "
+				"/port: and /bind-address:):",
+			    .command = CMD_LISTENERS)),
 		.references = REFS(
 			"RFC 9293 section 3.5.2 (reset generation)",
 			"Group Policy: Allow users to connect remotely by "
@@ -1193,16 +1535,31 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.server_settings = "A host or network firewall dropping the "
 		    "RDP port, a stale DNS entry, or the server being off.",
 		.remediation = STEPS(
-			"From the client's network, check the address and the "
-			    "port: Test-NetConnection -ComputerName <server> "
-			    "-Port 3389",
-			"Check the server's firewall: Get-NetFirewallRule "
-			    "-DisplayGroup 'Remote Desktop' | Select-Object "
-			    "DisplayName,Enabled,Action, and any network "
-			    "firewall or security group in between.",
-			"Keep the port closed to the Internet: reach it "
-			    "through a VPN or an RD Gateway rather than "
-			    "opening it widely."),
+			STEP(ANY,
+			    .text = "From the client's network, test the "
+				"server's address and port (PowerShell "
+				"Test-NetConnection with -ComputerName and "
+				"-Port, or nc -vz)."),
+			STEP(WINDOWS,
+			    .text = "Check the server's firewall rules, and "
+				"any network firewall or security group in "
+				"between:",
+			    .command = CMD_WIN_FIREWALL),
+			STEP(XRDP,
+			    .text = "Check the server's firewall and the port "
+				"xrdp listens on (port= in " XRDP_INI "):",
+			    .command = "sudo nft list ruleset\n"
+				CMD_XRDP_PORT),
+			STEP(FREERDP,
+			    .text = "Check the server's firewall and that the "
+				"server listens on the port the client uses "
+				"(freerdp-shadow-cli /port:):",
+			    .command = "sudo nft list ruleset\n"
+				CMD_LISTENERS),
+			STEP(ANY,
+			    .text = "Keep the port closed to the Internet: "
+				"reach it through a VPN or an RD Gateway "
+				"rather than opening it widely.")),
 		.references = REFS(
 			"RFC 9293 section 3.5 (connection establishment)") } },
 
@@ -1226,12 +1583,17 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "a health check that only opens the port, or a capture "
 		    "started after the request.",
 		.remediation = STEPS(
-			"Check the client's target: RD Gateway traffic goes "
-			    "to the gateway over HTTPS (443), not to the "
-			    "session host's RDP port.",
-			"Start the capture before the client connects.",
-			"If it is a load balancer health check, ignore it or "
-			    "make the check a plain TCP one."),
+			STEP(ANY,
+			    .text = "Check the client's target: RD Gateway "
+				"traffic goes to the gateway over HTTPS (443), "
+				"not to the session host's RDP port."),
+			STEP(ANY,
+			    .text = "Start the capture before the client "
+				"connects."),
+			STEP(ANY,
+			    .text = "If it is a load balancer health check, "
+				"ignore it or make the check a plain TCP "
+				"one.")),
 		.references = REFS(
 			REF_CR, REF_SEQUENCE,
 			"MS-TSGU Terminal Services Gateway Server Protocol") } },
@@ -1266,24 +1628,27 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "server with TLS but not NLA (freerdp-shadow-cli "
 		    "/sec:tls). Client: FreeRDP /sec:nla.",
 		.remediation = STEPS(
-			"Offer NLA on the server (the secure choice): "
-			    "Set-ItemProperty -Path '" RDP_TCP_KEY "' -Name "
-			    "UserAuthentication -Value 1 (with SecurityLayer "
-			    "1 or 2); the client then gets the CredSSP it "
-			    "insists on.",
+			STEP(WINDOWS,
+			    .text = "Offer NLA (the secure choice), with "
+				"SecurityLayer 1 or 2: the client then gets "
+				"the CredSSP it insists on:",
+			    .command = CMD_SET_NLA(1)),
 			STEP_CHECK_WINDOWS,
-			"{xrdp}xrdp does not implement CredSSP (NLA): let the "
-			    "client accept TLS for this server (FreeRDP: "
-			    "/sec:tls instead of /sec:nla) and log on at "
-			    "xrdp's login screen; keep security_layer=tls in "
-			    XRDP_INI ".",
-			"{freerdp}On a FreeRDP-based server, offer NLA: "
-			    "freerdp-shadow-cli /sec:nla (or no /sec: option) "
-			    "with a /sam-file: of its users.",
-			"Otherwise let the client accept TLS as well: remove "
-			    "/sec:nla from the FreeRDP command line (or add "
-			    "/sec:tls); NLA is then not used, so prefer "
-			    "enabling it on the server."),
+			STEP(XRDP,
+			    .text = "xrdp has no CredSSP (NLA): let the client "
+				"accept TLS for this server (FreeRDP /sec:tls, "
+				"not /sec:nla), log on at xrdp's login screen, "
+				"and keep security_layer=tls."),
+			STEP(FREERDP,
+			    .text = "Offer NLA (the secure choice), with the "
+				"users in the SAM file given by /sam-file: "
+				"(or /etc/winpr/SAM):",
+			    .command = CMD_SHADOW_NLA),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure: let the client accept TLS as "
+				"well (FreeRDP /sec:tls instead of /sec:nla); "
+				"NLA is then not used, so prefer enabling it on "
+				"the server.")),
 		.references = REFS(
 			REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED) } },
 
@@ -1305,36 +1670,56 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "parameter was refused is inside the alert or the "
 		    "server's log, not in the negotiation.",
 		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; the client began the TLS handshake "
-		    "and the server answered with a TLS alert or closed the "
-		    "connection ({end}).",
+		    "selected {selected}; the client began the TLS handshake"
+		    "{?server-tls-alert: and the server answered it with a TLS "
+		    "alert}{!server-tls-alert: and the server sent nothing "
+		    "back}{?server-closed:; the server closed the connection "
+		    "({end})}{?client-closed:; then the client closed the "
+		    "connection ({end})}{!server-closed:{!client-closed:; the "
+		    "connection was still open when the capture ended}}.",
 		.server_settings = "A server limited to old TLS versions or "
 		    "ciphers (Windows with TLS 1.2 disabled or not updated; "
 		    "xrdp ssl_protocols=TLSv1 or restrictive tls_ciphers=), or "
 		    "a certificate whose key the service cannot use.",
 		.remediation = STEPS(
-			"Enable TLS 1.2 on the server (the secure choice): on "
-			    "Windows, Get-ItemProperty "
-			    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS "
-			    "1.2\\Server' must not show Enabled 0 or "
-			    "DisabledByDefault 1 (Windows Server 2008 R2 and "
-			    "2012 need their TLS 1.2 for RDP updates); then "
-			    "restart TermService.",
-			"Check the server's certificate for RDP: " TS_WMI " | "
-			    "Select SSLCertificateSHA1Hash, and that the "
-			    "certificate has a private key the service can "
-			    "read (events 1057/1058 in the System log).",
-			"{xrdp}On xrdp, set ssl_protocols=TLSv1.2, TLSv1.3 "
-			    "and remove old tls_ciphers= limits in " XRDP_INI ", "
-			    "then run: sudo systemctl restart xrdp; "
-			    "/var/log/xrdp.log names the SSL_accept error.",
-			"{freerdp}On a FreeRDP-based server, check its "
-			    "certificate and key (freerdp-shadow-cli writes "
-			    "them under ~/.config/freerdp/server) and its log "
-			    "for the TLS error.",
-			"Less secure workaround, only for a server that "
-			    "cannot be updated: let the client accept old TLS "
-			    "(FreeRDP: /tls-seclevel:0)."),
+			STEP(WINDOWS,
+			    .text = "Enable TLS 1.2 (the secure choice): this "
+				"key must not hold Enabled 0 or "
+				"DisabledByDefault 1; Windows Server 2008 R2 "
+				"and 2012 need their TLS 1.2 for RDP updates:",
+			    .command = "Get-ItemProperty -Path '" TLS12_KEY
+				"'"),
+			STEP(WINDOWS,
+			    .text = "After changing it, restart Remote Desktop "
+				"Services (this ends sessions):",
+			    .command = "Restart-Service TermService -Force"),
+			STEP(WINDOWS,
+			    .when = { .no = FACT(SERVER_TLS_ALERT) },
+			    .text = "A server that closes without an alert "
+				"often cannot use its certificate: check the "
+				"thumbprint in use and events 1057 and 1058:",
+			    .command = "(" CMD_TS_WMI
+				").SSLCertificateSHA1Hash\n" CMD_RCM_EVENTS),
+			STEP(XRDP,
+			    .text = "Allow TLS 1.2 and 1.3 and drop old cipher "
+				"limits in " XRDP_INI ", and restart xrdp:",
+			    .command = CMD_XRDP_SET("ssl_protocols",
+				"TLSv1.2, TLSv1.3") "\n"
+				"sudo sed -i 's/^tls_ciphers=/#tls_ciphers=/' "
+				XRDP_INI "\n" CMD_XRDP_RESTART),
+			STEP(XRDP,
+			    .text = "Its log names the SSL_accept error:",
+			    .command = "sudo journalctl -u xrdp | grep "
+				"SSL_accept"),
+			STEP(FREERDP,
+			    .text = "Check the server's certificate and key "
+				"(freerdp-shadow-cli keeps them here) and its "
+				"log for the TLS error:",
+			    .command = "ls -l ~/.config/freerdp/server"),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure workaround, only for a server "
+				"that cannot be updated: let the client accept "
+				"old TLS (FreeRDP: /tls-seclevel:0).")),
 		.references = REFS(
 			REF_NEG_RSP, REF_ENHANCED,
 			"RFC 8446 6 Alert Protocol") } },
@@ -1370,12 +1755,13 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			STEP_CHECK_WINDOWS,
 			STEP_SET_TLS_NLA,
 			STEP_GPO_TLS_NLA,
-			STEP_XRDP_NEGOTIATE,
+			STEP_XRDP_TLS,
 			STEP_FREERDP_SERVER,
-			"Make the client offer TLS and CredSSP (FreeRDP "
-			    "/sec:nla or /sec:tls instead of /sec:rdp; "
-			    "remove the Netwrix RdpSecurity true setting "
-			    "from " SBPAM_JSON ")."),
+			STEP(ANY,
+			    .text = "Make the client offer TLS and CredSSP "
+				"(FreeRDP /sec:nla or /sec:tls instead of "
+				"/sec:rdp; remove the Netwrix RdpSecurity true "
+				"setting from " SBPAM_JSON ").")),
 		.references = REFS(
 			REF_NEG_RSP, REF_STANDARD, REF_ENHANCED, REF_GPO_LAYER,
 			REF_GPO_NLA) } },
@@ -1397,35 +1783,32 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "connection end was {end}. A later failure (TLS, "
 		    "CredSSP/NLA logon, licensing) is not a negotiation "
 		    "failure.",
-		.server_settings = "No negotiation problem. If the selected "
-		    "protocol is RDP (Standard RDP Security), consider "
-		    "requiring TLS and NLA (SecurityLayer 2, "
-		    "UserAuthentication 1).",
+		.server_settings = "No negotiation problem: the server "
+		    "selected {selected}, which the client requested.",
 		.remediation = STEPS(
-			"If the user still could not connect, look after the "
-			    "negotiation: TLS alerts, CredSSP/NLA errors "
-			    "(password, CredSSP encryption oracle "
-			    "remediation) and the server's "
-			    "RemoteConnectionManager and Security logs.",
-			"If Standard RDP Security was selected, require TLS "
-			    "and NLA: Set-ItemProperty -Path '" RDP_TCP_KEY "' "
-			    "-Name SecurityLayer -Value 2; Set-ItemProperty "
-			    "-Path '" RDP_TCP_KEY "' -Name UserAuthentication "
-			    "-Value 1",
-			"{xrdp}On xrdp, read /var/log/xrdp.log (or sudo "
-			    "journalctl -u xrdp) after the \"Security "
-			    "protocol\" line: an SSL_accept failure such as "
-			    "\"no suitable signature algorithm\" means "
-			    "ssl_protocols= or tls_ciphers= in " XRDP_INI " "
-			    "exclude what the client offers (set "
-			    "ssl_protocols=TLSv1.2, TLSv1.3); if Standard RDP "
-			    "Security was selected, set security_layer=tls "
-			    "with a readable certificate.",
-			"{freerdp}On a FreeRDP-based server, read its log "
-			    "after the negotiation: \"Could not find user in "
-			    "SAM database\" means the user is missing from "
-			    "the NTLM file given with freerdp-shadow-cli "
-			    "/sam-file:."),
+			STEP(ANY,
+			    .text = "If the user still could not connect, look "
+				"after the negotiation: TLS alerts"
+				"{?selected-credssp:, CredSSP/NLA errors "
+				"(password, CredSSP encryption oracle "
+				"remediation)} and the server's logs."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP(XRDP,
+			    .text = "In xrdp's log, an SSL_accept failure "
+				"(e.g. \"no suitable signature algorithm\") "
+				"means ssl_protocols= or tls_ciphers= in "
+				XRDP_INI " exclude what the client offers:",
+			    .command = "sudo journalctl -u xrdp | grep "
+				"SSL_accept"),
+			STEP(FREERDP, .when = { .yes = FACT(SELECTED_CREDSSP) },
+			    .text = "In the server's log, \"Could not find "
+				"user in SAM database\" means the user is "
+				"missing from its /sam-file: (NTLM hashes, "
+				"default /etc/winpr/SAM)."),
+			STEP_FREERDP_LOG),
 		.references = REFS(
 			REF_NEG_RSP, REF_ENHANCED) } },
 
@@ -1443,11 +1826,19 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "client requested {requested}.",
 		.server_settings = "Not determined.",
 		.remediation = STEPS(
-			"Review the connection's packets in Wireshark "
-			    "(display filter: cotp) and compare them with the "
-			    "connection sequence.",
-			"Report the case with the capture so that a rule can "
-			    "be added."),
+			STEP(ANY,
+			    .text = "Review the connection's packets in "
+				"Wireshark (display filter: cotp) and compare "
+				"them with the connection sequence."),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log "
+				"at the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP_XRDP_LOG,
+			STEP_FREERDP_LOG,
+			STEP(ANY,
+			    .text = "Report the case with the capture so that "
+				"a rule can be added.")),
 		.references = REFS(
 			REF_SEQUENCE, REF_CR, REF_CC) } },
 };

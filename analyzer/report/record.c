@@ -337,18 +337,19 @@ get_server_settings(const struct record_ctx *c, struct record_value *v)
 	v->u.text = c->it->diag->server_settings;
 }
 
-/* The recognised implementation's steps first. */
+/* The steps that apply to the attempt, the recognised implementation's
+ * first. */
 static void
 get_remediation(const struct record_ctx *c, struct record_value *v)
 {
 	const struct attempt_item *it = c->it;
 	size_t n;
 
-	n = rdpneg_order_remediation(it->diag->remediation,
-	    it->server != NULL ? it->server->server : RDPNEG_SERVER_UNKNOWN,
-	    v->steps, RDPNEG_STEPS_MAX - 1);
-	v->steps[n < RDPNEG_STEPS_MAX ? n : RDPNEG_STEPS_MAX - 1] = NULL;
-	v->u.list = v->steps;
+	n = rdpneg_select_steps(it->diag, it->server != NULL ?
+	    it->server->server : RDPNEG_SERVER_UNKNOWN, &it->a.ev,
+	    v->selected, RDPNEG_STEPS_MAX - 1);
+	v->selected[n < RDPNEG_STEPS_MAX ? n : RDPNEG_STEPS_MAX - 1] = NULL;
+	v->u.steps = v->selected;
 }
 
 static void
@@ -424,7 +425,7 @@ const struct record_field record_fields[] = {
 	JSON_ONLY("confidence_why", DIAG, KB, get_confidence_why),
 	JSON_ONLY("explanation", DIAG, KB, get_explanation),
 	JSON_ONLY("server_settings", DIAG, KB, get_server_settings),
-	JSON_ONLY("remediation", DIAG, KB_LIST, get_remediation),
+	JSON_ONLY("remediation", DIAG, STEPS, get_remediation),
 	JSON_ONLY("references", DIAG, KB_LIST, get_references),
 };
 

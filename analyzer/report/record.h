@@ -47,7 +47,10 @@ enum record_type {
 	RECORD_SERVER,		/* server: the recognised implementation */
 	RECORD_KB,		/* text: knowledge-base text whose placeholders
 				   rdpneg_expand() fills from it->a.ev */
-	RECORD_KB_LIST		/* list: such texts, NULL-ended */
+	RECORD_KB_LIST,		/* list: such texts, NULL-ended */
+	RECORD_STEPS		/* steps: remediation steps, NULL-ended, each
+				   written by rdpneg_format_step() from
+				   it->a.ev (a list, as RECORD_KB_LIST) */
 };
 
 /* What a getter reads. */
@@ -72,10 +75,12 @@ struct record_value {
 		}		 bytes;
 		const struct rdpneg_server_fingerprint *server;
 		const char *const *list;
+		const struct rdpneg_step *const *steps;
 	} u;
-	/* The remediation steps in the order that suits the server: they
-	 * are chosen for each attempt, so list points here. */
-	const char		*steps[RDPNEG_STEPS_MAX];
+	/* The remediation steps that apply to the attempt, in the order
+	 * that suits the server: chosen for each attempt, so steps points
+	 * here. */
+	const struct rdpneg_step *selected[RDPNEG_STEPS_MAX];
 };
 
 struct record_field {

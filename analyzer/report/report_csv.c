@@ -156,6 +156,7 @@ cell(struct csv_state *s, FILE *out, const struct record_field *f,
 		text_field(s, out, s->text, after);
 		break;
 	case RECORD_KB_LIST:	/* no column holds a list */
+	case RECORD_STEPS:
 		text_field(s, out, NULL, after);
 		break;
 	}

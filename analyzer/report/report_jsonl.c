@@ -177,6 +177,21 @@ json_texts(const char *const *texts, const struct rdpneg_evidence *ev)
 	return a;
 }
 
+/* Remediation steps, each on one line (rdpneg_format_step). */
+static json_t *
+json_steps(const struct rdpneg_step *const *steps,
+    const struct rdpneg_evidence *ev)
+{
+	char buf[EXPANDED_MAX];
+	json_t *a = json_array();
+
+	for (; *steps != NULL; steps++) {
+		rdpneg_format_step(*steps, ev, buf, sizeof(buf));
+		json_array_append_new(a, json_string(buf));
+	}
+	return a;
+}
+
 /* A value of the record as JSON: NULL when it could not be made. */
 static json_t *
 json_value(struct jsonl_state *s, const struct record_ctx *ctx,
@@ -205,6 +220,8 @@ json_value(struct jsonl_state *s, const struct record_ctx *ctx,
 		return json_expanded(v->u.text, &ctx->it->a.ev);
 	case RECORD_KB_LIST:
 		return json_texts(v->u.list, &ctx->it->a.ev);
+	case RECORD_STEPS:
+		return json_steps(v->u.steps, &ctx->it->a.ev);
 	}
 	return json_null();
 }
@@ -227,8 +244,9 @@ json_diagnosis(struct jsonl_state *s, const struct record_ctx *ctx)
 }
 
 /*
- * Append the filled text to the key when the text has placeholders (it
- * cannot change otherwise: rdpneg_expand copies text without '{' as is).
+ * Append the filled text to the key when the text has placeholders or
+ * conditions (it cannot change otherwise: rdpneg_expand copies text
+ * without '{' as is).
  */
 static int
 key_text(struct jsonl_state *s, size_t *len, const char *text,
@@ -246,17 +264,30 @@ key_text(struct jsonl_state *s, size_t *len, const char *text,
 	return 0;
 }
 
+/* Append the step's identity, and its text filled when that can vary. */
+static int
+key_step(struct jsonl_state *s, size_t *len, const struct rdpneg_step *step,
+    const struct rdpneg_evidence *ev)
+{
+	if (reserve(&s->key, *len + sizeof(step)) < 0)
+		return -1;
+	memcpy(s->key.p + *len, &step, sizeof(step));
+	*len += sizeof(step);
+	return key_text(s, len, step->text, ev);
+}
+
 /*
  * What a diagnosis object depends on besides the diagnosis and the
- * implementation (which pick its texts and their order): the texts that
- * hold placeholders, filled, in order.  Returns the key's length, or
- * (size_t)-1 when out of memory.
+ * implementation (which order its steps): the texts that hold
+ * placeholders or conditions, filled, and the steps that apply, in
+ * order.  Returns the key's length, or (size_t)-1 when out of memory.
  */
 static size_t
 diag_key(struct jsonl_state *s, const struct record_ctx *ctx)
 {
 	const struct rdpneg_evidence *ev = &ctx->it->a.ev;
 	const struct record_field *f;
+	const struct rdpneg_step *const *step;
 	const char *const *t;
 	struct record_value v;
 	size_t len = 0;
@@ -271,6 +302,9 @@ diag_key(struct jsonl_state *s, const struct record_ctx *ctx)
 		else if (v.type == RECORD_KB_LIST)
 			for (t = v.u.list; *t != NULL; t++)
 				err |= key_text(s, &len, *t, ev);
+		else if (v.type == RECORD_STEPS)
+			for (step = v.u.steps; *step != NULL; step++)
+				err |= key_step(s, &len, *step, ev);
 	}
 	return err ? (size_t)-1 : len;
 }

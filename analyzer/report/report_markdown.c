@@ -50,7 +50,8 @@ struct md_capture {
 
 /* A fix step as written once: its number is its position + 1. */
 struct md_step {
-	char		*text;
+	const struct rdpneg_step	*step;	/* its server and command */
+	char				*text;	/* its prose, expanded */
 };
 
 /* The steps of a section, by number. */
@@ -295,16 +296,25 @@ class_name(enum rdpneg_class c)
 
 /* ---- Fix steps, each written once per report. */
 
-/* The number of the step (server, text), added when new; 0 out of
- * memory. */
+static int
+same_command(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The number of step s whose prose reads text, added when new (two rules
+ * may give the same step); 0 out of memory. */
 static unsigned
-step_number(struct md_state *md, const char *text)
+step_number(struct md_state *md, const struct rdpneg_step *s,
+    const char *text)
 {
 	struct md_step *v;
 	size_t i;
 
 	for (i = 0; i < md->nsteps; i++)
-		if (strcmp(md->steps[i].text, text) == 0)
+		if (md->steps[i].step->server == s->server &&
+		    strcmp(md->steps[i].text, text) == 0 &&
+		    same_command(md->steps[i].step->command, s->command))
 			return (unsigned)i + 1;
 	if (md->nsteps == md->capsteps) {
 		size_t cap = md->capsteps ? md->capsteps * 2 : 32;
@@ -316,6 +326,7 @@ step_number(struct md_state *md, const char *text)
 	}
 	if ((md->steps[md->nsteps].text = strdup(text)) == NULL)
 		return 0;
+	md->steps[md->nsteps].step = s;
 	return (unsigned)++md->nsteps;
 }
 
@@ -343,8 +354,8 @@ number_steps(struct md_state *md, const struct finding *f,
     struct md_section_steps *ss)
 {
 	const struct finding_detail *d = f->detail;
+	const struct rdpneg_step *steps[RDPNEG_STEPS_MAX];
 	const struct rdpneg_evidence *ev;
-	const char *steps[RDPNEG_STEPS_MAX];
 	char text[MD_STEP_MAX];
 	size_t i, k, n;
 
@@ -352,12 +363,12 @@ number_steps(struct md_state *md, const struct finding *f,
 	for (k = 0; k == 0 || (d != NULL && k < d->nsamples); k++) {
 		ev = d != NULL && d->nsamples > 0 ? &d->samples[k].item.a.ev :
 		    &f->ev;
-		n = rdpneg_order_remediation(f->diag->remediation,
-		    f->print != NULL ? f->print->server :
-		    RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
+		n = rdpneg_select_steps(f->diag, f->print != NULL ?
+		    f->print->server : RDPNEG_SERVER_UNKNOWN, ev, steps,
+		    RDPNEG_STEPS_MAX);
 		for (i = 0; i < n && i < RDPNEG_STEPS_MAX; i++) {
-			rdpneg_expand(steps[i], ev, text, sizeof(text));
-			section_add(ss, step_number(md, text));
+			rdpneg_expand(steps[i]->text, ev, text, sizeof(text));
+			section_add(ss, step_number(md, steps[i], text));
 		}
 	}
 }
@@ -372,6 +383,29 @@ step_refs(FILE *out, const struct md_section_steps *ss)
 		fputs(i ? ", F" : "F", out);
 		put_u64(out, ss->number[i]);
 	}
+}
+
+/*
+ * A fix step: its number, the implementation it is for and its prose, then
+ * its command in a code block that pastes as it is (PowerShell for
+ * Windows, a POSIX shell for the others).
+ */
+static void
+write_step(FILE *out, unsigned k, const struct md_step *s)
+{
+	const char *label = rdpneg_tok_str(rdpneg_server_labels,
+	    s->step->server);
+
+	fputs("\n**F", out);
+	put_u64(out, k);
+	fputs(".** ", out);
+	if (s->step->server != RDPNEG_SERVER_UNKNOWN && label != NULL)
+		fprintf(out, "*%s:* ", label);
+	prose(out, s->text);
+	fputc('\n', out);
+	if (s->step->command != NULL)
+		code_block(out, s->step->server == RDPNEG_SERVER_WINDOWS ?
+		    "powershell" : "sh", s->step->command);
 }
 
 /* A section's fix: each step in full where it first appears, then the
@@ -392,11 +426,7 @@ fix(struct md_state *md, FILE *out, const struct md_section_steps *ss)
 			continue;
 		}
 		md->written[k - 1] = 1;
-		fputs("\n**F", out);
-		put_u64(out, k);
-		fputs(".** ", out);
-		prose(out, md->steps[k - 1].text);
-		fputc('\n', out);
+		write_step(out, k, &md->steps[k - 1]);
 	}
 	if (nearlier == 0)
 		return;

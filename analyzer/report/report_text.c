@@ -20,6 +20,18 @@
 #define TEXT_MAX	(4 * 4096 + 1)
 
 /*
+ * A diagnosis' setting and fix as printed: the steps that applied, as bits
+ * of their indexes in its remediation, in the order the server gave them.
+ */
+struct explained {
+	const struct rdpneg_diagnosis	*diag;
+	enum rdpneg_server		 server;
+	uint32_t			 steps;
+};
+
+_Static_assert(RDPNEG_STEPS_MAX <= 32, "struct explained: steps");
+
+/*
  * The report's state (struct report's).  The attempts' blocks go through
  * one append buffer: no printf per field.  It is written out after each
  * capture, before the summary, and after each attempt when the report goes
@@ -36,8 +48,8 @@ struct text_state {
 	size_t				 path_len;
 	char				 path[TEXT_MAX];
 	char				 escaped[TEXT_MAX]; /* put_escaped */
-	/* Diagnoses whose setting and fix were printed already. */
-	const struct rdpneg_diagnosis	*explained[64];
+	/* The settings and fixes printed already. */
+	struct explained		 explained[64];
 	size_t				 nexplained;
 };
 
@@ -88,6 +100,17 @@ put_kb(struct outbuf *ob, const char *text, const struct rdpneg_evidence *ev)
 	char buf[2048];
 
 	put_result(ob, buf, rdpneg_expand(text, ev, buf, sizeof(buf)),
+	    sizeof(buf));
+}
+
+/* A remediation step on one line. */
+static void
+put_step(struct outbuf *ob, const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev)
+{
+	char buf[2048];
+
+	put_result(ob, buf, rdpneg_format_step(s, ev, buf, sizeof(buf)),
 	    sizeof(buf));
 }
 
@@ -160,17 +183,28 @@ print_evidence(struct text_state *st, const struct rdpneg_attempt *a)
 	}
 }
 
-/* First time this diagnosis is shown?  (Then remember it.) */
+/*
+ * First time this diagnosis is shown with these steps for this server?
+ * (Then remember it.)  The steps depend on the evidence, so a diagnosis
+ * can need its fix again.
+ */
 static int
-first_time(struct text_state *st, const struct rdpneg_diagnosis *d)
+first_time(struct text_state *st, const struct rdpneg_diagnosis *d,
+    enum rdpneg_server server, const struct rdpneg_step *const *steps,
+    size_t n)
 {
+	struct explained e = { d, server, 0 };
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		e.steps |= UINT32_C(1) << (steps[i] - d->remediation);
 	for (i = 0; i < st->nexplained; i++)
-		if (st->explained[i] == d)
+		if (st->explained[i].diag == d &&
+		    st->explained[i].server == server &&
+		    st->explained[i].steps == e.steps)
 			return 0;
 	if (st->nexplained < sizeof(st->explained) / sizeof(st->explained[0]))
-		st->explained[st->nexplained++] = d;
+		st->explained[st->nexplained++] = e;
 	return 1;
 }
 
@@ -192,7 +226,8 @@ print_diagnosis(struct text_state *st, const struct attempt_item *it)
 	struct outbuf *ob = &st->buf;
 	const struct rdpneg_diagnosis *d = it->diag;
 	const struct rdpneg_server_fingerprint *print;
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct rdpneg_step *steps[RDPNEG_STEPS_MAX];
+	enum rdpneg_server server;
 	size_t i, nsteps;
 
 	outbuf_label(ob, "diagnosis");
@@ -207,19 +242,21 @@ print_diagnosis(struct text_state *st, const struct attempt_item *it)
 		outbuf_puts(ob, print->why);
 		outbuf_putc(ob, '\n');
 	}
-	if (first_time(st, d)) {
+	/* The steps that apply, the recognised implementation's first. */
+	server = print != NULL ? print->server : RDPNEG_SERVER_UNKNOWN;
+	nsteps = rdpneg_select_steps(d, server, &it->a.ev, steps,
+	    RDPNEG_STEPS_MAX);
+	if (nsteps > RDPNEG_STEPS_MAX)
+		nsteps = RDPNEG_STEPS_MAX;
+	if (first_time(st, d, server, steps, nsteps)) {
 		outbuf_label(ob, "setting");
 		put_kb(ob, d->server_settings, &it->a.ev);
 		outbuf_putc(ob, '\n');
-		/* The recognised implementation's fix first. */
-		nsteps = rdpneg_order_remediation(d->remediation,
-		    print != NULL ? print->server : RDPNEG_SERVER_UNKNOWN,
-		    steps, RDPNEG_STEPS_MAX);
-		for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++) {
+		for (i = 0; i < nsteps; i++) {
 			outbuf_label(ob, i == 0 ? "fix" : "");
 			outbuf_u64(ob, i + 1);
 			outbuf_lit(ob, ". ");
-			put_kb(ob, steps[i], &it->a.ev);
+			put_step(ob, steps[i], &it->a.ev);
 			outbuf_putc(ob, '\n');
 		}
 	} else {
@@ -393,14 +430,14 @@ interrupted_note(struct report *r)
 static void
 print_first_step(FILE *out, const struct finding *f)
 {
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct rdpneg_step *steps[1];
+	const struct rdpneg_evidence *ev = &f->ev;
 	char text[2048];
 
-	if (rdpneg_order_remediation(f->diag->remediation, f->print != NULL ?
-	    f->print->server : RDPNEG_SERVER_UNKNOWN, steps,
-	    RDPNEG_STEPS_MAX) == 0)
+	if (rdpneg_select_steps(f->diag, f->print != NULL ?
+	    f->print->server : RDPNEG_SERVER_UNKNOWN, ev, steps, 1) == 0)
 		return;
-	rdpneg_expand(steps[0], &f->ev, text, sizeof(text));
+	rdpneg_format_step(steps[0], ev, text, sizeof(text));
 	fprintf(out, "    fix: %s\n", text);
 }
 

@@ -57,6 +57,7 @@ static int hf_rdpneg_summary = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_confidence = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_server_settings = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_remediation = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_command = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_server = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_server_why = RDPNEG_WS_UNREGISTERED;
 /* One per rdpneg_protocol_names bit. */
@@ -67,6 +68,7 @@ static gint ett_rdpneg = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_requested = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_diagnosis = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_server = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_step = RDPNEG_WS_UNREGISTERED;
 
 static expert_field ei_rdpneg_blocked = EI_INIT;
 static expert_field ei_rdpneg_insecure = EI_INIT;
@@ -236,6 +238,41 @@ expand(packet_info *pinfo, const char *text, const struct rdpneg_evidence *ev)
 	return buf;
 }
 
+/*
+ * A remediation step, whole: an item with its prose (and the label of the
+ * implementation it is for), and under it one item per command line, so
+ * that no line comes near the length at which Wireshark cuts a label.
+ */
+static void
+show_step(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const struct rdpneg_step *s, const struct rdpneg_evidence *ev)
+{
+	struct rdpneg_step prose = *s;
+	proto_tree *lines;
+	proto_item *ti;
+	const char *p, *nl;
+	size_t n;
+	char *text;
+
+	prose.command = NULL;
+	n = rdpneg_format_step(&prose, ev, NULL, 0) + 1;
+	text = wmem_alloc(pinfo->pool, n);
+	rdpneg_format_step(&prose, ev, text, n);
+	ti = proto_tree_add_string(tree, hf_rdpneg_remediation, tvb, 0, 0,
+	    text);
+	proto_item_set_generated(ti);
+	if (s->command == NULL)
+		return;
+	lines = proto_item_add_subtree(ti, ett_rdpneg_step);
+	for (p = s->command; ; p = nl + 1) {
+		nl = strchr(p, '\n');
+		add_text(lines, hf_rdpneg_command, tvb, nl == NULL ? p :
+		    wmem_strndup(pinfo->pool, p, (size_t)(nl - p)));
+		if (nl == NULL)
+			break;
+	}
+}
+
 static void
 show_request(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
 {
@@ -292,7 +329,7 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 {
 	const struct rdpneg_server_fingerprint *print;
 	const struct rdpneg_diagnosis *d;
-	const char *steps[RDPNEG_STEPS_MAX];
+	const struct rdpneg_step *steps[RDPNEG_STEPS_MAX];
 	struct rdpneg_evidence ev;
 	proto_tree *sub;
 	proto_item *ti;
@@ -341,12 +378,12 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	    rdpneg_tok_str(rdpneg_confidence_names, d->confidence));
 	add_text(sub, hf_rdpneg_server_settings, tvb,
 	    expand(pinfo, d->server_settings, &ev));
-	/* The recognised implementation's fix first, as in the CLI. */
-	nsteps = rdpneg_order_remediation(d->remediation, print != NULL ?
-	    print->server : RDPNEG_SERVER_UNKNOWN, steps, RDPNEG_STEPS_MAX);
+	/* The steps that apply, the recognised implementation's first, as
+	 * in the CLI. */
+	nsteps = rdpneg_select_steps(d, print != NULL ? print->server :
+	    RDPNEG_SERVER_UNKNOWN, &ev, steps, RDPNEG_STEPS_MAX);
 	for (i = 0; i < nsteps && i < RDPNEG_STEPS_MAX; i++)
-		add_text(sub, hf_rdpneg_remediation, tvb,
-		    expand(pinfo, steps[i], &ev));
+		show_step(sub, tvb, pinfo, steps[i], &ev);
 	proto_item_append_text(top, ", %s: %s",
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
 	if (!verdict_frame)
@@ -559,10 +596,15 @@ proto_register_rdpneg(void)
 		    NULL, HFILL } },
 		{ &hf_rdpneg_remediation, { "Remediation", "rdpneg.remediation",
 		    FT_STRING, BASE_NONE, NULL, 0,
-		    "In order, the secure choice first", HFILL } },
+		    "A step that applies, in order, the secure choice first",
+		    HFILL } },
+		{ &hf_rdpneg_command, { "Command", "rdpneg.remediation.command",
+		    FT_STRING, BASE_NONE, NULL, 0,
+		    "One line of the step's command, to paste as it is",
+		    HFILL } },
 	};
 	static gint *ett[] = { &ett_rdpneg, &ett_rdpneg_requested,
-	    &ett_rdpneg_diagnosis, &ett_rdpneg_server };
+	    &ett_rdpneg_diagnosis, &ett_rdpneg_server, &ett_rdpneg_step };
 	static ei_register_info ei[] = {
 		{ &ei_rdpneg_blocked, { "rdpneg.expert.blocked", PI_SECURITY,
 		    PI_ERROR, "RDP connection blocked at the security "

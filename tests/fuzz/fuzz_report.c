@@ -228,20 +228,38 @@ build_item(struct fuzz_in *in, struct attempt_item *it, int64_t *t,
 	free(inc);
 }
 
-/* rdpneg_expand into exact-size buffers: a NUL-terminated prefix. */
+/* A writer of knowledge-base text: rdpneg_expand or rdpneg_format_step. */
+typedef size_t (*kb_writer)(const void *, const struct rdpneg_evidence *,
+    char *, size_t);
+
+static size_t
+write_text(const void *text, const struct rdpneg_evidence *ev, char *buf,
+    size_t size)
+{
+	return rdpneg_expand(text, ev, buf, size);
+}
+
+static size_t
+write_step(const void *step, const struct rdpneg_evidence *ev, char *buf,
+    size_t size)
+{
+	return rdpneg_format_step(step, ev, buf, size);
+}
+
+/* A text written into exact-size buffers: a NUL-terminated prefix. */
 static void
-check_expand(const char *text, const struct rdpneg_evidence *ev,
-    int thorough)
+check_written(kb_writer write, const void *what,
+    const struct rdpneg_evidence *ev, int thorough)
 {
 	static const size_t sizes[] = { 1, 2, 3, 4, 6, 9, 14, 21, 32, 40 };
 	char *full;
 	size_t need, k, got;
 
-	CHECK(text != NULL);
-	need = rdpneg_expand(text, ev, NULL, 0);
+	CHECK(what != NULL);
+	need = write(what, ev, NULL, 0);
 	full = malloc(need + 1);
 	CHECK(full != NULL);
-	CHECK(rdpneg_expand(text, ev, full, need + 1) == need);
+	CHECK(write(what, ev, full, need + 1) == need);
 	CHECK(strlen(full) == need);
 	for (k = 0; thorough && k < sizeof(sizes) / sizeof(sizes[0]) &&
 	    sizes[k] <= need + 1; k++) {
@@ -250,13 +268,39 @@ check_expand(const char *text, const struct rdpneg_evidence *ev,
 
 		CHECK(b != NULL);
 		memset(b, 'Z', i);
-		CHECK(rdpneg_expand(text, ev, b, i) == need);
+		CHECK(write(what, ev, b, i) == need);
 		CHECK(nul_within(b, i));
 		got = strlen(b);
 		CHECK(memcmp(b, full, got) == 0);
 		free(b);
 	}
 	free(full);
+}
+
+static void
+check_expand(const char *text, const struct rdpneg_evidence *ev,
+    int thorough)
+{
+	check_written(write_text, text, ev, thorough);
+}
+
+/* Every step written; those that apply are some of them, at least one. */
+static void
+check_steps(const struct rdpneg_diagnosis *d,
+    const struct rdpneg_evidence *ev, int thorough)
+{
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	size_t i, n, k;
+
+	for (i = 0; d->remediation[i].text != NULL; i++) {
+		CHECK(i + 1 < RDPNEG_STEPS_MAX);
+		check_written(write_step, &d->remediation[i], ev, thorough);
+	}
+	n = rdpneg_select_steps(d, RDPNEG_SERVER_XRDP, ev, out,
+	    RDPNEG_STEPS_MAX);
+	CHECK(n > 0 && n <= i);
+	for (k = 0; k < n; k++)
+		CHECK(out[k] >= d->remediation && out[k] < d->remediation + i);
 }
 
 /* Every text of a diagnosis expanded (thorough: into small buffers). */
@@ -274,8 +318,7 @@ check_diagnosis(const struct rdpneg_diagnosis *d,
 	check_expand(d->explanation, ev, thorough);
 	check_expand(d->server_settings, ev, thorough);
 	CHECK(d->remediation != NULL && d->references != NULL);
-	for (i = 0; d->remediation[i] != NULL; i++)
-		check_expand(d->remediation[i], ev, thorough);
+	check_steps(d, ev, thorough);
 	for (i = 0; d->references[i] != NULL; i++)
 		check_expand(d->references[i], ev, thorough);
 }
@@ -354,9 +397,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < rdpneg_nrules; i++)
 			(void)rdpneg_match_evidence(&rdpneg_rules[i].match,
 			    &ev);
-		/* Placeholders in a text from the input. */
+		/* Placeholders and conditions in a text from the input,
+		 * with and without evidence, and as a step's text and
+		 * command. */
 		text = in_text(&in, 120);
 		check_expand(text, &ev, 1);
+		check_expand(text, NULL, 0);
+		{
+			struct rdpneg_step step = {
+				.server = (enum rdpneg_server)(in_u8(&in) %
+				    RDPNEG_SERVER_COUNT),
+				.text = text, .command = text
+			};
+
+			check_written(write_step, &step, &ev, 1);
+		}
 		free(text);
 	}
 

@@ -10,7 +10,10 @@ implementation must equal the CLI's JSONL record of the same connection
 Connection Request or Confirm must be found.  Expert infos must sit where a problem, a protocol
 not requested, a fallback or a malformed structure is, and `tshark -z
 expert` must list them; `-Y rdpneg.failure` must select exactly the
-RDP_NEG_FAILURE frames.
+RDP_NEG_FAILURE frames.  In `tshark -V` every remediation step is shown
+whole: its prose an item, its command lines items under it, none cut at
+Wireshark's label length, each found in the CLI's remediation of the same
+capture, and one known command seen whole.
 
 What one pass cannot know is named, not silenced: see ONE_PASS below.
 """
@@ -18,6 +21,7 @@ What one pass cannot know is named, not silenced: see ONE_PASS below.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +50,16 @@ NOBODY = 65534
 # CLI outcomes of connections that carry no CR or CC, so Wireshark hands
 # the plugin no negotiation PDU (rdpneg finds them from TCP alone).
 NO_PDU = {"refused", "unanswered"}
+
+# A step's command that some capture must show as one tree item, whole
+# and as it pastes (one backslash per separator).
+WHOLE_COMMAND = ("Get-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet"
+                 "\\Control\\Terminal Server\\WinStations\\RDP-Tcp' "
+                 "-Name SecurityLayer,UserAuthentication")
+# How tshark -V prints a generated item of the steps, and what Wireshark
+# puts in a label it had to cut.
+TREE_STEP = re.compile(r"^\s*\[(Remediation|Command): (.*)\]$")
+CUT_MARKS = ("[truncated]", "\u2026")
 
 
 def unprivileged(cmd, plugin_dir):
@@ -250,6 +264,45 @@ def expert_count(tshark, path, plugin_dir):
     return count
 
 
+def tree_steps(tshark, path, plugin_dir):
+    """The remediation items of tshark -2 -V, as (kind, text), and those
+    whose label Wireshark cut."""
+    cmd = [tshark, "-2"] + TSHARK_OPTS + ["-r", str(path), "-Y", "rdpneg",
+                                          "-V", "-O", "rdpneg"]
+    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
+                         text=True, errors="replace", check=False).stdout
+    steps, cut, inside = [], [], False
+    for line in out.splitlines():
+        if not line.startswith(" "):
+            inside = line.startswith("[rdpneg") or line.startswith("rdpneg")
+            continue
+        if not inside:
+            continue
+        item = line.strip().lstrip("[")
+        if item.startswith(("Remediation", "Command")) and \
+                any(mark in line for mark in CUT_MARKS):
+            cut.append(item)
+        m = TREE_STEP.match(line)
+        if m:
+            steps.append((m.group(1), m.group(2)))
+    return steps, cut
+
+
+def steps_problems(steps, cut, records):
+    """Each step item the plugin shows must be the CLI's: its prose the
+    start of one of the CLI's one-line steps, a command line inside one."""
+    cli = [s for a in records for s in a["diagnosis"]["remediation"]]
+    problems = [f"label cut: {line[:90]!r}" for line in cut]
+    for kind, text in steps:
+        if kind == "Remediation":
+            found = any(s == text or s.startswith(text + " ") for s in cli)
+        else:
+            found = any(text in s for s in cli)
+        if not found:
+            problems.append(f"{kind} {text[:80]!r} is in no CLI step")
+    return problems
+
+
 def check_capture(path, args, plugin_dir):
     results = []
     for two_pass in (False, True):
@@ -290,6 +343,12 @@ def check_capture(path, args, plugin_dir):
             if r["rdpneg.class"] == "blocked"]
     results.append(("-Y 'rdpneg.blocked == 1'",
                     [] if out == want else [f"{out} != {want}"], len(want)))
+    # -V: each remediation step whole, as the CLI gives it.
+    steps, cut = tree_steps(args.tshark, path, plugin_dir)
+    records = cli_records(args.rdpneg, path, final_rows)
+    results.append(("-V remediation steps whole",
+                    steps_problems(steps, cut, records), len(steps)))
+    commands = {text for kind, text in steps if kind == "Command"}
     # A non-standard port, decoded as TPKT the way README tells users to.
     for port in sorted({r["tcp.dstport"] for r in final_rows
                         if r["rdpneg.pdu"] == "0xe0"} - {"3389", ""}):
@@ -299,7 +358,7 @@ def check_capture(path, args, plugin_dir):
         if compared == 0:
             problems.append(f"nothing shown with -d tcp.port=={port},tpkt")
         results.append((f"-d tcp.port=={port},tpkt", problems, compared))
-    return results
+    return results, commands
 
 
 def captures(dirs):
@@ -342,10 +401,16 @@ def main():
                                           tmp / "plugins"))
                        for name, copy in work]
             total = 0
+            commands = set()
             for name, fut in futures:
-                for what, problems, n in fut.result():
+                results, shown = fut.result()
+                commands |= shown
+                for what, problems, n in results:
                     total += n
                     tally.record(f"{name} {what}, {n} compared", problems)
+        tally.record("tshark -V shows a step's command whole, as it pastes",
+                     [] if WHOLE_COMMAND in commands else
+                     [f"no Command item is {WHOLE_COMMAND!r}"])
         if total == 0:
             tally.record("the plugin compared at least one connection",
                          ["nothing compared: did the plugin load?"])

@@ -1,7 +1,10 @@
 /*
  * test_kb.c - Criterion tests for the knowledge base: the rule table
  * (kb_rules.c), the matcher, rdpneg_diagnose / rdpneg_find_diagnosis,
- * rdpneg_expand and rdpneg_is_scanner (kb.c).
+ * rdpneg_expand and rdpneg_is_scanner (kb.c), and the remediation steps:
+ * rdpneg_select_steps, rdpneg_format_step, the steps of the table (one
+ * per implementation for every finding, the secure choice first, commands
+ * that paste as they are) and the conditions of its texts.
  *
  * Each evidence is what a real capture of the case produces: a CR with or
  * without RDP_NEG_REQ, then a CC with RDP_NEG_RSP / RDP_NEG_FAILURE, a
@@ -469,6 +472,20 @@ list_ok(const char *const *list, const char *id, const char *name)
 }
 
 static void
+steps_ok(const struct rdpneg_step *steps, const char *id)
+{
+	size_t i;
+
+	cr_assert_not_null(steps, "%s: remediation is NULL", id);
+	cr_assert_not_null(steps[0].text, "%s: remediation is empty", id);
+	for (i = 0; i < RDPNEG_STEPS_MAX && steps[i].text != NULL; i++)
+		cr_assert_gt(strlen(steps[i].text), 10, "%s: step %zu too "
+		    "short", id, i);
+	cr_assert_lt(i, RDPNEG_STEPS_MAX, "%s: more than %d steps, or no "
+	    "end", id, RDPNEG_STEPS_MAX - 1);
+}
+
+static void
 text_ok(const char *s, const char *id, const char *name)
 {
 	cr_assert_not_null(s, "%s: %s is NULL", id, name);
@@ -488,7 +505,7 @@ Test(kb_table, every_diagnosis_is_complete)
 		text_ok(d->confidence_why, d->id, "confidence_why");
 		text_ok(d->explanation, d->id, "explanation");
 		text_ok(d->server_settings, d->id, "server_settings");
-		list_ok(d->remediation, d->id, "remediation");
+		steps_ok(d->remediation, d->id);
 		list_ok(d->references, d->id, "references");
 		cr_assert(d->confidence == RDPNEG_CONFIDENCE_HIGH ||
 		    d->confidence == RDPNEG_CONFIDENCE_MEDIUM ||
@@ -770,6 +787,26 @@ expands_fully(const char *text, const struct rdpneg_evidence *ev,
 	left = unfilled(buf);
 	cr_assert_null(left, "%s %s: unfilled placeholder at \"%.20s\"", id,
 	    field, left);
+	cr_assert(strstr(buf, "{?") == NULL && strstr(buf, "{!") == NULL,
+	    "%s %s: condition left in \"%s\"", id, field, buf);
+}
+
+/* A step on one line: no placeholder or condition left in it. */
+static void
+step_expands_fully(const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev, const char *id)
+{
+	char buf[2048];
+	size_t n;
+	const char *left;
+
+	n = rdpneg_format_step(s, ev, buf, sizeof(buf));
+	cr_assert_lt(n, sizeof(buf), "%s step: %zu bytes", id, n);
+	left = unfilled(buf);
+	cr_assert_null(left, "%s step: unfilled placeholder at \"%.20s\"",
+	    id, left);
+	cr_assert(strstr(buf, "{?") == NULL && strstr(buf, "{!") == NULL,
+	    "%s step: condition left in \"%s\"", id, buf);
 }
 
 static void
@@ -782,8 +819,8 @@ diagnosis_expands(const struct rdpneg_diagnosis *d,
 	expands_fully(d->confidence_why, ev, d->id, "confidence_why");
 	expands_fully(d->explanation, ev, d->id, "explanation");
 	expands_fully(d->server_settings, ev, d->id, "server_settings");
-	for (i = 0; d->remediation[i] != NULL; i++)
-		expands_fully(d->remediation[i], ev, d->id, "remediation");
+	for (i = 0; d->remediation[i].text != NULL; i++)
+		step_expands_fully(&d->remediation[i], ev, d->id);
 	for (i = 0; d->references[i] != NULL; i++)
 		expands_fully(d->references[i], ev, d->id, "references");
 }
@@ -924,6 +961,32 @@ Test(kb_match, facts)
 	    selected(SSL | HYBRID, HYBRID));
 	FACT(NON_RDP_ANSWER, with(no_response(SSL, 0, RDPNEG_END_OPEN),
 	    RDPNEG_EV_NON_RDP_ANSWER), no_response(SSL, 0, RDPNEG_END_OPEN));
+	FACT(OFFERED_SSL, failure(SSL | HYBRID, 1), failure(HYBRID, 1));
+	FACT(OFFERED_SSL, failure(SSL, 1), failure(NO_REQ, 1));
+	FACT(OFFERED_CREDSSP, failure(HYBRID, 1), failure(SSL | RDSAAD, 1));
+	FACT(OFFERED_CREDSSP, failure(HYB_EX, 1), failure(NO_REQ, 1));
+	FACT(SELECTED_CREDSSP, selected(SSL | HYBRID | HYB_EX, HYB_EX),
+	    selected(SSL | HYBRID, SSL));
+	FACT(SELECTED_CREDSSP, selected(SSL | HYBRID, HYBRID),
+	    failure(SSL | HYBRID, 2));	/* a failure code 2 is no HYBRID */
+	FACT(SERVER_CLOSED, no_response(SSL, 0, RDPNEG_END_RST_SERVER),
+	    no_response(SSL, 0, RDPNEG_END_FIN_CLIENT));
+	FACT(SERVER_CLOSED, failure(SSL, 2),
+	    no_response(SSL, 0, RDPNEG_END_OPEN));
+	FACT(CLIENT_CLOSED, no_response(SSL, 0, RDPNEG_END_RST_CLIENT),
+	    no_response(SSL, 0, RDPNEG_END_FIN_SERVER));
+	FACT(CLIENT_CLOSED, no_response(SSL, 0, RDPNEG_END_FIN_CLIENT),
+	    no_response(SSL, 0, RDPNEG_END_OPEN));
+	{
+		struct rdpneg_evidence alert = selected(SSL, SSL);
+
+		alert.have |= RDPNEG_EV_SERVER_NEXT;
+		alert.server_next = RDPNEG_NEXT_TLS_ALERT;
+		FACT(SERVER_TLS_ALERT, alert, selected(SSL, SSL));
+		alert.server_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+		cr_assert_not(rdpneg_fact_holds(RDPNEG_FACT_SERVER_TLS_ALERT,
+		    &alert), "a ServerHello is no alert");
+	}
 }
 
 Test(kb_match, the_fact_table_is_indexed_by_fact)
@@ -1273,79 +1336,6 @@ Test(kb_server, every_print_is_complete)
 	}
 }
 
-Test(kb_server, step_tags)
-{
-	cr_assert_eq(rdpneg_step_server("{xrdp}On xrdp"), RDPNEG_SERVER_XRDP);
-	cr_assert_eq(rdpneg_step_server("{freerdp}x"), RDPNEG_SERVER_FREERDP);
-	cr_assert_eq(rdpneg_step_server("{windows}x"), RDPNEG_SERVER_WINDOWS);
-	/* Near misses: no tag, a placeholder, an unknown tag, unclosed,
-	 * a tag not at the start. */
-	cr_assert_eq(rdpneg_step_server("On xrdp"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server("{requested}"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server("{xrdpx}a"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server("{xrdp"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server(" {xrdp}"), RDPNEG_SERVER_UNKNOWN);
-	cr_assert_eq(rdpneg_step_server(NULL), RDPNEG_SERVER_UNKNOWN);
-	/* The tag expands to nothing. */
-	{
-		struct rdpneg_evidence ev = failure(SSL, 3);
-		char buf[64];
-
-		rdpneg_expand("{xrdp}On xrdp, {failure}.", &ev, buf,
-		    sizeof(buf));
-		cr_assert_str_eq(buf, "On xrdp, SSL_CERT_NOT_ON_SERVER.");
-	}
-}
-
-Test(kb_server, order_remediation)
-{
-	static const char *const steps[] = {
-		"win 1", "{xrdp}x 1", "generic", "{freerdp}f 1", "{xrdp}x 2",
-		NULL
-	};
-	const char *out[8];
-	size_t n;
-
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_XRDP, out, 8);
-	cr_assert_eq(n, 5);
-	cr_assert_str_eq(out[0], "{xrdp}x 1");
-	cr_assert_str_eq(out[1], "{xrdp}x 2");
-	cr_assert_str_eq(out[2], "win 1");
-	cr_assert_str_eq(out[3], "generic");
-	cr_assert_str_eq(out[4], "{freerdp}f 1");
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_FREERDP, out, 8);
-	cr_assert_str_eq(out[0], "{freerdp}f 1");
-	cr_assert_str_eq(out[1], "win 1");
-	/* Unknown and Windows (no Windows tags here): the list's order. */
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_UNKNOWN, out, 8);
-	cr_assert_eq(n, 5);
-	cr_assert_str_eq(out[0], "win 1");
-	cr_assert_str_eq(out[4], "{xrdp}x 2");
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_WINDOWS, out, 8);
-	cr_assert_str_eq(out[1], "{xrdp}x 1");
-	/* A short buffer: the count of all, only n written. */
-	out[2] = NULL;
-	n = rdpneg_order_remediation(steps, RDPNEG_SERVER_XRDP, out, 2);
-	cr_assert_eq(n, 5);
-	cr_assert_null(out[2]);
-}
-
-Test(kb_server, every_list_fits_and_tags_are_known)
-{
-	size_t i, j;
-
-	for (i = 0; i < rdpneg_nrules; i++) {
-		const struct rdpneg_diagnosis *d = &rdpneg_rules[i].diagnosis;
-
-		for (j = 0; d->remediation[j] != NULL; j++)
-			if (d->remediation[j][0] == '{')
-				cr_assert_neq(rdpneg_step_server(
-				    d->remediation[j]), RDPNEG_SERVER_UNKNOWN,
-				    "%s step %zu: unknown tag", d->id, j);
-		cr_assert_lt(j, RDPNEG_STEPS_MAX, "%s: %zu steps", d->id, j);
-	}
-}
-
 /* ---- Rule order: declared where rules overlap, kept by the table. */
 
 /* Evidence the connection model can produce, over the values rules test. */
@@ -1354,7 +1344,8 @@ each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
 {
 	static const uint32_t requests[] = {
 		NO_REQ, 0x0, SSL, HYBRID, SSL | HYBRID, RDSTLS, HYB_EX,
-		SSL | HYBRID | HYB_EX, RDSAAD, SSL | RDSAAD
+		SSL | HYBRID | HYB_EX, RDSAAD, SSL | RDSAAD,
+		SSL | HYBRID | HYB_EX | RDSAAD
 	};
 	static const uint32_t answers[] = { 0, 1, 2, 4, 8, 0x10, 3, 5, 6,
 	    99 };
@@ -1563,4 +1554,813 @@ Test(kb_class, by_evidence)
 	ev.client_next = 0x03;
 	cr_assert_eq(rdpneg_attempt_class(rdpneg_diagnose(&ev), &ev),
 	    RDPNEG_CLASS_INSECURE);
+}
+
+/* ---- Remediation steps: rdpneg_select_steps, rdpneg_format_step. */
+
+static const struct rdpneg_step demo_steps[] = {
+	{ .server = RDPNEG_SERVER_WINDOWS, .text = "win 1:",
+	  .command = "Get-Thing -Path 'HKLM:\\A B' -Value @{x=1}" },
+	{ .server = RDPNEG_SERVER_XRDP, .text = "x 1." },
+	{ .server = RDPNEG_SERVER_UNKNOWN,
+	  .text = "any {requested}{?offered-ssl: with SSL}." },
+	{ .server = RDPNEG_SERVER_FREERDP, .text = "f 1:",
+	  .command = "one {requested}\ntwo" },
+	{ .server = RDPNEG_SERVER_XRDP,
+	  .when = { .yes = RDPNEG_FACT(OFFERED_SSL) }, .text = "x 2." },
+	{ .text = NULL }
+};
+static const struct rdpneg_diagnosis demo = {
+	.id = "demo", .remediation = demo_steps
+};
+
+/* The texts of the steps selected, joined by '|'. */
+static const char *
+selected_texts(const struct rdpneg_diagnosis *d, enum rdpneg_server server,
+    const struct rdpneg_evidence *ev)
+{
+	static char buf[256];
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	size_t i, n;
+
+	n = rdpneg_select_steps(d, server, ev, out, RDPNEG_STEPS_MAX);
+	cr_assert_leq(n, RDPNEG_STEPS_MAX);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		strcat(buf, i ? "|" : "");
+		strcat(buf, out[i]->text);
+	}
+	return buf;
+}
+
+Test(kb_steps, select_by_server_and_evidence)
+{
+	struct rdpneg_evidence ssl = failure(SSL, 1), hybrid = failure(HYBRID, 1);
+	const struct rdpneg_step *out[8];
+	size_t n;
+
+	/* The server's steps first, each group in table order. */
+	cr_assert_str_eq(selected_texts(&demo, RDPNEG_SERVER_XRDP, &ssl),
+	    "x 1.|x 2.|win 1:|any {requested}{?offered-ssl: with SSL}.|f 1:");
+	cr_assert_str_eq(selected_texts(&demo, RDPNEG_SERVER_FREERDP, &ssl),
+	    "f 1:|win 1:|x 1.|any {requested}{?offered-ssl: with SSL}.|x 2.");
+	cr_assert_str_eq(selected_texts(&demo, RDPNEG_SERVER_WINDOWS, &ssl),
+	    "win 1:|x 1.|any {requested}{?offered-ssl: with SSL}.|f 1:|x 2.");
+	/* Unknown: the table's order. */
+	cr_assert_str_eq(selected_texts(&demo, RDPNEG_SERVER_UNKNOWN, &ssl),
+	    "win 1:|x 1.|any {requested}{?offered-ssl: with SSL}.|f 1:|x 2.");
+	/* A step whose evidence does not hold is left out... */
+	cr_assert_str_eq(selected_texts(&demo, RDPNEG_SERVER_XRDP, &hybrid),
+	    "x 1.|win 1:|any {requested}{?offered-ssl: with SSL}.|f 1:");
+	/* ...unless there is no evidence: every step. */
+	cr_assert_str_eq(selected_texts(&demo, RDPNEG_SERVER_XRDP, NULL),
+	    "x 1.|x 2.|win 1:|any {requested}{?offered-ssl: with SSL}.|f 1:");
+	/* A short buffer: the count of all, only n written. */
+	out[2] = NULL;
+	n = rdpneg_select_steps(&demo, RDPNEG_SERVER_XRDP, &ssl, out, 2);
+	cr_assert_eq(n, 5);
+	cr_assert_str_eq(out[0]->text, "x 1.");
+	cr_assert_null(out[2]);
+	cr_assert_eq(rdpneg_select_steps(&demo, RDPNEG_SERVER_XRDP, &hybrid,
+	    NULL, 0), 4);
+}
+
+static void
+format_is(const struct rdpneg_step *s, const struct rdpneg_evidence *ev,
+    const char *want)
+{
+	char buf[512];
+	size_t n;
+
+	n = rdpneg_format_step(s, ev, buf, sizeof(buf));
+	cr_assert_str_eq(buf, want);
+	cr_assert_eq(n, strlen(want), "returned %zu, want %zu", n,
+	    strlen(want));
+}
+
+Test(kb_steps, format_one_line)
+{
+	struct rdpneg_evidence ssl = failure(SSL, 1), hybrid = failure(HYBRID, 1);
+
+	/* The label, the text, the command as it is written. */
+	format_is(&demo_steps[0], &ssl,
+	    "Windows: win 1: Get-Thing -Path 'HKLM:\\A B' -Value @{x=1}");
+	format_is(&demo_steps[1], &ssl, "xrdp: x 1.");
+	/* No label for any server; the text's placeholders and conditions
+	 * resolved. */
+	format_is(&demo_steps[2], &ssl, "any SSL with SSL.");
+	format_is(&demo_steps[2], &hybrid, "any HYBRID.");
+	/* Command lines joined by "; ", never expanded. */
+	format_is(&demo_steps[3], &ssl,
+	    "FreeRDP-based server: f 1: one {requested}; two");
+	/* No evidence: placeholders and conditions as written. */
+	format_is(&demo_steps[2], NULL,
+	    "any {requested}{?offered-ssl: with SSL}.");
+}
+
+Test(kb_steps, format_truncates_like_expand)
+{
+	struct rdpneg_evidence ev = failure(SSL | HYBRID, 1);
+	char full[256], buf[300];
+	size_t i, want, n, size, len;
+
+	for (i = 0; demo_steps[i].text != NULL; i++) {
+		want = rdpneg_format_step(&demo_steps[i], &ev, full,
+		    sizeof(full));
+		cr_assert_lt(want, sizeof(full));
+		cr_assert_eq(rdpneg_format_step(&demo_steps[i], &ev, NULL, 0),
+		    want);
+		for (size = 0; size <= want + 2; size++) {
+			memset(buf, 'Z', sizeof(buf));
+			n = rdpneg_format_step(&demo_steps[i], &ev, buf, size);
+			cr_assert_eq(n, want);
+			if (size == 0) {
+				cr_assert_eq(buf[0], 'Z', "size 0 wrote");
+				continue;
+			}
+			cr_assert_not_null(memchr(buf, '\0', size));
+			len = strlen(buf);
+			cr_assert_eq(memcmp(buf, full, len), 0, "step %zu size "
+			    "%zu: \"%s\" is not a prefix of \"%s\"", i, size,
+			    buf, full);
+			cr_assert_eq(buf[size], 'Z', "wrote past the end");
+			if (size > want)
+				cr_assert_str_eq(buf, full);
+		}
+	}
+}
+
+/* The steps of every rule, each with the evidence of its cases. */
+static void
+each_case_step(void (*fn)(const struct rdpneg_diagnosis *,
+    const struct rdpneg_step *, const struct rdpneg_evidence *))
+{
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	const struct rdpneg_diagnosis *d;
+	size_t i, j, n;
+
+	build_cases();
+	for (i = 0; i < ncases; i++) {
+		d = rdpneg_diagnose(&cases[i].ev);
+		n = rdpneg_select_steps(d, RDPNEG_SERVER_UNKNOWN,
+		    &cases[i].ev, out, RDPNEG_STEPS_MAX);
+		cr_assert_gt(n, 0, "%s: no step applies", cases[i].what);
+		for (j = 0; j < n && j < RDPNEG_STEPS_MAX; j++)
+			fn(d, out[j], &cases[i].ev);
+	}
+}
+
+/* What a command must not hold: notes in brackets, placeholders. */
+static const char *const not_in_commands[] = {
+	"(e.g", "(or ", "(the ", "(this", "(then", " = ", "<", ">", "  ",
+	"\\\\", "{?", "{!", "{requested}", "{selected}", "{failure}",
+	"{code}", "{end}", "{outcome}", "...", NULL
+};
+/* What prose must not hold: a command. */
+static const char *const not_in_prose[] = {
+	"sudo ", "systemctl ", "-Path '", "Get-WinEvent ", "Get-ChildItem ",
+	"Restart-Service ", "gpupdate", NULL
+};
+
+static void
+command_ok(const char *id, const char *command)
+{
+	const char *line, *nl;
+	size_t i, len;
+
+	cr_assert_gt(strlen(command), 0, "%s: empty command", id);
+	for (i = 0; not_in_commands[i] != NULL; i++)
+		cr_assert_null(strstr(command, not_in_commands[i]),
+		    "%s: command holds \"%s\": %s", id, not_in_commands[i],
+		    command);
+	for (line = command; ; line = nl + 1) {
+		nl = strchr(line, '\n');
+		len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+		cr_assert_gt(len, 0, "%s: empty command line", id);
+		cr_assert(line[0] != ' ' && line[len - 1] != ' ' &&
+		    line[len - 1] != ';', "%s: command line \"%.*s\"", id,
+		    (int)len, line);
+		cr_assert_leq(len, RDPNEG_STEP_LINE_MAX, "%s: command line "
+		    "of %zu bytes", id, len);
+		if (nl == NULL)
+			break;
+	}
+}
+
+Test(kb_steps, every_step_is_well_formed)
+{
+	const struct rdpneg_diagnosis *d;
+	const struct rdpneg_step *s;
+	size_t i, j, len;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		for (s = d->remediation; s->text != NULL; s++) {
+			len = strlen(s->text);
+			cr_assert(s->server >= RDPNEG_SERVER_UNKNOWN &&
+			    s->server < RDPNEG_SERVER_COUNT, "%s: server",
+			    d->id);
+			cr_assert_neq(s->text[0], '{', "%s: a tag? %s", d->id,
+			    s->text);
+			/* Prose that introduces its command, or ends. */
+			cr_assert_eq(s->text[len - 1], s->command != NULL ?
+			    ':' : '.', "%s: \"%s\" ends with '%c'", d->id,
+			    s->text, s->text[len - 1]);
+			/* The workaround marker is what the text says. */
+			cr_assert_eq(s->less_secure != 0,
+			    strncmp(s->text, "Less secure", 11) == 0,
+			    "%s: less_secure %d for \"%s\"", d->id,
+			    s->less_secure, s->text);
+			for (j = 0; not_in_prose[j] != NULL; j++)
+				cr_assert_null(strstr(s->text,
+				    not_in_prose[j]), "%s: prose holds a "
+				    "command (\"%s\"): %s", d->id,
+				    not_in_prose[j], s->text);
+			if (s->command != NULL)
+				command_ok(d->id, s->command);
+		}
+	}
+}
+
+static void
+prose_fits(const struct rdpneg_diagnosis *d, const struct rdpneg_step *s,
+    const struct rdpneg_evidence *ev)
+{
+	struct rdpneg_step prose = *s;
+	size_t n;
+
+	prose.command = NULL;
+	n = rdpneg_format_step(&prose, ev, NULL, 0);
+	cr_expect_leq(n, RDPNEG_STEP_LINE_MAX, "%s: %zu bytes of prose in "
+	    "\"%s\"", d->id, n, s->text);
+}
+
+Test(kb_steps, every_line_fits_a_tree_item)
+{
+	const struct rdpneg_diagnosis *d;
+	const struct rdpneg_step *s;
+	size_t i, j;
+
+	/* Each step with each case's evidence, its own or not. */
+	build_cases();
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		for (s = d->remediation; s->text != NULL; s++)
+			for (j = 0; j < ncases; j++)
+				prose_fits(d, s, &cases[j].ev);
+	}
+	each_case_step(prose_fits);
+}
+
+/* With the recognised implementation's steps first, the first step is
+ * still the secure choice, never a workaround. */
+Test(kb_steps, secure_choice_first)
+{
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	const struct rdpneg_diagnosis *d;
+	unsigned server;
+	size_t i, n;
+
+	build_cases();
+	for (i = 0; i < ncases; i++)
+		for (server = 0; server < RDPNEG_SERVER_COUNT; server++) {
+			d = rdpneg_diagnose(&cases[i].ev);
+			n = rdpneg_select_steps(d, (enum rdpneg_server)server,
+			    &cases[i].ev, out, RDPNEG_STEPS_MAX);
+			cr_assert_gt(n, 0, "%s", cases[i].what);
+			cr_assert_not(out[0]->less_secure, "%s, server %s: "
+			    "first step \"%s\"", cases[i].what,
+			    rdpneg_tok_str(rdpneg_server_names, server),
+			    out[0]->text);
+		}
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		cr_assert_not(d->remediation[0].less_secure, "%s", d->id);
+	}
+}
+
+/* Can the diagnosis be a finding (blocked or insecure)? */
+static int
+finding(const struct rdpneg_diagnosis *d)
+{
+	return rdpneg_class_is_finding(d->class) ||
+	    rdpneg_class_is_finding(d->class_if_silent);
+}
+
+struct per_server {
+	size_t	evidences;
+	size_t	missing;
+	char	reported[RULES_MAX];
+};
+
+/*
+ * Whatever the evidence of a finding, a step applies for xrdp, one for
+ * FreeRDP-based servers and one for Windows or any server.
+ */
+static void
+check_per_server(const struct rdpneg_evidence *ev, void *arg)
+{
+	static const char *const want[] = { "Windows or any", "xrdp",
+	    "FreeRDP-based server" };
+	const struct rdpneg_diagnosis *d = rdpneg_diagnose(ev);
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	struct per_server *o = arg;
+	size_t i, n, rule;
+	unsigned have = 0;
+
+	if (!finding(d))
+		return;
+	o->evidences++;
+	n = rdpneg_select_steps(d, RDPNEG_SERVER_UNKNOWN, ev, out,
+	    RDPNEG_STEPS_MAX);
+	for (i = 0; i < n && i < RDPNEG_STEPS_MAX; i++)
+		have |= out[i]->server == RDPNEG_SERVER_XRDP ? 2u :
+		    out[i]->server == RDPNEG_SERVER_FREERDP ? 4u : 1u;
+	rule = rdpneg_diagnosis_index(d);
+	for (i = 0; i < 3; i++) {
+		if (have & (1u << i))
+			continue;
+		o->missing++;
+		if (o->reported[rule])
+			continue;
+		o->reported[rule] = 1;
+		cr_log_error("%s: no %s step applies (e.g. outcome %s, end "
+		    "%s, have 0x%x, requested 0x%x, answer %u)", d->id,
+		    want[i], rdpneg_tok_str(rdpneg_outcome_names, ev->outcome),
+		    rdpneg_tok_str(rdpneg_end_names, ev->end), ev->have,
+		    ev->requested, ev->response_value);
+	}
+}
+
+Test(kb_steps, every_finding_has_a_step_per_implementation)
+{
+	static struct per_server o;
+
+	each_evidence(check_per_server, &o);
+	cr_assert_gt(o.evidences, 10000);
+	cr_assert_eq(o.missing, 0, "%zu evidences lack a step for an "
+	    "implementation", o.missing);
+}
+
+Test(kb_steps, recognised_implementation_first)
+{
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	const struct rdpneg_diagnosis *d;
+	unsigned server;
+	size_t i, n;
+
+	build_cases();
+	for (i = 0; i < ncases; i++) {
+		d = rdpneg_diagnose(&cases[i].ev);
+		if (!finding(d))
+			continue;
+		for (server = RDPNEG_SERVER_WINDOWS;
+		    server < RDPNEG_SERVER_COUNT; server++) {
+			n = rdpneg_select_steps(d, (enum rdpneg_server)server,
+			    &cases[i].ev, out, RDPNEG_STEPS_MAX);
+			cr_assert_gt(n, 0);
+			/* Windows may have no step of its own, only
+			 * generic ones. */
+			cr_assert(out[0]->server == server ||
+			    (server == RDPNEG_SERVER_WINDOWS &&
+			    out[0]->server == RDPNEG_SERVER_UNKNOWN),
+			    "%s (%s): first step is for %s", cases[i].what,
+			    rdpneg_tok_str(rdpneg_server_names, server),
+			    rdpneg_tok_str(rdpneg_server_names,
+			    out[0]->server));
+		}
+	}
+}
+
+/* ---- Conditions in texts: {?fact:...} and {!fact:...}. */
+
+/* The fact named at p (up to a ':'), or -1. */
+static int
+fact_at(const char *p, const char **colon)
+{
+	size_t i, len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	*colon = p + len;
+	if (p[len] != ':')
+		return -1;
+	for (i = 0; i < RDPNEG_FACT_COUNT; i++)
+		if (strlen(rdpneg_facts[i].name) == len &&
+		    strncmp(rdpneg_facts[i].name, p, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The first condition of text that names no fact or is not closed, or
+ * NULL; facts collects the bits of the facts its conditions name.
+ */
+static const char *
+bad_condition(const char *text, unsigned *facts)
+{
+	const char *p, *colon, *q;
+	unsigned open;
+	int f;
+
+	for (p = text; (p = strchr(p, '{')) != NULL; p++) {
+		if (p[1] != '?' && p[1] != '!')
+			continue;
+		if ((f = fact_at(p + 2, &colon)) < 0)
+			return p;
+		for (open = 1, q = colon + 1; *q != '\0' && open > 0; q++)
+			open += *q == '{' ? 1 : *q == '}' ? -1u : 0;
+		if (open > 0)
+			return p;
+		*facts |= 1u << f;
+	}
+	return NULL;
+}
+
+Test(kb_conditions, the_check_rejects_what_expand_would_copy)
+{
+	unsigned facts = 0;
+
+	cr_assert_null(bad_condition("a {?offered-ssl:b {requested}} c",
+	    &facts));
+	cr_assert_eq(facts, RDPNEG_FACT(OFFERED_SSL));
+	cr_assert_not_null(bad_condition("{?offered-tls:x}", &facts));
+	cr_assert_not_null(bad_condition("{!Offered-ssl:x}", &facts));
+	cr_assert_not_null(bad_condition("{?offered-ssl x}", &facts));
+	cr_assert_not_null(bad_condition("{!offered-ssl:x", &facts));
+	cr_assert_not_null(bad_condition("{?:x}", &facts));
+	/* What rdpneg_expand does with them: copies them. */
+	{
+		struct rdpneg_evidence ev = failure(SSL, 1);
+
+		expand_is("{?offered-tls:x}", &ev, "{?offered-tls:x}");
+		expand_is("{!offered-ssl:x", &ev, "{!offered-ssl:x");
+		expand_is("{?offered-ssl x}", &ev, "{?offered-ssl x}");
+	}
+}
+
+/* Every text of the table: conditions name facts and close. */
+static void
+conditions_ok(const char *text, const char *id, const char *field,
+    unsigned *facts)
+{
+	const char *bad = bad_condition(text, facts);
+
+	cr_assert_null(bad, "%s %s: bad condition at \"%.30s\"", id, field,
+	    bad);
+}
+
+Test(kb_conditions, every_text_names_known_facts)
+{
+	const struct rdpneg_diagnosis *d;
+	const struct rdpneg_step *s;
+	unsigned facts = 0;
+	size_t i, j;
+
+	for (i = 0; i < rdpneg_nrules; i++) {
+		d = &rdpneg_rules[i].diagnosis;
+		conditions_ok(d->summary, d->id, "summary", &facts);
+		conditions_ok(d->confidence_why, d->id, "confidence_why",
+		    &facts);
+		conditions_ok(d->explanation, d->id, "explanation", &facts);
+		conditions_ok(d->server_settings, d->id, "server_settings",
+		    &facts);
+		for (s = d->remediation; s->text != NULL; s++) {
+			conditions_ok(s->text, d->id, "step", &facts);
+			if (s->command != NULL)
+				cr_assert(strstr(s->command, "{?") == NULL &&
+				    strstr(s->command, "{!") == NULL,
+				    "%s: a condition in a command", d->id);
+		}
+		for (j = 0; d->references[j] != NULL; j++)
+			conditions_ok(d->references[j], d->id, "reference",
+			    &facts);
+	}
+	cr_assert_neq(facts, 0, "no text has a condition");
+}
+
+/*
+ * Each condition of a rule's texts and each step with a condition is shown
+ * for some evidence of that rule and hidden for some other: none is dead
+ * or always on.
+ */
+struct shown {
+	/* Per rule: the facts its texts test, and those seen holding and
+	 * not; per step: seen applying and not. */
+	unsigned	tested[RULES_MAX];
+	unsigned	held[RULES_MAX];
+	unsigned	failed[RULES_MAX];
+	uint32_t	applied[RULES_MAX];
+	uint32_t	skipped[RULES_MAX];
+};
+
+static int
+conditional(const struct rdpneg_step *s)
+{
+	static const struct rdpneg_match zero;
+
+	return memcmp(&s->when, &zero, sizeof(zero)) != 0;
+}
+
+static void
+rule_conditions(const struct rdpneg_diagnosis *d, unsigned *facts)
+{
+	const struct rdpneg_step *s;
+
+	*facts = 0;
+	bad_condition(d->summary, facts);
+	bad_condition(d->explanation, facts);
+	bad_condition(d->server_settings, facts);
+	bad_condition(d->confidence_why, facts);
+	for (s = d->remediation; s->text != NULL; s++)
+		bad_condition(s->text, facts);
+}
+
+static void
+note_shown(const struct rdpneg_evidence *ev, void *arg)
+{
+	struct shown *o = arg;
+	const struct rdpneg_diagnosis *d = rdpneg_diagnose(ev);
+	const struct rdpneg_step *s;
+	size_t r = rdpneg_diagnosis_index(d);
+	unsigned f;
+
+	for (f = 0; f < RDPNEG_FACT_COUNT; f++)
+		if (o->tested[r] & (1u << f)) {
+			if (rdpneg_fact_holds((enum rdpneg_fact)f, ev))
+				o->held[r] |= 1u << f;
+			else
+				o->failed[r] |= 1u << f;
+		}
+	for (s = d->remediation; s->text != NULL; s++)
+		if (conditional(s)) {
+			if (rdpneg_match_evidence(&s->when, ev))
+				o->applied[r] |= UINT32_C(1) <<
+				    (s - d->remediation);
+			else
+				o->skipped[r] |= UINT32_C(1) <<
+				    (s - d->remediation);
+		}
+}
+
+Test(kb_conditions, each_is_shown_and_hidden_by_some_evidence)
+{
+	static struct shown o;
+	const struct rdpneg_diagnosis *d;
+	const struct rdpneg_step *s;
+	size_t r, k;
+	unsigned f, bit, problems = 0;
+
+	cr_assert_leq(rdpneg_nrules, RULES_MAX);
+	for (r = 0; r < rdpneg_nrules; r++)
+		rule_conditions(&rdpneg_rules[r].diagnosis, &o.tested[r]);
+	each_evidence(note_shown, &o);
+	for (r = 0; r < rdpneg_nrules; r++) {
+		d = &rdpneg_rules[r].diagnosis;
+		for (f = 0; f < RDPNEG_FACT_COUNT; f++) {
+			bit = 1u << f;
+			if (!(o.tested[r] & bit) ||
+			    ((o.held[r] & bit) && (o.failed[r] & bit)))
+				continue;
+			problems++;
+			cr_log_error("%s: its condition on %s is always %s",
+			    d->id, rdpneg_facts[f].name, (o.held[r] & bit) ?
+			    "true" : "false");
+		}
+		for (s = d->remediation, k = 0; s->text != NULL; s++, k++) {
+			if (!conditional(s) || ((o.applied[r] >> k & 1) &&
+			    (o.skipped[r] >> k & 1)))
+				continue;
+			problems++;
+			cr_log_error("%s: step \"%.40s\" is %s shown", d->id,
+			    s->text, (o.applied[r] >> k & 1) ? "always" :
+			    "never");
+		}
+	}
+	cr_assert_eq(problems, 0, "%u conditions never change", problems);
+}
+
+Test(kb_expand, conditions)
+{
+	struct rdpneg_evidence ssl = failure(SSL | HYBRID, 1);
+	struct rdpneg_evidence rdp = failure(0, 1);
+
+	expand_is("a{?offered-ssl:, b}.", &ssl, "a, b.");
+	expand_is("a{?offered-ssl:, b}.", &rdp, "a.");
+	expand_is("a{!offered-ssl:, b}.", &ssl, "a.");
+	expand_is("a{!offered-ssl:, b}.", &rdp, "a, b.");
+	/* Placeholders, literal braces and conditions inside. */
+	expand_is("{?offered-ssl:{requested} @{x=1} {\"k\":1}}", &ssl,
+	    "SSL|HYBRID @{x=1} {\"k\":1}");
+	expand_is("{?offered-ssl:{!offered-credssp:tls}{?offered-credssp:"
+	    "both}}", &ssl, "both");
+	expand_is("{?offered-ssl:{!offered-credssp:tls}{?offered-credssp:"
+	    "both}}", &rdp, "");
+	/* A fact needing RDP_NEG_REQ does not hold without one. */
+	rdp = failure(NO_REQ, 1);
+	expand_is("{!offered-ssl:no TLS}", &rdp, "no TLS");
+	/* No evidence: as written. */
+	cr_assert_eq(rdpneg_expand("{?offered-ssl:x} {code}", NULL, NULL, 0),
+	    strlen("{?offered-ssl:x} {code}"));
+	/* Deeper than four: copied. */
+	expand_is("{?offered-ssl:{?offered-ssl:{?offered-ssl:{?offered-ssl:"
+	    "{?offered-ssl:x}}}}}", &ssl, "{?offered-ssl:x}");
+	truncation_ok("The client{?offered-ssl: offered {requested}, so} "
+	    "{!offered-ssl:never}{?offered-credssp:CredSSP} end {end}.", &ssl);
+}
+
+/* ---- The advice follows the evidence (issue 19 item 3). */
+
+/* Every text an attempt is shown: summary, explanation, setting, the
+ * steps that apply (server's first), joined by '\n'. */
+static const char *
+everything(const struct rdpneg_evidence *ev, enum rdpneg_server server)
+{
+	static char all[16384];
+	char buf[2048];
+	const struct rdpneg_diagnosis *d = rdpneg_diagnose(ev);
+	const struct rdpneg_step *out[RDPNEG_STEPS_MAX];
+	size_t i, n;
+
+	all[0] = '\0';
+	rdpneg_expand(d->summary, ev, buf, sizeof(buf));
+	strcat(strcat(all, buf), "\n");
+	rdpneg_expand(d->explanation, ev, buf, sizeof(buf));
+	strcat(strcat(all, buf), "\n");
+	rdpneg_expand(d->server_settings, ev, buf, sizeof(buf));
+	strcat(strcat(all, buf), "\n");
+	n = rdpneg_select_steps(d, server, ev, out, RDPNEG_STEPS_MAX);
+	for (i = 0; i < n && i < RDPNEG_STEPS_MAX; i++) {
+		rdpneg_format_step(out[i], ev, buf, sizeof(buf));
+		cr_assert_lt(strlen(all) + strlen(buf) + 2, sizeof(all));
+		strcat(strcat(all, buf), "\n");
+	}
+	return all;
+}
+
+static const char *
+first_step(const struct rdpneg_evidence *ev, enum rdpneg_server server)
+{
+	static char buf[2048];
+	const struct rdpneg_step *out[1];
+
+	cr_assert_gt(rdpneg_select_steps(rdpneg_diagnose(ev), server, ev, out,
+	    1), 0);
+	rdpneg_format_step(out[0], ev, buf, sizeof(buf));
+	return buf;
+}
+
+static const uint8_t cc_shadow_code1[] = {	/* freerdp-shadow-cli /sec:ext */
+	0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 0x00, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00
+};
+
+/* tls-required (code 1) to a request of 0xB from a FreeRDP-based server
+ * with only NLA-extended enabled: the client offered TLS and CredSSP. */
+Test(kb_advice, tls_required_after_ssl_offered)
+{
+	struct rdpneg_evidence ev = failure(SSL | HYBRID | HYB_EX, 1);
+	const struct rdpneg_server_fingerprint *p;
+	const char *all;
+
+	set_confirm(&ev, cc_shadow_code1, sizeof(cc_shadow_code1));
+	diag_is(&ev, "tls-required", "code 1 after 0xB");
+	p = rdpneg_identify_server(&ev);
+	cr_assert_not_null(p);
+	cr_assert_eq(p->server, RDPNEG_SERVER_FREERDP);
+	cr_assert_eq(p->confidence, RDPNEG_CONFIDENCE_HIGH);
+	all = everything(&ev, p->server);
+	cr_assert_null(strstr(all, "offer TLS and CredSSP"), "%s", all);
+	cr_assert_null(strstr(all, "Had SSL been offered"), "%s", all);
+	cr_assert_not_null(strstr(all, "SSL was offered"), "%s", all);
+	/* The FreeRDP-based server's own step, first. */
+	cr_assert_not_null(strstr(first_step(&ev, p->server),
+	    "FreeRDP-based server: "), "%s", first_step(&ev, p->server));
+	cr_assert_not_null(strstr(all, "freerdp-shadow-cli /sec:nla"), "%s",
+	    all);
+}
+
+Test(kb_advice, tls_required_without_ssl_offered)
+{
+	struct rdpneg_evidence ev = failure(RDSAAD, 1);
+	const char *all;
+
+	diag_is(&ev, "tls-required", "code 1 after 0x10");
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "offer TLS and CredSSP"), "%s", all);
+	cr_assert_not_null(strstr(all, "Had SSL been offered"), "%s", all);
+	cr_assert_null(strstr(all, "SSL was offered"), "%s", all);
+}
+
+/* A successful negotiation of CredSSP carries no Standard RDP advice. */
+Test(kb_advice, negotiated_hybrid_has_no_standard_rdp_advice)
+{
+	struct rdpneg_evidence ev = with_flags(selected(SSL | HYBRID |
+	    HYB_EX, HYBRID), 0x1f);
+	const char *all;
+	unsigned server;
+
+	diag_is(&ev, "negotiated", "0xB -> HYBRID");
+	for (server = 0; server < RDPNEG_SERVER_COUNT; server++) {
+		all = everything(&ev, (enum rdpneg_server)server);
+		cr_assert_null(strstr(all, "Standard RDP"), "%s", all);
+		cr_assert_null(strstr(all, "security_layer=tls"), "%s", all);
+		cr_assert_not_null(strstr(all, "CredSSP/NLA errors"), "%s",
+		    all);
+	}
+	/* TLS alone: no CredSSP advice; no SAM file. */
+	ev = selected(SSL, SSL);
+	all = everything(&ev, RDPNEG_SERVER_FREERDP);
+	cr_assert_null(strstr(all, "CredSSP/NLA errors"), "%s", all);
+	cr_assert_null(strstr(all, "SAM database"), "%s", all);
+	/* Where Standard RDP Security was selected, the advice is there. */
+	ev = selected(0, RDPNEG_PROTOCOL_RDP);
+	diag_is(&ev, "negotiated-standard-rdp", "0x0 -> RDP");
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "Require TLS and NLA"), "%s", all);
+}
+
+/* tls-handshake-failed says who closed, and whether there was an alert. */
+Test(kb_advice, tls_handshake_failed_says_who_closed)
+{
+	struct rdpneg_evidence ev = selected(SSL | HYBRID, SSL);
+	const char *all;
+
+	ev.have |= RDPNEG_EV_CLIENT_NEXT | RDPNEG_EV_SERVER_NEXT;
+	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	ev.server_next = RDPNEG_NEXT_TLS_ALERT;
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	diag_is(&ev, "tls-handshake-failed", "alert, client FIN");
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_null(strstr(all, "the server closed"), "%s", all);
+	cr_assert_not_null(strstr(all, "with a TLS alert; then the client "
+	    "closed the connection (fin_client)"), "%s", all);
+	cr_assert_null(strstr(all, "cannot use its certificate"), "%s", all);
+	/* No alert: the server closed. */
+	ev.have &= ~RDPNEG_EV_SERVER_NEXT;
+	ev.end = RDPNEG_END_RST_SERVER;
+	diag_is(&ev, "tls-handshake-failed", "no alert, server RST");
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "the server sent nothing back; the "
+	    "server closed the connection (rst_server)"), "%s", all);
+	cr_assert_null(strstr(all, "client closed"), "%s", all);
+	cr_assert_not_null(strstr(all, "cannot use its certificate"), "%s",
+	    all);
+	/* An alert and the capture ended. */
+	ev.have |= RDPNEG_EV_SERVER_NEXT;
+	ev.end = RDPNEG_END_OPEN;
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "still open when the capture ended"),
+	    "%s", all);
+	cr_assert_null(strstr(all, "closed the connection"), "%s", all);
+}
+
+/* nla-required: the client fix only for a client without CredSSP. */
+Test(kb_advice, nla_required_by_request)
+{
+	struct rdpneg_evidence ev = failure(SSL, 5);
+	const char *all;
+
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "without CredSSP (HYBRID)"), "%s", all);
+	cr_assert_not_null(strstr(all, "Keep NLA and fix the client"), "%s",
+	    all);
+	cr_assert_not_null(strstr(all, "-Name UserAuthentication -Value 0"),
+	    "%s", all);
+	ev = failure(SSL | HYBRID, 5);
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "CredSSP included"), "%s", all);
+	cr_assert_null(strstr(all, "fix the client"), "%s", all);
+	cr_assert_null(strstr(all, "-Value 0"), "%s", all);
+	cr_assert_not_null(strstr(all, "received the CredSSP"), "%s", all);
+}
+
+/* server-chose-standard-rdp: a client that went on is not "strict". */
+Test(kb_advice, standard_rdp_chosen_by_what_the_client_did)
+{
+	struct rdpneg_evidence ev = selected(SSL | HYBRID, RDPNEG_PROTOCOL_RDP);
+	const char *all;
+
+	ev.end = RDPNEG_END_FIN_CLIENT;
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "sent nothing more"), "%s", all);
+	cr_assert_not_null(strstr(all, "Keep the client strict"), "%s", all);
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = 0x03;
+	all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+	cr_assert_not_null(strstr(all, "went on with Standard RDP Security"),
+	    "%s", all);
+	cr_assert_null(strstr(all, "strict"), "%s", all);
+	cr_assert_not_null(strstr(all, "Make the client refuse"), "%s", all);
+}
+
+/* Commands paste as they are: one backslash per path separator. */
+Test(kb_advice, commands_paste_as_written)
+{
+	struct rdpneg_evidence ev = failure(SSL, 2);
+	const char *all = everything(&ev, RDPNEG_SERVER_UNKNOWN);
+
+	cr_assert_not_null(strstr(all, ": Get-ItemProperty -Path "
+	    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
+	    "Server\\WinStations\\RDP-Tcp' -Name "
+	    "SecurityLayer,UserAuthentication\n"), "%s", all);
+	cr_assert_null(strstr(all, "\\\\"), "%s", all);
 }
