@@ -250,18 +250,27 @@ def expert_problems(conn, a, two_pass):
     return problems
 
 
-def expert_count(tshark, path, plugin_dir):
-    """How many expert infos of rdpneg `tshark -z expert` lists."""
-    cmd = [tshark, "-2"] + TSHARK_OPTS + ["-r", str(path), "-q", "-z",
-                                          "expert"]
+def filters_and_experts(tshark, path, plugin_dir):
+    """One tshark run: the frames `-Y 'rdpneg.failure || rdpneg.blocked ==
+    1'` selects, with their rdpneg.failure and rdpneg.blocked, and how many
+    expert infos of rdpneg `-z expert` lists after them (its statistics
+    cover every frame, whatever -Y shows)."""
+    cmd = [tshark, "-2"] + TSHARK_OPTS + [
+        "-r", str(path), "-Y", "rdpneg.failure || rdpneg.blocked == 1",
+        "-T", "fields", "-e", "frame.number", "-e", "rdpneg.failure",
+        "-e", "rdpneg.blocked", "-z", "expert"]
     out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
                          text=True, errors="replace", check=False).stdout
-    count = 0
+    frames, count = [], 0
     for line in out.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 3 and fields[0].isdigit():
+            frames.append(fields)
+            continue
         parts = line.split(None, 3)
         if len(parts) == 4 and parts[0].isdigit() and parts[2] == "rdpneg":
             count += int(parts[0])
-    return count
+    return frames, count
 
 
 def tree_steps(tshark, path, plugin_dir):
@@ -315,34 +324,33 @@ def check_capture(path, args, plugin_dir):
         results.append((label, problems, compared))
         if two_pass:
             final_rows = rows
-    # -z expert lists what the frames carry (two passes: final verdicts).
-    listed = expert_count(args.tshark, path, plugin_dir)
+    # -z expert lists what the frames carry (two passes: final verdicts),
+    # and the filters select exactly their frames: rdpneg.failure those
+    # showing a failureCode, README's first filter `rdpneg.blocked == 1`
+    # those of blocked attempts (their class is compared with the CLI's
+    # above); one tshark run for the three.
+    shown, listed = filters_and_experts(args.tshark, path, plugin_dir)
     carried = sum(r["rdpneg_experts"] for r in final_rows)
     problems = []
     if listed != carried:
         problems.append(f"-z expert lists {listed} rdpneg "
                         f"infos, frames carry {carried}")
     results.append(("-z expert", problems, listed))
-    # -Y rdpneg.failure selects exactly the frames showing a failureCode.
-    cmd = [args.tshark, "-2"] + TSHARK_OPTS + [
-        "-r", str(path), "-Y", "rdpneg.failure", "-T", "fields",
-        "-e", "frame.number"]
-    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
-                         text=True, check=False).stdout.split()
+    out = [f[0] for f in shown if len(f) == 3 and f[1]]
     want = [r["frame.number"] for r in final_rows if r["rdpneg.failure"]]
     results.append(("-Y rdpneg.failure",
                     [] if out == want else [f"{out} != {want}"], len(want)))
-    # README's first filter: exactly the frames of blocked attempts (their
-    # class is compared with the CLI's above).
-    cmd = [args.tshark, "-2"] + TSHARK_OPTS + [
-        "-r", str(path), "-Y", "rdpneg.blocked == 1", "-T", "fields",
-        "-e", "frame.number"]
-    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
-                         text=True, check=False).stdout.split()
+    out = [f[0] for f in shown if len(f) == 3 and f[2] == "1"]
     want = [r["frame.number"] for r in final_rows
             if r["rdpneg.class"] == "blocked"]
-    results.append(("-Y 'rdpneg.blocked == 1'",
-                    [] if out == want else [f"{out} != {want}"], len(want)))
+    union = sorted({r["frame.number"] for r in final_rows
+                    if r["rdpneg.failure"] or r["rdpneg.class"] == "blocked"},
+                   key=int)
+    problems = [] if out == want else [f"{out} != {want}"]
+    if [f[0] for f in shown] != union:
+        problems.append(f"the filters select {[f[0] for f in shown]}, "
+                        f"expected {union}")
+    results.append(("-Y 'rdpneg.blocked == 1'", problems, len(want)))
     # -V: each remediation step whole, as the CLI gives it.
     steps, cut = tree_steps(args.tshark, path, plugin_dir)
     records = cli_records(args.rdpneg, path, final_rows)
