@@ -382,6 +382,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "rdpneg: writing the report: %s\n",
 		    strerror(errno));
 		status = EXIT_INPUT_ERROR;
+	} else if (r->write_error != 0) {
+		fprintf(stderr, "rdpneg: writing the report: its temporary "
+		    "file: %s\n", strerror(r->write_error));
+		status = EXIT_INPUT_ERROR;
 	} else if ((sig = atomic_load(&stop_signal)) != 0) {
 		warn_interrupted(&r->totals, sig);
 		status = EXIT_SIGNAL + sig;

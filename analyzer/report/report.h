@@ -46,6 +46,9 @@ struct report {
 	/* The capture being reported: its attempts so far. */
 	uint64_t			 capture_attempts;
 	uint64_t			 capture_findings; /* blocked, insecure */
+	/* An errno when the format could not write all of the report
+	 * somewhere else than out (a temporary file); 0 otherwise. */
+	int				 write_error;
 	/* The format's own, from its begin to its finish; one thread
 	 * uses it. */
 	void				*state;

@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -530,17 +531,22 @@ print_overview(FILE *out, struct report *r)
 	fputc('\n', out);
 }
 
-/* The spooled blocks after the overview. */
-static void
+/* The spooled blocks after the overview; -1 when the temporary file
+ * could not hold them all (errno says why). */
+static int
 copy_spool(FILE *spool, FILE *out)
 {
 	char buf[65536];
 	size_t n;
+	int bad = fflush(spool) != 0 || ferror(spool), saved = errno;
 
 	rewind(spool);
 	while ((n = fread(buf, 1, sizeof(buf), spool)) > 0)
 		fwrite(buf, 1, n, out);
+	bad |= ferror(spool);
 	fclose(spool);
+	errno = saved;
+	return bad ? -1 : 0;
 }
 
 static void
@@ -553,7 +559,8 @@ text_finish(struct report *r)
 	outbuf_flush(&st->buf);		/* the summary is written with stdio */
 	if (st->spool != NULL) {
 		print_overview(r->out, r);
-		copy_spool(st->spool, r->out);
+		if (copy_spool(st->spool, r->out) < 0)
+			r->write_error = errno != 0 ? errno : EIO;
 	} else if (!r->summary_only)
 		print_overview(r->out, r);
 	free(st);
