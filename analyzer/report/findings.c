@@ -282,6 +282,13 @@ findings_sort(struct findings *f)
 	}
 }
 
+int
+findings_same_server(const struct finding *a, const struct finding *b)
+{
+	return a->family == b->family && a->server.port == b->server.port &&
+	    memcmp(a->server.addr, b->server.addr, 16) == 0;
+}
+
 void
 findings_free(struct findings *f)
 {

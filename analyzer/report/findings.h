@@ -97,6 +97,9 @@ void findings_add(struct findings *f, const char *path,
  * set. */
 void findings_sort(struct findings *f);
 
+/* Are a and b findings on the same server (family, address, port)? */
+int findings_same_server(const struct finding *a, const struct finding *b);
+
 void findings_free(struct findings *f);
 
 #endif /* RDPNEG_FINDINGS_H */

@@ -35,7 +35,6 @@ report_attempt(struct report *r, const struct capture_result *res,
 	t->attempts++;
 	t->by_class[it->class]++;
 	t->by_outcome[it->a.ev.outcome]++;
-	t->by_diagnosis[rdpneg_diagnosis_index(it->diag)]++;
 	t->scanners += (it->a.ev.have & RDPNEG_EV_SCANNER) != 0;
 	summary_add(&r->servers, it);
 	findings_add(&r->findings, res->path, it);

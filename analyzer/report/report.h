@@ -25,7 +25,6 @@ struct report_totals {
 	uint64_t	scanners;
 	uint64_t	by_class[RDPNEG_CLASS_COUNT];
 	uint64_t	by_outcome[RDPNEG_OUTCOME_COUNT];
-	uint64_t	by_diagnosis[RDPNEG_RULES_MAX];
 	struct span	seen;		/* the attempts' times */
 	/* A run stopped by a signal: where, and the files left unread. */
 	int		interrupted;

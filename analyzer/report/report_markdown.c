@@ -645,13 +645,6 @@ what_failed(FILE *out, const struct findings *fs)
 		}
 }
 
-static int
-same_server(const struct finding *a, const struct finding *b)
-{
-	return a->family == b->family && a->server.port == b->server.port &&
-	    memcmp(a->server.addr, b->server.addr, 16) == 0;
-}
-
 /* A row per server with a section: its findings and the first fix step
  * of each (the secure choice, for its implementation). */
 static void
@@ -670,7 +663,7 @@ fix_per_server(struct md_state *md, FILE *out, const struct findings *fs,
 	    "| First fix steps |\n|---|---|---|---|\n", out);
 	for (i = 0; i < nsections; i++) {
 		f = &fs->v[i];
-		for (j = 0; j < i && !same_server(&fs->v[j], f); j++)
+		for (j = 0; j < i && !findings_same_server(&fs->v[j], f); j++)
 			;
 		if (j < i)
 			continue;	/* its row is written */
@@ -680,7 +673,7 @@ fix_per_server(struct md_state *md, FILE *out, const struct findings *fs,
 		    "not recognised");
 		all.n = 0;
 		for (j = i; j < nsections; j++) {
-			if (!same_server(&fs->v[j], f))
+			if (!findings_same_server(&fs->v[j], f))
 				continue;
 			fprintf(out, "%s%s `%s` (%" PRIu64 ")", j > i ? ", " :
 			    "", class_name(fs->v[j].class), fs->v[j].diag->id,
@@ -695,22 +688,6 @@ fix_per_server(struct md_state *md, FILE *out, const struct findings *fs,
 }
 
 /* ---- The summary by server. */
-
-/* "name n, name n" for the non-zero counts[first..n), names(k) naming k. */
-static void
-counts(FILE *out, const uint64_t *v, size_t first, size_t n,
-    const char *(*names)(size_t))
-{
-	size_t k;
-	int any = 0;
-
-	for (k = first; k < n; k++)
-		if (v[k] != 0) {
-			fprintf(out, "%s%s %" PRIu64, any ? ", " : "",
-			    names(k), v[k]);
-			any = 1;
-		}
-}
 
 /* A row per server (at most max), its counts adding up to its attempts. */
 static void
@@ -735,14 +712,14 @@ servers(FILE *out, struct summary *s, size_t max)
 		for (k = RDPNEG_CLASS_NONE + 1; k < RDPNEG_CLASS_COUNT; k++)
 			fprintf(out, " | %" PRIu64, v->by_class[k]);
 		fputs(" | ", out);
-		counts(out, v->by_outcome, 0, RDPNEG_OUTCOME_COUNT,
-		    summary_outcome_name);
+		summary_write_counts(out, "", v->by_outcome, 0,
+		    RDPNEG_OUTCOME_COUNT, summary_outcome_name);
 		fputs(" | ", out);
-		counts(out, v->by_failure, 1, SUMMARY_UNKNOWN_FAILURE + 1,
-		    summary_failure_name);
+		summary_write_counts(out, "", v->by_failure, 1,
+		    SUMMARY_UNKNOWN_FAILURE + 1, summary_failure_name);
 		fputs(" | ", out);
-		counts(out, v->by_diagnosis, 0, rdpneg_nrules,
-		    summary_diagnosis_name);
+		summary_write_counts(out, "", v->by_diagnosis, 0,
+		    rdpneg_nrules, summary_diagnosis_name);
 		fprintf(out, " | %zu | ", v->clients.n);
 		span(out, &v->seen);
 		fputs(" |\n", out);

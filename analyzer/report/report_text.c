@@ -364,17 +364,7 @@ static void
 print_counts(FILE *out, const char *label, const uint64_t *counts,
     size_t first, size_t n, const char *(*names)(size_t))
 {
-	int any = 0;
-	size_t k;
-
-	for (k = first; k < n; k++) {
-		if (counts[k] == 0)
-			continue;
-		fprintf(out, "%s%s %" PRIu64, any ? ", " : label, names(k),
-		    counts[k]);
-		any = 1;
-	}
-	if (any)
+	if (summary_write_counts(out, label, counts, first, n, names))
 		fputc('\n', out);
 }
 
@@ -442,13 +432,6 @@ print_first_step(FILE *out, const struct finding *f)
 	fprintf(out, "    fix: %s\n", text);
 }
 
-static int
-same_server(const struct finding *a, const struct finding *b)
-{
-	return a->family == b->family && a->server.port == b->server.port &&
-	    memcmp(a->server.addr, b->server.addr, 16) == 0;
-}
-
 /* Per server, its findings and the first step of the heaviest. */
 static void
 print_fix_per_server(FILE *out, const struct findings *fs)
@@ -460,7 +443,7 @@ print_fix_per_server(FILE *out, const struct findings *fs)
 	fputs("Fix per server\n", out);
 	for (i = 0; i < fs->n; i++) {
 		f = &fs->v[i];
-		for (j = 0; j < i && !same_server(&fs->v[j], f); j++)
+		for (j = 0; j < i && !findings_same_server(&fs->v[j], f); j++)
 			;
 		if (j < i)
 			continue;
@@ -474,7 +457,7 @@ print_fix_per_server(FILE *out, const struct findings *fs)
 		    rdpneg_tok_str(rdpneg_server_names, f->print->server) :
 		    "not recognised");
 		for (j = i; j < fs->n; j++)
-			if (same_server(&fs->v[j], f))
+			if (findings_same_server(&fs->v[j], f))
 				fprintf(out, "%s %s %s %" PRIu64, j > i ? "," :
 				    "", rdpneg_tok_str(rdpneg_class_names,
 				    fs->v[j].class), fs->v[j].diag->id,

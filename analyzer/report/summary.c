@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,23 @@ summary_free(struct summary *s)
 	free(s->servers);
 	hindex_free(&s->index);
 	memset(s, 0, sizeof(*s));
+}
+
+int
+summary_write_counts(FILE *out, const char *before, const uint64_t *counts,
+    size_t first, size_t n, const char *(*names)(size_t))
+{
+	int any = 0;
+	size_t k;
+
+	for (k = first; k < n; k++) {
+		if (counts[k] == 0)
+			continue;
+		fprintf(out, "%s%s %" PRIu64, any ? ", " : before, names(k),
+		    counts[k]);
+		any = 1;
+	}
+	return any;
 }
 
 const char *

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "analysis/analysis.h"
 #include "report/hindex.h"
@@ -42,6 +43,14 @@ void summary_add(struct summary *s, const struct attempt_item *it);
 void summary_sort(struct summary *s);
 
 void summary_free(struct summary *s);
+
+/*
+ * "<before>name n, name n" for the non-zero counts[first..n), names(k)
+ * naming count k; nothing when all are zero.  Returns whether it wrote.
+ */
+int summary_write_counts(FILE *out, const char *before,
+    const uint64_t *counts, size_t first, size_t n,
+    const char *(*names)(size_t));
 
 /* The names of the counts by_outcome[k], by_failure[k] (SSL_REQUIRED...,
  * "unknown" for SUMMARY_UNKNOWN_FAILURE) and by_diagnosis[k] (its id). */
