@@ -67,15 +67,9 @@ find_or_add(struct findings *f, const struct attempt_item *it)
 		return NULL;
 	if (*slot != 0)
 		return &f->v[*slot - 1];
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-
-		v = realloc(f->v, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		f->v = v;
-		f->cap = cap;
-	}
+	if ((v = hindex_room(f->v, f->n, &f->cap, 16, sizeof(*v))) == NULL)
+		return NULL;
+	f->v = v;
 	v = &f->v[f->n];
 	memset(v, 0, sizeof(*v));
 	v->diag = it->diag;
@@ -164,14 +158,10 @@ capture_path(struct findings *f, const char *path)
 
 	if (f->path_kept)
 		return f->paths[f->npaths - 1];
-	if (f->npaths == f->cappaths) {
-		size_t cap = f->cappaths ? f->cappaths * 2 : 16;
-
-		if ((v = realloc(f->paths, cap * sizeof(*v))) == NULL)
-			return NULL;
-		f->paths = v;
-		f->cappaths = cap;
-	}
+	if ((v = hindex_room(f->paths, f->npaths, &f->cappaths, 16,
+	    sizeof(*v))) == NULL)
+		return NULL;
+	f->paths = v;
 	if ((f->paths[f->npaths] = strdup(path)) == NULL)
 		return NULL;
 	f->path_kept = 1;

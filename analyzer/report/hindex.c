@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "report/hindex.h"
@@ -51,6 +52,20 @@ hindex_slot(struct hindex *x, uint32_t h, const void *key,
 		if (*slot == 0 || same(*slot - 1, records, key))
 			return slot;
 	}
+}
+
+void *
+hindex_room(void *v, size_t n, size_t *cap, size_t first, size_t size)
+{
+	size_t room = *cap ? *cap * 2 : first;
+
+	if (n < *cap)
+		return v;
+	if (room < *cap || room > SIZE_MAX / size ||
+	    (v = realloc(v, room * size)) == NULL)
+		return NULL;
+	*cap = room;
+	return v;
 }
 
 void

@@ -33,6 +33,14 @@ size_t *hindex_slot(struct hindex *x, uint32_t h, const void *key,
 
 void hindex_free(struct hindex *x);
 
+/*
+ * The caller's array v of n records of size bytes (room for *cap) with
+ * room for one more: v itself, or v reallocated to twice its room (first
+ * records when it has none).  NULL when out of memory; v is then
+ * unchanged.
+ */
+void *hindex_room(void *v, size_t n, size_t *cap, size_t first, size_t size);
+
 /* FNV-1a over len bytes, from h (2166136261u to start). */
 uint32_t hindex_fnv(uint32_t h, const void *p, size_t len);
 

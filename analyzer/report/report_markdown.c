@@ -316,14 +316,10 @@ step_number(struct md_state *md, const struct rdpneg_step *s,
 		    strcmp(md->steps[i].text, text) == 0 &&
 		    same_command(md->steps[i].step->command, s->command))
 			return (unsigned)i + 1;
-	if (md->nsteps == md->capsteps) {
-		size_t cap = md->capsteps ? md->capsteps * 2 : 32;
-
-		if ((v = realloc(md->steps, cap * sizeof(*v))) == NULL)
-			return 0;
-		md->steps = v;
-		md->capsteps = cap;
-	}
+	if ((v = hindex_room(md->steps, md->nsteps, &md->capsteps, 32,
+	    sizeof(*v))) == NULL)
+		return 0;
+	md->steps = v;
 	if ((md->steps[md->nsteps].text = strdup(text)) == NULL)
 		return 0;
 	md->steps[md->nsteps].step = s;

@@ -55,15 +55,10 @@ find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 		return NULL;
 	if (*slot != 0)
 		return &s->servers[*slot - 1];
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-
-		v = realloc(s->servers, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		s->servers = v;
-		s->cap = cap;
-	}
+	if ((v = hindex_room(s->servers, s->n, &s->cap, 16, sizeof(*v))) ==
+	    NULL)
+		return NULL;
+	s->servers = v;
 	v = &s->servers[s->n];
 	memset(v, 0, sizeof(*v));
 	v->family = family;
