@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report/findings.h"
+#include "report/summary.h"
 
 /* What a finding is keyed by. */
 struct finding_key {
@@ -28,9 +29,7 @@ key_hash(const struct rdpneg_diagnosis *diag, enum rdpneg_class class,
 
 	h = hindex_fnv(h, &index, sizeof(index));
 	h = hindex_fnv(h, &class, sizeof(class));
-	h = hindex_fnv(h, &family, sizeof(family));
-	h = hindex_fnv(h, ep->addr, sizeof(ep->addr));
-	return hindex_fnv(h, &ep->port, sizeof(ep->port));
+	return summary_server_hash(h, family, ep);
 }
 
 static uint32_t
@@ -48,8 +47,8 @@ finding_is(size_t i, const void *v, const void *key)
 	const struct finding_key *k = key;
 
 	return f->diag == k->diag && f->class == k->class &&
-	    f->family == k->family && f->server.port == k->server->port &&
-	    memcmp(f->server.addr, k->server->addr, 16) == 0;
+	    summary_server_cmp(f->family, &f->server, k->family,
+	    k->server) == 0;
 }
 
 static struct finding *
@@ -241,7 +240,6 @@ by_weight(const void *x, const void *y)
 	const struct finding *a = x, *b = y;
 	size_t i = rdpneg_diagnosis_index(a->diag);
 	size_t j = rdpneg_diagnosis_index(b->diag);
-	int c;
 
 	if (a->class != b->class)
 		return a->class == RDPNEG_CLASS_BLOCKED ? -1 : 1;
@@ -249,11 +247,8 @@ by_weight(const void *x, const void *y)
 		return a->attempts > b->attempts ? -1 : 1;
 	if (i != j)
 		return i < j ? -1 : 1;
-	if (a->family != b->family)
-		return a->family - b->family;
-	if ((c = memcmp(a->server.addr, b->server.addr, 16)) != 0)
-		return c;
-	return (int)a->server.port - (int)b->server.port;
+	return summary_server_cmp(a->family, &a->server, b->family,
+	    &b->server);
 }
 
 void
@@ -275,8 +270,8 @@ findings_sort(struct findings *f)
 int
 findings_same_server(const struct finding *a, const struct finding *b)
 {
-	return a->family == b->family && a->server.port == b->server.port &&
-	    memcmp(a->server.addr, b->server.addr, 16) == 0;
+	return summary_server_cmp(a->family, &a->server, b->family,
+	    &b->server) == 0;
 }
 
 void

@@ -15,11 +15,23 @@ struct server_key {
 	const struct rdpneg_endpoint	*ep;
 };
 
-static uint32_t
-server_hash(int family, const struct rdpneg_endpoint *ep)
+int
+summary_server_cmp(int family_a, const struct rdpneg_endpoint *a,
+    int family_b, const struct rdpneg_endpoint *b)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)family;
+	int c;
 
+	if (family_a != family_b)
+		return family_a - family_b;
+	if ((c = memcmp(a->addr, b->addr, sizeof(a->addr))) != 0)
+		return c;
+	return (int)a->port - (int)b->port;
+}
+
+uint32_t
+summary_server_hash(uint32_t h, int family, const struct rdpneg_endpoint *ep)
+{
+	h = hindex_fnv(h, &family, sizeof(family));
 	h = hindex_fnv(h, ep->addr, sizeof(ep->addr));
 	return hindex_fnv(h, &ep->port, sizeof(ep->port));
 }
@@ -29,7 +41,7 @@ row_hash(size_t i, const void *rows)
 {
 	const struct server_stat *v = (const struct server_stat *)rows + i;
 
-	return server_hash(v->family, &v->server);
+	return summary_server_hash(2166136261u, v->family, &v->server);
 }
 
 static int
@@ -38,8 +50,8 @@ row_is(size_t i, const void *rows, const void *key)
 	const struct server_stat *v = (const struct server_stat *)rows + i;
 	const struct server_key *k = key;
 
-	return v->family == k->family && v->server.port == k->ep->port &&
-	    memcmp(v->server.addr, k->ep->addr, 16) == 0;
+	return summary_server_cmp(v->family, &v->server, k->family,
+	    k->ep) == 0;
 }
 
 static struct server_stat *
@@ -49,7 +61,8 @@ find_or_add(struct summary *s, int family, const struct rdpneg_endpoint *ep)
 	struct server_stat *v;
 	size_t *slot;
 
-	slot = hindex_slot(&s->index, server_hash(family, ep), &key,
+	slot = hindex_slot(&s->index, summary_server_hash(2166136261u, family,
+	    ep), &key,
 	    s->servers, s->n, row_hash, row_is);
 	if (slot == NULL)
 		return NULL;
@@ -95,13 +108,9 @@ static int
 by_server(const void *x, const void *y)
 {
 	const struct server_stat *a = x, *b = y;
-	int c;
 
-	if (a->family != b->family)
-		return a->family - b->family;
-	if ((c = memcmp(a->server.addr, b->server.addr, 16)) != 0)
-		return c;
-	return (int)a->server.port - (int)b->server.port;
+	return summary_server_cmp(a->family, &a->server, b->family,
+	    &b->server);
 }
 
 void

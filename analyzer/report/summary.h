@@ -39,6 +39,15 @@ struct summary {
 
 void summary_add(struct summary *s, const struct attempt_item *it);
 
+/* Servers in the reports' order: address family (IPv4 first), address,
+ * port; 0 for the same server. */
+int summary_server_cmp(int family_a, const struct rdpneg_endpoint *a,
+    int family_b, const struct rdpneg_endpoint *b);
+
+/* FNV-1a of a server's family, address and port, continuing from h. */
+uint32_t summary_server_hash(uint32_t h, int family,
+    const struct rdpneg_endpoint *ep);
+
 /* The servers sorted by address family, address and port. */
 void summary_sort(struct summary *s);
 
