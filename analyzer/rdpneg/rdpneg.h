@@ -42,6 +42,11 @@ enum rdpneg_status {
 	RDPNEG_ERR_NEG_LENGTH,		/* structure length field is not 8 */
 	RDPNEG_ERR_CORRELATION,		/* bad RDP_NEG_CORRELATION_INFO */
 	RDPNEG_ERR_TRAILING,		/* bytes after the last structure */
+	/* The TLS after the negotiation (tls.h). */
+	RDPNEG_ERR_TLS_RECORD,		/* record type, version or length */
+	RDPNEG_ERR_TLS_HELLO,		/* a length inside a hello lies */
+	RDPNEG_ERR_TLS_CERTIFICATE,	/* the certificate list's lengths lie */
+	RDPNEG_ERR_TLS_ALERT,		/* an alert that is not 2 bytes */
 	RDPNEG_STATUS_COUNT
 };
 
