@@ -8,18 +8,25 @@
 
 #include "analysis/analysis.h"
 
+/* The certificate goes first in the owned block: malloc aligns it. */
 int
 attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a)
 {
+	size_t clen = a->cert != NULL ? sizeof(*a->cert) : 0;
 	size_t mlen = a->malformed != NULL ? strlen(a->malformed) + 1 : 0;
 	size_t ilen = a->incomplete != NULL ? strlen(a->incomplete) + 1 : 0;
-	char *owned = malloc(a->token_len + mlen + ilen + 1);
+	char *owned = malloc(clen + a->token_len + mlen + ilen + 1);
 
 	memset(it, 0, sizeof(*it));
 	if (owned == NULL)
 		return -1;
 	it->a = *a;
 	it->owned = owned;
+	if (a->cert != NULL) {
+		memcpy(owned, a->cert, clen);
+		it->a.cert = (const struct rdpneg_cert *)(void *)owned;
+		owned += clen;
+	}
 	if (a->token != NULL) {
 		memcpy(owned, a->token, a->token_len);
 		it->a.token = (const uint8_t *)owned;

@@ -18,6 +18,7 @@
 
 #include "rdpneg/evidence.h"
 #include "rdpneg/rdpneg.h"
+#include "rdpneg/x509.h"
 
 #define RDPNEG_DEFAULT_PORT		3389
 #define RDPNEG_DEFAULT_MAX_CONNECTIONS	65536
@@ -62,6 +63,8 @@ struct rdpneg_attempt {
 	size_t			response_pdu_len;
 	const char		*malformed;	/* NULL: none */
 	const char		*incomplete;	/* NULL: none */
+	const struct rdpneg_cert *cert;		/* the server's TLS certificate,
+						   read (x509.h); NULL: none */
 	struct rdpneg_evidence	ev;
 };
 /* Pointers in an attempt are valid only during the callback. */

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/after.h"
 #include "capture/socks.h"
 #include "capture/stream.h"
 #include "capture/tracker.h"
@@ -35,6 +36,7 @@ enum half_state {
 
 struct half {
 	struct stream	 s;
+	struct after	 after;		/* what follows the CR or CC */
 	uint32_t	 isn;
 	uint32_t	 skip;		/* SOCKS handshake before the TPKT */
 	uint32_t	 next_seq;	/* first byte after the CR or CC */
@@ -61,6 +63,7 @@ struct flow {
 	struct half		 half[2];
 	unsigned		 rdp_port:1;	/* server port configured */
 	struct rdpneg_evidence	 ev;		/* the shared model's facts */
+	struct rdpneg_cert	*cert;		/* the server's, when read */
 	uint8_t			*token;		/* the CR's cookie line */
 	uint16_t		 token_len;
 	uint8_t			 cc[RDPNEG_PDU_KEEP];
@@ -156,6 +159,9 @@ table_remove(struct tracker *t, struct flow *f)
 	t->count--;
 	stream_free(&f->half[CLIENT].s);
 	stream_free(&f->half[SERVER].s);
+	after_done(&f->half[CLIENT].after);
+	after_done(&f->half[SERVER].after);
+	free(f->cert);
 	free(f->token);
 	free(f->malformed);
 	free(f);
@@ -302,24 +308,58 @@ half_done(struct half *h)
 	stream_free(&h->s);
 }
 
+/* What the two directions' after-negotiation feeds share. */
+static struct after_conn
+after_conn(struct flow *f)
+{
+	struct after_conn c = { &f->ev, &f->cert };
+
+	return c;
+}
+
+/* Add bytes to a direction's after-negotiation feed; a decided TLS
+ * session stops both. */
+static int
+after_feed(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
+    size_t caplen, size_t len, uint64_t frame, int64_t sec)
+{
+	struct after_conn c = after_conn(f);
+
+	if (after_add(&f->half[dir].after, &c, dir == CLIENT, seq, data,
+	    caplen, len, frame, sec) < 0)
+		return -1;
+	if (rdpneg_tls_decided(&f->ev.tls)) {
+		after_done(&f->half[CLIENT].after);
+		after_done(&f->half[SERVER].after);
+	}
+	return 0;
+}
+
 /*
  * Note where what follows the CR or CC starts (MS-RDPBCGR 1.3.1.1: the
- * security protocol's handshake, else the MCS Connect Initial), and hand
- * its first byte to the model when it came with the PDU.
+ * security protocol's handshake, else the MCS Connect Initial), hand its
+ * first byte to the model when it came with the PDU, and start feeding
+ * what follows when it is TLS (after.h).
  */
-static void
-expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu)
+static int
+expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
+    uint64_t frame, int64_t sec)
 {
 	struct half *h = &f->half[dir];
 	uint32_t at = h->skip + (uint32_t)pdu->size;
+	struct after_conn c = after_conn(f);
 
 	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
-		return;
+		return 0;
 	h->next_seq = h->s.base + at;
-	if (at < h->s.contig)
-		rdpneg_evidence_next(&f->ev, dir == CLIENT, h->s.data[at]);
-	else
+	if (at >= h->s.contig) {
 		h->next_wait = 1;
+		return 0;
+	}
+	rdpneg_evidence_next(&f->ev, dir == CLIENT, h->s.data[at]);
+	after_start(&h->after, &c, dir == CLIENT, h->next_seq);
+	return after_feed(f, dir, h->next_seq, h->s.data + at,
+	    h->s.contig - at, h->s.contig - at, frame, sec);
 }
 
 /* The byte at next_seq, when this segment carries it (sequence numbers
@@ -329,9 +369,11 @@ note_next(struct flow *f, int dir, const struct segment *seg, uint32_t seq)
 {
 	struct half *h = &f->half[dir];
 	uint32_t off = h->next_seq - seq;
+	struct after_conn c = after_conn(f);
 
 	if (off < seg->caplen) {
 		rdpneg_evidence_next(&f->ev, dir == CLIENT, seg->payload[off]);
+		after_start(&h->after, &c, dir == CLIENT, h->next_seq);
 		h->next_wait = 0;
 	}
 }
@@ -341,7 +383,8 @@ note_next(struct flow *f, int dir, const struct segment *seg, uint32_t seq)
  * CR or the server's CC, possibly behind a SOCKS handshake.
  */
 static enum verdict
-decode_half(struct flow *f, int dir, uint64_t frame)
+decode_half(struct tracker *t, struct flow *f, int dir, uint64_t frame,
+    int64_t sec)
 {
 	struct half *h = &f->half[dir];
 	struct rdpneg_pdu pdu;
@@ -366,7 +409,8 @@ decode_half(struct flow *f, int dir, uint64_t frame)
 			keep_bytes(f, dir, &pdu, at, len);
 			if (rdpneg_status_is_malformed(st))
 				note_malformed(f, dir, st, &pdu);
-			expect_next(f, dir, &pdu);
+			if (expect_next(f, dir, &pdu, frame, sec) < 0)
+				t->oom = 1;
 			half_done(h);
 			return KEEP;
 		case RDPNEG_FIRST_OTHER:
@@ -396,7 +440,7 @@ decode_half(struct flow *f, int dir, uint64_t frame)
 
 static enum verdict
 add_payload(struct tracker *t, struct flow *f, int dir,
-    const struct segment *seg, uint64_t frame)
+    const struct segment *seg, uint64_t frame, int64_t sec)
 {
 	struct half *h = &f->half[dir];
 	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
@@ -404,6 +448,9 @@ add_payload(struct tracker *t, struct flow *f, int dir,
 	if (h->state == HALF_DONE) {
 		if (h->next_wait)
 			note_next(f, dir, seg, seq);
+		if (h->after.state == AFTER_TLS && after_feed(f, dir, seq,
+		    seg->payload, seg->caplen, seg->len, frame, sec) < 0)
+			t->oom = 1;
 		return KEEP;
 	}
 	if (h->state == HALF_IDLE) {
@@ -418,7 +465,7 @@ add_payload(struct tracker *t, struct flow *f, int dir,
 	case 0:
 		return KEEP;	/* nothing new to decode */
 	default:
-		return decode_half(f, dir, frame);
+		return decode_half(t, f, dir, frame, sec);
 	}
 }
 
@@ -475,6 +522,7 @@ emit(struct tracker *t, struct flow *f)
 	memcpy(a.response_pdu, f->cc, f->cc_len);
 	a.response_pdu_len = f->cc_len;
 	a.malformed = f->malformed;
+	a.cert = f->cert;
 	a.ev = f->ev;
 	rdpneg_evidence_finish(&a.ev);
 	describe_incomplete(f, CLIENT, incomplete, sizeof(incomplete));
@@ -585,7 +633,7 @@ tracker_segment(struct tracker *t, const struct segment *seg, uint64_t frame,
 			h->isn_seen = 1;
 		}
 	}
-	if (seg->len > 0 && add_payload(t, f, dir, seg, frame) == DROP) {
+	if (seg->len > 0 && add_payload(t, f, dir, seg, frame, sec) == DROP) {
 		table_remove(t, f);
 		return 0;
 	}

@@ -149,6 +149,24 @@ rdpneg_evidence_next(struct rdpneg_evidence *ev, int from_client,
 	}
 }
 
+int
+rdpneg_evidence_starts_tls(const struct rdpneg_evidence *ev, int from_client)
+{
+	unsigned bit = from_client ? RDPNEG_EV_CLIENT_NEXT :
+	    RDPNEG_EV_SERVER_NEXT;
+	uint8_t first = from_client ? ev->client_next : ev->server_next;
+
+	return (ev->have & bit) && (first == RDPNEG_NEXT_TLS_HANDSHAKE ||
+	    first == RDPNEG_NEXT_TLS_ALERT);
+}
+
+void
+rdpneg_evidence_certificate(struct rdpneg_evidence *ev, unsigned flags)
+{
+	ev->tls.have |= RDPNEG_TLS_HAVE_CERT_FACTS;
+	ev->tls.cert_flags = flags;
+}
+
 void
 rdpneg_evidence_packet(struct rdpneg_evidence *ev, int from_client,
     unsigned tcp_flags)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "rdpneg/rdpneg.h"
+#include "rdpneg/tls.h"
 
 /* Which facts struct rdpneg_evidence holds. */
 #define RDPNEG_EV_REQUEST	0x01u	/* a CR was decoded */
@@ -74,6 +75,9 @@ struct rdpneg_evidence {
 	/* What follows them. */
 	uint8_t			client_next;	/* with RDPNEG_EV_CLIENT_NEXT */
 	uint8_t			server_next;	/* with RDPNEG_EV_SERVER_NEXT */
+	/* The TLS that followed (tls.h), when either side's next bytes
+	 * were TLS records (rdpneg_evidence_starts_tls). */
+	struct rdpneg_tls	tls;
 	/* Its fallback chain (chain.h). */
 	unsigned		chain_length;	/* attempts in its chain, >= 1 */
 	unsigned		chain_position;	/* 1-based */
@@ -113,6 +117,19 @@ void rdpneg_evidence_not_negotiation(struct rdpneg_evidence *ev,
  */
 void rdpneg_evidence_next(struct rdpneg_evidence *ev, int from_client,
     uint8_t first);
+
+/*
+ * Do that side's bytes after its CR or CC begin TLS records (a handshake
+ * or an alert), so that the consumer feeds them to rdpneg_tls_feed() with
+ * ev->tls, at most RDPNEG_TLS_STREAM_BUDGET bytes of them, until
+ * rdpneg_tls_decided()?
+ */
+int rdpneg_evidence_starts_tls(const struct rdpneg_evidence *ev,
+    int from_client);
+
+/* The facts (RDPNEG_CERT_*, x509.h) of the server certificate that
+ * ev->tls holds, as the consumer read them. */
+void rdpneg_evidence_certificate(struct rdpneg_evidence *ev, unsigned flags);
 
 /* A packet from that side (SYN, SYN/ACK: RDPNEG_TCP_* flags). */
 #define RDPNEG_TCP_SYN	0x01u

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rdpneg/credssp.h"
 #include "rdpneg/kb.h"
+#include "rdpneg/tls_text.h"
 
 const struct rdpneg_tok rdpneg_server_names[] = {
 	{ RDPNEG_SERVER_UNKNOWN, "unknown" },
@@ -53,9 +55,13 @@ tri(uint8_t want, int fact)
 int
 rdpneg_tls_failed(const struct rdpneg_evidence *ev)
 {
+	const struct rdpneg_tls_dir *client = &ev->tls.dir[0];
+
 	if (!(ev->have & RDPNEG_EV_CLIENT_NEXT) ||
 	    ev->client_next != RDPNEG_NEXT_TLS_HANDSHAKE)
 		return 0;
+	if (client->nalerts > 0 && client->alert.level == RDPNEG_ALERT_FATAL)
+		return 1;
 	if (ev->have & RDPNEG_EV_SERVER_NEXT)
 		return ev->server_next == RDPNEG_NEXT_TLS_ALERT;
 	return ev->end == RDPNEG_END_FIN_SERVER ||
@@ -137,6 +143,210 @@ server_tls_alert(const struct rdpneg_evidence *ev)
 	    ev->server_next == RDPNEG_NEXT_TLS_ALERT;
 }
 
+/* ---- The TLS after the negotiation (tls.h). */
+
+enum { CLIENT = 0, SERVER = 1 };
+
+static int
+tls_has(const struct rdpneg_evidence *ev, unsigned bit)
+{
+	return (ev->tls.have & bit) != 0;
+}
+
+static int
+tls_client_hello(const struct rdpneg_evidence *ev)
+{
+	return tls_has(ev, RDPNEG_TLS_HAVE_CLIENT_HELLO);
+}
+
+static int
+tls_server_hello(const struct rdpneg_evidence *ev)
+{
+	return tls_has(ev, RDPNEG_TLS_HAVE_SERVER_HELLO);
+}
+
+/* That side's first alert in clear has this description. */
+static int
+alerted(const struct rdpneg_evidence *ev, int side, uint8_t description)
+{
+	const struct rdpneg_tls_dir *d = &ev->tls.dir[side];
+
+	return d->nalerts > 0 && d->alert.description == description;
+}
+
+/* RFC 8446 6.2: the client refuses a ServerHello's version, or the server
+ * a ClientHello's, with protocol_version. */
+static int
+tls_version_refused(const struct rdpneg_evidence *ev)
+{
+	if (!tls_server_hello(ev))
+		return alerted(ev, SERVER, RDPNEG_ALERT_PROTOCOL_VERSION);
+	return alerted(ev, CLIENT, RDPNEG_ALERT_PROTOCOL_VERSION);
+}
+
+/* No suite (or signature algorithm) both accept: handshake_failure or
+ * insufficient_security before any ServerHello (RFC 8446 4.1.1), or the
+ * client's insufficient_security after it. */
+static int
+tls_cipher_refused(const struct rdpneg_evidence *ev)
+{
+	if (!tls_server_hello(ev))
+		return alerted(ev, SERVER, RDPNEG_ALERT_HANDSHAKE_FAILURE) ||
+		    alerted(ev, SERVER, RDPNEG_ALERT_INSUFFICIENT_SECURITY);
+	return alerted(ev, CLIENT, RDPNEG_ALERT_INSUFFICIENT_SECURITY);
+}
+
+static int
+tls_server_aborted(const struct rdpneg_evidence *ev)
+{
+	return tls_client_hello(ev) && !tls_server_hello(ev) &&
+	    ev->tls.dir[SERVER].nalerts == 0 && server_closed(ev);
+}
+
+/* Did the client send data after its handshake?  A record of at most 2
+ * bytes of plaintext is an encrypted alert (close_notify), not data. */
+static int
+client_sent_data(const struct rdpneg_evidence *ev)
+{
+	const struct rdpneg_tls *t = &ev->tls;
+	unsigned lo, hi;
+	size_t i;
+
+	for (i = 0; i < t->napp; i++) {
+		if (!t->app[i].from_client || t->app[i].handshake)
+			continue;
+		rdpneg_tls_plaintext(t, t->app[i].length, &lo, &hi);
+		if (hi > 2)
+			return 1;
+	}
+	return (t->have & RDPNEG_TLS_RECORDS_CUT) != 0;
+}
+
+/* RFC 8446 6.2: the alerts a client sends about the certificate. */
+static int
+certificate_alert(uint8_t d)
+{
+	return d == RDPNEG_ALERT_BAD_CERTIFICATE ||
+	    d == RDPNEG_ALERT_UNSUPPORTED_CERTIFICATE ||
+	    d == RDPNEG_ALERT_CERTIFICATE_REVOKED ||
+	    d == RDPNEG_ALERT_CERTIFICATE_EXPIRED ||
+	    d == RDPNEG_ALERT_CERTIFICATE_UNKNOWN ||
+	    d == RDPNEG_ALERT_UNKNOWN_CA;
+}
+
+/*
+ * The client saw the server's hello flight (its certificate: in clear up
+ * to TLS 1.2, encrypted in 1.3) and went no further: a certificate alert,
+ * or a close without data while the server had not complained.  FreeRDP
+ * closes after completing the handshake, rdesktop before its Finished
+ * (README, "After the negotiation").
+ */
+static int
+tls_cert_rejected(const struct rdpneg_evidence *ev)
+{
+	const struct rdpneg_tls_dir *c = &ev->tls.dir[CLIENT];
+
+	if (!tls_server_hello(ev) || ev->tls.dir[SERVER].nalerts > 0 ||
+	    client_sent_data(ev))
+		return 0;
+	if (c->nalerts > 0)
+		return certificate_alert(c->alert.description);
+	return client_closed(ev);
+}
+
+/* Both Finished messages: in clear as markers after each side's
+ * ChangeCipherSpec (TLS 1.2), or as each side's encrypted handshake
+ * records (TLS 1.3). */
+static int
+tls_established(const struct rdpneg_evidence *ev)
+{
+	const struct rdpneg_tls *t = &ev->tls;
+	int client = 0, server = 0;
+	size_t i;
+
+	if (!tls_server_hello(ev))
+		return 0;
+	if (rdpneg_tls_version(t) < RDPNEG_TLS_1_3)
+		return t->dir[CLIENT].ccs && t->dir[SERVER].ccs;
+	for (i = 0; i < t->napp; i++)
+		if (t->app[i].handshake) {
+			if (t->app[i].from_client)
+				client = 1;
+			else
+				server = 1;
+		}
+	return client && server;
+}
+
+static int
+client_tls_alert(const struct rdpneg_evidence *ev)
+{
+	return ev->tls.dir[CLIENT].nalerts > 0;
+}
+
+static int
+tls_1_3(const struct rdpneg_evidence *ev)
+{
+	return tls_server_hello(ev) &&
+	    rdpneg_tls_version(&ev->tls) >= RDPNEG_TLS_1_3;
+}
+
+static int
+cert_problem(const struct rdpneg_evidence *ev)
+{
+	return tls_has(ev, RDPNEG_TLS_HAVE_CERT_FACTS) &&
+	    ev->tls.cert_flags != 0;
+}
+
+/* ---- CredSSP (credssp.h). */
+
+static enum rdpneg_credssp_stage
+credssp_stage(const struct rdpneg_evidence *ev)
+{
+	struct rdpneg_credssp c;
+
+	rdpneg_infer_credssp(ev, &c);
+	return c.stage;
+}
+
+static int
+credssp_error(const struct rdpneg_evidence *ev)
+{
+	return credssp_stage(ev) == RDPNEG_CREDSSP_ERROR;
+}
+
+/* The server ended CredSSP: an error TSRequest, or (CredSSP before
+ * version 3 sends none) a close when it was the server's turn. */
+static int
+credssp_refused(const struct rdpneg_evidence *ev)
+{
+	enum rdpneg_credssp_stage s = credssp_stage(ev);
+
+	return s == RDPNEG_CREDSSP_ERROR || (server_closed(ev) &&
+	    (s == RDPNEG_CREDSSP_NEGOTIATE ||
+	    s == RDPNEG_CREDSSP_AUTHENTICATE));
+}
+
+/* MS-RDPBCGR 3.2.5.10.2: after a denied Early User Authorization Result
+ * the client drops the connection; after SUCCESS it goes on to MCS. */
+static int
+credssp_denied(const struct rdpneg_evidence *ev)
+{
+	return credssp_stage(ev) == RDPNEG_CREDSSP_EARLY_USER_AUTH &&
+	    ev->end != RDPNEG_END_OPEN;
+}
+
+/* The client closed when it was its turn: after the server's challenge
+ * (a client that cannot or will not answer it) or after its pubKeyAuth. */
+static int
+credssp_gave_up(const struct rdpneg_evidence *ev)
+{
+	enum rdpneg_credssp_stage s = credssp_stage(ev);
+
+	return client_closed(ev) && (s == RDPNEG_CREDSSP_CHALLENGE ||
+	    s == RDPNEG_CREDSSP_PUB_KEY_AUTH);
+}
+
 /* A fact that is one bit of the evidence has no function. */
 const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	{ RDPNEG_FACT_NEG_REQ, "neg-req", RDPNEG_EV_REQ_NEG, NULL },
@@ -159,6 +369,30 @@ const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	{ RDPNEG_FACT_CLIENT_CLOSED, "client-closed", 0, client_closed },
 	{ RDPNEG_FACT_SERVER_TLS_ALERT, "server-tls-alert", 0,
 	    server_tls_alert },
+	{ RDPNEG_FACT_TLS_CLIENT_HELLO, "tls-client-hello", 0,
+	    tls_client_hello },
+	{ RDPNEG_FACT_TLS_SERVER_HELLO, "tls-server-hello", 0,
+	    tls_server_hello },
+	{ RDPNEG_FACT_TLS_VERSION_REFUSED, "tls-version-refused", 0,
+	    tls_version_refused },
+	{ RDPNEG_FACT_TLS_CIPHER_REFUSED, "tls-cipher-refused", 0,
+	    tls_cipher_refused },
+	{ RDPNEG_FACT_TLS_SERVER_ABORTED, "tls-server-aborted", 0,
+	    tls_server_aborted },
+	{ RDPNEG_FACT_TLS_CERT_REJECTED, "tls-cert-rejected", 0,
+	    tls_cert_rejected },
+	{ RDPNEG_FACT_TLS_ESTABLISHED, "tls-established", 0,
+	    tls_established },
+	{ RDPNEG_FACT_TLS_1_3, "tls-1-3", 0, tls_1_3 },
+	{ RDPNEG_FACT_CLIENT_TLS_ALERT, "client-tls-alert", 0,
+	    client_tls_alert },
+	{ RDPNEG_FACT_CERT_PROBLEM, "cert-problem", 0, cert_problem },
+	{ RDPNEG_FACT_CREDSSP_REFUSED, "credssp-refused", 0,
+	    credssp_refused },
+	{ RDPNEG_FACT_CREDSSP_ERROR, "credssp-error", 0, credssp_error },
+	{ RDPNEG_FACT_CREDSSP_DENIED, "credssp-denied", 0, credssp_denied },
+	{ RDPNEG_FACT_CREDSSP_GAVE_UP, "credssp-gave-up", 0,
+	    credssp_gave_up },
 };
 
 _Static_assert(RDPNEG_FACT_COUNT <= 32, "facts are bits of an unsigned");
@@ -283,42 +517,185 @@ rdpneg_find_diagnosis(const char *id)
 	return NULL;
 }
 
+/* ---- Placeholders (kb.h, rdpneg_expand): one function each. */
+
+typedef const char *placeholder_fn(const struct rdpneg_evidence *, char *,
+    size_t);
+
+static const char *
+ph_requested(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	if (!(ev->have & RDPNEG_EV_REQ_NEG))
+		return "no RDP_NEG_REQ (Standard RDP Security only)";
+	rdpneg_protocols_str(ev->requested, tmp, size);
+	return tmp;
+}
+
+static const char *
+ph_selected(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	const char *s = ev->response_value == RDPNEG_PROTOCOL_RDP ? "RDP" :
+	    rdpneg_tok_str(rdpneg_protocol_names, ev->response_value);
+
+	if (s != NULL)
+		return s;
+	snprintf(tmp, size, "0x%x", ev->response_value);
+	return tmp;
+}
+
+static const char *
+ph_failure(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	const char *s = rdpneg_tok_str(rdpneg_failure_names,
+	    ev->response_value);
+
+	if (s != NULL)
+		return s;
+	snprintf(tmp, size, "0x%08x", ev->response_value);
+	return tmp;
+}
+
+static const char *
+ph_code(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	snprintf(tmp, size, "%u", ev->response_value);
+	return tmp;
+}
+
+static const char *
+ph_end(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	(void)tmp;
+	(void)size;
+	return rdpneg_tok_str(rdpneg_end_names, ev->end);
+}
+
+static const char *
+ph_outcome(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	(void)tmp;
+	(void)size;
+	return rdpneg_tok_str(rdpneg_outcome_names, ev->outcome);
+}
+
+static const char *
+ph_tls_offered(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	rdpneg_tls_offered_str(&ev->tls, tmp, size);
+	return tmp;
+}
+
+static const char *
+ph_tls_version(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	if (!(ev->tls.have & RDPNEG_TLS_HAVE_SERVER_HELLO))
+		return "none";
+	rdpneg_tls_version_str(rdpneg_tls_version(&ev->tls), tmp, size);
+	return tmp;
+}
+
+static const char *
+ph_tls_suites(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	rdpneg_tls_suites_str(&ev->tls, 3, tmp, size);
+	return tmp;
+}
+
+static const char *
+ph_tls_suite(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	if (!(ev->tls.have & RDPNEG_TLS_HAVE_SERVER_HELLO))
+		return "none";
+	rdpneg_tls_suite_str(ev->tls.server_hello.suite, tmp, size);
+	return tmp;
+}
+
+/* A side's first alert, "fatal protocol_version (70)"; "TLS" when only
+ * its first byte is known (a capture cut short), for "a TLS alert". */
+static const char *
+alert_text(const struct rdpneg_tls_dir *d, char *tmp, size_t size)
+{
+	if (d->nalerts == 0)
+		return "TLS";
+	rdpneg_tls_alert_str(d, tmp, size);
+	return tmp;
+}
+
+static const char *
+ph_server_alert(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	return alert_text(&ev->tls.dir[SERVER], tmp, size);
+}
+
+static const char *
+ph_client_alert(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	return alert_text(&ev->tls.dir[CLIENT], tmp, size);
+}
+
+static const char *
+ph_cert_problems(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	if (!(ev->tls.have & RDPNEG_TLS_HAVE_CERT_FACTS))
+		return "not visible (TLS 1.3 encrypts it)";
+	rdpneg_cert_flags_str(ev->tls.cert_flags, tmp, size);
+	return tmp;
+}
+
+static const char *
+ph_credssp(const struct rdpneg_evidence *ev, char *tmp, size_t size)
+{
+	struct rdpneg_credssp c;
+
+	(void)tmp;
+	(void)size;
+	rdpneg_infer_credssp(ev, &c);
+	return rdpneg_tok_str(rdpneg_credssp_stage_names, c.stage);
+}
+
+static const char *
+ph_credssp_plaintext(const struct rdpneg_evidence *ev, char *tmp,
+    size_t size)
+{
+	struct rdpneg_credssp c;
+
+	rdpneg_infer_credssp(ev, &c);
+	rdpneg_plaintext_str(c.plaintext, c.last_min, c.last_max, tmp, size);
+	return tmp;
+}
+
+static const struct {
+	const char	*name;
+	placeholder_fn	*fn;
+} placeholders[] = {
+	{ "requested", ph_requested },
+	{ "selected", ph_selected },
+	{ "failure", ph_failure },
+	{ "code", ph_code },
+	{ "end", ph_end },
+	{ "outcome", ph_outcome },
+	{ "tls-offered", ph_tls_offered },
+	{ "tls-version", ph_tls_version },
+	{ "tls-suites", ph_tls_suites },
+	{ "tls-suite", ph_tls_suite },
+	{ "server-alert", ph_server_alert },
+	{ "client-alert", ph_client_alert },
+	{ "cert-problems", ph_cert_problems },
+	{ "credssp", ph_credssp },
+	{ "credssp-plaintext", ph_credssp_plaintext },
+};
+
 /* The value of placeholder name (without braces), or NULL. */
 static const char *
 placeholder(const char *name, size_t len, const struct rdpneg_evidence *ev,
     char *tmp, size_t size)
 {
-	const char *s;
+	size_t i;
 
-	if (len == 9 && memcmp(name, "requested", 9) == 0) {
-		if (!(ev->have & RDPNEG_EV_REQ_NEG))
-			return "no RDP_NEG_REQ (Standard RDP Security only)";
-		rdpneg_protocols_str(ev->requested, tmp, size);
-		return tmp;
-	}
-	if (len == 8 && memcmp(name, "selected", 8) == 0) {
-		s = ev->response_value == RDPNEG_PROTOCOL_RDP ? "RDP" :
-		    rdpneg_tok_str(rdpneg_protocol_names, ev->response_value);
-		if (s != NULL)
-			return s;
-		snprintf(tmp, size, "0x%x", ev->response_value);
-		return tmp;
-	}
-	if (len == 7 && memcmp(name, "failure", 7) == 0) {
-		s = rdpneg_tok_str(rdpneg_failure_names, ev->response_value);
-		if (s != NULL)
-			return s;
-		snprintf(tmp, size, "0x%08x", ev->response_value);
-		return tmp;
-	}
-	if (len == 4 && memcmp(name, "code", 4) == 0) {
-		snprintf(tmp, size, "%u", ev->response_value);
-		return tmp;
-	}
-	if (len == 3 && memcmp(name, "end", 3) == 0)
-		return rdpneg_tok_str(rdpneg_end_names, ev->end);
-	if (len == 7 && memcmp(name, "outcome", 7) == 0)
-		return rdpneg_tok_str(rdpneg_outcome_names, ev->outcome);
+	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
+		if (strlen(placeholders[i].name) == len &&
+		    memcmp(placeholders[i].name, name, len) == 0)
+			return placeholders[i].fn(ev, tmp, size);
 	return NULL;
 }
 
@@ -425,7 +802,7 @@ static void
 expand_span(struct sink *o, const char *p, const char *end,
     const struct rdpneg_evidence *ev, unsigned depth)
 {
-	char tmp[128];
+	char tmp[256];
 	const char *brace, *close, *value, *next;
 
 	while (p < end) {

@@ -49,6 +49,35 @@ enum rdpneg_fact {
 	RDPNEG_FACT_CLIENT_CLOSED,	/* the client's FIN or RST came first */
 	RDPNEG_FACT_SERVER_TLS_ALERT,	/* the server's first byte after its
 					   CC began a TLS alert */
+	/* The TLS handshake after the negotiation (tls.h). */
+	RDPNEG_FACT_TLS_CLIENT_HELLO,	/* the client's ClientHello */
+	RDPNEG_FACT_TLS_SERVER_HELLO,	/* the server's ServerHello */
+	RDPNEG_FACT_TLS_VERSION_REFUSED, /* a protocol_version alert answered
+					   the other side's hello */
+	RDPNEG_FACT_TLS_CIPHER_REFUSED,	/* the server answered the ClientHello
+					   with handshake_failure or
+					   insufficient_security, or the
+					   client the ServerHello with
+					   insufficient_security */
+	RDPNEG_FACT_TLS_SERVER_ABORTED,	/* the server closed after the
+					   ClientHello, without a ServerHello
+					   or an alert */
+	RDPNEG_FACT_TLS_CERT_REJECTED,	/* after the server's hello the client
+					   sent a certificate alert, or closed
+					   without sending data */
+	RDPNEG_FACT_TLS_ESTABLISHED,	/* both sides finished the handshake */
+	RDPNEG_FACT_TLS_1_3,		/* the ServerHello chose TLS 1.3: the
+					   certificate is encrypted */
+	RDPNEG_FACT_CLIENT_TLS_ALERT,	/* the client sent an alert in clear */
+	RDPNEG_FACT_CERT_PROBLEM,	/* the certificate, read, has a
+					   problem (RDPNEG_CERT_*, x509.h) */
+	/* CredSSP (NLA) progress, inferred (credssp.h). */
+	RDPNEG_FACT_CREDSSP_REFUSED,	/* an error TSRequest, or the server
+					   closed when it was its turn */
+	RDPNEG_FACT_CREDSSP_ERROR,	/* ... an error TSRequest */
+	RDPNEG_FACT_CREDSSP_DENIED,	/* HYBRID_EX's result, then the end */
+	RDPNEG_FACT_CREDSSP_GAVE_UP,	/* the client closed when it was its
+					   turn */
 	RDPNEG_FACT_COUNT
 };
 
@@ -214,7 +243,8 @@ extern const struct rdpneg_tok rdpneg_confidence_names[];
 /*
  * Did the TLS handshake that follows the negotiation fail?  The client
  * began it (a TLS handshake record) and the server answered with a TLS
- * alert, or sent nothing and closed the connection.
+ * alert, or sent nothing and closed the connection, or the client sent a
+ * fatal alert in clear.
  */
 int rdpneg_tls_failed(const struct rdpneg_evidence *ev);
 

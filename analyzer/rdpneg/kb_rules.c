@@ -93,6 +93,24 @@
 #define CMD_XRDP_PORT "grep '^port=' " XRDP_INI
 #define CMD_LISTENERS "sudo ss -ltnp"
 #define CMD_SHADOW_NLA "freerdp-shadow-cli /sec:nla"
+#define CMD_OPENSSL_PROTOCOLS "grep -nE " \
+	"'^ *(MinProtocol|MaxProtocol|CipherString)' /etc/ssl/openssl.cnf"
+#define CMD_CIPHER_POLICY "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\" \
+	"Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\" \
+	"00010002' -ErrorAction SilentlyContinue"
+#define CMD_SCHANNEL_EVENTS "Get-WinEvent -LogName System -MaxEvents 500 " \
+	"| Where-Object Id -in 36874,36888"
+#define CMD_SCHANNEL_KEY_EVENTS "Get-WinEvent -LogName System " \
+	"-MaxEvents 500 | Where-Object Id -eq 36870"
+#define CMD_LOGON_FAILURES "Get-WinEvent -FilterHashtable " \
+	"@{LogName='Security'; Id=4625} -MaxEvents 20 | " \
+	"Format-List TimeCreated,Message"
+#define CMD_RDS_RIGHTS "secedit /export /areas USER_RIGHTS " \
+	"/cfg $env:TEMP\\rights.inf\n" \
+	"Select-String 'RemoteInteractiveLogonRight' $env:TEMP\\rights.inf"
+#define CMD_ENCRYPTION_ORACLE "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\" \
+	"Microsoft\\Windows\\CurrentVersion\\Policies\\System\\" \
+	"CredSSP\\Parameters' -ErrorAction SilentlyContinue"
 
 /*
  * ---- Remediation steps.  STEP(ANY, ...) is for any implementation,
@@ -198,6 +216,10 @@
 #define REF_WMI_NLA	"Win32_TSGeneralSetting.SetUserAuthenticationRequired"
 #define REF_XRDP_INI	"xrdp.ini: security_layer, certificate, key_file"
 #define REF_XRDP_ISO	"xrdp libxrdp/xrdp_iso.c: RDP_NEG_REQ checks"
+#define REF_TLS_VERSIONS "RFC 8446 4.2.1 Supported Versions"
+#define REF_TLS_ALERTS	"RFC 8446 6.2 Error Alerts"
+#define REF_CSSP_SEQUENCE "MS-CSSP 3.1.5 Processing Events and Sequencing " \
+	"Rules"
 
 /* ---- Lists shared by two rules. */
 
@@ -1652,6 +1674,434 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.references = REFS(
 			REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED) } },
 
+	/* ---- After the negotiation: the TLS handshake (MS-RDPBCGR 5.4.5.1,
+	 * RFC 8446) and CredSSP (MS-CSSP 3.1.5), README "After the
+	 * negotiation".  All need a requested protocol selected. */
+
+	/* RFC 8446 4.2.1, 6.2: no TLS version in common. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(TLS_VERSION_REFUSED),
+		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .diagnosis = {
+		.id = "tls-version-mismatch",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The negotiation succeeded but the TLS handshake "
+		    "failed: the client and the server have no TLS version "
+		    "in common.",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "The protocol_version alert (RFC 8446 6.2) "
+		    "is sent in clear and names the cause; the versions each "
+		    "side allows beyond those on the wire are in its "
+		    "configuration.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; the client's TLS hello offered "
+		    "{tls-offered}{?tls-server-hello:; the server chose "
+		    "{tls-version} and the client refused it with a "
+		    "{client-alert} alert}{!tls-server-hello:; the server "
+		    "refused them with a {server-alert} alert}; the "
+		    "connection end was {end}.",
+		.server_settings = "{!tls-server-hello:A server that allows "
+		    "none of the client's versions: Windows with TLS 1.2 "
+		    "disabled under SCHANNEL\\Protocols, or Windows Server "
+		    "2008 R2 without its TLS 1.2 update (KB3080079); xrdp "
+		    "with ssl_protocols= narrower than the client (e.g. "
+		    "TLSv1.3 only).}{?tls-server-hello:A server limited to a "
+		    "version the client no longer accepts (an old Windows or "
+		    "xrdp ssl_protocols=TLSv1), below the client's floor "
+		    "(OpenSSL 3's security level, FreeRDP /tls-seclevel, an "
+		    "OpenSSL MinProtocol).}",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Enable TLS 1.2 (the secure choice): this "
+				"key must not hold Enabled 0 or "
+				"DisabledByDefault 1:",
+			    .command = "Get-ItemProperty -Path '" TLS12_KEY
+				"'"),
+			STEP(WINDOWS,
+			    .text = "Windows Server 2008 R2 needs update "
+				"KB3080079 for RDP over TLS 1.2; after any "
+				"change restart Remote Desktop Services (this "
+				"ends sessions):",
+			    .command = "Restart-Service TermService -Force"),
+			STEP(XRDP,
+			    .text = "Allow TLS 1.2 and 1.3 in " XRDP_INI
+				" and restart xrdp:",
+			    .command = CMD_XRDP_SET("ssl_protocols",
+				"TLSv1.2, TLSv1.3") "\n" CMD_XRDP_RESTART),
+			STEP(FREERDP,
+			    .text = "A FreeRDP-based server follows OpenSSL's "
+				"configuration: read its MinProtocol and "
+				"MaxProtocol:",
+			    .command = CMD_OPENSSL_PROTOCOLS),
+			STEP(ANY, .when = { .no = FACT(TLS_SERVER_HELLO) },
+			    .text = "On the client, check that its TLS "
+				"settings do not cap the version (FreeRDP: an "
+				"OpenSSL MaxProtocol in OPENSSL_CONF)."),
+			STEP(ANY, .less_secure = 1,
+			    .when = { .yes = FACT(TLS_SERVER_HELLO) },
+			    .text = "Less secure: let the client accept the "
+				"old version (FreeRDP /tls-seclevel:0) only "
+				"until the server is updated.")),
+		.references = REFS(
+			REF_ENHANCED, REF_TLS_VERSIONS, REF_TLS_ALERTS,
+			"Microsoft KB3080079: TLS 1.1 and 1.2 for Remote "
+			"Desktop Services on Windows 7 and Server 2008 R2") } },
+
+	/* RFC 8446 4.1.1: no suite (or signature algorithm) in common. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(TLS_CIPHER_REFUSED),
+		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .diagnosis = {
+		.id = "tls-no-common-cipher",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The negotiation succeeded but the TLS handshake "
+		    "failed: {!tls-server-hello:the server accepts none of "
+		    "the cipher suites the client offered}{?tls-server-hello:"
+		    "the client refused the cipher suite the server chose}.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "A handshake_failure or "
+		    "insufficient_security alert before any ServerHello means "
+		    "the server found no acceptable parameters (RFC 8446 "
+		    "4.1.1): the cipher suites as a rule, sometimes the "
+		    "signature algorithms or groups; only the server's log "
+		    "says which.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; the client's TLS hello offered "
+		    "{tls-offered} and {tls-suites}{!tls-server-hello:; the "
+		    "server answered with a {server-alert} alert}"
+		    "{?tls-server-hello:; the server chose {tls-suite} and the "
+		    "client answered with a {client-alert} alert}; the "
+		    "connection end was {end}.",
+		.server_settings = "A restricted suite list: Windows' SSL "
+		    "Cipher Suite Order policy or FIPS mode (Schannel event "
+		    "36874), xrdp's tls_ciphers= in xrdp.ini, or a list that "
+		    "does not fit the certificate's key (ECDSA suites only, "
+		    "with an RSA key).",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "List the suites the server enables (the "
+				"secure choice keeps the ECDHE AES-GCM suites "
+				"current clients offer):",
+			    .command = "Get-TlsCipherSuite | Format-Table "
+				"Name"),
+			STEP(WINDOWS,
+			    .text = "A Group Policy SSL Cipher Suite Order "
+				"overrides that list; read it:",
+			    .command = CMD_CIPHER_POLICY),
+			STEP(WINDOWS,
+			    .text = "Schannel logs the refusal as event 36874 "
+				"or 36888:",
+			    .command = CMD_SCHANNEL_EVENTS),
+			STEP(XRDP,
+			    .text = "Drop the tls_ciphers= restriction (or list "
+				"suites the clients offer) and restart xrdp; "
+				"its log says \"no shared cipher\":",
+			    .command = "sudo sed -i 's/^tls_ciphers=/"
+				"#tls_ciphers=/' " XRDP_INI "\n"
+				CMD_XRDP_RESTART),
+			STEP(FREERDP,
+			    .text = "Check the server's OpenSSL CipherString "
+				"and its certificate's key type:",
+			    .command = CMD_OPENSSL_PROTOCOLS),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure: enable an older suite on "
+				"the client only while the server cannot be "
+				"changed.")),
+		.references = REFS(
+			REF_ENHANCED, "RFC 8446 4.1.1 Cryptographic Negotiation",
+			REF_TLS_ALERTS, "Group Policy: SSL Cipher Suite Order") } },
+
+	/* The server closed on the ClientHello, without a word. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(TLS_SERVER_ABORTED),
+		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .diagnosis = {
+		.id = "tls-server-aborted",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The negotiation succeeded, then the server closed "
+		    "the connection on the client's TLS hello without "
+		    "answering it: it cannot run TLS, as a rule because its "
+		    "certificate or private key is unusable.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "A server that refuses the client's "
+		    "parameters says so with an alert (RFC 8446 6.2); closing "
+		    "with neither a ServerHello nor an alert is Windows' "
+		    "\"An internal error has occurred\" case. No peer here "
+		    "does it: the rule rests on a synthetic capture.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; the client's TLS hello offered "
+		    "{tls-offered} and {tls-suites}; the server then closed "
+		    "the connection ({end}) with no ServerHello and no "
+		    "alert.",
+		.server_settings = "Windows: the certificate named by "
+		    "SSLCertificateSHA1Hash is gone, expired or its private "
+		    "key unreadable (MachineKeys permissions), often after a "
+		    "renewal (events 1057, 1058, 36870). xrdp: certificate= "
+		    "and key_file= that do not belong together.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Read which certificate the listener uses "
+				"and check that the store holds it:",
+			    .command = "(" CMD_TS_WMI
+				").SSLCertificateSHA1Hash\n" CMD_RD_CERTS),
+			STEP(WINDOWS,
+			    .text = "Events 1057 and 1058 (certificate) and "
+				"36870 (private key) say why:",
+			    .command = CMD_RCM_EVENTS "\n"
+				CMD_SCHANNEL_KEY_EVENTS),
+			STEP(WINDOWS,
+			    .text = "Let the service make a new self-signed "
+				"certificate (then deploy a CA-issued one): "
+				"remove the stale one and restart the service, "
+				"which ends sessions:",
+			    .command = "Remove-Item -Path "
+				"'Cert:\\LocalMachine\\Remote Desktop\\*'\n"
+				"Restart-Service TermService -Force"),
+			STEP(WINDOWS,
+			    .text = "When event 36870 names the key, give "
+				"NETWORK SERVICE read access to its file in "
+				"C:\\ProgramData\\Microsoft\\Crypto\\RSA\\"
+				"MachineKeys."),
+			STEP_XRDP_CERT,
+			STEP_XRDP_LOG,
+			STEP(FREERDP,
+			    .text = "Check the server's certificate and key "
+				"(freerdp-shadow-cli keeps them here):",
+			    .command = "ls -l ~/.config/freerdp/server")),
+		.references = REFS(
+			REF_ENHANCED, REF_TLS_ALERTS,
+			"Microsoft: Remote Desktop \"An internal error has "
+			"occurred\"",
+			"Win32_TSGeneralSetting.SSLCertificateSHA1Hash") } },
+
+	/* The client saw the certificate and went no further. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(TLS_CERT_REJECTED),
+		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("negotiated"),
+	  .diagnosis = {
+		.id = "tls-certificate-rejected",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The TLS handshake {?tls-established:completed}"
+		    "{!tls-established:reached the server's certificate}, "
+		    "then the client closed without sending anything: it did "
+		    "not accept the server's certificate.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "A client that accepts the certificate "
+		    "sends its first data (CredSSP or MCS) at once; FreeRDP "
+		    "(/cert:deny, an untrusted certificate) and rdesktop (its "
+		    "prompt answered no) close instead, as seen on loopback. "
+		    "{?tls-1-3:Under TLS 1.3 the certificate is encrypted: "
+		    "its problem is inferred, not read.}{!tls-1-3:The "
+		    "certificate's problems are read from it, at the time of "
+		    "the connection.}",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; TLS {tls-version} with "
+		    "{tls-suite}; the certificate's problems: "
+		    "{cert-problems}; {?client-tls-alert:the client sent a "
+		    "{client-alert} alert and }{!client-tls-alert:the client "
+		    "sent no alert and }closed the connection ({end}) without "
+		    "sending data.",
+		.server_settings = "A certificate the client does not trust: "
+		    "Windows' self-signed Remote Desktop certificate, xrdp's "
+		    "snakeoil or self-made one, an expired one, or one for "
+		    "another name. Client: FreeRDP without /cert:ignore or "
+		    "with /cert:deny, mstsc with AuthenticationLevel 1, "
+		    "rdesktop told no.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Give the server a certificate from a CA "
+				"the clients trust, for the name they connect "
+				"to (the secure choice); list the candidates:",
+			    .command = "Get-ChildItem Cert:\\LocalMachine\\My "
+				"| Format-List Subject,NotAfter,Thumbprint"),
+			STEP(WINDOWS,
+			    .text = "Group Policy enrolls and binds it: " GPO_SECURITY
+				" > Server authentication certificate "
+				"template."),
+			STEP(XRDP,
+			    .text = "Point certificate= and key_file= at a "
+				"CA-issued certificate for the server's name, "
+				"readable by xrdp, and restart it:",
+			    .command = "grep -E '^(certificate|key_file)=' "
+				XRDP_INI "\n" CMD_XRDP_RESTART),
+			STEP(FREERDP,
+			    .text = "Replace the server's self-made "
+				"certificate with a CA-issued one "
+				"(freerdp-shadow-cli reads it from here):",
+			    .command = "ls -l ~/.config/freerdp/server"),
+			STEP(ANY,
+			    .text = "Or have the client trust this one after "
+				"checking its SHA-256 fingerprint out of band "
+				"(FreeRDP: ~/.config/freerdp/known_hosts2)."),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure: accept any certificate "
+				"(FreeRDP /cert:ignore), which gives up "
+				"authenticating the server.")),
+		.references = REFS(
+			REF_ENHANCED, "RFC 8446 4.4.2 Certificate",
+			"RFC 5280 4.1.2.5 Validity",
+			"Group Policy: Server authentication certificate "
+			"template") } },
+
+	/* MS-CSSP 3.1.5: the server refused the client's authentication. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(SELECTED_CREDSSP) |
+		    RDPNEG_FACT(CREDSSP_REFUSED),
+		.no = RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("negotiated"),
+	  .diagnosis = {
+		.id = "nla-logon-failed",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "TLS and the negotiation succeeded, then the server "
+		    "refused the client's NLA (CredSSP) logon: wrong "
+		    "credentials, or an account that may not log on this "
+		    "way.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "Inferred from the encrypted records' "
+		    "lengths (MS-CSSP 3.1.5): {?credssp-error:the server "
+		    "answered with {credssp-plaintext} of plaintext, the size "
+		    "of a TSRequest that carries only an errorCode}"
+		    "{!credssp-error:the server closed when it was its turn "
+		    "to answer}. Which NTSTATUS (wrong password, locked, "
+		    "expired, restricted) is encrypted: only the session's "
+		    "keys tell.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; TLS {tls-version} with "
+		    "{tls-suite}; CredSSP got as far as \"{credssp}\" "
+		    "(inferred); the connection end was {end}.",
+		.server_settings = "The account, not a server setting: a "
+		    "wrong password; a locked, disabled or expired account; "
+		    "a password that must change; a logon restriction (a "
+		    "Protected Users member may not use NTLM). A "
+		    "FreeRDP-based server: the user is missing from its SAM "
+		    "file.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Read the failed logon's reason (event "
+				"4625: Status and Sub Status):",
+			    .command = CMD_LOGON_FAILURES),
+			STEP(WINDOWS,
+			    .text = "Check the account: enabled, not locked, "
+				"password not expired:",
+			    .command = "Get-LocalUser | Format-Table Name,"
+				"Enabled,PasswordExpires,LastLogon"),
+			STEP(WINDOWS,
+			    .text = "Accounts that may not use NTLM (Protected "
+				"Users, NTLM restricted) need Kerberos: connect "
+				"by the server's DNS name from a domain-joined "
+				"client."),
+			STEP(FREERDP,
+			    .text = "Add the user to the server's SAM file "
+				"(user:domain:LM hash:NT hash:::); its log "
+				"says \"Could not find user in SAM "
+				"database\"."),
+			STEP(ANY,
+			    .text = "For the exact NTSTATUS, reproduce with "
+				"FreeRDP 3 /tls:secrets-file: and open the "
+				"capture in Wireshark with that key log.")),
+		.references = REFS(
+			REF_CSSP_SEQUENCE, "MS-CSSP 2.2.1 TSRequest",
+			REF_ENHANCED) } },
+
+	/* MS-RDPBCGR 2.2.10.2: HYBRID_EX's result refused the user. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(SELECTED_CREDSSP) |
+		    RDPNEG_FACT(CREDSSP_DENIED),
+		.no = RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("negotiated"),
+	  .diagnosis = {
+		.id = "nla-access-denied",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "NLA succeeded, then the server's Early User "
+		    "Authorization Result refused the user: the account may "
+		    "not log on through Remote Desktop Services.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "Inferred: after the client's credentials "
+		    "the server sent {credssp-plaintext} of plaintext, the "
+		    "4-byte Early User Authorization Result (MS-RDPBCGR "
+		    "2.2.10.2), and the client went no further; after "
+		    "SUCCESS it goes on to MCS (3.2.5.10.2). No peer here "
+		    "denies: the rule rests on a synthetic capture.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; TLS {tls-version}; CredSSP got as "
+		    "far as \"{credssp}\" (inferred); the connection end was "
+		    "{end}.",
+		.server_settings = "Windows: the user is not in Remote "
+		    "Desktop Users (nor Administrators), or \"Deny log on "
+		    "through Remote Desktop Services\" applies, or \"Allow "
+		    "log on through Remote Desktop Services\" leaves them "
+		    "out.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Check that the user is in Remote Desktop "
+				"Users (Add-LocalGroupMember adds them):",
+			    .command = "Get-LocalGroupMember -Group "
+				"'Remote Desktop Users'"),
+			STEP(WINDOWS,
+			    .text = "Check the rights SeRemoteInteractiveLogon"
+				"Right and SeDenyRemoteInteractiveLogonRight "
+				"(User Rights Assignment):",
+			    .command = CMD_RDS_RIGHTS)),
+		.references = REFS(
+			"MS-RDPBCGR 2.2.10.2 Early User Authorization Result "
+			"PDU",
+			"MS-RDPBCGR 3.2.5.10.2 Processing Early User "
+			"Authorization Result PDU",
+			REF_CSSP_SEQUENCE) } },
+
+	/* MS-CSSP 3.1.5: the client stopped on its turn. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.yes = RDPNEG_FACT(SELECTED_CREDSSP) |
+		    RDPNEG_FACT(CREDSSP_GAVE_UP),
+		.no = RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("negotiated"),
+	  .diagnosis = {
+		.id = "nla-client-gave-up",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "TLS and the negotiation succeeded, then the client "
+		    "stopped inside NLA (CredSSP) when it was its turn: it "
+		    "could not or would not go on with the server's answer.",
+		.confidence = RDPNEG_CONFIDENCE_LOW,
+		.confidence_why = "Inferred from the records' lengths and who "
+		    "closed; the reason is in the client's own message: a "
+		    "CredSSP encryption-oracle (CVE-2018-0886) mismatch, a "
+		    "client that needs Kerberos facing NTLM, a cancelled "
+		    "credential prompt, or a server key that did not match.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; TLS {tls-version}; CredSSP got as "
+		    "far as \"{credssp}\" (inferred); then the client closed "
+		    "the connection ({end}).",
+		.server_settings = "Windows: a server without the May 2018 "
+		    "CredSSP update facing a client set to Force Updated "
+		    "Clients (AllowEncryptionOracle 0), or NTLM restricted "
+		    "on one side.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Update the server (the secure choice: "
+				"current CredSSP); its latest updates:",
+			    .command = "Get-HotFix | Sort-Object InstalledOn "
+				"-Descending | Select-Object -First 5"),
+			STEP(WINDOWS,
+			    .text = "Read AllowEncryptionOracle on the client "
+				"and the server (0 Force Updated Clients, 1 "
+				"Mitigated, 2 Vulnerable):",
+			    .command = CMD_ENCRYPTION_ORACLE),
+			STEP(ANY,
+			    .text = "Read the client's own error (FreeRDP: "
+				"WLOG_LEVEL=DEBUG names the CredSSP step)."),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure: Mitigated on the client "
+				"talks to an unpatched server; undo it once the "
+				"server is updated.")),
+		.references = REFS(
+			REF_CSSP_SEQUENCE,
+			"Microsoft KB4093492: CredSSP updates for "
+			"CVE-2018-0886") } },
+
 	/* 5.4.5.1: negotiated, then the TLS handshake failed. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.yes = RDPNEG_FACT(TLS_FAILED),
@@ -1671,9 +2121,12 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "server's log, not in the negotiation.",
 		.explanation = "The client requested {requested}; the server "
 		    "selected {selected}; the client began the TLS handshake"
-		    "{?server-tls-alert: and the server answered it with a TLS "
-		    "alert}{!server-tls-alert: and the server sent nothing "
-		    "back}{?server-closed:; the server closed the connection "
+		    "{?tls-client-hello: offering {tls-offered}}"
+		    "{?server-tls-alert: and the server answered it with a "
+		    "{server-alert} alert}{!server-tls-alert:{!tls-server-hello:"
+		    " and the server sent nothing back}{?tls-server-hello:; "
+		    "the server chose {tls-version} and the client answered "
+		    "with a {client-alert} alert}}{?server-closed:; the server closed the connection "
 		    "({end})}{?client-closed:; then the client closed the "
 		    "connection ({end})}{!server-closed:{!client-closed:; the "
 		    "connection was still open when the capture ended}}.",

@@ -1,0 +1,57 @@
+/*
+ * after.h - one direction of a connection after its CR or CC: its bytes
+ * reassembled, within a fixed budget, for the shared TLS decoder (tls.h)
+ * while the TLS that follows the negotiation has more to show, and the
+ * server's certificate read (x509.h).  README, "After the negotiation".
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef RDPNEG_AFTER_H
+#define RDPNEG_AFTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/stream.h"
+#include "rdpneg/evidence.h"
+#include "rdpneg/x509.h"
+
+enum after_state {
+	AFTER_IDLE = 0,		/* not TLS, or not known yet */
+	AFTER_TLS,		/* feeding the TLS decoder */
+	AFTER_DONE		/* decided or past the budget: buffers freed */
+};
+
+struct after {
+	struct stream	 s;	/* at most RDPNEG_TLS_STREAM_BUDGET bytes */
+	uint8_t		*hs;	/* the decoder's handshake buffer */
+	uint8_t		 state;	/* enum after_state */
+};
+
+/* What a connection's directions share. */
+struct after_conn {
+	struct rdpneg_evidence	*ev;
+	struct rdpneg_cert	**cert;	/* the server's, once read; owned by
+					   the caller (free()) */
+};
+
+/*
+ * Start feeding a direction whose first byte after its CR or CC has
+ * sequence number seq, when the model says TLS follows
+ * (rdpneg_evidence_starts_tls); else mark it done.
+ */
+void after_start(struct after *a, const struct after_conn *c,
+    int from_client, uint32_t seq);
+
+/*
+ * Add a segment (as stream_add) that frame brought at capture time sec,
+ * and walk what became contiguous.  Returns 0, or -1 when memory ran out.
+ */
+int after_add(struct after *a, const struct after_conn *c, int from_client,
+    uint32_t seq, const uint8_t *data, size_t caplen, size_t len,
+    uint64_t frame, int64_t sec);
+
+/* Stop feeding a direction and release its buffers. */
+void after_done(struct after *a);
+
+#endif /* RDPNEG_AFTER_H */
