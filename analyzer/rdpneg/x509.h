@@ -1,7 +1,7 @@
 /*
  * x509.h - the facts of a server's certificate, as a TLS 1.2 handshake
  * (tls.h) or a Standard RDP Security exchange shows it, read by GnuTLS
- * (README, "Why these libraries"): no hand-written ASN.1.
+ * (README, Design, "Libraries"): no hand-written ASN.1.
  *
  * The one part of the shared library that calls another library: GnuTLS
  * allocates inside, and this file frees all it took before it returns.
@@ -45,7 +45,9 @@ struct rdpneg_cert {
 							   ", "-separated */
 	char		serial[2 * 20 + 1];		/* hex, as many digits
 							   as its bytes */
-	int64_t		not_before;			/* Unix time, UTC */
+	int64_t		not_before;			/* Unix time, UTC; -1
+							   when unreadable (not
+							   judged then) */
 	int64_t		not_after;
 	char		key_type[16];			/* "RSA", "EC", ... */
 	unsigned	key_bits;
