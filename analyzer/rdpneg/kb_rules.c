@@ -2045,7 +2045,12 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .text = "Check the rights SeRemoteInteractiveLogon"
 				"Right and SeDenyRemoteInteractiveLogonRight "
 				"(User Rights Assignment):",
-			    .command = CMD_RDS_RIGHTS)),
+			    .command = CMD_RDS_RIGHTS),
+			STEP(ANY,
+			    .text = "The client's error confirms it: FreeRDP "
+				"ERRCONNECT_ACCESS_DENIED; mstsc \"the user "
+				"account is not authorized for remote "
+				"login\".")),
 		.references = REFS(
 			"MS-RDPBCGR 2.2.10.2 Early User Authorization Result "
 			"PDU",

@@ -43,9 +43,6 @@ size_t rdpneg_tls_alert_str(const struct rdpneg_tls_dir *dir, char *buf,
 /* RDPNEG_CERT_* bits as "self-signed, expired"; "none". */
 size_t rdpneg_cert_flags_str(unsigned flags, char *buf, size_t size);
 
-/* The names of the RDPNEG_CERT_* bits (x509.h), one each. */
-extern const struct rdpneg_tok rdpneg_cert_flag_names[];
-
 /* A CredSSP message's plaintext bounds as rdpneg_tls_plaintext() gave
  * them: "15 bytes", "at most 15 bytes", "12 to 27 bytes", "unknown". */
 size_t rdpneg_plaintext_str(enum rdpneg_plaintext kind, unsigned lo,

@@ -19,17 +19,6 @@
 
 #include "rdpneg/x509.h"
 
-const struct rdpneg_tok rdpneg_cert_flag_names[] = {
-	{ RDPNEG_CERT_SELF_SIGNED, "self-signed" },
-	{ RDPNEG_CERT_EXPIRED, "expired" },
-	{ RDPNEG_CERT_NOT_YET_VALID, "not-yet-valid" },
-	{ RDPNEG_CERT_NAME_MISMATCH, "name-mismatch" },
-	{ RDPNEG_CERT_WEAK_KEY, "weak-key" },
-	{ RDPNEG_CERT_WEAK_SIGNATURE, "weak-signature" },
-	{ RDPNEG_CERT_UNPARSABLE, "unparsable" },
-	{ 0, NULL }
-};
-
 /* subjectAltName (RFC 5280 4.2.1.6). */
 #define OID_SUBJECT_ALT_NAME	"2.5.29.17"
 

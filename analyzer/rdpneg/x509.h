@@ -29,7 +29,9 @@
 #define RDPNEG_CERT_WEAK_SIGNATURE	0x20u	/* SHA-1 or MD5 */
 #define RDPNEG_CERT_UNPARSABLE		0x40u	/* GnuTLS could not read it */
 
-/* Their names ("self-signed", "expired", ...), one bit each. */
+/* Their names ("self-signed", "expired", ...), one bit each (defined
+ * with the other texts of these facts, tls_text.c, in the dependency-free
+ * library). */
 extern const struct rdpneg_tok rdpneg_cert_flag_names[];
 
 #define RDPNEG_CERT_TEXT_MAX	256	/* subject, issuer, names: cut to

@@ -17,7 +17,9 @@
 
 #include <criterion/criterion.h>
 
+#include "rdpneg/credssp.h"
 #include "rdpneg/kb.h"
+#include "rdpneg/x509.h"
 
 #define SSL	RDPNEG_PROTOCOL_SSL
 #define HYBRID	RDPNEG_PROTOCOL_HYBRID
@@ -124,6 +126,114 @@ with(struct rdpneg_evidence ev, unsigned have)
 	return ev;
 }
 
+/* ---- The TLS after the negotiation (tls.h), as the walker records it. */
+
+enum { C = 0, S = 1 };
+
+/* The client's ClientHello: TLS 1.3 and 1.2, two suites. */
+static struct rdpneg_evidence
+tls_hello(struct rdpneg_evidence ev)
+{
+	struct rdpneg_tls_client_hello *ch = &ev.tls.client_hello;
+
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	ev.tls.have |= RDPNEG_TLS_HAVE_CLIENT_HELLO;
+	ch->legacy_version = RDPNEG_TLS_1_2;
+	ch->flags = RDPNEG_HELLO_SUPPORTED_VERSIONS;
+	ch->nversions = 2;
+	ch->versions[0] = RDPNEG_TLS_1_3;
+	ch->versions[1] = RDPNEG_TLS_1_2;
+	ch->nsuites = 2;
+	ch->suites[0] = 0x1302;		/* TLS_AES_256_GCM_SHA384 */
+	ch->suites[1] = 0xc030;		/* ECDHE_RSA_AES_256_GCM_SHA384 */
+	ev.tls.dir[C].records = 1;
+	return ev;
+}
+
+/* A side's fatal alert in clear. */
+static struct rdpneg_evidence
+tls_alert(struct rdpneg_evidence ev, int side, uint8_t description)
+{
+	ev.tls.dir[side].nalerts = 1;
+	ev.tls.dir[side].alert.level = RDPNEG_ALERT_FATAL;
+	ev.tls.dir[side].alert.description = description;
+	if (side == S && !(ev.have & RDPNEG_EV_SERVER_NEXT)) {
+		ev.have |= RDPNEG_EV_SERVER_NEXT;
+		ev.server_next = RDPNEG_NEXT_TLS_ALERT;
+	}
+	return ev;
+}
+
+/* The server's ServerHello choosing version and suite. */
+static struct rdpneg_evidence
+tls_server_hello(struct rdpneg_evidence ev, uint16_t version, uint16_t suite)
+{
+	ev.have |= RDPNEG_EV_SERVER_NEXT;
+	ev.server_next = RDPNEG_NEXT_TLS_HANDSHAKE;
+	ev.tls.have |= RDPNEG_TLS_HAVE_SERVER_HELLO;
+	ev.tls.server_hello.legacy_version = RDPNEG_TLS_1_2;
+	ev.tls.server_hello.version = version;
+	ev.tls.server_hello.suite = suite;
+	return ev;
+}
+
+/* An encrypted record. */
+static struct rdpneg_evidence
+tls_app(struct rdpneg_evidence ev, int side, uint16_t length, int handshake)
+{
+	struct rdpneg_tls_app_record *a = &ev.tls.app[ev.tls.napp++];
+
+	a->length = length;
+	a->from_client = side == C;
+	a->handshake = (uint8_t)handshake;
+	a->frame = 10 + ev.tls.napp;
+	ev.tls.napp_total++;
+	return ev;
+}
+
+/* A TLS 1.2 handshake with ECDHE-RSA-AES256-GCM-SHA384 (24 bytes of
+ * overhead per record), finished both ways, the certificate read. */
+static struct rdpneg_evidence
+tls12_done(struct rdpneg_evidence ev, unsigned cert_flags)
+{
+	ev = tls_server_hello(tls_hello(ev), RDPNEG_TLS_1_2, 0xc030);
+	ev.tls.have |= RDPNEG_TLS_HAVE_CERTIFICATE;
+	ev.tls.cert_count = 1;
+	rdpneg_evidence_certificate(&ev, cert_flags);
+	ev.tls.dir[C].ccs = ev.tls.dir[S].ccs = 1;
+	return ev;
+}
+
+/* A TLS 1.3 handshake: the server's encrypted flight, then the client's
+ * Finished. */
+static struct rdpneg_evidence
+tls13_done(struct rdpneg_evidence ev)
+{
+	ev = tls_server_hello(tls_hello(ev), RDPNEG_TLS_1_3, 0x1302);
+	ev = tls_app(ev, S, 1100, 1);
+	return tls_app(ev, C, 74, 1);
+}
+
+/* CredSSP records as in ../shared/captures-public awakecoding
+ * rdp-nla-ntlm-rejected1 (TLS 1.2 GCM): negotiate, challenge,
+ * authenticate, then the server's answer of server_len. */
+static struct rdpneg_evidence
+ntlm(struct rdpneg_evidence ev, uint16_t server_len)
+{
+	ev = tls_app(ev, C, 81, 0);
+	ev = tls_app(ev, S, 319, 0);
+	ev = tls_app(ev, C, 701, 0);
+	return server_len ? tls_app(ev, S, server_len, 0) : ev;
+}
+
+static struct rdpneg_evidence
+ended(struct rdpneg_evidence ev, enum rdpneg_end end)
+{
+	ev.end = end;
+	return ev;
+}
+
 /* ---- Cases: evidence of a real capture and the rule it must hit. */
 
 struct kase {
@@ -132,7 +242,7 @@ struct kase {
 	struct rdpneg_evidence	 ev;
 };
 
-#define MAX_CASES 96
+#define MAX_CASES 128
 static struct kase cases[MAX_CASES];
 static size_t ncases;
 
@@ -262,6 +372,62 @@ build_cases(void)
 	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
 	ev.server_next = RDPNEG_NEXT_TLS_ALERT;
 	add("RDP selected: no TLS to fail", "negotiated-standard-rdp", ev);
+	/* The TLS handshake and CredSSP, decoded (tls.h, credssp.h). */
+	add("server refuses the ClientHello's versions",
+	    "tls-version-mismatch", ended(tls_alert(tls_hello(
+	    selected(SSL | HYBRID, SSL)), S, RDPNEG_ALERT_PROTOCOL_VERSION),
+	    RDPNEG_END_FIN_SERVER));
+	add("client refuses the ServerHello's TLS 1.0", "tls-version-mismatch",
+	    ended(tls_alert(tls_server_hello(tls_hello(
+	    selected(SSL | HYBRID, SSL)), RDPNEG_TLS_1_0, 0x002f), C,
+	    RDPNEG_ALERT_PROTOCOL_VERSION), RDPNEG_END_RST_CLIENT));
+	add("server: handshake_failure on the ClientHello",
+	    "tls-no-common-cipher", ended(tls_alert(tls_hello(
+	    selected(SSL | HYBRID, SSL)), S, RDPNEG_ALERT_HANDSHAKE_FAILURE),
+	    RDPNEG_END_FIN_SERVER));
+	add("client: insufficient_security after the ServerHello",
+	    "tls-no-common-cipher", ended(tls_alert(tls_server_hello(
+	    tls_hello(selected(SSL | HYBRID, SSL)), RDPNEG_TLS_1_2, 0x000a),
+	    C, RDPNEG_ALERT_INSUFFICIENT_SECURITY), RDPNEG_END_FIN_CLIENT));
+	add("server RST on the ClientHello, no alert", "tls-server-aborted",
+	    ended(tls_hello(selected(SSL | HYBRID | HYB_EX, HYB_EX)),
+	    RDPNEG_END_RST_SERVER));
+	add("TLS 1.2 self-signed, client closes after the handshake",
+	    "tls-certificate-rejected", ended(tls12_done(
+	    selected(SSL | HYBRID, SSL), RDPNEG_CERT_SELF_SIGNED),
+	    RDPNEG_END_FIN_CLIENT));
+	add("TLS 1.2, client's bad_certificate before its Finished",
+	    "tls-certificate-rejected", ended(tls_alert(tls_server_hello(
+	    tls_hello(selected(SSL | HYBRID, HYBRID)), RDPNEG_TLS_1_2,
+	    0xc030), C, RDPNEG_ALERT_BAD_CERTIFICATE), RDPNEG_END_FIN_CLIENT));
+	add("TLS 1.3, client's Finished then FIN without data",
+	    "tls-certificate-rejected", ended(tls13_done(
+	    selected(SSL | HYBRID, HYBRID)), RDPNEG_END_FIN_CLIENT));
+	add("TLS 1.3, client's close_notify (19 bytes) then FIN",
+	    "tls-certificate-rejected", ended(tls_app(tls13_done(
+	    selected(SSL | HYBRID, SSL)), C, 19, 0), RDPNEG_END_FIN_CLIENT));
+	add("TLS 1.2 to SSL, the client sends data", "negotiated",
+	    tls_app(tls12_done(selected(SSL | HYBRID, SSL), 0), C, 500, 0));
+	add("NTLM answered by a 15-byte error TSRequest, client RST",
+	    "nla-logon-failed", ended(ntlm(tls12_done(
+	    selected(SSL | HYBRID | HYB_EX, HYB_EX), 0), 39),
+	    RDPNEG_END_RST_CLIENT));
+	add("NTLM authenticate, then the server closes", "nla-logon-failed",
+	    ended(ntlm(tls12_done(selected(SSL | HYBRID, HYBRID), 0), 0),
+	    RDPNEG_END_FIN_SERVER));
+	ev = ntlm(tls12_done(selected(SSL | HYBRID | HYB_EX, HYB_EX), 0),
+	    127);
+	ev = tls_app(tls_app(ev, C, 207, 0), S, 28, 0);
+	add("HYBRID_EX: 4-byte result, then the server closes",
+	    "nla-access-denied", ended(ev, RDPNEG_END_FIN_SERVER));
+	add("HYBRID_EX: 4-byte result, then MCS", "negotiated",
+	    tls_app(ev, C, 450, 0));
+	add("NTLM challenge, the client closes", "nla-client-gave-up",
+	    ended(tls_app(tls_app(tls12_done(selected(SSL | HYBRID, HYBRID),
+	    0), C, 81, 0), S, 319, 0), RDPNEG_END_RST_CLIENT));
+	add("NTLM complete: authInfo then MCS back to back", "negotiated",
+	    ended(tls_app(tls_app(ntlm(tls12_done(selected(SSL | HYBRID,
+	    HYBRID), 0), 127), C, 207, 0), C, 450, 0), RDPNEG_END_FIN_CLIENT));
 	ev = tcp_only(RDPNEG_OUTCOME_FAILURE, RDPNEG_END_FIN_SERVER);
 	ev.have = RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG;
 	ev.requested = SSL;
@@ -354,7 +520,10 @@ static const char *const required_ids[] = {
 	"request-dropped-unsupported-flags", "legacy-request-dropped",
 	"server-closed-without-answer", "client-gave-up",
 	"no-answer-in-capture", "port-closed", "port-filtered", "no-request",
-	"client-requires-nla", "tls-handshake-failed", "negotiated",
+	"client-requires-nla", "tls-version-mismatch", "tls-no-common-cipher",
+	"tls-server-aborted", "tls-certificate-rejected", "nla-logon-failed",
+	"nla-access-denied", "nla-client-gave-up", "tls-handshake-failed",
+	"negotiated",
 	"unclassified",
 };
 #define NREQUIRED (sizeof(required_ids) / sizeof(required_ids[0]))
@@ -1338,6 +1507,38 @@ Test(kb_server, every_print_is_complete)
 
 /* ---- Rule order: declared where rules overlap, kept by the table. */
 
+/* What the TLS after a selected protocol may show (tls.h, credssp.h). */
+#define TLS_SHAPES	17
+
+static struct rdpneg_evidence
+tls_shape(struct rdpneg_evidence ev, int shape)
+{
+	struct rdpneg_evidence h = tls_hello(ev);
+	struct rdpneg_evidence sh = tls_server_hello(h, RDPNEG_TLS_1_2, 0xc030);
+	struct rdpneg_evidence t12 = tls12_done(ev, RDPNEG_CERT_SELF_SIGNED);
+
+	switch (shape) {
+	case 0: return h;
+	case 1: return tls_alert(h, S, RDPNEG_ALERT_PROTOCOL_VERSION);
+	case 2: return tls_alert(h, S, RDPNEG_ALERT_HANDSHAKE_FAILURE);
+	case 3: return tls_alert(h, S, RDPNEG_ALERT_INSUFFICIENT_SECURITY);
+	case 4: return tls_alert(sh, C, RDPNEG_ALERT_PROTOCOL_VERSION);
+	case 5: return tls_alert(sh, C, RDPNEG_ALERT_INSUFFICIENT_SECURITY);
+	case 6: return tls_alert(sh, C, RDPNEG_ALERT_BAD_CERTIFICATE);
+	case 7: return tls_alert(sh, C, RDPNEG_ALERT_HANDSHAKE_FAILURE);
+	case 8: return t12;
+	case 9: return tls13_done(ev);
+	case 10: return tls_app(tls13_done(ev), C, 400, 0);
+	case 11: return ntlm(t12, 39);
+	case 12: return ntlm(t12, 0);
+	case 13: return tls_app(tls_app(ntlm(t12, 127), C, 207, 0), S, 28, 0);
+	case 14: return tls_app(tls_app(tls_app(ntlm(t12, 127), C, 207, 0),
+		    S, 28, 0), C, 450, 0);
+	case 15: return tls_app(tls_app(t12, C, 81, 0), S, 319, 0);
+	default: return tls_app(tls_app(ntlm(t12, 127), C, 207, 0), C, 450, 0);
+	}
+}
+
 /* Evidence the connection model can produce, over the values rules test. */
 static void
 each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
@@ -1409,6 +1610,17 @@ each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
 		}
 		rdpneg_evidence_finish(&ev);
 		fn(&ev, arg);
+		/* After a selected TLS, SSL or HYBRID_EX: the TLS shapes. */
+		if (rsp != 1 || cn != 1 || sn != 0 || (answers[k] != 1 &&
+		    answers[k] != 2 && answers[k] != 8))
+			continue;
+		for (int shape = 0; shape < TLS_SHAPES; shape++) {
+			struct rdpneg_evidence t = tls_shape(ev, shape);
+
+			t.end = ev.end;
+			rdpneg_evidence_finish(&t);
+			fn(&t, arg);
+		}
 	}
 }
 
