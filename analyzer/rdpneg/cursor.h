@@ -8,7 +8,9 @@
  * Two limits are kept apart, as tcpdump's truncation vs invalid and
  * Wireshark's BoundsError vs ReportedBoundsError:
  *   end   the structure's declared end (from a length field): reading past
- *         it means the structure is malformed (RDPNEG_ERR_NEG_SHORT);
+ *         it means the structure is malformed (RDPNEG_ERR_NEG_SHORT, or
+ *         the status given to cur_init_short(): each protocol names its
+ *         own);
  *   avail the bytes the caller actually has: reading past them (but inside
  *         end) means "not yet" (RDPNEG_TRUNCATED).
  * Comparisons are written as "n > limit - off" so they cannot overflow.
@@ -29,16 +31,25 @@ struct cursor {
 	size_t			 end;	/* declared end of the structure */
 	size_t			 avail;	/* bytes present, <= end */
 	enum rdpneg_status	 st;
+	enum rdpneg_status	 short_st;	/* a read past end */
 };
 
 static inline void
-cur_init(struct cursor *c, const uint8_t *buf, size_t len, size_t end)
+cur_init_short(struct cursor *c, const uint8_t *buf, size_t len, size_t end,
+    enum rdpneg_status short_st)
 {
 	c->buf = buf;
 	c->off = 0;
 	c->end = end;
 	c->avail = len < end ? len : end;
 	c->st = RDPNEG_OK;
+	c->short_st = short_st;
+}
+
+static inline void
+cur_init(struct cursor *c, const uint8_t *buf, size_t len, size_t end)
+{
+	cur_init_short(c, buf, len, end, RDPNEG_ERR_NEG_SHORT);
 }
 
 /* Make n more bytes readable, or fail with the right status. */
@@ -48,7 +59,7 @@ cur_need(struct cursor *c, size_t n)
 	if (c->st != RDPNEG_OK)
 		return 0;
 	if (n > c->end - c->off) {
-		c->st = RDPNEG_ERR_NEG_SHORT;
+		c->st = c->short_st;
 		return 0;
 	}
 	if (n > c->avail - c->off) {
@@ -91,6 +102,20 @@ cur_be16(struct cursor *c)
 		return 0;
 	v = (uint16_t)((unsigned)c->buf[c->off] << 8 | c->buf[c->off + 1]);
 	c->off += 2;
+	return v;
+}
+
+static inline uint32_t
+cur_be24(struct cursor *c)
+{
+	uint32_t v;
+
+	if (!cur_need(c, 3))
+		return 0;
+	v = (uint32_t)c->buf[c->off] << 16 |
+	    (uint32_t)c->buf[c->off + 1] << 8 |
+	    (uint32_t)c->buf[c->off + 2];
+	c->off += 3;
 	return v;
 }
 

@@ -115,6 +115,13 @@ static const char *const status_names[RDPNEG_STATUS_COUNT] = {
 	[RDPNEG_ERR_NEG_LENGTH] = "negotiation structure length is not 8",
 	[RDPNEG_ERR_CORRELATION] = "malformed RDP_NEG_CORRELATION_INFO",
 	[RDPNEG_ERR_TRAILING] = "trailing bytes after the negotiation data",
+	[RDPNEG_ERR_TLS_RECORD] =
+	    "TLS record with an unknown content type, version or length",
+	[RDPNEG_ERR_TLS_HELLO] = "a length inside a TLS hello disagrees with "
+	    "the message",
+	[RDPNEG_ERR_TLS_CERTIFICATE] = "the lengths of a TLS certificate list "
+	    "disagree with the message",
+	[RDPNEG_ERR_TLS_ALERT] = "TLS alert that is not 2 bytes",
 };
 
 const char *

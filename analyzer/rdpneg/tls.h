@@ -192,7 +192,9 @@ struct rdpneg_tls_dir {
 					   here: after its ChangeCipherSpec,
 					   or (TLS 1.3) after ServerHello */
 	uint8_t		status;		/* enum rdpneg_status: OK, or the
-					   first problem, which stops it */
+					   first problem, which stops it:
+					   malformed, or TRUNCATED when it
+					   passed the budget */
 	/* Facts. */
 	uint32_t	messages;	/* 1u << type of each handshake
 					   message seen in clear (< 32) */

@@ -4,7 +4,7 @@
 
     tests/fuzz/seed.py OUTDIR [CAPTURE_DIR...]
 
-Writes OUTDIR/<target>/ for decode, tracker, pipeline and report (the
+Writes OUTDIR/<target>/ for decode, tracker, pipeline, report and tls (the
 directories are created; files already there are kept).  Capture
 directories default to captures/ and ../shared/captures-public/ next to
 the repository.  Standard library only.
@@ -18,6 +18,10 @@ the repository.  Standard library only.
   tracker   handshakes written in the harness's record format: canned
             and real payloads, SOCKS, splits, reordering, RST, idle expiry
   report    records in the harness's format, from a fixed random seed
+  tls       the TLS after each negotiation in the captures (every TCP
+            payload of a connection from its ClientHello on, as the
+            harness's segments), and generated TLS 1.2 and TLS 1.3
+            (HelloRetryRequest) flights
 """
 import hashlib
 import os
@@ -106,6 +110,12 @@ def network_layer(linktype, f):
 
 
 def tcp_payload(linktype, f):
+    seg = tcp_segment(linktype, f)
+    return None if seg is None else seg[2]
+
+
+def tcp_segment(linktype, f):
+    """(source port, destination port, payload) or None."""
     nl = network_layer(linktype, f)
     if nl is None:
         return None
@@ -131,7 +141,8 @@ def tcp_payload(linktype, f):
     if len(f) < t + 20:
         return None
     doff = (f[t + 12] >> 4) * 4
-    return f[t + doff:ip_end]
+    sport, dport = struct.unpack('>HH', f[t:t + 4])
+    return sport, dport, f[t + doff:ip_end]
 
 
 def capture_files(dirs):
@@ -213,6 +224,114 @@ def tracker_seeds(payloads):
     return out
 
 
+# ---- TLS sessions (see fuzz_tls.c): a control byte, then segments
+
+TLS_MAX = 64 * 1024
+
+
+def tls_segment(from_client, payload):
+    return bytes([1 if from_client else 0]) + struct.pack(
+        '>H', len(payload)) + payload
+
+
+def tls_sessions(segments):
+    """From (sport, dport, payload) in capture order: each connection's
+    payloads from its TLS ClientHello on, as one seed."""
+    client, sessions = {}, {}
+    for sport, dport, p in segments:
+        key = tuple(sorted((sport, dport)))
+        if (key not in client and len(p) > 5 and p[0] == 0x16 and
+                p[1] == 3 and p[5] == 1):
+            client[key] = sport
+            sessions[key] = []
+        if key in client and p:
+            sessions[key].append(tls_segment(sport == client[key], p))
+    for key, segs in sessions.items():
+        out, n = [], 0
+        for seg in segs:
+            if n + len(seg) > TLS_MAX:
+                break
+            out.append(seg)
+            n += len(seg)
+        yield b''.join(out)
+
+
+def tls_record(ctype, frag, version=0x0303):
+    return bytes([ctype]) + struct.pack('>HH', version, len(frag)) + frag
+
+
+def tls_message(mtype, body):
+    return bytes([mtype]) + struct.pack('>I', len(body))[1:] + body
+
+
+def tls_vec(n, body):
+    return struct.pack('>I', len(body))[4 - n:] + body
+
+
+def tls_ext(etype, body):
+    return struct.pack('>H', etype) + tls_vec(2, body)
+
+
+HRR_RANDOM = bytes.fromhex('cf21ad74e59a6111be1d8c021e65b891'
+                           'c2a211167abb8c5e079e09e2c8a8339c')
+
+
+def tls_client_hello(versions, sni=b'rdp.example.org'):
+    exts = tls_ext(0, tls_vec(2, b'\x00' + tls_vec(2, sni)))
+    if versions:
+        exts += tls_ext(43, tls_vec(1, b''.join(
+            struct.pack('>H', v) for v in versions)))
+    suites = b''.join(struct.pack('>H', v) for v in
+                      (0x1a1a, 0x1301, 0x1302, 0xc02f, 0xc030, 0x00ff))
+    body = (b'\x03\x03' + bytes(range(32)) + tls_vec(1, bytes(32)) +
+            tls_vec(2, suites) + b'\x01\x00' + tls_vec(2, exts))
+    return tls_record(22, tls_message(1, body), 0x0301)
+
+
+def tls_server_hello(suite, selected=None, hrr=False):
+    exts = tls_ext(43, struct.pack('>H', selected)) if selected else b''
+    body = (b'\x03\x03' + (HRR_RANDOM if hrr else bytes(32)) +
+            tls_vec(1, bytes(32)) + struct.pack('>HB', suite, 0) +
+            tls_vec(2, exts))
+    return tls_message(2, body)
+
+
+def tls_generated():
+    ccs = tls_record(20, b'\x01')
+    app = [tls_record(23, bytes(n)) for n in (90, 1200, 280, 53, 400)]
+    certs = tls_vec(3, b''.join(tls_vec(3, b'\x30\x82' + bytes(n))
+                                for n in (600, 500)))
+    # TLS 1.2: ClientHello; ServerHello, Certificate, ServerHelloDone in a
+    # record; ClientKeyExchange, CCS, Finished; CCS, Finished; data.
+    sflight = tls_server_hello(0xc02f) + tls_message(11, certs) + \
+        tls_message(14, b'')
+    tls12 = [(1, tls_client_hello(None)),
+             (0, tls_record(22, sflight[:300]) + tls_record(
+                 22, sflight[300:])),
+             (1, tls_record(22, tls_message(16, bytes(66))) + ccs +
+              tls_record(22, bytes(40))),
+             (0, ccs + tls_record(22, bytes(40))),
+             (1, app[4]), (0, tls_record(21, bytes(26)))]
+    # TLS 1.3 after a HelloRetryRequest, middlebox compatibility CCSs.
+    tls13 = [(1, tls_client_hello([0x2a2a, 0x0304, 0x0303])),
+             (0, tls_record(22, tls_server_hello(0x1301, 0x0304, True)) +
+              ccs),
+             (1, ccs + tls_client_hello([0x0304])),
+             (0, tls_record(22, tls_server_hello(0x1301, 0x0304)) +
+              app[0] + app[1] + app[2]),
+             (1, app[3]), (1, app[4]), (0, app[2]),
+             (0, tls_record(21, b'\x02\x30'))]
+    out = []
+    for i, flights in enumerate((tls12, tls13)):
+        segs = b''.join(tls_segment(c, p) for c, p in flights)
+        for ctl in (0, 1, 5):
+            out.append(bytes([ctl]) + segs)
+        # Raw: the server's bytes alone, one stream.
+        out.append(bytes([0x08 | i]) + b''.join(p for c, p in flights
+                                                 if not c))
+    return out
+
+
 def main():
     if len(sys.argv) < 2 or sys.argv[1].startswith('-'):
         sys.exit(__doc__)
@@ -225,6 +344,7 @@ def main():
     linksel = {1: 0, 0: 1, 108: 2, 101: 3, 113: 4, 276: 5, 228: 6, 229: 7}
     payloads, seen = [], set()
     counts = {}
+    tls = []
     for path in capture_files(dirs):
         with open(path, 'rb') as f:
             data = f.read()
@@ -239,15 +359,21 @@ def main():
                     save(outdir, 'pipeline', bytes([flag]) + data[24:])
         packets = (pcapng_packets(data) if data[:4] == b'\x0a\x0d\x0d\x0a'
                    else pcap_packets(data))
+        segments = []
         try:
             for linktype, frame in packets:
-                p = tcp_payload(linktype, frame)
+                seg = tcp_segment(linktype, frame)
+                if seg is None:
+                    continue
+                segments.append(seg)
+                p = seg[2]
                 if (p and len(p) >= 6 and p[0] == 3 and p[1] == 0 and
                         p[5] & 0xf0 in (0xe0, 0xd0) and p not in seen):
                     seen.add(p)
                     payloads.append(p)
         except (struct.error, IndexError):
             pass
+        tls.extend(tls_sessions(segments))
     for p in payloads:
         save(outdir, 'decode', p)
     for s in tracker_seeds(payloads):
@@ -256,7 +382,11 @@ def main():
     for i in range(24):
         save(outdir, 'report', bytes(rnd.randrange(256)
                                      for _ in range(64 + 24 * i)))
-    for t in ('decode', 'tracker', 'pipeline', 'report'):
+    for i, t in enumerate(tls):
+        save(outdir, 'tls', bytes([i % 8]) + t)
+    for t in tls_generated():
+        save(outdir, 'tls', t)
+    for t in ('decode', 'tracker', 'pipeline', 'report', 'tls'):
         d = os.path.join(outdir, t)
         n = len(os.listdir(d)) if os.path.isdir(d) else 0
         print(f'seed: {t}: {n} files')
