@@ -125,6 +125,18 @@ rdpneg_tls_plaintext(const struct rdpneg_tls *tls, unsigned len,
 	return RDPNEG_PLAINTEXT_RANGE;
 }
 
+/* An encrypted alert (close_notify: 2 bytes of plaintext), as
+ * freerdp-shadow-cli sends on a failed logon and FreeRDP on closing: not
+ * a CredSSP message. */
+static int
+is_alert(const struct rdpneg_tls *tls, const struct rdpneg_tls_app_record *a)
+{
+	unsigned lo, hi;
+
+	return rdpneg_tls_plaintext(tls, a->length, &lo, &hi) !=
+	    RDPNEG_PLAINTEXT_UNKNOWN && hi <= 2;
+}
+
 /* A run of records from one side: one CredSSP message, or (the client's
  * authInfo then its MCS Connect Initial) two. */
 struct run {
@@ -235,7 +247,7 @@ rdpneg_infer_credssp(const struct rdpneg_evidence *ev,
 	for (i = 0; i < tls->napp && out->stage != RDPNEG_CREDSSP_ERROR &&
 	    out->stage != RDPNEG_CREDSSP_COMPLETE; i++) {
 		a = &tls->app[i];
-		if (a->handshake)
+		if (a->handshake || is_alert(tls, a))
 			continue;
 		/* The server speaks second: its records before the client's
 		 * first are TLS 1.3 session tickets. */

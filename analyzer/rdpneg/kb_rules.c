@@ -183,6 +183,11 @@
 	.command = "Set-Location '" SBPAM_DIR "'\n" \
 	    ".\\sbpam-proxy.exe cfg -c sbpam_rdp")
 
+#define STEP_XRDP_NO_NLA STEP(XRDP, \
+	.text = "xrdp has no NLA (CredSSP): when a server that selected it " \
+	    "fronts xrdp, the logon ran in that gateway or proxy; read its " \
+	    "log.")
+
 /* The end of a list of steps. */
 #define STEP_END	{ .text = NULL }
 
@@ -1881,7 +1886,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
 		.yes = RDPNEG_FACT(TLS_CERT_REJECTED),
 		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("negotiated"),
+	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
 	  .diagnosis = {
 		.id = "tls-certificate-rejected",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1919,9 +1924,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .command = "Get-ChildItem Cert:\\LocalMachine\\My "
 				"| Format-List Subject,NotAfter,Thumbprint"),
 			STEP(WINDOWS,
-			    .text = "Group Policy enrolls and binds it: " GPO_SECURITY
-				" > Server authentication certificate "
-				"template."),
+			    .text = "Group Policy can enroll and bind it: the "
+				"Remote Desktop Session Host > Security "
+				"policy \"Server authentication certificate "
+				"template\"."),
 			STEP(XRDP,
 			    .text = "Point certificate= and key_file= at a "
 				"CA-issued certificate for the server's name, "
@@ -1994,6 +2000,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"Users, NTLM restricted) need Kerberos: connect "
 				"by the server's DNS name from a domain-joined "
 				"client."),
+			STEP_XRDP_NO_NLA,
 			STEP(FREERDP,
 			    .text = "Add the user to the server's SAM file "
 				"(user:domain:LM hash:NT hash:::); its log "
@@ -2050,7 +2057,9 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .text = "The client's error confirms it: FreeRDP "
 				"ERRCONNECT_ACCESS_DENIED; mstsc \"the user "
 				"account is not authorized for remote "
-				"login\".")),
+				"login\"."),
+			STEP_XRDP_NO_NLA,
+			STEP_FREERDP_LOG),
 		.references = REFS(
 			"MS-RDPBCGR 2.2.10.2 Early User Authorization Result "
 			"PDU",
@@ -2095,6 +2104,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"and the server (0 Force Updated Clients, 1 "
 				"Mitigated, 2 Vulnerable):",
 			    .command = CMD_ENCRYPTION_ORACLE),
+			STEP_XRDP_NO_NLA,
+			STEP_FREERDP_LOG,
 			STEP(ANY,
 			    .text = "Read the client's own error (FreeRDP: "
 				"WLOG_LEVEL=DEBUG names the CredSSP step)."),
