@@ -2,12 +2,14 @@
 """Record real RDP peers negotiating on loopback: captures/peers/*.pcap.
 
 On a Debian 12 machine, as root: installs xrdp, freerdp2-shadow-x11
-(freerdp-shadow-cli), freerdp2-x11 (xfreerdp), rdesktop, Xvfb, tcpdump
-and openssl (apt-get update first), then for every case of CASES below
+(freerdp-shadow-cli), freerdp2-x11 (xfreerdp), rdesktop, Xvfb, tcpdump,
+openssl and tshark (apt-get update first), then for every case of CASES
 starts one server configuration on 127.0.0.1 or ::1 (own xrdp.ini and
 certificate in a temporary directory, the shadow server with its own
 HOME), runs one client command against it under Xvfb, captures the
-exchange with tcpdump on the loopback interface (snap length SNAPLEN),
+exchange with tcpdump on the loopback interface (snap length SNAPLEN, or
+FULL_SNAPLEN for the cases after the negotiation: TLS, the certificate,
+NLA, whose rows also say what tshark sees on the wire),
 stops everything it started by PID and writes CASE.pcap and a row of
 manifest.json: the server and its configuration, the client command line,
 the client's own error line, the server's log lines about the
@@ -36,35 +38,262 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PACKAGES = ["xrdp", "freerdp2-shadow-x11", "freerdp2-x11", "rdesktop",
-            "xvfb", "tcpdump", "openssl"]
+            "xvfb", "tcpdump", "openssl", "tshark"]
 SNAPLEN = 192		# CR and CC fit; TLS and bitmaps are cut
+FULL_SNAPLEN = 65535	# the cases after the negotiation: whole TLS records
 CLIENT_TIMEOUT = 8	# seconds a failing client gets
 CONNECTED_TIMEOUT = 3	# seconds before a connected client is stopped
 STEP_TIMEOUT = 10	# seconds for any server, X or tcpdump step
 USER = "alice"		# the client's user name (cookie mstshash=alice)
+PASSWORD = "Peers-Pass1"	# alice's password in the shadow server's SAM file
 
 # ---- The cases: one server configuration and one client command each.
 #
 # server: ("xrdp", {xrdp.ini [Globals] keys}, cert) with cert "readable"
 #   (a certificate and key the xrdp user can read), "unreadable" (the key
 #   is root's, mode 0600, as Debian's snakeoil key is for the xrdp user)
-#   or ("shadow", [freerdp-shadow-cli options]) or ("none", []).
+#   or one of the readable variants of CERTS below ("expired", "othername",
+#   "sha1", "rsa1024", "keymismatch"),
+#   or ("shadow", [freerdp-shadow-cli options]) where {sam} is a SAM file
+#   holding alice's NT hash of PASSWORD, or ("none", []).
 # client: the command after the program name; {addr} is the server.
 # expect: per connection, in frame order, what rdpneg reports:
 #   (outcome, requested protocols or None without RDP_NEG_REQ, failure or
 #   selected name or None, diagnosis id, server)
-#   where server is the implementation rdpneg must recognise.
+#   where server is the implementation rdpneg must recognise; for the
+#   cases after the negotiation a sixth element, a dict of what rdpneg
+#   must report of the TLS and CredSSP phase (see AFTER below).
+# Optional per case: snaplen (FULL_SNAPLEN for the cases after the
+#   negotiation), client_tls ("max-1.2" or "min-1.3": an OPENSSL_CONF file
+#   for the client process only, system_default MaxProtocol/MinProtocol),
+#   answer (the client's stdin: rdesktop's certificate prompt) and
+#   connected_timeout (seconds before a connected client is stopped).
+
+# What rdpneg must report after the negotiation (the expect tuple's sixth
+# element): the TLS version the ServerHello chose (None without one), a
+# cleartext alert ({"from": "client"|"server", "description": ...} or
+# None), the server certificate's facts (None when it is not visible:
+# TLS 1.3, or no certificate sent) and how far CredSSP got, inferred from
+# the application-data record sizes: "none", "negotiate", "challenge",
+# "authenticate", "error", "pub-key-auth", "credentials",
+# "early-user-auth" or "complete".
+CREDSSP = ("none", "negotiate", "challenge", "authenticate", "error",
+           "pub-key-auth", "credentials", "early-user-auth", "complete")
+
+
+def after(tls_version, credssp="none", alert=None, certificate=None):
+    assert credssp in CREDSSP
+    return {"tls_version": tls_version, "tls_alert": alert,
+            "certificate": certificate, "credssp": credssp}
+
+
+def alert(side, description):
+    return {"from": side, "description": description}
+
+
+def cert(expired=False, name_mismatch=False, weak_key=False, sha1=False):
+    """Facts of a visible certificate; every one recorded here is
+    self-signed (issuer = subject)."""
+    return {"self_signed": True, "expired": expired,
+            "name_mismatch": name_mismatch, "weak_key": weak_key,
+            "sha1": sha1}
+
 
 XRDP_TLS = {"security_layer": "tls"}
 XFREERDP = ["xfreerdp", "/u:" + USER, "/p:wrong", "/cert:ignore",
             "/log-level:INFO"]
+# Without /cert:ignore: an untrusted certificate is refused, no prompt.
+XFREERDP_DENY = ["xfreerdp", "/u:" + USER, "/p:wrong", "/cert:deny",
+                 "/log-level:INFO"]
+XFREERDP_NLA = ["xfreerdp", "/u:" + USER, "/p:" + PASSWORD, "/cert:ignore",
+                "/log-level:INFO"]
+XRDP_TLS12 = {"security_layer": "tls", "ssl_protocols": "TLSv1.2"}
+SAM = "/sam-file:{sam}"
+
+
+def AFTER_CASE(name, server, client, expect, note, **k):
+    k.setdefault("connected_timeout", 1)
+    return case(name, 4, 3389, server, client, expect, note,
+                snaplen=FULL_SNAPLEN, **k)
+
+
+NLA_NOTE = ("; CredSSP records (plaintext = record length - 17 under TLS "
+            "1.3, - 24 under TLS 1.2 AES-256-GCM): ")
+
+AFTER_CASES = [
+    # TLS versions: each side limited to what the other will not do.
+    (("xrdp-tls13only-client-tls12",
+      ("xrdp", {"security_layer": "tls", "ssl_protocols": "TLSv1.3"},
+       "readable"), XFREERDP + ["/v:{addr}"],
+      [("selected", 3, "SSL", "tls-version-mismatch", "xrdp",
+        after(None, alert=alert("server", "protocol_version")))],
+      "xrdp ssl_protocols=TLSv1.3; the client's OpenSSL without TLS 1.3 "
+      "(its ClientHello has no supported_versions: TLS 1.2 at most). xrdp "
+      "answers with a fatal protocol_version alert, then an MCS Disconnect "
+      "Provider Ultimatum (9 bytes, clear) into the closed connection; no "
+      "retry"), {"client_tls": "max-1.2"}),
+    (("xrdp-tls12only-client-tls13",
+      ("xrdp", XRDP_TLS12, "readable"), XFREERDP + ["/v:{addr}"],
+      [("selected", 3, "SSL", "tls-version-mismatch", "xrdp",
+        after(None, alert=alert("server", "protocol_version")))],
+      "xrdp ssl_protocols=TLSv1.2; the client's OpenSSL offers TLS 1.3 "
+      "only (supported_versions 0x0304). xrdp answers with a fatal "
+      "protocol_version alert, then the Disconnect Provider Ultimatum"),
+     {"client_tls": "min-1.3"}),
+    # No cipher suite in common.
+    (("xrdp-ecdsa-ciphers-rsa-cert",
+      ("xrdp", {**XRDP_TLS12, "tls_ciphers": "ECDHE-ECDSA-AES256-GCM-SHA384"},
+       "readable"), XFREERDP + ["/v:{addr}"],
+      [("selected", 3, "SSL", "tls-no-common-cipher", "xrdp",
+        after(None, alert=alert("server", "handshake_failure")))],
+      "xrdp TLS 1.2 with only an ECDSA suite and an RSA certificate: "
+      "OpenSSL 'no shared cipher', a fatal handshake_failure alert right "
+      "after the ClientHello (which offered TLS 1.3 to 1.0 and the "
+      "suite), then the Disconnect Provider Ultimatum"), {}),
+    # The server cannot do TLS with its certificate.
+    (("xrdp-key-mismatch",
+      ("xrdp", XRDP_TLS, "keymismatch"), XFREERDP + ["/v:{addr}"],
+      [("selected", 3, "SSL", "tls-server-aborted", "xrdp", after(None))],
+      "xrdp's key_file is not the certificate's key: it selects SSL "
+      "(it only checks that the files can be read), then on the "
+      "ClientHello fails to load them and sends no ServerHello and no "
+      "alert, only the Disconnect Provider Ultimatum (9 bytes, not TLS) "
+      "and a reset"), {}),
+    (("xrdp-rsa1024-cert-server-aborted",
+      ("xrdp", XRDP_TLS12, "rsa1024"), ["xfreerdp", "/u:" + USER, "/p:wrong",
+                                        "/cert:ignore", "/log-level:INFO",
+                                        "/v:localhost"],
+      [("selected", 3, "SSL", "tls-server-aborted", "xrdp", after(None))],
+      "a 1024-bit RSA key: xrdp's OpenSSL 3 (security level 2) refuses to "
+      "load it ('ee key too small') when the ClientHello comes: no "
+      "ServerHello, no alert, the Disconnect Provider Ultimatum and a "
+      "reset"), {}),
+    # The client refuses the self-signed certificate.
+    (("xrdp-selfsigned-cert-deny-tls13",
+      ("xrdp", XRDP_TLS, "localhost"), XFREERDP_DENY + ["/v:localhost"],
+      [("selected", 3, "SSL", "tls-certificate-rejected", "xrdp",
+        after("TLS 1.3"))],
+      "xfreerdp /cert:deny refuses the self-signed certificate (whose "
+      "name matches): the TLS 1.3 handshake completes (client Finished), "
+      "xrdp sends its session tickets, the client sends one 19-byte record "
+      "(2 bytes of plaintext: its close_notify alert, hidden as type 23), "
+      "FIN and RST; no application data"), {}),
+    (("xrdp-selfsigned-cert-deny-tls12",
+      ("xrdp", XRDP_TLS, "localhost"), XFREERDP_DENY + ["/v:localhost"],
+      [("selected", 3, "SSL", "tls-certificate-rejected", "xrdp",
+        after("TLS 1.2", certificate=cert()))],
+      "as above under TLS 1.2: the handshake completes (both Finished), "
+      "then the client sends an encrypted alert record (26 bytes: 2 of "
+      "plaintext, its close_notify) and FIN, without application data; "
+      "xrdp answers with its own encrypted alert, the client resets"),
+     {"client_tls": "max-1.2"}),
+    (("xrdp-expired-cert-deny-tls12",
+      ("xrdp", XRDP_TLS12, "expired"), XFREERDP_DENY + ["/v:localhost"],
+      [("selected", 3, "SSL", "tls-certificate-rejected", "xrdp",
+        after("TLS 1.2", certificate=cert(expired=True)))],
+      "an expired self-signed certificate, refused by /cert:deny (FreeRDP "
+      "logs the first verification failure, self-signed); same wire shape "
+      "as the self-signed refusal"), {}),
+    # Certificates with one flaw each, accepted by /cert:ignore.
+    (("xrdp-othername-cert-ignore-tls12",
+      ("xrdp", XRDP_TLS12, "othername"), XFREERDP + ["/v:localhost"],
+      [("selected", 3, "SSL", "negotiated", "xrdp",
+        after("TLS 1.2", certificate=cert(name_mismatch=True)))],
+      "a certificate for rdp.other.invalid, the client connecting to "
+      "localhost (SNI localhost), accepted by /cert:ignore; the session "
+      "reaches xrdp's login screen and is stopped"), {"connected": True}),
+    (("xrdp-sha1-cert-ignore-tls12",
+      ("xrdp", XRDP_TLS12, "sha1"), XFREERDP + ["/v:localhost"],
+      [("selected", 3, "SSL", "negotiated", "xrdp",
+        after("TLS 1.2", certificate=cert(sha1=True)))],
+      "a SHA-1 signed self-signed certificate (OpenSSL loads it: a "
+      "self-signed certificate's own signature is not checked against the "
+      "security level), accepted by /cert:ignore"), {"connected": True}),
+    (("xrdp-rsa1024-cert-ignore-tls12",
+      ("xrdp", {**XRDP_TLS12, "tls_ciphers": "HIGH:@SECLEVEL=1"}, "rsa1024"),
+      XFREERDP + ["/v:localhost"],
+      [("selected", 3, "SSL", "negotiated", "xrdp",
+        after("TLS 1.2", certificate=cert(weak_key=True)))],
+      "a 1024-bit RSA key, loaded by xrdp once tls_ciphers lowers "
+      "OpenSSL's security level to 1, accepted by /cert:ignore"),
+     {"connected": True}),
+    # rdesktop answers its certificate prompt with no.
+    (("xrdp-rdesktop-cert-no-tls13",
+      ("xrdp", XRDP_TLS, "localhost"), ["rdesktop", "-u", USER, "localhost"],
+      [("selected", 3, "SSL", "tls-certificate-rejected", "xrdp",
+        after("TLS 1.3"))],
+      "rdesktop (GnuTLS) answered no at its certificate prompt (issuer "
+      "not trusted; the name matches): after the server's TLS 1.3 flight it sends only "
+      "its ChangeCipherSpec, no Finished, then resets"),
+     {"answer": b"no\n"}),
+    (("xrdp-rdesktop-cert-no-tls12",
+      ("xrdp", XRDP_TLS, "localhost"),
+      ["rdesktop", "-V", "1.2", "-u", USER, "localhost"],
+      [("selected", 3, "SSL", "tls-certificate-rejected", "xrdp",
+        after("TLS 1.2", certificate=cert()))],
+      "rdesktop -V 1.2 answered no at its certificate prompt: it resets "
+      "right after ServerHelloDone, before its ClientKeyExchange"),
+     {"answer": b"no\n"}),
+    # NLA (CredSSP over TLS) to freerdp-shadow-cli with a SAM file.
+    (("shadow-nla-right-password-tls13",
+      ("shadow", ["/sec:nla", SAM]), XFREERDP_NLA + ["/v:{addr}", "/sec:nla"],
+      [("selected", 3, "HYBRID", "negotiated", "freerdp",
+        after("TLS 1.3", "complete"))],
+      "NLA with alice's password" + NLA_NOTE + "C 110 (NTLM negotiate, "
+      "93), S 250 and S 250 (the TLS 1.3 session tickets, not CredSSP), "
+      "S 179 (challenge, 162), C 446 (authenticate, 429), S 112 "
+      "(pubKeyAuth, 95), C 137 (authInfo: the credentials, 120), then C "
+      "484 (MCS Connect Initial) and the session"), {"connected": True}),
+    (("shadow-nla-wrong-password-tls13",
+      ("shadow", ["/sec:nla", SAM]), XFREERDP + ["/v:{addr}", "/sec:nla"],
+      [("selected", 3, "HYBRID", "nla-logon-failed", "freerdp",
+        after("TLS 1.3", "authenticate"))] * 2,
+      "NLA with a wrong password" + NLA_NOTE + "C 110 (negotiate), S 250, "
+      "S 250 (tickets), S 179 (challenge), C 446 (authenticate), then S 19 "
+      "(2 bytes: an alert, close_notify; FreeRDP 2.11's server sends no "
+      "error TSRequest) and FIN; the client answers 19 (its close_notify), "
+      "the server resets. The server logs the NTLM MIC failure "
+      "(SEC_E_MESSAGE_ALTERED) and 'client authentication failure'. "
+      "FreeRDP retries once: two identical connections"), {}),
+    (("shadow-nla-right-password-tls12",
+      ("shadow", ["/sec:nla", SAM]), XFREERDP_NLA + ["/v:{addr}", "/sec:nla"],
+      [("selected", 3, "HYBRID", "negotiated", "freerdp",
+        after("TLS 1.2", "complete", certificate=cert(name_mismatch=True)))],
+      "NLA with alice's password under TLS 1.2" + NLA_NOTE + "C 117 "
+      "(negotiate, 93), S 186 (challenge, 162), C 453 (authenticate, 429), "
+      "S 119 (pubKeyAuth, 95), C 144 (credentials, 120), then C 491 (MCS "
+      "Connect Initial) and the session. The shadow server's own "
+      "certificate (made at its first start) names another host than the "
+      "SNI 127.0.0.1"), {"connected": True, "client_tls": "max-1.2"}),
+    (("shadow-nla-wrong-password-tls12",
+      ("shadow", ["/sec:nla", SAM]), XFREERDP + ["/v:{addr}", "/sec:nla"],
+      [("selected", 3, "HYBRID", "nla-logon-failed", "freerdp",
+        after("TLS 1.2", "authenticate",
+              certificate=cert(name_mismatch=True)))] * 2,
+      "NLA with a wrong password under TLS 1.2" + NLA_NOTE + "C 117 "
+      "(negotiate), S 186 (challenge), C 453 (authenticate), then an "
+      "encrypted alert record from the server (type 21, 26 bytes: 2 of "
+      "plaintext, close_notify; no error TSRequest) and FIN; the client "
+      "answers with its own alert, the server resets. FreeRDP retries "
+      "once"), {"client_tls": "max-1.2"}),
+    (("shadow-nla-cert-deny-tls13",
+      ("shadow", ["/sec:nla", SAM]), XFREERDP_DENY + ["/v:{addr}", "/sec:nla"],
+      [("selected", 3, "HYBRID", "tls-certificate-rejected", "freerdp",
+        after("TLS 1.3", "none"))],
+      "HYBRID selected, the client refuses the shadow server's "
+      "certificate after the TLS 1.3 handshake: it closes before any "
+      "CredSSP record"), {}),
+]
 
 
 def case(name, family, port, server, client, expect, note="",
-         connected=False):
+         connected=False, snaplen=SNAPLEN, client_tls=None, answer=b"yes\n",
+         connected_timeout=CONNECTED_TIMEOUT):
     return {"name": name, "family": family, "port": port, "server": server,
             "client": client, "expect": expect, "note": note,
-            "connected": connected}
+            "connected": connected, "snaplen": snaplen,
+            "client_tls": client_tls, "answer": answer,
+            "connected_timeout": connected_timeout}
 
 
 CASES = [
@@ -223,7 +452,10 @@ CASES = [
          [("refused", None, None, "port-closed", "unknown"),
           ("refused", None, None, "port-closed", "unknown")],
          "nothing listens on the port; FreeRDP tries twice"),
-]
+] + [
+    # ---- After the negotiation: TLS, the certificate, NLA (CredSSP).
+    # Whole packets (FULL_SNAPLEN); a connected client is stopped sooner.
+    AFTER_CASE(*a, **k) for a, k in AFTER_CASES]
 
 
 # ---- Processes: started here, stopped here, by PID.
@@ -301,16 +533,135 @@ def install():
             policy.write_bytes(saved)
 
 
-def make_cert(d, readable):
-    """A self-signed certificate; its key unreadable for xrdp if asked."""
+LOCALHOST = ["-subj", "/CN=localhost", "-addext",
+             "subjectAltName=DNS:localhost"]
+# Readable certificates with one flaw each (or none: "localhost"), the
+# name-related ones for a client connecting to "localhost": (description, extra
+# `openssl req -x509` arguments).  "expired" and "keymismatch" are made
+# differently (see make_cert).
+CERTS = {
+    "readable": ("self-signed, RSA 2048, SHA-256, CN=rdpneg-peers", []),
+    "unreadable": ("key unreadable by the xrdp user", []),
+    "localhost": ("self-signed, RSA 2048, SHA-256, CN and SAN DNS "
+                  "localhost", LOCALHOST),
+    "expired": ("self-signed, CN and SAN DNS localhost, expired (valid "
+                "2020-01-01 to 2021-01-01)", LOCALHOST),
+    "othername": ("self-signed, CN and SAN DNS rdp.other.invalid",
+                  ["-subj", "/CN=rdp.other.invalid", "-addext",
+                   "subjectAltName=DNS:rdp.other.invalid"]),
+    "sha1": ("self-signed, CN and SAN DNS localhost, signed with SHA-1",
+             LOCALHOST + ["-sha1"]),
+    "rsa1024": ("self-signed, CN and SAN DNS localhost, RSA 1024-bit key",
+                LOCALHOST + ["-newkey", "rsa:1024"]),
+    "keymismatch": ("key_file is another key than the certificate's", []),
+}
+CA_CONF = """[ca]
+default_ca = own
+[own]
+dir = {d}
+database = {d}/index.txt
+new_certs_dir = {d}
+serial = {d}/serial
+default_md = sha256
+policy = any
+copy_extensions = copy
+[any]
+commonName = supplied
+"""
+
+
+def make_cert(d, kind):
+    """A self-signed certificate; its key unreadable for xrdp if asked,
+    or with the flaw CERTS names."""
     cert, key = d / "cert.pem", d / "key.pem"
-    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "30",
-         "-subj", "/CN=rdpneg-peers"], timeout=60,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    quiet = dict(timeout=60, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)
+    if kind == "expired":
+        # openssl ca sets past dates; req -x509 cannot.
+        (d / "ca.cnf").write_text(CA_CONF.format(d=d))
+        (d / "index.txt").touch()
+        (d / "serial").write_text("01\n")
+        run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+             "-keyout", str(key), "-out", str(d / "req.pem"),
+             *CERTS[kind][1]], **quiet)
+        run(["openssl", "ca", "-batch", "-config", str(d / "ca.cnf"),
+             "-selfsign", "-keyfile", str(key), "-in", str(d / "req.pem"),
+             "-out", str(cert), "-notext", "-startdate", "20200101000000Z",
+             "-enddate", "20210101000000Z"], **quiet)
+    else:
+        extra = CERTS[kind][1] if kind in CERTS else []
+        newkey = [] if "-newkey" in extra else ["-newkey", "rsa:2048"]
+        subj = [] if "-subj" in extra else ["-subj", "/CN=rdpneg-peers"]
+        run(["openssl", "req", "-x509", *newkey, "-nodes",
+             "-keyout", str(key), "-out", str(cert), "-days", "30",
+             *subj, *extra], **quiet)
+    if kind == "keymismatch":
+        run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+             "rsa_keygen_bits:2048", "-out", str(key)], **quiet)
     cert.chmod(0o644)
-    key.chmod(0o644 if readable else 0o600)
+    key.chmod(0o600 if kind == "unreadable" else 0o644)
     return cert, key
+
+
+def md4(data):
+    """MD4 (RFC 1320): OpenSSL 3 keeps it in the legacy provider, which
+    hashlib may not load."""
+    def f(x, y, z): return (x & y) | (~x & z)
+    def g(x, y, z): return (x & y) | (x & z) | (y & z)
+    def h(x, y, z): return x ^ y ^ z
+    def rol(v, n): return ((v << n) | (v >> (32 - n))) & 0xFFFFFFFF
+    msg = data + b"\x80" + b"\0" * ((55 - len(data)) % 64) + \
+        (8 * len(data)).to_bytes(8, "little")
+    a, b, c, d = 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476
+    for off in range(0, len(msg), 64):
+        x = [int.from_bytes(msg[off + 4 * i:off + 4 * i + 4], "little")
+             for i in range(16)]
+        aa, bb, cc, dd = a, b, c, d
+        for i in range(16):
+            k, s = i, (3, 7, 11, 19)[i % 4]
+            a = rol((a + f(b, c, d) + x[k]) & 0xFFFFFFFF, s)
+            a, b, c, d = d, a, b, c
+        for i in range(16):
+            k, s = (i % 4) * 4 + i // 4, (3, 5, 9, 13)[i % 4]
+            a = rol((a + g(b, c, d) + x[k] + 0x5A827999) & 0xFFFFFFFF, s)
+            a, b, c, d = d, a, b, c
+        for i in range(16):
+            k = (0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15)[i]
+            s = (3, 9, 11, 15)[i % 4]
+            a = rol((a + h(b, c, d) + x[k] + 0x6ED9EBA1) & 0xFFFFFFFF, s)
+            a, b, c, d = d, a, b, c
+        a, b, c, d = [(v + w) & 0xFFFFFFFF
+                      for v, w in zip((a, b, c, d), (aa, bb, cc, dd))]
+    return b"".join(v.to_bytes(4, "little") for v in (a, b, c, d))
+
+
+def sam_file(d):
+    """WinPR's SAM file: user:domain:LM hash:NT hash:::, the NT hash the
+    MD4 of the UTF-16LE password; no domain, no LM hash."""
+    sam = d / "SAM"
+    nt = md4(PASSWORD.encode("utf-16-le")).hex()
+    sam.write_text(f"{USER}:::{nt}:::\n")
+    return sam
+
+
+# FreeRDP 2.11 reads the file but sets its own minimum and maximum
+# versions (TLS 1.0 to the library's highest), so MinProtocol and
+# MaxProtocol in it change nothing (measured: its ClientHello still offered
+# TLS 1.3 to 1.0); the Protocol command (SSL_OP_NO_* options, which it
+# adds to rather than resets) does take effect.
+CLIENT_TLS = {"max-1.2": "Protocol = -TLSv1.3",
+              "min-1.3": "Protocol = -TLSv1, -TLSv1.1, -TLSv1.2"}
+
+
+def client_openssl_conf(d, policy):
+    """An OPENSSL_CONF file for the client process: OpenSSL's
+    system_default section limits its protocol versions."""
+    conf = d / "client-openssl.cnf"
+    conf.write_text("openssl_conf = openssl_init\n[openssl_init]\n"
+                    "ssl_conf = ssl_sect\n[ssl_sect]\n"
+                    "system_default = system_default_sect\n"
+                    f"[system_default_sect]\n{CLIENT_TLS[policy]}\n")
+    return conf
 
 
 def xrdp_ini(d, family, port, keys, cert, key):
@@ -350,7 +701,7 @@ def start_server(c, d, display):
         return None, None
     if kind == "xrdp":
         keys, certmode = c["server"][1], c["server"][2]
-        cert, key = make_cert(d, certmode == "readable")
+        cert, key = make_cert(d, certmode)
         ini, log = xrdp_ini(d, c["family"], c["port"], keys, cert, key)
         argv = ["setpriv", "--reuid=xrdp", "--regid=xrdp", "--init-groups",
                 "xrdp", "--nodaemon", "--config", str(ini)]
@@ -363,8 +714,12 @@ def start_server(c, d, display):
         home.mkdir()
         env = dict(os.environ, HOME=str(home), DISPLAY=display,
                    XDG_CONFIG_HOME=str(home / ".config"))
+        opts = c["server"][1]
+        if any("{sam}" in o for o in opts):
+            sam = str(sam_file(d))
+            opts = [o.replace("{sam}", sam) for o in opts]
         argv = ["freerdp-shadow-cli", f"/bind-address:{bind}",
-                f"/port:{c['port']}", *c["server"][1]]
+                f"/port:{c['port']}", *opts]
         with open(log, "wb") as f:
             proc = start(argv, stdout=f, stderr=subprocess.STDOUT, env=env,
                          cwd=home)
@@ -400,12 +755,18 @@ def server_config(c):
     if kind == "xrdp":
         keys = dict(c["server"][1])
         text = ", ".join(f"{k}={v}" for k, v in keys.items())
+        if c["server"][2] not in ("readable", "unreadable"):
+            return (f"xrdp.ini {text}; certificate "
+                    f"{CERTS[c['server'][2]][0]}, readable by the xrdp user")
         return (f"xrdp.ini {text}; certificate and key_file "
                 f"{'readable' if c['server'][2] == 'readable' else 'key unreadable'} "
                 "by the xrdp user")
     if kind == "shadow":
-        return "freerdp-shadow-cli " + (" ".join(c["server"][1]) or
-                                        "(default security)")
+        opts = [o.replace("{sam}", "SAM") for o in c["server"][1]]
+        sam = (f"; SAM: {USER} with the NT hash of {PASSWORD}"
+               if opts != c["server"][1] else "")
+        return "freerdp-shadow-cli " + (" ".join(opts) or
+                                        "(default security)") + sam
     return "nothing listening"
 
 
@@ -424,6 +785,15 @@ SERVER_LOG = re.compile(
     r"security|nego", re.I)
 CLIENT_ERROR = re.compile(
     r"ERRCONNECT_\w+|ERRINFO_\w+|[Ee]rror|[Ff]ail|established|refused")
+# The cases after the negotiation keep more: TLS, certificate and NLA.
+SERVER_LOG_AFTER = re.compile(
+    r"Security protocol|requires|Cannot accept|certificate|TLS|SSL|"
+    r"security|nego|nla|credssp|NTLM|auth|logon|password|SEC_E|STATUS_|"
+    r"error|fail|denied", re.I)
+CLIENT_EVIDENCE = re.compile(
+    r"ERRCONNECT_\w+|ERRINFO_\w+|[Ee]rror|[Ff]ail|certificate|"
+    r"[Cc]ertificate|TLS|SSL|nla|NLA|credssp|CredSSP|trust|abort|denied|"
+    r"established|refused|[Ll]ogon|password", re.I)
 STAMP = re.compile(r"^\[[0-9:]+\] \[\d+:\d+\] ")
 
 
@@ -450,6 +820,151 @@ def error_line(lines):
     return tidied[-1] if tidied else None
 
 
+HANDSHAKE = {"1": "client_hello", "2": "server_hello", "4": "new_ticket",
+             "8": "encrypted_extensions", "11": "certificate",
+             "12": "server_key_exchange", "13": "certificate_request",
+             "14": "server_hello_done", "15": "certificate_verify",
+             "16": "client_key_exchange", "20": "finished"}
+VERSIONS = {"0x0301": "TLS 1.0", "0x0302": "TLS 1.1", "0x0303": "TLS 1.2",
+            "0x0304": "TLS 1.3"}
+ALERTS = {"0": "close_notify", "10": "unexpected_message",
+          "20": "bad_record_mac", "40": "handshake_failure",
+          "42": "bad_certificate", "43": "unsupported_certificate",
+          "45": "certificate_expired", "46": "certificate_unknown",
+          "47": "illegal_parameter", "48": "unknown_ca",
+          "50": "decode_error", "51": "decrypt_error",
+          "70": "protocol_version", "71": "insufficient_security",
+          "80": "internal_error", "86": "inappropriate_fallback",
+          "90": "user_canceled", "109": "missing_extension",
+          "112": "unrecognized_name"}
+WIRE_LINES = 60		# a connected session's records after these are cut
+
+
+def find(tree, key):
+    """Every value of key anywhere in a tshark JSON tree, in order."""
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            if k == key:
+                yield from (v if isinstance(v, list) else [v])
+            else:
+                yield from find(v, key)
+    elif isinstance(tree, list):
+        for v in tree:
+            yield from find(v, key)
+
+
+def listed(v):
+    return v if isinstance(v, list) else [] if v in (None, "") else [v]
+
+
+def wire(pcap, port):
+    """What the packets show, from tshark: per frame with a payload, FIN
+    or RST, the direction (C client, S server) and each TLS record (type,
+    length, handshake messages, versions offered or chosen, suite, alert).
+    TPKT is switched off so that tshark reads the port as TLS throughout;
+    the X.224 PDUs before the handshake show as bytes that are not TLS."""
+    if shutil.which("tshark") is None:
+        return ["(tshark not installed)"]
+    out = subprocess.run(
+        ["tshark", "-r", str(pcap), "-d", f"tcp.port=={port},tls",
+         "--disable-protocol", "tpkt", "-T", "json", "--no-duplicate-keys"],
+        capture_output=True, text=True, timeout=60).stdout
+    lines = []
+    for packet in json.loads(out or "[]"):
+        layers = packet["_source"]["layers"]
+        tcp = layers.get("tcp", {})
+        side = "S" if tcp.get("tcp.srcport") == str(port) else "C"
+        parts = []
+        records = [r for t in listed(layers.get("tls"))
+                   for r in listed(t.get("tls.record")
+                                   if isinstance(t, dict) else None)]
+        for r in records:
+            if not isinstance(r, dict):
+                continue
+            ctype = r.get("tls.record.content_type") or \
+                r.get("tls.record.opaque_type")
+            n = r.get("tls.record.length", "?")
+            name = {"20": "change_cipher_spec", "21": "alert",
+                    "22": "handshake", "23": "app"}.get(ctype, f"type {ctype}")
+            text = f"{name} {n}" if ctype != "20" else name
+            hs = [HANDSHAKE.get(h, h) for h in find(r.get("tls.handshake"),
+                                                     "tls.handshake.type")]
+            if ctype == "22" and hs:
+                text += " [" + ", ".join(hs) + "]"
+            elif ctype == "22":
+                text += " [encrypted]"
+            vers = [VERSIONS.get(v, v) for v in
+                    find(r, "tls.handshake.extensions.supported_version")
+                    if v in VERSIONS]
+            if "client_hello" in hs:
+                text += " offers " + ("/".join(vers) if vers else
+                                      "TLS 1.2 (no supported_versions)")
+                sni = list(find(r, "tls.handshake.extensions_server_name"))
+                text += f" SNI {sni[0]}" if sni else " no SNI"
+            if "server_hello" in hs:
+                hv = list(find(r, "tls.handshake.version"))
+                chosen = vers[0] if vers else VERSIONS.get(hv[0] if hv
+                                                           else "", "?")
+                suite = list(find(r, "tls.handshake.ciphersuite"))
+                text += f" chooses {chosen} suite {suite[0] if suite else '?'}"
+            if ctype == "21":
+                desc = list(find(r, "tls.alert_message.desc"))
+                level = list(find(r, "tls.alert_message.level"))
+                text += (f" level {level[0]} description "
+                         f"{ALERTS.get(desc[0], desc[0])}" if desc
+                         else " (encrypted)")
+            parts.append(text)
+        flags = tcp.get("tcp.flags_tree", {})
+        tlen = tcp.get("tcp.len", "0")
+        again = any(True for _ in find(tcp, "tcp.analysis.retransmission"))
+        if not records and tlen != "0":
+            parts.append(f"{tlen} bytes again (retransmission)" if again
+                         else f"{tlen} bytes, not TLS")
+        if flags.get("tcp.flags.fin") in ("1", "True"):
+            parts.append("FIN")
+        if flags.get("tcp.flags.reset") in ("1", "True"):
+            parts.append("RST")
+        if parts:
+            conn = int(tcp.get("tcp.stream", "0")) + 1
+            lines.append(f"{layers['frame']['frame.number']} conn {conn} "
+                         f"{side}: " + ", ".join(parts))
+    if len(lines) > WIRE_LINES:
+        lines = lines[:WIRE_LINES] + [f"... {len(lines) - WIRE_LINES} "
+                                      "more frames"]
+    return lines
+
+
+def certificates_seen(pcap, port):
+    """The server certificates in clear (TLS 1.2 and older), one line
+    each: subject, issuer, validity, SAN, key size, signature."""
+    if shutil.which("tshark") is None:
+        return ["(tshark not installed)"]
+    out = subprocess.run(
+        ["tshark", "-r", str(pcap), "-d", f"tcp.port=={port},tls",
+         "--disable-protocol", "tpkt", "-T", "fields", "-e",
+         "tls.handshake.certificate"],
+        capture_output=True, text=True, timeout=60).stdout
+    seen = []
+    for line in out.split():
+        der = bytes.fromhex(line.split(",")[0].replace(":", ""))
+        text = subprocess.run(
+            ["openssl", "x509", "-inform", "der", "-noout", "-text"],
+            input=der, capture_output=True, timeout=30).stdout.decode()
+        pick = []
+        for pattern in (r"Subject: (.*)", r"Issuer: (.*)",
+                        r"Not Before: (.*)", r"Not After : (.*)",
+                        r"Public-Key: \((\d+ bit)\)",
+                        r"Signature Algorithm: (\S+)",
+                        r"Alternative Name:\s*\n\s*(.*)"):
+            m = re.search(pattern, text)
+            pick.append(m.group(1).strip() if m else "-")
+        desc = ("subject {}; issuer {}; valid {} to {}; {} key; "
+                "signature {}; SAN {}").format(*pick)
+        if desc not in seen:
+            seen.append(desc)
+    return seen
+
+
 def record(c, outdir, display):
     d = Path(tempfile.mkdtemp(prefix=f"rdpneg-{c['name']}-"))
     d.chmod(0o755)
@@ -459,6 +974,11 @@ def record(c, outdir, display):
             raise RuntimeError(f"port {c['port']} is in use: stop that "
                                "server first (this script never does)")
         server, log = start_server_retrying(c, d, display)
+        if c["snaplen"] != SNAPLEN:
+            # Let the server close the connection listening() probed
+            # with before the capture starts (the older captures begin
+            # with that FIN).
+            time.sleep(1)
         host = "::1" if c["family"] == 6 else "127.0.0.1"
         addr = f"[{host}]" if c["family"] == 6 else host
         if c["port"] != 3389:
@@ -468,22 +988,27 @@ def record(c, outdir, display):
         dump_err = d / "tcpdump.err"
         with open(dump_err, "wb") as f:
             dump = start(["tcpdump", "-i", "lo", "--immediate-mode", "-n",
-                          "-Z", "root", "-s", str(SNAPLEN), "-w", str(pcap),
+                          "-Z", "root", "-s", str(c["snaplen"]),
+                          "-w", str(pcap),
                           f"tcp port {c['port']} and host {host}"],
                          stdout=subprocess.DEVNULL, stderr=f)
         wait_until(lambda: b"listening on" in dump_err.read_bytes(),
                    "tcpdump")
+        mark = log.stat().st_size if log is not None and log.exists() else 0
         home = d / "client-home"
         home.mkdir()
         env = dict(os.environ, HOME=str(home), DISPLAY=display,
                    XDG_CONFIG_HOME=str(home / ".config"))
-        limit = CONNECTED_TIMEOUT if c["connected"] else CLIENT_TIMEOUT
+        if c["client_tls"]:
+            env["OPENSSL_CONF"] = str(client_openssl_conf(d, c["client_tls"]))
+        limit = c["connected_timeout"] if c["connected"] else CLIENT_TIMEOUT
         began = time.monotonic()
         client = start(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, env=env, cwd=home)
         try:
-            # rdesktop asks whether to trust the certificate: yes.
-            out, _ = client.communicate(b"yes\n" * 4, timeout=limit)
+            # rdesktop asks whether to trust the certificate: yes, or
+            # the case's answer.
+            out, _ = client.communicate(c["answer"] * 4, timeout=limit)
             stopped = False
         except subprocess.TimeoutExpired:
             stop(client)
@@ -501,13 +1026,18 @@ def record(c, outdir, display):
             err = (f"(none: still connected after {limit} s, stopped by "
                    "the script)") if err is None or "ERRCONNECT" not in err \
                 else err
+        beyond = c["snaplen"] != SNAPLEN	# a case after the negotiation
         slog = []
         if log is not None and log.exists():
+            # The cases after the negotiation: only what the server logged
+            # once the client started, not its lines about the probe.
+            text = log.read_bytes()[mark if beyond else 0:].decode(
+                "utf-8", "replace").splitlines()
             slog = [line.replace(str(d), "WORKDIR") for line in
-                    tidy(log.read_text(errors="replace").splitlines(),
-                         SERVER_LOG, 12)]
+                    tidy(text, SERVER_LOG_AFTER if beyond else SERVER_LOG,
+                         20 if beyond else 12)]
         shutil.copyfile(pcap, outdir / f"{c['name']}.pcap")
-        return {
+        row = {
             "capture": f"{c['name']}.pcap",
             "server": c["server"][0],
             "server_version": server_version(c["server"][0]),
@@ -519,10 +1049,26 @@ def record(c, outdir, display):
             "server_log": slog,
             "note": c["note"],
             "seconds": round(ran, 1),
-            "expect": [dict(zip(("outcome", "requested_protocols", "answer",
-                                 "diagnosis", "server"),
-                                e)) for e in c["expect"]],
         }
+        if beyond:
+            row["snaplen"] = c["snaplen"]
+            if c["client_tls"]:
+                row["client_openssl_conf"] = ("system_default: " +
+                                              CLIENT_TLS[c["client_tls"]])
+            if c["answer"] != b"yes\n":
+                row["client_stdin"] = c["answer"].decode().strip()
+            row["client_log"] = [
+                line.replace(str(d), "WORKDIR") for line in
+                tidy(lines, CLIENT_EVIDENCE, 30)
+                if "directory" not in line and "@@@" not in line][:14]
+            row["wire"] = wire(outdir / f"{c['name']}.pcap", c["port"])
+            row["certificates_seen"] = certificates_seen(
+                outdir / f"{c['name']}.pcap", c["port"])
+        row["expect"] = [
+            {**dict(zip(("outcome", "requested_protocols", "answer",
+                         "diagnosis", "server"), e[:5])),
+             **(e[5] if len(e) > 5 else {})} for e in c["expect"]]
+        return row
     finally:
         if server is not None:
             stop(server)
