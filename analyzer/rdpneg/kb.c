@@ -196,30 +196,39 @@ tls_cipher_refused(const struct rdpneg_evidence *ev)
 	return alerted(ev, CLIENT, RDPNEG_ALERT_INSUFFICIENT_SECURITY);
 }
 
+/* The server gave up TLS on the ClientHello: no ServerHello, no alert,
+ * and it closed, or sent something that is not TLS (xrdp: an MCS
+ * Disconnect Provider Ultimatum). */
 static int
 tls_server_aborted(const struct rdpneg_evidence *ev)
 {
 	return tls_client_hello(ev) && !tls_server_hello(ev) &&
-	    ev->tls.dir[SERVER].nalerts == 0 && server_closed(ev);
+	    ev->tls.dir[SERVER].nalerts == 0 && (server_closed(ev) ||
+	    ((ev->have & RDPNEG_EV_SERVER_NEXT) &&
+	    !rdpneg_evidence_starts_tls(ev, 0)));
 }
 
-/* Did the client send data after its handshake?  A record of at most 2
- * bytes of plaintext is an encrypted alert (close_notify), not data. */
-static int
-client_sent_data(const struct rdpneg_evidence *ev)
+/* What the client sent after its handshake: data, or (a record of at
+ * most 2 bytes of plaintext) an encrypted alert such as close_notify. */
+#define SENT_ALERT	0x01u
+#define SENT_DATA	0x02u
+
+static unsigned
+client_sent(const struct rdpneg_evidence *ev)
 {
 	const struct rdpneg_tls *t = &ev->tls;
-	unsigned lo, hi;
+	unsigned lo, hi, sent = 0;
 	size_t i;
 
 	for (i = 0; i < t->napp; i++) {
 		if (!t->app[i].from_client || t->app[i].handshake)
 			continue;
 		rdpneg_tls_plaintext(t, t->app[i].length, &lo, &hi);
-		if (hi > 2)
-			return 1;
+		sent |= hi > 2 ? SENT_DATA : SENT_ALERT;
 	}
-	return (t->have & RDPNEG_TLS_RECORDS_CUT) != 0;
+	if (t->have & RDPNEG_TLS_RECORDS_CUT)
+		sent |= SENT_DATA;
+	return sent;
 }
 
 /* RFC 8446 6.2: the alerts a client sends about the certificate. */
@@ -237,7 +246,8 @@ certificate_alert(uint8_t d)
 /*
  * The client saw the server's hello flight (its certificate: in clear up
  * to TLS 1.2, encrypted in 1.3) and went no further: a certificate alert,
- * or a close without data while the server had not complained.  FreeRDP
+ * an encrypted alert or a close, without data, while the server had not
+ * complained.  FreeRDP
  * closes after completing the handshake, rdesktop before its Finished
  * (README, "After the negotiation").
  */
@@ -246,12 +256,14 @@ tls_cert_rejected(const struct rdpneg_evidence *ev)
 {
 	const struct rdpneg_tls_dir *c = &ev->tls.dir[CLIENT];
 
+	unsigned sent = client_sent(ev);
+
 	if (!tls_server_hello(ev) || ev->tls.dir[SERVER].nalerts > 0 ||
-	    client_sent_data(ev))
+	    (sent & SENT_DATA))
 		return 0;
 	if (c->nalerts > 0)
 		return certificate_alert(c->alert.description);
-	return client_closed(ev);
+	return client_closed(ev) || (sent & SENT_ALERT);
 }
 
 /* Both Finished messages: in clear as markers after each side's
