@@ -22,6 +22,7 @@ Usage: python3 captures/gen_captures.py [OUTPUT_DIR]
 (default OUTPUT_DIR: the directory holding this script).
 """
 
+import base64
 import calendar
 import ipaddress
 import json
@@ -663,6 +664,9 @@ class TcpConversation:
             )
         self.frames = []
         self.pdus = {"client": [], "server": []}  # (stream offset, Pdu)
+        # What the scenario built after the negotiation, as dotted truth
+        # keys ("diagnosis.id", "tls.version"), and the class it means.
+        self.after = {}
         self.stream_len = {"client": 0, "server": 0}
 
     # -- low level ---------------------------------------------------------
@@ -891,6 +895,7 @@ class TcpConversation:
             "incomplete": bool(seen - set(done)),
             "class": attempt_class(outcome, malformed, selected,
                                    silent=not client_next and end is not None),
+            **self.after,
         }
 
 
@@ -1237,6 +1242,145 @@ def build_malformed():
 #: Snap length for snaplen.pcap. 64 cannot work: Ethernet + IPv4 + TCP take
 #: 54 bytes, and a CC with RDP_NEG_RSP is 19 bytes, so 73 are needed for the
 #: CC (and the short CR) to fit while a CR with a cookie is still cut.
+# ---------------------------------------------------------------------------
+# After the negotiation: TLS records (RFC 8446 5.1, RFC 5246 6.2) and the
+# lengths of encrypted CredSSP records (MS-CSSP 3.1.5), for what no peer on
+# this machine does (Windows servers): after-negotiation.pcap is synthetic.
+# ---------------------------------------------------------------------------
+
+#: A self-signed RSA-2048 SHA-256 certificate for CN=WIN-RDP01.corp.example,
+#: valid 2024-03-01 to 2024-08-31 (the shape of Windows' Remote Desktop
+#: certificate), made once with `openssl ca -selfsign -startdate
+#: 20240301000000Z -enddate 20240831000000Z` and kept as its DER bytes.
+WINDOWS_CERT_DER = base64.b64decode(
+    "MIIDDDCCAfSgAwIBAgICSx0wDQYJKoZIhvcNAQELBQAwITEfMB0GA1UEAwwWV0lOLVJE"
+    "UDAxLmNvcnAuZXhhbXBsZTAeFw0yNDAzMDEwMDAwMDBaFw0yNDA4MzEwMDAwMDBaMCEx"
+    "HzAdBgNVBAMMFldJTi1SRFAwMS5jb3JwLmV4YW1wbGUwggEiMA0GCSqGSIb3DQEBAQUA"
+    "A4IBDwAwggEKAoIBAQDwlvJ8Hw+wa97ukE+WWh003+cGtQq63tgQEV/AD5TMn1ap0x/S"
+    "/8lKvo/fqFx8c3PKQAP2e6mp0OhZ1bCnrTJlf1O1ybFaFOI13QEfoPXO0i0oJ0DUDrIZ"
+    "7EM45/p2HZQ8xuQ+gojrf5uJntkFXUekZSOVclvGp4D6edhs0+1rhh5Z0clRZIb7P4Jt"
+    "siUJ6pWJGMT4qt4slUIvprDsTIQYKyTXcuPOPw60kCotixVIuRe1YwvNJqbylgCkXCcw"
+    "53sph5dPyghvBhI2aUY1G44zIPfzEvFycEyHUMif2SpEqR9Y8X05wZ70lNgAxZMnYfZL"
+    "jWlzmOA+ssEbdVQNbsgLAgMBAAGjTjBMMAkGA1UdEwQCMAAwCwYDVR0PBAQDAgQwMBMG"
+    "A1UdJQQMMAoGCCsGAQUFBwMBMB0GA1UdDgQWBBQlpZwV1aoU0F69ney54wdC9G/P2zAN"
+    "BgkqhkiG9w0BAQsFAAOCAQEA64ljvzmB7X6qQ/sU5uu3w+kfHKyJsoUICPrsCQGE73AU"
+    "RG8Ze4/ZStQG75tD2gKryCg6qqcyC3Zgg3XAd8a2J+X4BZdxco3jiFXVnxrITn0pqj3S"
+    "cgthr7WXNUyQXQhP12QYTP+jsnHIHjJ/U9fdfi8Ro9rYrubcDrO7Y+W9gZau/hX7sM85"
+    "JiBTGYauPX1qqrQqBmNTOTOgiGdExqKMGQTKbbNaETrZIQScFY4+QeCLK+rbLgAJmp5H"
+    "TjwvT080qypxW0V0/1watPEV6/L7K4OCRKmbnSUQ2Tcb/3F7zez54Yfqm6Tt122Xn28q"
+    "GA8nCeHdvdeU188HXUF3jpNyyQ=="
+)
+
+TLS_1_2 = 0x0303
+TLS_1_3 = 0x0304
+ECDHE_RSA_AES256_GCM_SHA384 = 0xC030  # what Schannel picks (24-byte overhead)
+
+
+def tls_record(content_type, body, version=TLS_1_2):
+    """One TLS record."""
+    return struct.pack("!BHH", content_type, version, len(body)) + body
+
+
+def tls_handshake(msg_type, body):
+    """One handshake message: type, 24-bit length, body."""
+    return bytes([msg_type]) + len(body).to_bytes(3, "big") + body
+
+
+def tls_client_hello(versions, suites, sni=None):
+    """A ClientHello offering versions (supported_versions) and suites."""
+    ext = b""
+    if sni is not None:
+        name = sni.encode()
+        entry = b"\x00" + struct.pack("!H", len(name)) + name
+        ext += struct.pack("!HH", 0, len(entry) + 2) + struct.pack(
+            "!H", len(entry)) + entry
+    vlist = b"".join(struct.pack("!H", v) for v in versions)
+    ext += struct.pack("!HHB", 43, len(vlist) + 1, len(vlist)) + vlist
+    body = struct.pack("!H", TLS_1_2) + bytes(range(32)) + b"\x00"
+    body += struct.pack("!H", 2 * len(suites))
+    body += b"".join(struct.pack("!H", s) for s in suites)
+    body += b"\x01\x00" + struct.pack("!H", len(ext)) + ext
+    return tls_record(22, tls_handshake(1, body), version=0x0301)
+
+
+def tls12_server_flight(suite, cert_der):
+    """ServerHello (TLS 1.2), Certificate, ServerHelloDone in one record."""
+    hello = struct.pack("!H", TLS_1_2) + bytes(range(32, 64)) + b"\x00"
+    hello += struct.pack("!HB", suite, 0)
+    chain = len(cert_der).to_bytes(3, "big") + cert_der
+    certs = len(chain).to_bytes(3, "big") + chain
+    return tls_record(22, tls_handshake(2, hello) + tls_handshake(11, certs)
+                      + tls_handshake(14, b""))
+
+
+def tls_encrypted(content_type, length, seed):
+    """A record of length opaque bytes (ciphertext stand-in)."""
+    return tls_record(content_type, bytes((seed + i * 7) & 0xFF
+                                          for i in range(length)))
+
+
+def tls12_handshake(conv, sni=None):
+    """A TLS 1.2 handshake as Schannel completes it: the client's hello, the
+    server's flight, ClientKeyExchange + CCS + Finished, CCS + Finished."""
+    conv.send("client", tls_client_hello([TLS_1_3, TLS_1_2],
+                                         [0x1302, 0x1301, 0xC030, 0xC02F,
+                                          0xC028, 0xC027], sni))
+    conv.send("server", tls12_server_flight(ECDHE_RSA_AES256_GCM_SHA384,
+                                            WINDOWS_CERT_DER))
+    conv.send("client", tls_record(22, tls_handshake(16, bytes(66)))
+              + tls_record(20, b"\x01") + tls_encrypted(22, 40, 1))
+    conv.send("server", tls_record(20, b"\x01") + tls_encrypted(22, 40, 2))
+
+
+def credssp(conv, records):
+    """Encrypted CredSSP records: (side, record length), in order."""
+    for i, (side, length) in enumerate(records):
+        conv.send(side, tls_encrypted(23, length, i))
+
+
+#: NTLM over CredSSP on Windows, as ../shared/reference/rdp-after-negotiation
+#: measured on awakecoding's decrypted captures (TLS 1.2 AES-256-GCM):
+#: negotiate, challenge, authenticate, the server's pubKeyAuth, authInfo.
+NTLM_SUCCESS = [("client", 81), ("server", 319), ("client", 701),
+                ("server", 127), ("client", 207)]
+
+
+def build_after_negotiation():
+    """after-negotiation.pcap (synthetic): what Windows servers do after the
+    Confirm that no peer here can: HYBRID_EX's Early User Authorization
+    Result denying the user and granting it, and a client that stops at the
+    NTLM challenge."""
+    cap = Capture("after-negotiation.pcap")
+    # mstsc 0xB -> HYBRID_EX; NTLM accepted; the 4-byte result (28 bytes
+    # with GCM) denies the user; the server closes (MS-RDPBCGR 3.3.5.10.2).
+    conv = cap.tcp(CLIENT, SERVER)
+    conv.exchange(connection_request(cookie("denied"), 0xB), cc_selected(8))
+    tls12_handshake(conv, sni="WIN-RDP01.corp.example")
+    credssp(conv, NTLM_SUCCESS + [("server", 28)])
+    conv.close("server")
+    conv.after = {"class": "blocked", "diagnosis.id": "nla-access-denied",
+                  "tls.version": "TLS 1.2",
+                  "tls.credssp.stage": "early-user-auth"}
+    # The same, granted: the client goes on with its MCS Connect Initial.
+    conv = cap.tcp(CLIENT, SERVER)
+    conv.exchange(connection_request(cookie("granted"), 0xB), cc_selected(8))
+    tls12_handshake(conv, sni="WIN-RDP01.corp.example")
+    credssp(conv, NTLM_SUCCESS + [("server", 28), ("client", 470)])
+    conv.ack("server")
+    conv.after = {"class": "ok", "diagnosis.id": "negotiated",
+                  "tls.credssp.stage": "complete"}
+    # 0x3 -> HYBRID; the client reads the NTLM challenge and closes (a
+    # CredSSP encryption-oracle mismatch, a cancelled prompt).
+    conv = cap.tcp(CLIENT2, SERVER)
+    conv.exchange(connection_request(cookie("gaveup"), 0x3), cc_selected(2))
+    tls12_handshake(conv)
+    credssp(conv, NTLM_SUCCESS[:2])
+    conv.close("client")
+    conv.after = {"class": "blocked", "diagnosis.id": "nla-client-gave-up",
+                  "tls.credssp.stage": "challenge"}
+    return cap
+
+
 SNAPLEN_SHORT = 80
 
 
@@ -1282,6 +1426,7 @@ def all_captures():
         build_malformed(),
         build_snaplen(),
         build_truncated(),
+        build_after_negotiation(),
     ]
     return caps
 

@@ -9,18 +9,24 @@
 
 #include "capture/after.h"
 
-void
+int
 after_start(struct after *a, const struct after_conn *c, int from_client,
     uint32_t seq)
 {
 	if (a->state != AFTER_IDLE)
-		return;
+		return 0;
 	if (!rdpneg_evidence_starts_tls(c->ev, from_client)) {
 		a->state = AFTER_DONE;
-		return;
+		return 0;
+	}
+	if (*c->tls == NULL) {
+		if ((*c->tls = calloc(1, sizeof(**c->tls))) == NULL)
+			return -1;
+		c->ev->tls = *c->tls;
 	}
 	stream_init(&a->s, seq, RDPNEG_TLS_STREAM_BUDGET);
 	a->state = AFTER_TLS;
+	return 0;
 }
 
 void
@@ -36,7 +42,7 @@ after_done(struct after *a)
 static int
 read_certificate(struct after *a, const struct after_conn *c, int64_t sec)
 {
-	const struct rdpneg_tls *tls = &c->ev->tls;
+	struct rdpneg_tls *tls = *c->tls;
 	struct rdpneg_cert *cert;
 	char err[128];
 
@@ -52,7 +58,7 @@ read_certificate(struct after *a, const struct after_conn *c, int64_t sec)
 	    sizeof(err));
 	cert->chain_length = tls->cert_count;
 	*c->cert = cert;
-	rdpneg_evidence_certificate(c->ev, cert->flags);
+	rdpneg_tls_set_certificate(tls, cert->flags);
 	return 0;
 }
 
@@ -76,12 +82,12 @@ after_add(struct after *a, const struct after_conn *c, int from_client,
 	if (a->hs == NULL &&
 	    (a->hs = malloc(RDPNEG_TLS_HANDSHAKE_BUDGET)) == NULL)
 		return -1;
-	st = rdpneg_tls_feed(&c->ev->tls, from_client, a->s.data, a->s.contig,
+	st = rdpneg_tls_feed(*c->tls, from_client, a->s.data, a->s.contig,
 	    a->hs, RDPNEG_TLS_HANDSHAKE_BUDGET, frame);
 	if (!from_client && read_certificate(a, c, sec) < 0)
 		return -1;
 	/* Decided, malformed, or nothing more will be kept: stop here. */
-	if (rdpneg_tls_decided(&c->ev->tls) || rdpneg_status_is_malformed(st) ||
+	if (rdpneg_tls_decided(*c->tls) || rdpneg_status_is_malformed(st) ||
 	    (a->s.overflow && a->s.contig >= a->s.limit))
 		after_done(a);
 	return 0;

@@ -28,19 +28,23 @@ struct after {
 	uint8_t		 state;	/* enum after_state */
 };
 
-/* What a connection's directions share. */
+/* What a connection's directions share; the caller owns (free()) what
+ * they point at. */
 struct after_conn {
 	struct rdpneg_evidence	*ev;
-	struct rdpneg_cert	**cert;	/* the server's, once read; owned by
-					   the caller (free()) */
+	struct rdpneg_tls	**tls;	/* the session, allocated when the
+					   first direction starts TLS;
+					   ev->tls points at it */
+	struct rdpneg_cert	**cert;	/* the server's, once read */
 };
 
 /*
  * Start feeding a direction whose first byte after its CR or CC has
  * sequence number seq, when the model says TLS follows
- * (rdpneg_evidence_starts_tls); else mark it done.
+ * (rdpneg_evidence_starts_tls); else mark it done.  Returns 0, or -1 when
+ * memory ran out.
  */
-void after_start(struct after *a, const struct after_conn *c,
+int after_start(struct after *a, const struct after_conn *c,
     int from_client, uint32_t seq);
 
 /*

@@ -63,6 +63,7 @@ struct flow {
 	struct half		 half[2];
 	unsigned		 rdp_port:1;	/* server port configured */
 	struct rdpneg_evidence	 ev;		/* the shared model's facts */
+	struct rdpneg_tls	*tls;		/* ev.tls: after the negotiation */
 	struct rdpneg_cert	*cert;		/* the server's, when read */
 	uint8_t			*token;		/* the CR's cookie line */
 	uint16_t		 token_len;
@@ -161,6 +162,7 @@ table_remove(struct tracker *t, struct flow *f)
 	stream_free(&f->half[SERVER].s);
 	after_done(&f->half[CLIENT].after);
 	after_done(&f->half[SERVER].after);
+	free(f->tls);
 	free(f->cert);
 	free(f->token);
 	free(f->malformed);
@@ -312,7 +314,7 @@ half_done(struct half *h)
 static struct after_conn
 after_conn(struct flow *f)
 {
-	struct after_conn c = { &f->ev, &f->cert };
+	struct after_conn c = { &f->ev, &f->tls, &f->cert };
 
 	return c;
 }
@@ -328,7 +330,7 @@ after_feed(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 	if (after_add(&f->half[dir].after, &c, dir == CLIENT, seq, data,
 	    caplen, len, frame, sec) < 0)
 		return -1;
-	if (rdpneg_tls_decided(&f->ev.tls)) {
+	if (f->tls != NULL && rdpneg_tls_decided(f->tls)) {
 		after_done(&f->half[CLIENT].after);
 		after_done(&f->half[SERVER].after);
 	}
@@ -357,14 +359,15 @@ expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
 		return 0;
 	}
 	rdpneg_evidence_next(&f->ev, dir == CLIENT, h->s.data[at]);
-	after_start(&h->after, &c, dir == CLIENT, h->next_seq);
+	if (after_start(&h->after, &c, dir == CLIENT, h->next_seq) < 0)
+		return -1;
 	return after_feed(f, dir, h->next_seq, h->s.data + at,
 	    h->s.contig - at, h->s.contig - at, frame, sec);
 }
 
 /* The byte at next_seq, when this segment carries it (sequence numbers
  * wrap: the difference is taken modulo 2^32). */
-static void
+static int
 note_next(struct flow *f, int dir, const struct segment *seg, uint32_t seq)
 {
 	struct half *h = &f->half[dir];
@@ -373,9 +376,10 @@ note_next(struct flow *f, int dir, const struct segment *seg, uint32_t seq)
 
 	if (off < seg->caplen) {
 		rdpneg_evidence_next(&f->ev, dir == CLIENT, seg->payload[off]);
-		after_start(&h->after, &c, dir == CLIENT, h->next_seq);
 		h->next_wait = 0;
+		return after_start(&h->after, &c, dir == CLIENT, h->next_seq);
 	}
+	return 0;
 }
 
 /*
@@ -446,8 +450,8 @@ add_payload(struct tracker *t, struct flow *f, int dir,
 	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
 
 	if (h->state == HALF_DONE) {
-		if (h->next_wait)
-			note_next(f, dir, seg, seq);
+		if (h->next_wait && note_next(f, dir, seg, seq) < 0)
+			t->oom = 1;
 		if (h->after.state == AFTER_TLS && after_feed(f, dir, seq,
 		    seg->payload, seg->caplen, seg->len, frame, sec) < 0)
 			t->oom = 1;

@@ -227,7 +227,7 @@ void
 rdpneg_infer_credssp(const struct rdpneg_evidence *ev,
     struct rdpneg_credssp *out)
 {
-	const struct rdpneg_tls *tls = &ev->tls;
+	const struct rdpneg_tls *tls = rdpneg_evidence_tls(ev);
 	const struct rdpneg_tls_app_record *a;
 	struct run r;
 	int hybrid_ex, open = 0;

@@ -160,11 +160,19 @@ rdpneg_evidence_starts_tls(const struct rdpneg_evidence *ev, int from_client)
 	    first == RDPNEG_NEXT_TLS_ALERT);
 }
 
-void
-rdpneg_evidence_certificate(struct rdpneg_evidence *ev, unsigned flags)
+const struct rdpneg_tls *
+rdpneg_evidence_tls(const struct rdpneg_evidence *ev)
 {
-	ev->tls.have |= RDPNEG_TLS_HAVE_CERT_FACTS;
-	ev->tls.cert_flags = flags;
+	static const struct rdpneg_tls none;
+
+	return ev->tls != NULL ? ev->tls : &none;
+}
+
+void
+rdpneg_tls_set_certificate(struct rdpneg_tls *tls, unsigned flags)
+{
+	tls->have |= RDPNEG_TLS_HAVE_CERT_FACTS;
+	tls->cert_flags = flags;
 }
 
 void

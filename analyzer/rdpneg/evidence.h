@@ -76,8 +76,11 @@ struct rdpneg_evidence {
 	uint8_t			client_next;	/* with RDPNEG_EV_CLIENT_NEXT */
 	uint8_t			server_next;	/* with RDPNEG_EV_SERVER_NEXT */
 	/* The TLS that followed (tls.h), when either side's next bytes
-	 * were TLS records (rdpneg_evidence_starts_tls). */
-	struct rdpneg_tls	tls;
+	 * were TLS records (rdpneg_evidence_starts_tls); NULL before.  The
+	 * consumer owns it (the CLI allocates it only for connections that
+	 * start TLS, so that a table full of SYNs stays small); read it
+	 * through rdpneg_evidence_tls(). */
+	const struct rdpneg_tls	*tls;
 	/* Its fallback chain (chain.h). */
 	unsigned		chain_length;	/* attempts in its chain, >= 1 */
 	unsigned		chain_position;	/* 1-based */
@@ -120,16 +123,19 @@ void rdpneg_evidence_next(struct rdpneg_evidence *ev, int from_client,
 
 /*
  * Do that side's bytes after its CR or CC begin TLS records (a handshake
- * or an alert), so that the consumer feeds them to rdpneg_tls_feed() with
- * ev->tls, at most RDPNEG_TLS_STREAM_BUDGET bytes of them, until
- * rdpneg_tls_decided()?
+ * or an alert), so that the consumer points ev->tls at a zeroed struct
+ * rdpneg_tls of its own and feeds them to rdpneg_tls_feed(), at most
+ * RDPNEG_TLS_STREAM_BUDGET bytes of them, until rdpneg_tls_decided()?
  */
 int rdpneg_evidence_starts_tls(const struct rdpneg_evidence *ev,
     int from_client);
 
-/* The facts (RDPNEG_CERT_*, x509.h) of the server certificate that
- * ev->tls holds, as the consumer read them. */
-void rdpneg_evidence_certificate(struct rdpneg_evidence *ev, unsigned flags);
+/* ev->tls, or a session that showed nothing when there is none. */
+const struct rdpneg_tls *rdpneg_evidence_tls(const struct rdpneg_evidence *ev);
+
+/* The facts (RDPNEG_CERT_*, x509.h) of the server certificate that tls
+ * holds, as the consumer read them. */
+void rdpneg_tls_set_certificate(struct rdpneg_tls *tls, unsigned flags);
 
 /* A packet from that side (SYN, SYN/ACK: RDPNEG_TCP_* flags). */
 #define RDPNEG_TCP_SYN	0x01u

@@ -55,7 +55,7 @@ tri(uint8_t want, int fact)
 int
 rdpneg_tls_failed(const struct rdpneg_evidence *ev)
 {
-	const struct rdpneg_tls_dir *client = &ev->tls.dir[0];
+	const struct rdpneg_tls_dir *client = &rdpneg_evidence_tls(ev)->dir[0];
 
 	if (!(ev->have & RDPNEG_EV_CLIENT_NEXT) ||
 	    ev->client_next != RDPNEG_NEXT_TLS_HANDSHAKE)
@@ -147,10 +147,16 @@ server_tls_alert(const struct rdpneg_evidence *ev)
 
 enum { CLIENT = 0, SERVER = 1 };
 
+static const struct rdpneg_tls *
+tls_of(const struct rdpneg_evidence *ev)
+{
+	return rdpneg_evidence_tls(ev);
+}
+
 static int
 tls_has(const struct rdpneg_evidence *ev, unsigned bit)
 {
-	return (ev->tls.have & bit) != 0;
+	return (tls_of(ev)->have & bit) != 0;
 }
 
 static int
@@ -169,7 +175,7 @@ tls_server_hello(const struct rdpneg_evidence *ev)
 static int
 alerted(const struct rdpneg_evidence *ev, int side, uint8_t description)
 {
-	const struct rdpneg_tls_dir *d = &ev->tls.dir[side];
+	const struct rdpneg_tls_dir *d = &tls_of(ev)->dir[side];
 
 	return d->nalerts > 0 && d->alert.description == description;
 }
@@ -203,7 +209,7 @@ static int
 tls_server_aborted(const struct rdpneg_evidence *ev)
 {
 	return tls_client_hello(ev) && !tls_server_hello(ev) &&
-	    ev->tls.dir[SERVER].nalerts == 0 && (server_closed(ev) ||
+	    tls_of(ev)->dir[SERVER].nalerts == 0 && (server_closed(ev) ||
 	    ((ev->have & RDPNEG_EV_SERVER_NEXT) &&
 	    !rdpneg_evidence_starts_tls(ev, 0)));
 }
@@ -216,7 +222,7 @@ tls_server_aborted(const struct rdpneg_evidence *ev)
 static unsigned
 client_sent(const struct rdpneg_evidence *ev)
 {
-	const struct rdpneg_tls *t = &ev->tls;
+	const struct rdpneg_tls *t = tls_of(ev);
 	unsigned lo, hi, sent = 0;
 	size_t i;
 
@@ -254,11 +260,11 @@ certificate_alert(uint8_t d)
 static int
 tls_cert_rejected(const struct rdpneg_evidence *ev)
 {
-	const struct rdpneg_tls_dir *c = &ev->tls.dir[CLIENT];
+	const struct rdpneg_tls_dir *c = &tls_of(ev)->dir[CLIENT];
 
 	unsigned sent = client_sent(ev);
 
-	if (!tls_server_hello(ev) || ev->tls.dir[SERVER].nalerts > 0 ||
+	if (!tls_server_hello(ev) || tls_of(ev)->dir[SERVER].nalerts > 0 ||
 	    (sent & SENT_DATA))
 		return 0;
 	if (c->nalerts > 0)
@@ -272,7 +278,7 @@ tls_cert_rejected(const struct rdpneg_evidence *ev)
 static int
 tls_established(const struct rdpneg_evidence *ev)
 {
-	const struct rdpneg_tls *t = &ev->tls;
+	const struct rdpneg_tls *t = tls_of(ev);
 	int client = 0, server = 0;
 	size_t i;
 
@@ -293,21 +299,21 @@ tls_established(const struct rdpneg_evidence *ev)
 static int
 client_tls_alert(const struct rdpneg_evidence *ev)
 {
-	return ev->tls.dir[CLIENT].nalerts > 0;
+	return tls_of(ev)->dir[CLIENT].nalerts > 0;
 }
 
 static int
 tls_1_3(const struct rdpneg_evidence *ev)
 {
 	return tls_server_hello(ev) &&
-	    rdpneg_tls_version(&ev->tls) >= RDPNEG_TLS_1_3;
+	    rdpneg_tls_version(tls_of(ev)) >= RDPNEG_TLS_1_3;
 }
 
 static int
 cert_problem(const struct rdpneg_evidence *ev)
 {
 	return tls_has(ev, RDPNEG_TLS_HAVE_CERT_FACTS) &&
-	    ev->tls.cert_flags != 0;
+	    tls_of(ev)->cert_flags != 0;
 }
 
 /* ---- CredSSP (credssp.h). */
@@ -593,32 +599,32 @@ ph_outcome(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 static const char *
 ph_tls_offered(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	rdpneg_tls_offered_str(&ev->tls, tmp, size);
+	rdpneg_tls_offered_str(tls_of(ev), tmp, size);
 	return tmp;
 }
 
 static const char *
 ph_tls_version(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	if (!(ev->tls.have & RDPNEG_TLS_HAVE_SERVER_HELLO))
+	if (!(tls_of(ev)->have & RDPNEG_TLS_HAVE_SERVER_HELLO))
 		return "none";
-	rdpneg_tls_version_str(rdpneg_tls_version(&ev->tls), tmp, size);
+	rdpneg_tls_version_str(rdpneg_tls_version(tls_of(ev)), tmp, size);
 	return tmp;
 }
 
 static const char *
 ph_tls_suites(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	rdpneg_tls_suites_str(&ev->tls, 3, tmp, size);
+	rdpneg_tls_suites_str(tls_of(ev), 3, tmp, size);
 	return tmp;
 }
 
 static const char *
 ph_tls_suite(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	if (!(ev->tls.have & RDPNEG_TLS_HAVE_SERVER_HELLO))
+	if (!(tls_of(ev)->have & RDPNEG_TLS_HAVE_SERVER_HELLO))
 		return "none";
-	rdpneg_tls_suite_str(ev->tls.server_hello.suite, tmp, size);
+	rdpneg_tls_suite_str(tls_of(ev)->server_hello.suite, tmp, size);
 	return tmp;
 }
 
@@ -636,21 +642,21 @@ alert_text(const struct rdpneg_tls_dir *d, char *tmp, size_t size)
 static const char *
 ph_server_alert(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	return alert_text(&ev->tls.dir[SERVER], tmp, size);
+	return alert_text(&tls_of(ev)->dir[SERVER], tmp, size);
 }
 
 static const char *
 ph_client_alert(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	return alert_text(&ev->tls.dir[CLIENT], tmp, size);
+	return alert_text(&tls_of(ev)->dir[CLIENT], tmp, size);
 }
 
 static const char *
 ph_cert_problems(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
-	if (!(ev->tls.have & RDPNEG_TLS_HAVE_CERT_FACTS))
+	if (!(tls_of(ev)->have & RDPNEG_TLS_HAVE_CERT_FACTS))
 		return "not visible (TLS 1.3 encrypts it)";
-	rdpneg_cert_flags_str(ev->tls.cert_flags, tmp, size);
+	rdpneg_cert_flags_str(tls_of(ev)->cert_flags, tmp, size);
 	return tmp;
 }
 

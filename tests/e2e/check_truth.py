@@ -6,7 +6,9 @@ must fail, and every connection attempt rdpneg must report, with the values
 the generator built into it.  The generator never looks at rdpneg's output,
 so this is an independent check.  `malformed` and `incomplete` are booleans
 in the truth (rdpneg gives a reason text); `class` is the generator's own
-reading of README's class rule.  The exit status must be 2 for a damaged
+reading of README's class rule.  A dotted key ("diagnosis.id",
+"tls.credssp.stage") names a value inside the record's objects: what the
+generator built after the negotiation.  The exit status must be 2 for a damaged
 file, else 1 when an attempt is blocked, else 3 when one is insecure, else 0.
 
 Prints one line per capture and a closing "N passed, N failed" line.
@@ -31,11 +33,19 @@ def exit_status_expected(truth):
     return 3 if "insecure" in classes else 0
 
 
+def lookup(record, key):
+    """A record's value at key; a dotted key ("tls.version") goes into the
+    record's objects, and is None where one is missing."""
+    for part in key.split("."):
+        record = record.get(part) if isinstance(record, dict) else None
+    return record
+
+
 def compare_attempt(index, want, got):
     """Differences between one truth attempt and rdpneg's record."""
     problems = []
     for key, value in want.items():
-        have = got.get(key)
+        have = lookup(got, key)
         if key in ("malformed", "incomplete"):
             have = have is not None
         if have != value:

@@ -6,7 +6,9 @@ freerdp-shadow-cli) and clients (xfreerdp, rdesktop) on loopback and wrote
 captures/peers/manifest.json: per capture the server and configuration,
 the client's command line and own error line, and per connection what
 rdpneg must report (outcome, the failure or selected protocol name, the
-diagnosis id and the server implementation).  For every capture this
+diagnosis id and the server implementation; after the negotiation, the
+TLS version, the first alert in clear, the certificate's problems and the
+inferred CredSSP stage).  For every capture this
 checks rdpneg's JSONL (--all) against that row (requested protocols,
 outcome, answer, diagnosis, server_implementation), that where the server
 implementation is recognised the remediation leads with its fix, and for
@@ -51,6 +53,32 @@ def names(step, impl):
     return any(n in step for n in NAMES[impl])
 
 
+# The manifest's certificate facts and the names of rdpneg's problems.
+CERT_PROBLEMS = {"self_signed": "self-signed", "expired": "expired",
+                 "name_mismatch": "name-mismatch", "weak_key": "weak-key",
+                 "sha1": "weak-signature"}
+
+
+def tls_facts(attempt):
+    """What the manifest says of the TLS after the negotiation, from
+    rdpneg's tls object: version, first alert in clear, the certificate's
+    problems, the inferred CredSSP stage."""
+    tls = attempt.get("tls") or {}
+    alerts = tls.get("alerts") or []
+    cert = tls.get("certificate")
+    credssp = tls.get("credssp")
+    return {
+        "tls_version": tls.get("version"),
+        "tls_alert": ({"from": alerts[0]["from"],
+                       "description": alerts[0]["description"]}
+                      if alerts else None),
+        "certificate": ({k: v in cert["problems"]
+                         for k, v in CERT_PROBLEMS.items()}
+                        if cert else None),
+        "credssp": credssp["stage"] if credssp else "none",
+    }
+
+
 def check_capture(row, rdpneg):
     """Problems of one capture against its manifest row."""
     path = PEERS / row["capture"]
@@ -75,7 +103,8 @@ def check_capture(row, rdpneg):
                 "requested_protocols": g["requested_protocols"],
                 "answer": answer(g),
                 "diagnosis": g["diagnosis"]["id"],
-                "server": implementation(g)}
+                "server": implementation(g),
+                **tls_facts(g)}
         for key, value in w.items():
             if have[key] != value:
                 problems.append(f"connection {i} (frame {g['first_frame']}):"

@@ -130,15 +130,36 @@ with(struct rdpneg_evidence ev, unsigned have)
 
 enum { C = 0, S = 1 };
 
+/*
+ * The evidence points at the TLS session its consumer owns: each builder
+ * below gives the evidence a copy of its session to change, from a ring
+ * large enough for every case of build_cases() (each_evidence() goes
+ * round it many times, keeping only the evidence at hand).
+ */
+#define TLS_RING	4096
+
+static struct rdpneg_tls *
+tls_mut(struct rdpneg_evidence *ev)
+{
+	static struct rdpneg_tls ring[TLS_RING];
+	static size_t next;
+	struct rdpneg_tls *t = &ring[next++ % TLS_RING];
+
+	*t = *rdpneg_evidence_tls(ev);
+	ev->tls = t;
+	return t;
+}
+
 /* The client's ClientHello: TLS 1.3 and 1.2, two suites. */
 static struct rdpneg_evidence
 tls_hello(struct rdpneg_evidence ev)
 {
-	struct rdpneg_tls_client_hello *ch = &ev.tls.client_hello;
+	struct rdpneg_tls *t = tls_mut(&ev);
+	struct rdpneg_tls_client_hello *ch = &t->client_hello;
 
 	ev.have |= RDPNEG_EV_CLIENT_NEXT;
 	ev.client_next = RDPNEG_NEXT_TLS_HANDSHAKE;
-	ev.tls.have |= RDPNEG_TLS_HAVE_CLIENT_HELLO;
+	t->have |= RDPNEG_TLS_HAVE_CLIENT_HELLO;
 	ch->legacy_version = RDPNEG_TLS_1_2;
 	ch->flags = RDPNEG_HELLO_SUPPORTED_VERSIONS;
 	ch->nversions = 2;
@@ -147,7 +168,7 @@ tls_hello(struct rdpneg_evidence ev)
 	ch->nsuites = 2;
 	ch->suites[0] = 0x1302;		/* TLS_AES_256_GCM_SHA384 */
 	ch->suites[1] = 0xc030;		/* ECDHE_RSA_AES_256_GCM_SHA384 */
-	ev.tls.dir[C].records = 1;
+	t->dir[C].records = 1;
 	return ev;
 }
 
@@ -155,9 +176,11 @@ tls_hello(struct rdpneg_evidence ev)
 static struct rdpneg_evidence
 tls_alert(struct rdpneg_evidence ev, int side, uint8_t description)
 {
-	ev.tls.dir[side].nalerts = 1;
-	ev.tls.dir[side].alert.level = RDPNEG_ALERT_FATAL;
-	ev.tls.dir[side].alert.description = description;
+	struct rdpneg_tls *t = tls_mut(&ev);
+
+	t->dir[side].nalerts = 1;
+	t->dir[side].alert.level = RDPNEG_ALERT_FATAL;
+	t->dir[side].alert.description = description;
 	if (side == S && !(ev.have & RDPNEG_EV_SERVER_NEXT)) {
 		ev.have |= RDPNEG_EV_SERVER_NEXT;
 		ev.server_next = RDPNEG_NEXT_TLS_ALERT;
@@ -169,12 +192,14 @@ tls_alert(struct rdpneg_evidence ev, int side, uint8_t description)
 static struct rdpneg_evidence
 tls_server_hello(struct rdpneg_evidence ev, uint16_t version, uint16_t suite)
 {
+	struct rdpneg_tls *t = tls_mut(&ev);
+
 	ev.have |= RDPNEG_EV_SERVER_NEXT;
 	ev.server_next = RDPNEG_NEXT_TLS_HANDSHAKE;
-	ev.tls.have |= RDPNEG_TLS_HAVE_SERVER_HELLO;
-	ev.tls.server_hello.legacy_version = RDPNEG_TLS_1_2;
-	ev.tls.server_hello.version = version;
-	ev.tls.server_hello.suite = suite;
+	t->have |= RDPNEG_TLS_HAVE_SERVER_HELLO;
+	t->server_hello.legacy_version = RDPNEG_TLS_1_2;
+	t->server_hello.version = version;
+	t->server_hello.suite = suite;
 	return ev;
 }
 
@@ -182,13 +207,14 @@ tls_server_hello(struct rdpneg_evidence ev, uint16_t version, uint16_t suite)
 static struct rdpneg_evidence
 tls_app(struct rdpneg_evidence ev, int side, uint16_t length, int handshake)
 {
-	struct rdpneg_tls_app_record *a = &ev.tls.app[ev.tls.napp++];
+	struct rdpneg_tls *t = tls_mut(&ev);
+	struct rdpneg_tls_app_record *a = &t->app[t->napp++];
 
 	a->length = length;
 	a->from_client = side == C;
 	a->handshake = (uint8_t)handshake;
-	a->frame = 10 + ev.tls.napp;
-	ev.tls.napp_total++;
+	a->frame = 10 + t->napp;
+	t->napp_total++;
 	return ev;
 }
 
@@ -197,11 +223,14 @@ tls_app(struct rdpneg_evidence ev, int side, uint16_t length, int handshake)
 static struct rdpneg_evidence
 tls12_done(struct rdpneg_evidence ev, unsigned cert_flags)
 {
+	struct rdpneg_tls *t;
+
 	ev = tls_server_hello(tls_hello(ev), RDPNEG_TLS_1_2, 0xc030);
-	ev.tls.have |= RDPNEG_TLS_HAVE_CERTIFICATE;
-	ev.tls.cert_count = 1;
-	rdpneg_evidence_certificate(&ev, cert_flags);
-	ev.tls.dir[C].ccs = ev.tls.dir[S].ccs = 1;
+	t = tls_mut(&ev);
+	t->have |= RDPNEG_TLS_HAVE_CERTIFICATE;
+	t->cert_count = 1;
+	rdpneg_tls_set_certificate(t, cert_flags);
+	t->dir[C].ccs = t->dir[S].ccs = 1;
 	return ev;
 }
 
