@@ -21,7 +21,10 @@
  * bound and napp_total, frames not after the newest.  The level-1
  * decoders get the whole input (exact-size copies): spans inside it, each
  * status one of its own, every strict prefix of an OK or TRUNCATED record
- * or message TRUNCATED, no prefix of a malformed record OK.
+ * or message TRUNCATED, no prefix of a malformed record OK.  The server's
+ * certificate, when the walk found one, and the input itself are read as
+ * DER by the certificate reader (x509.h): texts NUL-terminated within
+ * their arrays, only known flags, UNPARSABLE exactly when it fails.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -32,6 +35,7 @@
 #include "fuzz_check.h"
 #include "rdpneg/rdpneg.h"
 #include "rdpneg/tls.h"
+#include "rdpneg/x509.h"
 
 #define HS_SIZE		(32 * 1024)	/* as a consumer lends it */
 #define PREFIX_EDGE	64		/* prefixes checked at each end */
@@ -367,6 +371,33 @@ run_free(struct run *r)
 	}
 }
 
+/* A NUL inside the array: the text is terminated. */
+#define TERMINATED(a)	(memchr((a), '\0', sizeof(a)) != NULL)
+
+static void
+check_certificate(const uint8_t *der, size_t len, const uint8_t *sni,
+    size_t sni_len)
+{
+	struct rdpneg_cert cert;
+	char err[64];
+	uint8_t *b = dup_exact(der, len);
+	int rc;
+
+	memset(&cert, 0xa5, sizeof(cert));
+	rc = rdpneg_parse_certificate(b, len, 1714557600, sni, sni_len, &cert,
+	    err, sizeof(err));
+	CHECK(rc == 0 || rc == -1);
+	CHECK((rc == -1) == ((cert.flags & RDPNEG_CERT_UNPARSABLE) != 0));
+	CHECK((cert.flags & ~0x7fu) == 0);
+	CHECK(rc == 0 || TERMINATED(err));
+	if (rc == 0) {
+		CHECK(TERMINATED(cert.subject) && TERMINATED(cert.issuer) &&
+		    TERMINATED(cert.names) && TERMINATED(cert.serial) &&
+		    TERMINATED(cert.key_type) && TERMINATED(cert.signature));
+	}
+	free(b);
+}
+
 static void
 check_same(const struct run *a, const struct run *b)
 {
@@ -419,6 +450,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	walk(a, data, size, chunk_sizes[data[0] & 7]);
 	walk(b, data, size, 0);
 	check_same(a, b);
+	if (b->tls.have & RDPNEG_TLS_HAVE_CERTIFICATE)
+		check_certificate(b->hs[1] + b->tls.cert_off, b->tls.cert_len,
+		    b->tls.client_hello.sni, b->tls.client_hello.sni_len);
+	check_certificate(data + 1, size - 1, data, size > 8 ? 8 : size);
 	run_free(a);
 	run_free(b);
 	free(a);
