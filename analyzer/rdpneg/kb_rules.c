@@ -1898,7 +1898,9 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.confidence_why = "A client that accepts the certificate "
 		    "sends its first data (CredSSP or MCS) at once; FreeRDP "
 		    "(/cert:deny, an untrusted certificate) and rdesktop (its "
-		    "prompt answered no) close instead, as seen on loopback. "
+		    "prompt answered no) close instead, as seen on loopback; "
+		    "a scanner that only collects certificates closes the "
+		    "same way. "
 		    "{?tls-1-3:Under TLS 1.3 the certificate is encrypted: "
 		    "its problem is inferred, not read.}{!tls-1-3:The "
 		    "certificate's problems are read from it, at the time of "
@@ -2084,7 +2086,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "closed; the reason is in the client's own message: a "
 		    "CredSSP encryption-oracle (CVE-2018-0886) mismatch, a "
 		    "client that needs Kerberos facing NTLM, a cancelled "
-		    "credential prompt, or a server key that did not match.",
+		    "credential prompt, a server key that did not match, or "
+		    "a certificate warning the user answered later (mstsc "
+		    "then connects again: see the next attempt of the "
+		    "chain).",
 		.explanation = "The client requested {requested}; the server "
 		    "selected {selected}; TLS {tls-version}; CredSSP got as "
 		    "far as \"{credssp}\" (inferred); then the client closed "
