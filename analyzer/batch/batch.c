@@ -67,9 +67,11 @@ struct pool {
 	pthread_cond_t			 cond;
 };
 
-/* An attempt in a spool: the item, then its texts (lengths 0: absent). */
+/* An attempt in a spool: the item, then its certificate and texts
+ * (lengths 0: absent). */
 struct spooled {
 	struct attempt_item	it;	/* its pointers are rebuilt on reading */
+	size_t			clen;
 	size_t			tlen;
 	size_t			mlen;
 	size_t			ilen;
@@ -96,17 +98,20 @@ spool_attempt(const struct attempt_item *it, void *arg)
 
 	memset(&rec, 0, sizeof(rec));
 	rec.it = *it;
+	rec.clen = it->a.cert != NULL ? sizeof(*it->a.cert) : 0;
 	rec.tlen = it->a.token != NULL ? it->a.token_len : 0;
 	rec.mlen = it->a.malformed != NULL ? strlen(it->a.malformed) + 1 : 0;
 	rec.ilen = it->a.incomplete != NULL ? strlen(it->a.incomplete) + 1 : 0;
 	fwrite(&rec, sizeof(rec), 1, s->spool);
+	if (rec.clen > 0)
+		fwrite(it->a.cert, 1, rec.clen, s->spool);
 	if (rec.tlen > 0)
 		fwrite(it->a.token, 1, rec.tlen, s->spool);
 	if (rec.mlen > 0)
 		fwrite(it->a.malformed, 1, rec.mlen, s->spool);
 	if (rec.ilen > 0)
 		fwrite(it->a.incomplete, 1, rec.ilen, s->spool);
-	s->written += sizeof(rec) + rec.tlen + rec.mlen + rec.ilen;
+	s->written += sizeof(rec) + rec.clen + rec.tlen + rec.mlen + rec.ilen;
 	if (s->written - s->published >= PUBLISH_EVERY)
 		publish(s);
 }
@@ -335,16 +340,23 @@ replay_records(struct slot *s, uint8_t *buf, size_t len,
     const struct batch_sink *sink)
 {
 	struct spooled rec;
+	struct rdpneg_cert cert;	/* aligned: the spool's bytes are not */
 	size_t used = 0, need;
 	char *t;
 
 	while (len - used >= sizeof(rec)) {
 		memcpy(&rec, buf + used, sizeof(rec));
-		need = sizeof(rec) + rec.tlen + rec.mlen + rec.ilen;
+		need = sizeof(rec) + rec.clen + rec.tlen + rec.mlen + rec.ilen;
 		if (len - used < need)
 			break;
 		t = (char *)buf + used + sizeof(rec);
 		rec.it.owned = NULL;
+		if (rec.clen == sizeof(cert)) {
+			memcpy(&cert, t, sizeof(cert));
+			rec.it.a.cert = &cert;
+		} else
+			rec.it.a.cert = NULL;
+		t += rec.clen;
 		rec.it.a.token = rec.tlen > 0 ? (const uint8_t *)t : NULL;
 		rec.it.a.malformed = rec.mlen > 0 ? t + rec.tlen : NULL;
 		rec.it.a.incomplete = rec.ilen > 0 ? t + rec.tlen + rec.mlen :

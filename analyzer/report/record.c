@@ -3,13 +3,27 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "rdpneg/tls_text.h"
 #include "report/record.h"
+#include "report/tlsfacts.h"
 
-const char *const record_group_keys[RECORD_GROUPS] = {
-	NULL, "chain", "diagnosis"
-};
+_Static_assert(RECORD_TEXT_MAX >= FMT_ENDPOINT_MAX + FMT_TIME_MAX,
+    "RECORD_TEXT_MAX holds an endpoint and a time");
+
+void
+record_ctx_init(struct record_ctx *ctx, const char *capture,
+    const struct attempt_item *it, char *buf)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->capture = capture;
+	ctx->it = it;
+	ctx->buf = buf;
+	if (tlsfacts_has_credssp(&it->a.ev))
+		rdpneg_infer_credssp(&it->a.ev, &ctx->credssp);
+}
 
 /* ---- Helpers of the getters. */
 
@@ -51,6 +65,70 @@ n_if(struct record_value *v, int present, uint64_t n)
 		v->u.n = n;
 	else
 		v->type = RECORD_NULL;
+}
+
+/* Words into ctx->buf: start them, then add each. */
+static void
+words_begin(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.words.p = c->buf;
+	v->u.words.n = 0;
+}
+
+/* Append the name, or value in hex when the table has none; a name that
+ * does not fit is left out. */
+static void
+words_add(const struct record_ctx *c, struct record_value *v,
+    size_t (*str)(uint16_t, char *, size_t), uint16_t value)
+{
+	char *end = c->buf;
+	size_t i, left, n;
+
+	for (i = 0; i < v->u.words.n; i++)
+		end += strlen(end) + 1;
+	left = RECORD_TEXT_MAX - (size_t)(end - c->buf);
+	n = str(value, end, left);
+	if (n < left)
+		v->u.words.n++;
+}
+
+/* A certificate flag's name (x509.h). */
+static size_t
+cert_flag_str(uint16_t value, char *buf, size_t size)
+{
+	const char *name = rdpneg_tok_str(rdpneg_cert_flag_names, value);
+
+	return (size_t)snprintf(buf, size, "%s", name);
+}
+
+static const struct rdpneg_tls *
+tls_of(const struct record_ctx *c)
+{
+	return &c->it->a.ev.tls;
+}
+
+static int
+has_client_hello(const struct record_ctx *c)
+{
+	return (tls_of(c)->have & RDPNEG_TLS_HAVE_CLIENT_HELLO) != 0;
+}
+
+static int
+has_server_hello(const struct record_ctx *c)
+{
+	return (tls_of(c)->have & RDPNEG_TLS_HAVE_SERVER_HELLO) != 0;
+}
+
+/* A certificate time, or null when GnuTLS could not read it. */
+static void
+cert_time(const struct record_ctx *c, struct record_value *v, int64_t t)
+{
+	if (c->it->a.cert == NULL || t == -1) {
+		v->type = RECORD_NULL;
+		return;
+	}
+	fmt_time(t, 0, c->buf, RECORD_TEXT_MAX);
+	v->u.text = c->buf;
 }
 
 /* ---- The attempt. */
@@ -247,6 +325,433 @@ get_scanner(const struct record_ctx *c, struct record_value *v)
 	v->u.n = (c->it->a.ev.have & RDPNEG_EV_SCANNER) != 0;
 }
 
+/* Its groups that are always there. */
+static void
+get_object(const struct record_ctx *c, struct record_value *v)
+{
+	(void)c;
+	(void)v;
+}
+
+static void
+get_tls(const struct record_ctx *c, struct record_value *v)
+{
+	if (!tlsfacts_has_tls(&c->it->a.ev))
+		v->type = RECORD_NULL;
+}
+
+/* "server fatal protocol_version": the first alert in clear. */
+static void
+get_tls_alert(const struct record_ctx *c, struct record_value *v)
+{
+	const struct rdpneg_tls *t = tls_of(c);
+	const struct rdpneg_tls_alert *al;
+	const char *level, *desc;
+	unsigned dirs[2];
+
+	if (tlsfacts_alerts(t, dirs) == 0) {
+		v->type = RECORD_NULL;
+		return;
+	}
+	al = &t->dir[dirs[0]].alert;
+	level = rdpneg_tok_str(rdpneg_tls_alert_level_names, al->level);
+	desc = rdpneg_tok_str(rdpneg_tls_alert_names, al->description);
+	if (level != NULL && desc != NULL)
+		snprintf(c->buf, RECORD_TEXT_MAX, "%s %s %s",
+		    tlsfacts_side(dirs[0]), level, desc);
+	else if (level != NULL)
+		snprintf(c->buf, RECORD_TEXT_MAX, "%s %s %u",
+		    tlsfacts_side(dirs[0]), level, (unsigned)al->description);
+	else
+		snprintf(c->buf, RECORD_TEXT_MAX, "%s %u %u",
+		    tlsfacts_side(dirs[0]), (unsigned)al->level,
+		    (unsigned)al->description);
+	v->u.text = c->buf;
+}
+
+/* ---- Its TLS. */
+
+static void
+get_client_hello_frame(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = tls_of(c)->client_hello_frame;
+}
+
+/* supported_versions without GREASE, else legacy_version (RFC 8446
+ * 4.2.1). */
+static void
+get_offered_versions(const struct record_ctx *c, struct record_value *v)
+{
+	const struct rdpneg_tls_client_hello *ch = &tls_of(c)->client_hello;
+	size_t i;
+
+	if (!has_client_hello(c)) {
+		v->type = RECORD_NULL;
+		return;
+	}
+	words_begin(c, v);
+	if (!(ch->flags & RDPNEG_HELLO_SUPPORTED_VERSIONS) ||
+	    ch->nversions == 0) {
+		words_add(c, v, rdpneg_tls_version_str, ch->legacy_version);
+		return;
+	}
+	for (i = 0; i < ch->nversions && i < RDPNEG_TLS_VERSIONS_MAX; i++)
+		if (!tlsfacts_grease(ch->versions[i]))
+			words_add(c, v, rdpneg_tls_version_str,
+			    ch->versions[i]);
+}
+
+static void
+get_offered_suites(const struct record_ctx *c, struct record_value *v)
+{
+	const struct rdpneg_tls_client_hello *ch = &tls_of(c)->client_hello;
+	size_t i;
+
+	if (!has_client_hello(c)) {
+		v->type = RECORD_NULL;
+		return;
+	}
+	words_begin(c, v);
+	for (i = 0; i < ch->nsuites && i < RDPNEG_TLS_SUITES_MAX; i++)
+		if (!tlsfacts_grease(ch->suites[i]))
+			words_add(c, v, rdpneg_tls_suite_str, ch->suites[i]);
+}
+
+static void
+get_offered_suites_count(const struct record_ctx *c, struct record_value *v)
+{
+	n_if(v, has_client_hello(c), tls_of(c)->client_hello.nsuites);
+}
+
+static void
+get_sni(const struct record_ctx *c, struct record_value *v)
+{
+	const struct rdpneg_tls_client_hello *ch = &tls_of(c)->client_hello;
+
+	if (has_client_hello(c) && (ch->flags & RDPNEG_HELLO_SNI))
+		bytes(v, ch->sni, ch->sni_len);
+	else
+		v->type = RECORD_NULL;
+}
+
+static void
+get_server_hello_frame(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = tls_of(c)->server_hello_frame;
+}
+
+static void
+get_version(const struct record_ctx *c, struct record_value *v)
+{
+	if (has_server_hello(c)) {
+		rdpneg_tls_version_str(tls_of(c)->server_hello.version, c->buf,
+		    RECORD_TEXT_MAX);
+		v->u.text = c->buf;
+	} else
+		v->type = RECORD_NULL;
+}
+
+static void
+get_cipher_suite(const struct record_ctx *c, struct record_value *v)
+{
+	if (has_server_hello(c)) {
+		rdpneg_tls_suite_str(tls_of(c)->server_hello.suite, c->buf,
+		    RECORD_TEXT_MAX);
+		v->u.text = c->buf;
+	} else
+		v->type = RECORD_NULL;
+}
+
+static void
+get_hello_retry_request(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = has_server_hello(c) && (tls_of(c)->server_hello.flags &
+	    RDPNEG_HELLO_RETRY_REQUEST);
+}
+
+static void
+get_alerts(const struct record_ctx *c, struct record_value *v)
+{
+	unsigned dirs[2];
+
+	v->u.n = tlsfacts_alerts(tls_of(c), dirs);
+}
+
+static void
+get_handshake_complete(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = rdpneg_fact_holds(RDPNEG_FACT_TLS_ESTABLISHED,
+	    &c->it->a.ev) != 0;
+}
+
+static void
+get_records(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = tls_of(c)->napp;
+}
+
+static void
+get_records_total(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = tls_of(c)->napp_total;
+}
+
+static void
+get_certificate(const struct record_ctx *c, struct record_value *v)
+{
+	if (c->it->a.cert == NULL)
+		v->type = RECORD_NULL;
+}
+
+static void
+get_credssp(const struct record_ctx *c, struct record_value *v)
+{
+	if (!tlsfacts_has_credssp(&c->it->a.ev))
+		v->type = RECORD_NULL;
+}
+
+/* ---- Its alerts, element ctx->index. */
+
+static const struct rdpneg_tls_dir *
+alert_dir(const struct record_ctx *c, unsigned *dir)
+{
+	unsigned dirs[2];
+
+	tlsfacts_alerts(tls_of(c), dirs);
+	*dir = dirs[c->index];
+	return &tls_of(c)->dir[*dir];
+}
+
+static void
+get_alert_from(const struct record_ctx *c, struct record_value *v)
+{
+	unsigned dir;
+
+	alert_dir(c, &dir);
+	v->u.text = tlsfacts_side(dir);
+}
+
+/* A name, or the number when the table has none. */
+static void
+name_or_number(struct record_value *v, const struct rdpneg_tok *table,
+    uint8_t value)
+{
+	if ((v->u.text = rdpneg_tok_str(table, value)) == NULL) {
+		v->type = RECORD_INT;
+		v->u.n = value;
+	}
+}
+
+static void
+get_alert_level(const struct record_ctx *c, struct record_value *v)
+{
+	unsigned dir;
+
+	name_or_number(v, rdpneg_tls_alert_level_names,
+	    alert_dir(c, &dir)->alert.level);
+}
+
+static void
+get_alert_description(const struct record_ctx *c, struct record_value *v)
+{
+	unsigned dir;
+
+	name_or_number(v, rdpneg_tls_alert_names,
+	    alert_dir(c, &dir)->alert.description);
+}
+
+static void
+get_alert_code(const struct record_ctx *c, struct record_value *v)
+{
+	unsigned dir;
+
+	v->u.n = alert_dir(c, &dir)->alert.description;
+}
+
+static void
+get_alert_frame(const struct record_ctx *c, struct record_value *v)
+{
+	unsigned dir;
+
+	v->u.n = alert_dir(c, &dir)->alert_frame;
+}
+
+/* ---- Its encrypted records, element ctx->index. */
+
+static const struct rdpneg_tls_app_record *
+app(const struct record_ctx *c)
+{
+	return &tls_of(c)->app[c->index];
+}
+
+static void
+get_record_from(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.text = tlsfacts_side(app(c)->from_client ? 0 : 1);
+}
+
+static void
+get_record_length(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = app(c)->length;
+}
+
+static void
+get_record_frame(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = app(c)->frame;
+}
+
+static void
+get_record_handshake(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = app(c)->handshake != 0;
+}
+
+/* ---- Its certificate: null without one. */
+
+#define CERT_TEXT(name, member)						\
+static void								\
+name(const struct record_ctx *c, struct record_value *v)		\
+{									\
+	bytes_or_null(v, c->it->a.cert != NULL ?			\
+	    c->it->a.cert->member : NULL);				\
+}
+CERT_TEXT(get_cert_subject, subject)
+CERT_TEXT(get_cert_issuer, issuer)
+CERT_TEXT(get_cert_names, names)
+CERT_TEXT(get_cert_key_type, key_type)
+CERT_TEXT(get_cert_signature, signature)
+#undef CERT_TEXT
+
+static void
+get_cert_serial(const struct record_ctx *c, struct record_value *v)
+{
+	if (c->it->a.cert != NULL)
+		v->u.text = c->it->a.cert->serial;	/* our hex */
+	else
+		v->type = RECORD_NULL;
+}
+
+static void
+get_cert_not_before(const struct record_ctx *c, struct record_value *v)
+{
+	cert_time(c, v, c->it->a.cert != NULL ? c->it->a.cert->not_before :
+	    -1);
+}
+
+static void
+get_cert_not_after(const struct record_ctx *c, struct record_value *v)
+{
+	cert_time(c, v, c->it->a.cert != NULL ? c->it->a.cert->not_after :
+	    -1);
+}
+
+static void
+get_cert_key_bits(const struct record_ctx *c, struct record_value *v)
+{
+	n_if(v, c->it->a.cert != NULL, c->it->a.cert != NULL ?
+	    c->it->a.cert->key_bits : 0);
+}
+
+static void
+get_cert_sha256(const struct record_ctx *c, struct record_value *v)
+{
+	if (c->it->a.cert != NULL) {
+		fmt_hex(c->it->a.cert->sha256, sizeof(c->it->a.cert->sha256),
+		    c->buf, RECORD_TEXT_MAX);
+		v->u.text = c->buf;
+	} else
+		v->type = RECORD_NULL;
+}
+
+static void
+get_cert_chain_length(const struct record_ctx *c, struct record_value *v)
+{
+	n_if(v, c->it->a.cert != NULL, c->it->a.cert != NULL ?
+	    c->it->a.cert->chain_length : 0);
+}
+
+/* The flags x509.c judged at the connection's time, by name. */
+static void
+get_cert_problems(const struct record_ctx *c, struct record_value *v)
+{
+	const struct rdpneg_tok *t;
+
+	if (c->it->a.cert == NULL) {
+		v->type = RECORD_NULL;
+		return;
+	}
+	words_begin(c, v);
+	for (t = rdpneg_cert_flag_names; t->name != NULL; t++)
+		if (c->it->a.cert->flags & t->value)
+			words_add(c, v, cert_flag_str, (uint16_t)t->value);
+}
+
+/* ---- Its CredSSP progress (credssp.h): null unless HYBRID(_EX). */
+
+static void
+get_credssp_stage(const struct record_ctx *c, struct record_value *v)
+{
+	if (tlsfacts_has_credssp(&c->it->a.ev))
+		v->u.text = rdpneg_tok_str(rdpneg_credssp_stage_names,
+		    c->credssp.stage);
+	else
+		v->type = RECORD_NULL;
+}
+
+static void
+get_credssp_inferred(const struct record_ctx *c, struct record_value *v)
+{
+	(void)c;
+	v->u.n = 1;	/* from record lengths, never read */
+}
+
+static void
+get_credssp_messages(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = c->credssp.messages;
+}
+
+static void
+get_credssp_plaintext(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.text = rdpneg_tok_str(rdpneg_plaintext_names,
+	    c->credssp.plaintext);
+}
+
+static void
+get_credssp_min(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = c->credssp.last_min;
+}
+
+static void
+get_credssp_max(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = c->credssp.last_max;
+}
+
+static void
+get_credssp_frame(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.n = c->credssp.frame;
+}
+
+static void
+get_null(const struct record_ctx *c, struct record_value *v)
+{
+	(void)c;
+	(void)v;
+}
+
+static void
+get_ntstatus_why(const struct record_ctx *c, struct record_value *v)
+{
+	(void)c;
+	v->u.text = "encrypted: needs the session's TLS keys";
+}
+
 /* ---- Its fallback chain. */
 
 static void
@@ -362,15 +867,25 @@ get_references(const struct record_ctx *c, struct record_value *v)
 
 #define TOP		RECORD_TOP
 #define CHAIN		RECORD_CHAIN
+#define TLS		RECORD_TLS
+#define ALERT		RECORD_TLS_ALERT
+#define RECORD		RECORD_TLS_RECORD
+#define CERT		RECORD_CERTIFICATE
+#define CREDSSP		RECORD_CREDSSP
 #define DIAG		RECORD_DIAGNOSIS
 /* A field with a CSV column, at position pos; one without; a column of
- * the record's own that JSON does not have. */
+ * the record's own that JSON does not have; a group's object (or null)
+ * or array of objects, at its key in its parent group. */
 #define COLUMN(key, group, column, pos, type, get)			\
-	{ key, group, column, pos, RECORD_##type, get }
+	{ key, group, column, pos, RECORD_##type, get, TOP }
 #define JSON_ONLY(key, group, type, get)				\
-	{ key, group, NULL, 0, RECORD_##type, get }
+	{ key, group, NULL, 0, RECORD_##type, get, TOP }
 #define CSV_ONLY(column, pos, type, get)				\
-	{ NULL, RECORD_TOP, column, pos, RECORD_##type, get }
+	{ NULL, RECORD_TOP, column, pos, RECORD_##type, get, TOP }
+#define OBJECT(key, group, child, get)					\
+	{ key, group, NULL, 0, RECORD_OBJECT, get, child }
+#define LIST(key, group, child, get)					\
+	{ key, group, NULL, 0, RECORD_LIST, get, child }
 
 const struct record_field record_fields[] = {
 	COLUMN("capture", TOP, "capture", 0, BYTES, get_capture),
@@ -409,6 +924,10 @@ const struct record_field record_fields[] = {
 	    SERVER, get_server_implementation),
 	COLUMN("scanner", TOP, "scanner", 20, BOOL, get_scanner),
 	COLUMN("class", TOP, "class", 25, TEXT, get_class),
+	CSV_ONLY("tls_alert", 34, TEXT, get_tls_alert),
+	OBJECT("chain", TOP, CHAIN, get_object),
+	OBJECT("tls", TOP, TLS, get_tls),
+	OBJECT("diagnosis", TOP, DIAG, get_object),
 
 	COLUMN("id", CHAIN, "chain_id", 21, INT, get_chain_id),
 	COLUMN("position", CHAIN, "chain_position", 22, INT,
@@ -418,6 +937,62 @@ const struct record_field record_fields[] = {
 	JSON_ONLY("final_outcome", CHAIN, TEXT, get_final_outcome),
 	JSON_ONLY("final_diagnosis", CHAIN, TEXT, get_final_diagnosis),
 	JSON_ONLY("fell_back_to_standard_rdp", CHAIN, BOOL, get_fell_back),
+
+	JSON_ONLY("client_hello_frame", TLS, FRAME, get_client_hello_frame),
+	COLUMN("offered_versions", TLS, "tls_offered_versions", 33, WORDS,
+	    get_offered_versions),
+	JSON_ONLY("offered_suites", TLS, WORDS, get_offered_suites),
+	JSON_ONLY("offered_suites_count", TLS, INT, get_offered_suites_count),
+	COLUMN("sni", TLS, "tls_sni", 35, BYTES, get_sni),
+	JSON_ONLY("server_hello_frame", TLS, FRAME, get_server_hello_frame),
+	COLUMN("version", TLS, "tls_version", 31, TEXT, get_version),
+	COLUMN("cipher_suite", TLS, "tls_cipher_suite", 32, TEXT,
+	    get_cipher_suite),
+	JSON_ONLY("hello_retry_request", TLS, BOOL, get_hello_retry_request),
+	LIST("alerts", TLS, ALERT, get_alerts),
+	JSON_ONLY("handshake_complete", TLS, BOOL, get_handshake_complete),
+	LIST("records", TLS, RECORD, get_records),
+	JSON_ONLY("records_total", TLS, INT, get_records_total),
+	OBJECT("certificate", TLS, CERT, get_certificate),
+	OBJECT("credssp", TLS, CREDSSP, get_credssp),
+
+	JSON_ONLY("from", ALERT, TEXT, get_alert_from),
+	JSON_ONLY("level", ALERT, TEXT, get_alert_level),
+	JSON_ONLY("description", ALERT, TEXT, get_alert_description),
+	JSON_ONLY("code", ALERT, INT, get_alert_code),
+	JSON_ONLY("frame", ALERT, FRAME, get_alert_frame),
+
+	JSON_ONLY("from", RECORD, TEXT, get_record_from),
+	JSON_ONLY("length", RECORD, INT, get_record_length),
+	JSON_ONLY("frame", RECORD, FRAME, get_record_frame),
+	JSON_ONLY("handshake", RECORD, BOOL, get_record_handshake),
+
+	COLUMN("subject", CERT, "cert_subject", 36, BYTES, get_cert_subject),
+	COLUMN("issuer", CERT, "cert_issuer", 37, BYTES, get_cert_issuer),
+	JSON_ONLY("names", CERT, BYTES, get_cert_names),
+	JSON_ONLY("serial", CERT, TEXT, get_cert_serial),
+	COLUMN("not_before", CERT, "cert_not_before", 38, TEXT,
+	    get_cert_not_before),
+	COLUMN("not_after", CERT, "cert_not_after", 39, TEXT,
+	    get_cert_not_after),
+	JSON_ONLY("key_type", CERT, BYTES, get_cert_key_type),
+	JSON_ONLY("key_bits", CERT, INT, get_cert_key_bits),
+	JSON_ONLY("signature", CERT, BYTES, get_cert_signature),
+	COLUMN("sha256", CERT, "cert_sha256", 40, TEXT, get_cert_sha256),
+	JSON_ONLY("chain_length", CERT, INT, get_cert_chain_length),
+	COLUMN("problems", CERT, "cert_problems", 41, WORDS,
+	    get_cert_problems),
+
+	COLUMN("stage", CREDSSP, "credssp_stage", 42, TEXT,
+	    get_credssp_stage),
+	JSON_ONLY("inferred", CREDSSP, BOOL, get_credssp_inferred),
+	JSON_ONLY("messages", CREDSSP, INT, get_credssp_messages),
+	JSON_ONLY("plaintext", CREDSSP, TEXT, get_credssp_plaintext),
+	JSON_ONLY("last_plaintext_min", CREDSSP, INT, get_credssp_min),
+	JSON_ONLY("last_plaintext_max", CREDSSP, INT, get_credssp_max),
+	JSON_ONLY("frame", CREDSSP, FRAME, get_credssp_frame),
+	JSON_ONLY("ntstatus", CREDSSP, NULL, get_null),
+	JSON_ONLY("ntstatus_why", CREDSSP, TEXT, get_ntstatus_why),
 
 	COLUMN("id", DIAG, "diagnosis", 24, TEXT, get_diagnosis_id),
 	COLUMN("summary", DIAG, "summary", 27, KB, get_summary),

@@ -16,24 +16,33 @@
 #include <stdint.h>
 
 #include "analysis/analysis.h"
+#include "rdpneg/credssp.h"
 #include "report/fmt.h"
 
 /*
- * Where a field goes in JSON.  The table lists the fields of a group
- * together, groups in this order.  The diagnosis comes last and depends
- * only on it->diag, the server implementation and the knowledge-base texts
- * filled from the evidence: the JSONL report dumps it once per distinct
- * set of those and appends the bytes.
+ * Where a field goes in JSON: each group is one object of the record (or
+ * one object of each element of a list), and the record is a tree of
+ * them.  A field of type RECORD_OBJECT or RECORD_LIST names its child
+ * group and stands where the child's object (or array of objects) goes in
+ * its own group: "chain", "tls" and "diagnosis" in the record, "alerts",
+ * "records", "certificate" and "credssp" in "tls".  The table lists the
+ * fields of a group together, groups in this order, so that a child's
+ * fields come after the field that places it.  The diagnosis comes last
+ * and depends only on it->diag, the server implementation and the
+ * knowledge-base texts filled from the evidence: the JSONL report dumps it
+ * once per distinct set of those and appends the bytes.
  */
 enum record_group {
 	RECORD_TOP,		/* a key of the record itself */
 	RECORD_CHAIN,		/* a key of its "chain" object */
+	RECORD_TLS,		/* of "tls": the TLS after the negotiation */
+	RECORD_TLS_ALERT,	/* of each element of tls.alerts */
+	RECORD_TLS_RECORD,	/* of each element of tls.records */
+	RECORD_CERTIFICATE,	/* of tls.certificate */
+	RECORD_CREDSSP,		/* of tls.credssp */
 	RECORD_DIAGNOSIS,	/* a key of its "diagnosis" object */
 	RECORD_GROUPS
 };
-
-/* The key of each group's object in the record; NULL for RECORD_TOP. */
-extern const char *const record_group_keys[RECORD_GROUPS];
 
 enum record_type {
 	RECORD_NULL,		/* absent: null, an empty cell */
@@ -43,14 +52,21 @@ enum record_type {
 	RECORD_TEXT,		/* text: ours, valid UTF-8; NULL when a
 				   table has no name for the value */
 	RECORD_BYTES,		/* bytes: untrusted, any bytes */
+	RECORD_WORDS,		/* words: our names, a list (JSON) or joined
+				   with '|' (CSV) */
 	RECORD_PROTOCOLS,	/* n, a requestedProtocols mask: its names */
 	RECORD_SERVER,		/* server: the recognised implementation */
 	RECORD_KB,		/* text: knowledge-base text whose placeholders
 				   rdpneg_expand() fills from it->a.ev */
 	RECORD_KB_LIST,		/* list: such texts, NULL-ended */
-	RECORD_STEPS		/* steps: remediation steps, NULL-ended, each
+	RECORD_STEPS,		/* steps: remediation steps, NULL-ended, each
 				   written by rdpneg_format_step() from
 				   it->a.ev (a list, as RECORD_KB_LIST) */
+	RECORD_OBJECT,		/* the field's child group as an object; the
+				   getter makes it RECORD_NULL when absent */
+	RECORD_LIST		/* n: the field's child group as an array of
+				   n objects, the getters of its fields
+				   reading element ctx->index */
 };
 
 /* What a getter reads. */
@@ -58,10 +74,17 @@ struct record_ctx {
 	const char			*capture;	/* its path */
 	const struct attempt_item	*it;
 	char				*buf;	/* RECORD_TEXT_MAX bytes */
+	size_t				 index;	/* in a RECORD_LIST's group */
+	struct rdpneg_credssp		 credssp;	/* inferred once */
 };
 
-/* The longest text a getter formats into ctx->buf, with its NUL. */
-#define RECORD_TEXT_MAX		(FMT_ENDPOINT_MAX + FMT_TIME_MAX)
+/* The longest text a getter formats into ctx->buf, with its NUL: the
+ * offered suites' names (RECORD_WORDS) are the longest. */
+#define RECORD_TEXT_MAX		(RDPNEG_TLS_SUITES_MAX * 64)
+
+/* The context of one attempt's record, ctx->buf pointing to buf. */
+void record_ctx_init(struct record_ctx *ctx, const char *capture,
+    const struct attempt_item *it, char *buf);
 
 /* A field's value: its type (RECORD_NULL when absent), then one member. */
 struct record_value {
@@ -73,6 +96,11 @@ struct record_value {
 			const uint8_t	*p;
 			size_t		 len;
 		}		 bytes;
+		struct {	/* n NUL-terminated names, one after the
+				   other, in ctx->buf */
+			const char	*p;
+			size_t		 n;
+		}		 words;
 		const struct rdpneg_server_fingerprint *server;
 		const char *const *list;
 		const struct rdpneg_step *const *steps;
@@ -92,10 +120,12 @@ struct record_field {
 	enum record_type	 type;
 	void			(*get)(const struct record_ctx *,
 				    struct record_value *);
+	enum record_group	 child;		/* RECORD_OBJECT, RECORD_LIST:
+						   the group it holds */
 };
 
 /* The fields in JSON order. */
-#define RECORD_FIELDS	42
+#define RECORD_FIELDS	91
 extern const struct record_field record_fields[RECORD_FIELDS];
 
 /* Whether the field is a key of the JSON record. */

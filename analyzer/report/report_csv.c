@@ -63,11 +63,14 @@ number(FILE *out, int present, uint64_t v, const char *after)
 /*
  * With --summary, a row per server: its counts by class, by outcome and
  * by failureCode (MS-RDPBCGR 2.2.1.2.2; codes beyond the table counted as
- * unknown_failure), the columns named from the name tables.
+ * unknown_failure), then of the attempts whose certificate has each
+ * problem (cert_self_signed...: the flag's name, '-' as '_'), the columns
+ * named from the name tables.
  */
 static void
 summary_header(FILE *out)
 {
+	const char *name;
 	uint32_t k;
 
 	fputs("server,attempts,", out);
@@ -77,7 +80,13 @@ summary_header(FILE *out)
 		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_outcome_names, k));
 	for (k = 1; k < SUMMARY_UNKNOWN_FAILURE; k++)
 		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_failure_names, k));
-	fputs("unknown_failure,clients,first_seen,last_seen\r\n", out);
+	fputs("unknown_failure,clients,first_seen,last_seen", out);
+	for (k = 0; k < SUMMARY_CERT_PROBLEMS; k++) {
+		fputs(",cert_", out);
+		for (name = summary_cert_problem_name(k); *name != '\0'; name++)
+			fputc(*name == '-' ? '_' : *name, out);
+	}
+	fputs("\r\n", out);
 }
 
 /* The table's columns in their order, then the header made of them. */
@@ -111,6 +120,24 @@ csv_begin(struct report *r)
 	return 0;
 }
 
+/* Names of ours (RECORD_WORDS), '|'-joined into buf. */
+static void
+join_words(char *buf, size_t size, const char *p, size_t n)
+{
+	size_t used = 0, len;
+
+	buf[0] = '\0';
+	for (; n > 0; n--, p += len + 1) {
+		len = strlen(p);
+		if (used + len + 2 > size)
+			break;
+		if (used > 0)
+			buf[used++] = '|';
+		memcpy(buf + used, p, len + 1);
+		used += len;
+	}
+}
+
 /* One cell of the row, then after. */
 static void
 cell(struct csv_state *s, FILE *out, const struct record_field *f,
@@ -141,6 +168,11 @@ cell(struct csv_state *s, FILE *out, const struct record_field *f,
 	case RECORD_BYTES:
 		field(s, out, v.u.bytes.p, v.u.bytes.len, after);
 		break;
+	case RECORD_WORDS:
+		join_words(s->text, sizeof(s->text), v.u.words.p,
+		    v.u.words.n);
+		text_field(s, out, s->text, after);
+		break;
 	case RECORD_PROTOCOLS:
 		rdpneg_protocols_str((uint32_t)v.u.n, s->text,
 		    sizeof(s->text));
@@ -155,8 +187,10 @@ cell(struct csv_state *s, FILE *out, const struct record_field *f,
 		    sizeof(s->text));
 		text_field(s, out, s->text, after);
 		break;
-	case RECORD_KB_LIST:	/* no column holds a list */
+	case RECORD_KB_LIST:	/* no column holds a list or an object */
 	case RECORD_STEPS:
+	case RECORD_OBJECT:
+	case RECORD_LIST:
 		text_field(s, out, NULL, after);
 		break;
 	}
@@ -167,9 +201,10 @@ csv_row(struct csv_state *s, FILE *out, const char *capture,
     const struct attempt_item *it)
 {
 	char text[RECORD_TEXT_MAX];
-	struct record_ctx ctx = { capture, it, text };
+	struct record_ctx ctx;
 	size_t i;
 
+	record_ctx_init(&ctx, capture, it, text);
 	for (i = 0; i < s->ncolumns; i++)
 		cell(s, out, s->columns[i], &ctx,
 		    i + 1 < s->ncolumns ? "," : "\r\n");
@@ -216,7 +251,10 @@ csv_summary(struct report *r, struct csv_state *s)
 		text_field(s, r->out, text, ",");
 		fmt_time(v->seen.last_sec, v->seen.last_nsec, text,
 		    sizeof(text));
-		text_field(s, r->out, text, "\r\n");
+		text_field(s, r->out, text, ",");
+		for (k = 0; k < SUMMARY_CERT_PROBLEMS; k++)
+			number(r->out, 1, v->by_cert_problem[k],
+			    k + 1 < SUMMARY_CERT_PROBLEMS ? "," : "\r\n");
 	}
 }
 

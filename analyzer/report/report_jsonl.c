@@ -56,7 +56,7 @@ struct jsonl_state {
 	struct growbuf	 key;		/* the filled texts of a diagnosis */
 	struct fragment	 fragments[FRAGMENTS];
 	unsigned	 evict;		/* the next of a full probe run */
-	/* The record and the objects of its groups but the diagnosis. */
+	/* The record and the objects of its groups (set_attempt). */
 	json_t		*kept[RECORD_GROUPS];
 	int		 set_failed;
 };
@@ -105,6 +105,17 @@ static json_t *
 json_ours(const char *s)
 {
 	return json_string_nocheck(s);
+}
+
+/* Names of ours (RECORD_WORDS) as an array. */
+static json_t *
+json_words(const char *p, size_t n)
+{
+	json_t *a = json_array();
+
+	for (; n > 0; n--, p += strlen(p) + 1)
+		json_array_append_new(a, json_ours(p));
+	return a;
 }
 
 /*
@@ -212,6 +223,8 @@ json_value(struct jsonl_state *s, const struct record_ctx *ctx,
 		return json_ours(v->u.text);
 	case RECORD_BYTES:
 		return json_bytes(s, v->u.bytes.p, v->u.bytes.len);
+	case RECORD_WORDS:
+		return json_words(v->u.words.p, v->u.words.n);
 	case RECORD_PROTOCOLS:
 		return json_protocol_names((uint32_t)v->u.n);
 	case RECORD_SERVER:
@@ -222,24 +235,82 @@ json_value(struct jsonl_state *s, const struct record_ctx *ctx,
 		return json_texts(v->u.list, &ctx->it->a.ev);
 	case RECORD_STEPS:
 		return json_steps(v->u.steps, &ctx->it->a.ev);
+	case RECORD_OBJECT:	/* the diagnosis: null, its fragment comes
+				   in its place (the others: set_group) */
+	case RECORD_LIST:
+		break;
 	}
 	return json_null();
+}
+
+static json_t *json_list(struct jsonl_state *, struct record_ctx *,
+    enum record_group, size_t);
+static json_t *json_kept(struct jsonl_state *, struct record_ctx *,
+    enum record_group);
+
+/*
+ * Set the keys of group g in o, in the table's order: a child group's
+ * object (kept, see set_attempt) or array where its field stands, null
+ * when it is absent, and the diagnosis null (its fragment replaces it).
+ */
+static void
+set_group(struct jsonl_state *s, struct record_ctx *ctx, json_t *o,
+    enum record_group g)
+{
+	const struct record_field *f;
+	struct record_value v;
+	json_t *value;
+
+	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
+		if (f->group != g || !record_in_json(f))
+			continue;
+		record_get(f, ctx, &v);
+		if (v.type == RECORD_LIST)
+			value = json_list(s, ctx, f->child, (size_t)v.u.n);
+		else if (v.type == RECORD_OBJECT &&
+		    f->child != RECORD_DIAGNOSIS)
+			value = json_kept(s, ctx, f->child);
+		else
+			value = json_value(s, ctx, &v);
+		set(s, o, f->key, value);
+	}
+}
+
+/* The n elements of a list group, each a new object. */
+static json_t *
+json_list(struct jsonl_state *s, struct record_ctx *ctx, enum record_group g,
+    size_t n)
+{
+	json_t *a = json_array(), *o;
+
+	for (ctx->index = 0; ctx->index < n; ctx->index++) {
+		o = json_object();
+		set_group(s, ctx, o, g);
+		if (json_array_append_new(a, o) != 0)
+			s->set_failed = 1;
+	}
+	ctx->index = 0;
+	return a;
+}
+
+/* A group's object, kept between records: its values replaced. */
+static json_t *
+json_kept(struct jsonl_state *s, struct record_ctx *ctx, enum record_group g)
+{
+	if (s->kept[g] == NULL && (s->kept[g] = json_object()) == NULL)
+		return NULL;
+	set_group(s, ctx, s->kept[g], g);
+	return json_incref(s->kept[g]);
 }
 
 /* ---- The diagnosis: built and dumped only when its fragment is new. */
 
 static json_t *
-json_diagnosis(struct jsonl_state *s, const struct record_ctx *ctx)
+json_diagnosis(struct jsonl_state *s, struct record_ctx *ctx)
 {
-	const struct record_field *f;
-	struct record_value v;
 	json_t *o = json_object();
 
-	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++)
-		if (f->group == RECORD_DIAGNOSIS && record_in_json(f)) {
-			record_get(f, ctx, &v);
-			set(s, o, f->key, json_value(s, ctx, &v));
-		}
+	set_group(s, ctx, o, RECORD_DIAGNOSIS);
 	return o;
 }
 
@@ -368,7 +439,7 @@ dump_new(struct jsonl_state *s, const json_t *o, size_t *len)
 
 /* The attempt's diagnosis object as JSON text, or NULL. */
 static const struct fragment *
-diag_fragment(struct jsonl_state *s, const struct record_ctx *ctx)
+diag_fragment(struct jsonl_state *s, struct record_ctx *ctx)
 {
 	const struct attempt_item *it = ctx->it;
 	enum rdpneg_server server = it->server != NULL ? it->server->server :
@@ -425,46 +496,17 @@ drop_record(struct jsonl_state *s)
 	}
 }
 
-/* The record's object and those of its groups, but the diagnosis's. */
-static int
-keep_record(struct jsonl_state *s)
-{
-	size_t g;
-
-	for (g = 0; g < RECORD_GROUPS; g++)
-		if (g != RECORD_DIAGNOSIS && s->kept[g] == NULL &&
-		    (s->kept[g] = json_object()) == NULL)
-			return -1;
-	return 0;
-}
-
 /*
- * Everything but the diagnosis, whose key comes last and is null here.
- * The objects are kept between records: setting a key one has replaces
+ * The record and the objects of its groups (but the lists' elements and
+ * the diagnosis) are kept between records: setting a key one has replaces
  * the value in place (jansson keeps the order keys were first set in), so
- * only the values are made again.
+ * only the values are made again.  The diagnosis, whose key comes last,
+ * is null here.
  */
 static void
-set_attempt(struct jsonl_state *s, const struct record_ctx *ctx)
+set_attempt(struct jsonl_state *s, struct record_ctx *ctx)
 {
-	const struct record_field *f;
-	struct record_value v;
-	json_t *record = s->kept[RECORD_TOP];
-	enum record_group g = RECORD_TOP;
-
-	for (f = record_fields; f < record_fields + RECORD_FIELDS; f++) {
-		if (f->group == RECORD_DIAGNOSIS)
-			continue;	/* its fragment */
-		if (!record_in_json(f))
-			continue;	/* a CSV column only */
-		if (f->group != g && f->group != RECORD_TOP)
-			set(s, record, record_group_keys[f->group],
-			    json_incref(s->kept[f->group]));
-		g = f->group;
-		record_get(f, ctx, &v);
-		set(s, s->kept[g], f->key, json_value(s, ctx, &v));
-	}
-	set(s, record, record_group_keys[RECORD_DIAGNOSIS], json_null());
+	set_group(s, ctx, s->kept[RECORD_TOP], RECORD_TOP);
 }
 
 static void
@@ -474,17 +516,17 @@ write_record(struct jsonl_state *s, FILE *out, const char *capture,
 	static const char tail[] = "null}";	/* "diagnosis":null} */
 	const size_t tail_len = sizeof(tail) - 1;
 	char text[RECORD_TEXT_MAX];
-	struct record_ctx ctx = { capture, it, text };
-	const struct fragment *f = diag_fragment(s, &ctx);
+	struct record_ctx ctx;
+	const struct fragment *f;
 	char *p;
 	size_t n;
 
-	if (f == NULL)
+	record_ctx_init(&ctx, capture, it, text);
+	if ((f = diag_fragment(s, &ctx)) == NULL)
 		return;			/* out of memory */
-	if (keep_record(s) < 0) {
-		drop_record(s);
+	if (s->kept[RECORD_TOP] == NULL &&
+	    (s->kept[RECORD_TOP] = json_object()) == NULL)
 		return;
-	}
 	s->set_failed = 0;
 	set_attempt(s, &ctx);
 	n = dump_line(s, s->kept[RECORD_TOP], f->json_len + 2);
@@ -567,6 +609,11 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 				    json_integer(
 				    (json_int_t)v->by_diagnosis[k]));
 		set(s, o, "diagnoses", f);
+		f = json_object();
+		for (k = 0; k < SUMMARY_CERT_PROBLEMS; k++)
+			set(s, f, summary_cert_problem_name(k), json_integer(
+			    (json_int_t)v->by_cert_problem[k]));
+		set(s, o, "certificate_problems", f);
 		set(s, o, "clients", json_integer((json_int_t)v->clients.n));
 		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
 		    sizeof(text));

@@ -26,6 +26,8 @@
 
 #include "report/fmt.h"
 #include "report/report.h"
+#include "report/tlsfacts.h"
+#include "rdpneg/tls_text.h"
 #include "rdpneg_version.h"
 
 #define MD_MAX		(8 * 4096 + 16)
@@ -188,6 +190,54 @@ frame(FILE *out, uint64_t number)
 	fputc(')', out);
 }
 
+/* The TLS lines' sink: our words as prose, a certificate's texts as code
+ * spans. */
+struct md_sink {
+	struct md_state	*md;
+	FILE		*out;
+};
+
+static void
+sink_ours(void *arg, const char *text)
+{
+	struct md_sink *k = arg;
+
+	prose(k->out, text);
+}
+
+static void
+sink_untrusted(void *arg, const uint8_t *p, size_t len)
+{
+	struct md_sink *k = arg;
+
+	fmt_md_code(p, len, 0, k->md->code, sizeof(k->md->code));
+	fputs(k->md->code, k->out);
+}
+
+/* What followed the negotiation, as items of the attempt's. */
+static void
+tls_evidence(struct md_state *md, FILE *out, const struct rdpneg_attempt *a)
+{
+	struct md_sink k = { md, out };
+	const struct tlsfacts_sink sink = { sink_ours, sink_untrusted, 0, &k };
+
+	if (!tlsfacts_has_tls(&a->ev))
+		return;
+	fputs("  - **TLS:** ", out);
+	tlsfacts_tls_line(a, &sink);
+	fputc('\n', out);
+	if (tlsfacts_has_cert_line(a)) {
+		fputs("  - **Certificate:** ", out);
+		tlsfacts_cert_line(a, &sink);
+		fputc('\n', out);
+	}
+	if (tlsfacts_has_credssp(&a->ev)) {
+		fputs("  - **CredSSP:** ", out);
+		tlsfacts_credssp_line(a, &sink);
+		fputc('\n', out);
+	}
+}
+
 /* The evidence of one attempt kept, as a list item. */
 static void
 evidence(struct md_state *md, FILE *out, const struct finding_sample *s,
@@ -234,6 +284,40 @@ evidence(struct md_state *md, FILE *out, const struct finding_sample *s,
 		fputs("; incomplete: ", out);
 		code(md, out, a->incomplete, 0);
 	}
+	fputc('\n', out);
+	tls_evidence(md, out, a);
+}
+
+/* The certificate of a finding's first attempt, when it has one. */
+static void
+certificate(struct md_state *md, FILE *out, const struct finding *f)
+{
+	const struct rdpneg_cert *c;
+	char text[FMT_TIME_MAX + 2 * 32 + 1];
+
+	if (f->detail == NULL || f->detail->nsamples == 0 ||
+	    (c = f->detail->samples[0].item.a.cert) == NULL)
+		return;
+	fputs("\n**Certificate** (the first attempt's, judged at its "
+	    "time):\n\n", out);
+	if (!(c->flags & RDPNEG_CERT_UNPARSABLE)) {
+		fputs("- **Subject:** ", out);
+		code(md, out, c->subject, 0);
+		fputs("\n- **Issuer:** ", out);
+		code(md, out, c->issuer, 0);
+		tlsfacts_time(c->not_before, text, sizeof(text));
+		fprintf(out, "\n- **Valid:** %s to ", text);
+		tlsfacts_time(c->not_after, text, sizeof(text));
+		fprintf(out, "%s\n- **Key:** ", text);
+		code(md, out, c->key_type, 0);
+		fprintf(out, " %u bits\n- **Signature:** ", c->key_bits);
+		code(md, out, c->signature, 0);
+		fputc('\n', out);
+	}
+	fmt_hex(c->sha256, sizeof(c->sha256), text, sizeof(text));
+	fprintf(out, "- **SHA-256:** `%s`\n- **Problems:** ", text);
+	rdpneg_cert_flags_str(c->flags, text, sizeof(text));
+	fputs(text, out);
 	fputc('\n', out);
 }
 
@@ -532,6 +616,7 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 	fputs("\n\n**Probable server setting.** ", out);
 	prose(out, text);
 	fputc('\n', out);
+	certificate(md, out, f);
 	fix(md, out, ss);
 	if (detail == NULL || detail->nsamples == 0)
 		fprintf(out, "\n**Attempts.** Not kept: %d other findings came "
@@ -699,8 +784,8 @@ servers(FILE *out, struct summary *s, size_t max)
 		return;
 	fputs("\n## Summary by server\n\n| Server | Attempts | Blocked | "
 	    "Insecure | Ok | Noise | Outcomes | Failure codes | Diagnoses | "
-	    "Clients | Seen |\n|---|---:|---:|---:|---:|---:|---|---|---|---:|"
-	    "---|\n", out);
+	    "Certificate problems | Clients | Seen |\n"
+	    "|---|---:|---:|---:|---:|---:|---|---|---|---|---:|---|\n", out);
 	for (i = 0; i < s->n && i < max; i++) {
 		v = &s->servers[i];
 		fmt_endpoint(v->family, &v->server, server, sizeof(server));
@@ -716,6 +801,9 @@ servers(FILE *out, struct summary *s, size_t max)
 		fputs(" | ", out);
 		summary_write_counts(out, "", v->by_diagnosis, 0,
 		    rdpneg_nrules, summary_diagnosis_name);
+		fputs(" | ", out);
+		summary_write_counts(out, "", v->by_cert_problem, 0,
+		    SUMMARY_CERT_PROBLEMS, summary_cert_problem_name);
 		fprintf(out, " | %zu | ", v->clients.n);
 		span(out, &v->seen);
 		fputs(" |\n", out);

@@ -17,6 +17,7 @@
 #include "report/fmt.h"
 #include "report/outbuf.h"
 #include "report/report.h"
+#include "report/tlsfacts.h"
 
 #define TEXT_MAX	(4 * 4096 + 1)
 
@@ -184,6 +185,50 @@ print_evidence(struct text_state *st, const struct rdpneg_attempt *a)
 	}
 }
 
+/* The TLS lines' sink: our words as they are, a certificate's texts
+ * escaped as cookies are. */
+static void
+sink_ours(void *arg, const char *text)
+{
+	struct text_state *st = arg;
+
+	outbuf_puts(&st->buf, text);
+}
+
+static void
+sink_untrusted(void *arg, const uint8_t *p, size_t len)
+{
+	struct text_state *st = arg;
+
+	put_result(&st->buf, st->escaped, fmt_escape_text(p, len,
+	    st->escaped, sizeof(st->escaped)), sizeof(st->escaped));
+}
+
+/* What followed the negotiation: TLS, the certificate, CredSSP. */
+static void
+print_tls(struct text_state *st, const struct rdpneg_attempt *a)
+{
+	const struct tlsfacts_sink sink = { sink_ours, sink_untrusted, 1,
+	    st };
+	struct outbuf *ob = &st->buf;
+
+	if (!tlsfacts_has_tls(&a->ev))
+		return;
+	outbuf_label(ob, "tls");
+	tlsfacts_tls_line(a, &sink);
+	outbuf_putc(ob, '\n');
+	if (tlsfacts_has_cert_line(a)) {
+		outbuf_label(ob, "cert");
+		tlsfacts_cert_line(a, &sink);
+		outbuf_putc(ob, '\n');
+	}
+	if (tlsfacts_has_credssp(&a->ev)) {
+		outbuf_label(ob, "credssp");
+		tlsfacts_credssp_line(a, &sink);
+		outbuf_putc(ob, '\n');
+	}
+}
+
 /*
  * First time this diagnosis is shown with these steps for this server?
  * (Then remember it.)  The steps depend on the evidence, so a diagnosis
@@ -322,6 +367,7 @@ text_attempt(struct report *r, const struct capture_result *res,
 	outbuf_putc(ob, '\n');
 	print_request(ob, &it->a);
 	print_evidence(st, &it->a);
+	print_tls(st, &it->a);
 	print_diagnosis(st, it);
 	outbuf_putc(ob, '\n');
 	if (st->interactive)
@@ -390,6 +436,8 @@ print_server(FILE *out, const struct server_stat *v)
 	    SUMMARY_UNKNOWN_FAILURE + 1, summary_failure_name);
 	print_counts(out, "    diagnoses: ", v->by_diagnosis, 0, rdpneg_nrules,
 	    summary_diagnosis_name);
+	print_counts(out, "    certificate problems: ", v->by_cert_problem, 0,
+	    SUMMARY_CERT_PROBLEMS, summary_cert_problem_name);
 }
 
 /* Where a signal stopped the run, and what it left unread. */

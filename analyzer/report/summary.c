@@ -87,6 +87,7 @@ summary_add(struct summary *s, const struct attempt_item *it)
 	const struct rdpneg_attempt *a = &it->a;
 	struct server_stat *v = find_or_add(s, a->family, &a->server);
 	uint32_t code;
+	size_t k;
 
 	if (v == NULL)
 		return;
@@ -101,6 +102,9 @@ summary_add(struct summary *s, const struct attempt_item *it)
 		v->by_failure[code >= 1 && code < SUMMARY_UNKNOWN_FAILURE ?
 		    code : SUMMARY_UNKNOWN_FAILURE]++;
 	}
+	if (a->cert != NULL)
+		for (k = 0; k < SUMMARY_CERT_PROBLEMS; k++)
+			v->by_cert_problem[k] += (a->cert->flags >> k) & 1u;
 	keyset_add(&v->clients, a->client.addr);
 }
 
@@ -161,6 +165,12 @@ summary_failure_name(size_t k)
 {
 	return k < SUMMARY_UNKNOWN_FAILURE ? rdpneg_tok_str(
 	    rdpneg_failure_names, (uint32_t)k) : "unknown";
+}
+
+const char *
+summary_cert_problem_name(size_t k)
+{
+	return rdpneg_tok_str(rdpneg_cert_flag_names, 1u << k);
 }
 
 const char *

@@ -16,6 +16,9 @@
 #include "report/span.h"
 
 #define SUMMARY_UNKNOWN_FAILURE	7	/* by_failure index of codes > 6 */
+/* Certificate problems counted: by_cert_problem[k] counts the attempts
+ * whose certificate has flag 1u << k (x509.h), whatever their class. */
+#define SUMMARY_CERT_PROBLEMS	7
 
 struct server_stat {
 	int			 family;
@@ -25,6 +28,7 @@ struct server_stat {
 	uint64_t		 by_outcome[RDPNEG_OUTCOME_COUNT];
 	uint64_t		 by_diagnosis[RDPNEG_RULES_MAX];
 	uint64_t		 by_failure[SUMMARY_UNKNOWN_FAILURE + 1];
+	uint64_t		 by_cert_problem[SUMMARY_CERT_PROBLEMS];
 	struct keyset		 clients;	/* addresses: 4 bytes for IPv4,
 						   16 for IPv6 */
 	struct span			 seen;
@@ -66,5 +70,7 @@ int summary_write_counts(FILE *out, const char *before,
 const char *summary_outcome_name(size_t k);
 const char *summary_failure_name(size_t k);
 const char *summary_diagnosis_name(size_t k);
+/* ... and by_cert_problem[k] (rdpneg_cert_flag_names: "self-signed"...). */
+const char *summary_cert_problem_name(size_t k);
 
 #endif /* RDPNEG_SUMMARY_H */

@@ -52,7 +52,7 @@ FIRST_FRAME_RE = re.compile(rb"^  frames .*\(first (\d+)\)$")
 DEFAULT_CHAIN_WINDOW = 60
 MD_CAPTURES = 50            # captures listed in the Markdown report
 # The nested JSONL objects, keys in order (man page, OUTPUT FORMATS).
-EXTRA_KEYS = ["scanner", "class", "chain", "diagnosis"]
+EXTRA_KEYS = ["scanner", "class", "chain", "tls", "diagnosis"]
 CLASSES = ("blocked", "insecure", "ok", "noise")
 CHAIN_KEYS = ["id", "position", "length", "final_frame", "final_outcome",
               "final_diagnosis", "fell_back_to_standard_rdp"]
@@ -60,7 +60,24 @@ DIAGNOSIS_KEYS = ["id", "summary", "confidence", "confidence_why",
                   "explanation", "server_settings", "remediation",
                   "references"]
 SERVER_KEYS = ["server", "attempts", "classes", "outcomes", "failures",
-               "diagnoses", "clients", "first_seen", "last_seen"]
+               "diagnoses", "certificate_problems", "clients", "first_seen",
+               "last_seen"]
+TLS_KEYS = ["client_hello_frame", "offered_versions", "offered_suites",
+            "offered_suites_count", "sni", "server_hello_frame", "version",
+            "cipher_suite", "hello_retry_request", "alerts",
+            "handshake_complete", "records", "records_total", "certificate",
+            "credssp"]
+ALERT_KEYS = ["from", "level", "description", "code", "frame"]
+RECORD_KEYS = ["from", "length", "frame", "handshake"]
+CERT_KEYS = ["subject", "issuer", "names", "serial", "not_before",
+             "not_after", "key_type", "key_bits", "signature", "sha256",
+             "chain_length", "problems"]
+CREDSSP_KEYS = ["stage", "inferred", "messages", "plaintext",
+                "last_plaintext_min", "last_plaintext_max", "frame",
+                "ntstatus", "ntstatus_why"]
+CERT_PROBLEMS = ["self-signed", "expired", "not-yet-valid", "name-mismatch",
+                 "weak-key", "weak-signature", "unparsable"]
+TLS_RECORDS_MAX = 24
 OUTCOMES = ["selected", "failure", "legacy", "no_response", "refused",
             "unanswered", "no_request"]
 SCANNER_COOKIES = ("Cookie: mstshash=nmap",)
@@ -937,7 +954,8 @@ FAILURE_NAMES = ["SSL_REQUIRED_BY_SERVER", "SSL_NOT_ALLOWED_BY_SERVER",
                  "HYBRID_REQUIRED_BY_SERVER",
                  "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER"]
 SERVER_COLUMNS = ["server", "attempts", *CLASSES, *OUTCOMES, *FAILURE_NAMES,
-                  "unknown_failure", "clients", "first_seen", "last_seen"]
+                  "unknown_failure", "clients", "first_seen", "last_seen",
+                  *("cert_" + p.replace("-", "_") for p in CERT_PROBLEMS)]
 FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -1032,6 +1050,135 @@ def _(ctx):
     want = (csv_cell(raw), csv_cell(raw[len(b"Cookie: mstshash="):]))
     got = [(c["cookie"], c["user"]) for c in cells]
     expect(want in got, f"cookie and user {want!r} not among {got}")
+
+
+# ---- the TLS after the negotiation, on real-peer captures
+
+def peer(ctx, name):
+    return ctx.captures / "peers" / name
+
+
+def expect_tls_shape(tls, where):
+    """The "tls" object's keys in order, and its nested objects'."""
+    expect(list(tls) == TLS_KEYS, f"{where}: tls keys {list(tls)}")
+    for a in tls["alerts"]:
+        expect(list(a) == ALERT_KEYS and a["from"] in ("client", "server"),
+               f"{where}: alert {a}")
+    expect(len(tls["records"]) <= TLS_RECORDS_MAX and
+           len(tls["records"]) <= tls["records_total"],
+           f"{where}: {len(tls['records'])} records of "
+           f"{tls['records_total']}")
+    for r in tls["records"]:
+        expect(list(r) == RECORD_KEYS and isinstance(r["handshake"], bool),
+               f"{where}: record {r}")
+    cert = tls["certificate"]
+    if cert is not None:
+        expect(list(cert) == CERT_KEYS, f"{where}: certificate keys "
+               f"{list(cert)}")
+        expect(re.fullmatch(r"[0-9a-f]{64}", cert["sha256"]) is not None,
+               f"{where}: sha256 {cert['sha256']!r}")
+        expect(set(cert["problems"]) <= set(CERT_PROBLEMS),
+               f"{where}: problems {cert['problems']}")
+    if tls["credssp"] is not None:
+        expect(list(tls["credssp"]) == CREDSSP_KEYS and
+               tls["credssp"]["ntstatus"] is None and
+               tls["credssp"]["inferred"] is True,
+               f"{where}: credssp {tls['credssp']}")
+
+
+@check("JSONL tls on a TLS 1.2 capture: the version, the certificate "
+       "expired at the connection's time, no CredSSP for SSL")
+def _(ctx):
+    got = records(ctx.run(["--all", "-f", "jsonl",
+                           peer(ctx, "xrdp-expired-cert-deny-tls12.pcap")]))
+    expect(len(got) == 1, f"{len(got)} records")
+    tls = got[0]["tls"]
+    expect(isinstance(tls, dict), f"tls {tls!r}")
+    expect_tls_shape(tls, "xrdp-expired-cert-deny-tls12.pcap")
+    expect(tls["version"] == "TLS 1.2", f"version {tls['version']!r}")
+    expect(tls["handshake_complete"] is True, "handshake not complete")
+    cert = tls["certificate"]
+    expect(cert is not None and "expired" in cert["problems"] and
+           "self-signed" in cert["problems"], f"certificate {cert}")
+    expect(cert["not_after"] == "2021-01-01T00:00:00.000000000Z",
+           f"not_after {cert['not_after']!r}")
+    expect(tls["credssp"] is None, f"credssp {tls['credssp']} for SSL")
+
+
+@check("JSONL tls on TLS 1.3 with NLA: no certificate (encrypted), "
+       "CredSSP inferred, its NTSTATUS null; no tls without TLS")
+def _(ctx):
+    got = records(ctx.run(["--all", "-f", "jsonl", peer(
+        ctx, "shadow-nla-wrong-password-tls13.pcap")]))
+    expect(got, "no records")
+    for r in got:
+        tls = r["tls"]
+        expect_tls_shape(tls, f"frame {r['first_frame']}")
+        expect(tls["version"] == "TLS 1.3" and tls["certificate"] is None,
+               f"frame {r['first_frame']}: {tls['version']}, certificate "
+               f"{tls['certificate']}")
+        expect(tls["credssp"] is not None and
+               tls["credssp"]["stage"] == "authenticate",
+               f"frame {r['first_frame']}: credssp {tls['credssp']}")
+    plain = records(ctx.run(["--all", "-f", "jsonl",
+                             ctx.capture("failure-codes.pcap")]))
+    expect(plain and all(r["tls"] is None for r in plain),
+           "a record without TLS has a tls object")
+
+
+@check("CSV of the real-peer captures: rows as wide as the header, the TLS "
+       "columns as JSONL's")
+def _(ctx):
+    paths = sorted((ctx.captures / "peers").glob("*.pcap"))
+    rows = csv_rows(ctx.run(["--all", "-f", "csv", *paths]))
+    jsonl = records(ctx.run(["--all", "-f", "jsonl", *paths]))
+    expect(len(rows) - 1 == len(jsonl), f"{len(rows) - 1} rows, "
+           f"{len(jsonl)} records")
+    for row, r in zip(rows[1:], jsonl):
+        cells = dict(zip(rows[0], row))
+        tls = r["tls"] or {}
+        cert = tls.get("certificate") or {}
+        credssp = tls.get("credssp") or {}
+        want = {"tls_version": tls.get("version") or "",
+                "tls_offered_versions": "|".join(
+                    tls.get("offered_versions") or []),
+                "cert_sha256": cert.get("sha256", ""),
+                "cert_problems": "|".join(cert.get("problems", [])),
+                "credssp_stage": credssp.get("stage", "")}
+        have = {k: cells[k] for k in want}
+        expect(have == want, f"frame {r['first_frame']}: {have}, JSONL "
+               f"{want}")
+
+
+@check("--summary counts certificate problems per server in every format, "
+       "as the attempts' certificates have them")
+def _(ctx):
+    paths = sorted((ctx.captures / "peers").glob("*.pcap"))
+    want = {}
+    for r in records(ctx.run(["--all", "-f", "jsonl", *paths])):
+        counts = want.setdefault(r["server"], dict.fromkeys(CERT_PROBLEMS, 0))
+        cert = (r["tls"] or {}).get("certificate")
+        for p in (cert or {}).get("problems", []):
+            counts[p] += 1
+    expect(any(any(c.values()) for c in want.values()),
+           "no certificate problem in the peer captures")
+    got = {s["server"]: s["certificate_problems"] for s in records(
+        ctx.run(["--summary", "-f", "jsonl", *paths]))}
+    expect(got == want, f"jsonl {got}, expected {want}")
+    rows = csv_rows(ctx.run(["--summary", "-f", "csv", *paths]))
+    got = {row[0]: {p: int(dict(zip(rows[0], row))["cert_" + p.replace(
+        "-", "_")]) for p in CERT_PROBLEMS} for row in rows[1:]}
+    expect(got == want, f"csv {got}, expected {want}")
+    text = ctx.run(["--summary", *paths]).stdout.decode()
+    lines = [line.strip() for line in text.splitlines()
+             if line.startswith("    certificate problems: ")]
+    nonzero = [c for c in want.values() if any(c.values())]
+    expect(len(lines) == len(nonzero), f"text: {lines}, expected "
+           f"{len(nonzero)} lines")
+    for line, counts in zip(lines, nonzero):
+        expect(line == "certificate problems: " + ", ".join(
+            f"{p} {n}" for p, n in counts.items() if n),
+            f"text: {line!r}, expected {counts}")
 
 
 # ts as rdpneg writes it when its year has 4 digits (and no sign).

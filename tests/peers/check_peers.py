@@ -7,10 +7,10 @@ captures/peers/manifest.json: per capture the server and configuration,
 the client's command line and own error line, and per connection what
 rdpneg must report (outcome, the failure or selected protocol name, the
 diagnosis id and the server implementation; after the negotiation, the
-TLS version, the first alert in clear, the certificate's problems and the
-inferred CredSSP stage).  For every capture this
-checks rdpneg's JSONL (--all) against that row (requested protocols,
-outcome, answer, diagnosis, server_implementation), that where the server
+TLS version, the first alert, the certificate's problems and how far
+CredSSP got).  For every capture this checks rdpneg's JSONL (--all)
+against that row (requested protocols, outcome, answer, diagnosis,
+server_implementation, and those of its "tls" object), that where the server
 implementation is recognised the remediation leads with its fix, and for
 every diagnosis the captures reach that its remediation names the xrdp or
 FreeRDP-server setting, not only the Windows one.
@@ -49,34 +49,35 @@ def implementation(attempt):
     return impl["name"] if impl else "unknown"
 
 
-def names(step, impl):
-    return any(n in step for n in NAMES[impl])
-
-
-# The manifest's certificate facts and the names of rdpneg's problems.
-CERT_PROBLEMS = {"self_signed": "self-signed", "expired": "expired",
-                 "name_mismatch": "name-mismatch", "weak_key": "weak-key",
-                 "sha1": "weak-signature"}
+# The manifest's certificate facts, as the problems rdpneg names.
+CERT_PROBLEMS = {
+    "self_signed": "self-signed",
+    "expired": "expired",
+    "name_mismatch": "name-mismatch",
+    "weak_key": "weak-key",
+    "sha1": "weak-signature",
+}
 
 
 def tls_facts(attempt):
-    """What the manifest says of the TLS after the negotiation, from
-    rdpneg's tls object: version, first alert in clear, the certificate's
-    problems, the inferred CredSSP stage."""
-    tls = attempt.get("tls") or {}
+    """The manifest's TLS keys from the attempt's "tls" object."""
+    tls = attempt["tls"] or {}
     alerts = tls.get("alerts") or []
     cert = tls.get("certificate")
     credssp = tls.get("credssp")
     return {
         "tls_version": tls.get("version"),
-        "tls_alert": ({"from": alerts[0]["from"],
-                       "description": alerts[0]["description"]}
-                      if alerts else None),
-        "certificate": ({k: v in cert["problems"]
-                         for k, v in CERT_PROBLEMS.items()}
-                        if cert else None),
+        "tls_alert": {"from": alerts[0]["from"],
+                      "description": alerts[0]["description"]}
+        if alerts else None,
+        "certificate": {k: v in cert["problems"]
+                        for k, v in CERT_PROBLEMS.items()} if cert else None,
         "credssp": credssp["stage"] if credssp else "none",
     }
+
+
+def names(step, impl):
+    return any(n in step for n in NAMES[impl])
 
 
 def check_capture(row, rdpneg):
@@ -103,8 +104,7 @@ def check_capture(row, rdpneg):
                 "requested_protocols": g["requested_protocols"],
                 "answer": answer(g),
                 "diagnosis": g["diagnosis"]["id"],
-                "server": implementation(g),
-                **tls_facts(g)}
+                "server": implementation(g), **tls_facts(g)}
         for key, value in w.items():
             if have[key] != value:
                 problems.append(f"connection {i} (frame {g['first_frame']}):"
