@@ -67,10 +67,11 @@ struct pool {
 	pthread_cond_t			 cond;
 };
 
-/* An attempt in a spool: the item, then its certificate and texts
- * (lengths 0: absent). */
+/* An attempt in a spool: the item, then its TLS session, its certificate
+ * and texts (lengths 0: absent). */
 struct spooled {
 	struct attempt_item	it;	/* its pointers are rebuilt on reading */
+	size_t			slen;
 	size_t			clen;
 	size_t			tlen;
 	size_t			mlen;
@@ -98,11 +99,14 @@ spool_attempt(const struct attempt_item *it, void *arg)
 
 	memset(&rec, 0, sizeof(rec));
 	rec.it = *it;
+	rec.slen = it->a.ev.tls != NULL ? sizeof(*it->a.ev.tls) : 0;
 	rec.clen = it->a.cert != NULL ? sizeof(*it->a.cert) : 0;
 	rec.tlen = it->a.token != NULL ? it->a.token_len : 0;
 	rec.mlen = it->a.malformed != NULL ? strlen(it->a.malformed) + 1 : 0;
 	rec.ilen = it->a.incomplete != NULL ? strlen(it->a.incomplete) + 1 : 0;
 	fwrite(&rec, sizeof(rec), 1, s->spool);
+	if (rec.slen > 0)
+		fwrite(it->a.ev.tls, 1, rec.slen, s->spool);
 	if (rec.clen > 0)
 		fwrite(it->a.cert, 1, rec.clen, s->spool);
 	if (rec.tlen > 0)
@@ -111,7 +115,8 @@ spool_attempt(const struct attempt_item *it, void *arg)
 		fwrite(it->a.malformed, 1, rec.mlen, s->spool);
 	if (rec.ilen > 0)
 		fwrite(it->a.incomplete, 1, rec.ilen, s->spool);
-	s->written += sizeof(rec) + rec.clen + rec.tlen + rec.mlen + rec.ilen;
+	s->written += sizeof(rec) + rec.slen + rec.clen + rec.tlen + rec.mlen +
+	    rec.ilen;
 	if (s->written - s->published >= PUBLISH_EVERY)
 		publish(s);
 }
@@ -340,17 +345,25 @@ replay_records(struct slot *s, uint8_t *buf, size_t len,
     const struct batch_sink *sink)
 {
 	struct spooled rec;
-	struct rdpneg_cert cert;	/* aligned: the spool's bytes are not */
+	struct rdpneg_tls tls;		/* aligned: the spool's bytes are not */
+	struct rdpneg_cert cert;
 	size_t used = 0, need;
 	char *t;
 
 	while (len - used >= sizeof(rec)) {
 		memcpy(&rec, buf + used, sizeof(rec));
-		need = sizeof(rec) + rec.clen + rec.tlen + rec.mlen + rec.ilen;
+		need = sizeof(rec) + rec.slen + rec.clen + rec.tlen + rec.mlen +
+		    rec.ilen;
 		if (len - used < need)
 			break;
 		t = (char *)buf + used + sizeof(rec);
 		rec.it.owned = NULL;
+		if (rec.slen == sizeof(tls)) {
+			memcpy(&tls, t, sizeof(tls));
+			rec.it.a.ev.tls = &tls;
+		} else
+			rec.it.a.ev.tls = NULL;
+		t += rec.slen;
 		if (rec.clen == sizeof(cert)) {
 			memcpy(&cert, t, sizeof(cert));
 			rec.it.a.cert = &cert;

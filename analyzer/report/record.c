@@ -104,7 +104,7 @@ cert_flag_str(uint16_t value, char *buf, size_t size)
 static const struct rdpneg_tls *
 tls_of(const struct record_ctx *c)
 {
-	return &c->it->a.ev.tls;
+	return rdpneg_evidence_tls(&c->it->a.ev);
 }
 
 static int

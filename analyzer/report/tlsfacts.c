@@ -20,7 +20,7 @@
 int
 tlsfacts_has_tls(const struct rdpneg_evidence *ev)
 {
-	const struct rdpneg_tls *t = &ev->tls;
+	const struct rdpneg_tls *t = rdpneg_evidence_tls(ev);
 
 	return (t->have & RDPNEG_TLS_HAVE_CLIENT_HELLO) ||
 	    t->dir[0].records != 0 || t->dir[1].records != 0;
@@ -123,7 +123,7 @@ void
 tlsfacts_tls_line(const struct rdpneg_attempt *a,
     const struct tlsfacts_sink *s)
 {
-	const struct rdpneg_tls *t = &a->ev.tls;
+	const struct rdpneg_tls *t = rdpneg_evidence_tls(&a->ev);
 	const struct rdpneg_tls_server_hello *sh = &t->server_hello;
 	char text[RDPNEG_TLS_SUITES_MAX * 64];
 	unsigned dirs[2];
@@ -176,7 +176,7 @@ int
 tlsfacts_has_cert_line(const struct rdpneg_attempt *a)
 {
 	return a->cert != NULL ||
-	    rdpneg_tls_version(&a->ev.tls) >= RDPNEG_TLS_1_3;
+	    rdpneg_tls_version(rdpneg_evidence_tls(&a->ev)) >= RDPNEG_TLS_1_3;
 }
 
 void

@@ -178,6 +178,7 @@ column(const char *name)
 
 struct fixture {
 	struct attempt_item	it;
+	struct rdpneg_tls	tls;	/* it.a.ev.tls */
 	struct rdpneg_cert	cert;
 	char			buf[RECORD_TEXT_MAX];
 	struct record_ctx	ctx;
@@ -260,10 +261,11 @@ static void
 tls12_nla_error(struct fixture *x)
 {
 	struct rdpneg_evidence *ev = &x->it.a.ev;
-	struct rdpneg_tls *t = &ev->tls;
+	struct rdpneg_tls *t = &x->tls;
 	struct rdpneg_tls_client_hello *ch = &t->client_hello;
 
 	memset(x, 0, sizeof(*x));
+	ev->tls = t;
 	ev->have = RDPNEG_EV_RSP_NEG;
 	ev->response_type = RDPNEG_TYPE_RSP;
 	ev->response_value = RDPNEG_PROTOCOL_HYBRID;
@@ -403,7 +405,7 @@ Test(record, tls13_without_certificate)
 
 	tls12_nla_error(&x);
 	x.it.a.cert = NULL;
-	t = &x.it.a.ev.tls;
+	t = &x.tls;
 	t->server_hello.version = RDPNEG_TLS_1_3;
 	t->server_hello.suite = 0x1302;
 	t->dir[1].nalerts = 1;
