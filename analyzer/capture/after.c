@@ -9,14 +9,22 @@
 
 #include "capture/after.h"
 
-int
-after_start(struct after *a, const struct after_conn *c, int from_client,
-    uint32_t seq)
+void
+after_start(struct after *a, uint32_t seq)
 {
 	if (a->state != AFTER_IDLE)
-		return 0;
+		return;
+	stream_init(&a->s, seq, RDPNEG_TLS_STREAM_BUDGET);
+	a->state = AFTER_FIRST;
+}
+
+/* The first byte is there: TLS follows, or nothing more is read. */
+static int
+first_byte(struct after *a, const struct after_conn *c, int from_client)
+{
+	rdpneg_evidence_next(c->ev, from_client, a->s.data[0]);
 	if (!rdpneg_evidence_starts_tls(c->ev, from_client)) {
-		a->state = AFTER_DONE;
+		after_done(a);
 		return 0;
 	}
 	if (*c->tls == NULL) {
@@ -24,7 +32,6 @@ after_start(struct after *a, const struct after_conn *c, int from_client,
 			return -1;
 		c->ev->tls = *c->tls;
 	}
-	stream_init(&a->s, seq, RDPNEG_TLS_STREAM_BUDGET);
 	a->state = AFTER_TLS;
 	return 0;
 }
@@ -69,7 +76,7 @@ after_add(struct after *a, const struct after_conn *c, int from_client,
 {
 	enum rdpneg_status st;
 
-	if (a->state != AFTER_TLS)
+	if (a->state != AFTER_FIRST && a->state != AFTER_TLS)
 		return 0;
 	switch (stream_add(&a->s, seq, data, caplen, len)) {
 	case -1:
@@ -79,6 +86,10 @@ after_add(struct after *a, const struct after_conn *c, int from_client,
 	default:
 		break;
 	}
+	if (a->state == AFTER_FIRST && first_byte(a, c, from_client) < 0)
+		return -1;
+	if (a->state != AFTER_TLS)
+		return 0;
 	if (a->hs == NULL &&
 	    (a->hs = malloc(RDPNEG_TLS_HANDSHAKE_BUDGET)) == NULL)
 		return -1;

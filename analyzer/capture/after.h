@@ -1,8 +1,10 @@
 /*
  * after.h - one direction of a connection after its CR or CC: its bytes
- * reassembled, within a fixed budget, for the shared TLS decoder (tls.h)
- * while the TLS that follows the negotiation has more to show, and the
- * server's certificate read (x509.h).  README, "After the negotiation".
+ * reassembled from the first one on (in whatever order the segments
+ * come), its first byte handed to the model (rdpneg_evidence_next), then,
+ * within a fixed budget, fed to the shared TLS decoder (tls.h) while the
+ * TLS that follows the negotiation has more to show, and the server's
+ * certificate read (x509.h).  README, "After the negotiation".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,9 +19,11 @@
 #include "rdpneg/x509.h"
 
 enum after_state {
-	AFTER_IDLE = 0,		/* not TLS, or not known yet */
+	AFTER_IDLE = 0,		/* the CR or CC not decoded yet */
+	AFTER_FIRST,		/* waiting for the first byte after it */
 	AFTER_TLS,		/* feeding the TLS decoder */
-	AFTER_DONE		/* decided or past the budget: buffers freed */
+	AFTER_DONE		/* not TLS, decided or past the budget:
+				   buffers freed */
 };
 
 struct after {
@@ -38,18 +42,15 @@ struct after_conn {
 	struct rdpneg_cert	**cert;	/* the server's, once read */
 };
 
-/*
- * Start feeding a direction whose first byte after its CR or CC has
- * sequence number seq, when the model says TLS follows
- * (rdpneg_evidence_starts_tls); else mark it done.  Returns 0, or -1 when
- * memory ran out.
- */
-int after_start(struct after *a, const struct after_conn *c,
-    int from_client, uint32_t seq);
+/* Collect a direction whose first byte after its CR or CC has sequence
+ * number seq. */
+void after_start(struct after *a, uint32_t seq);
 
 /*
- * Add a segment (as stream_add) that frame brought at capture time sec,
- * and walk what became contiguous.  Returns 0, or -1 when memory ran out.
+ * Add a segment (as stream_add) that frame brought at capture time sec.
+ * Once the first byte is there, hand it to the model and go on only when
+ * TLS follows (rdpneg_evidence_starts_tls); then walk what became
+ * contiguous.  Returns 0, or -1 when memory ran out.
  */
 int after_add(struct after *a, const struct after_conn *c, int from_client,
     uint32_t seq, const uint8_t *data, size_t caplen, size_t len,

@@ -39,11 +39,9 @@ struct half {
 	struct after	 after;		/* what follows the CR or CC */
 	uint32_t	 isn;
 	uint32_t	 skip;		/* SOCKS handshake before the TPKT */
-	uint32_t	 next_seq;	/* first byte after the CR or CC */
 	uint8_t		 state;		/* enum half_state */
 	unsigned	 isn_seen:1;
 	unsigned	 fin:1;
-	unsigned	 next_wait:1;	/* waiting for the byte at next_seq */
 };
 
 struct flow {
@@ -338,10 +336,9 @@ after_feed(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
 }
 
 /*
- * Note where what follows the CR or CC starts (MS-RDPBCGR 1.3.1.1: the
- * security protocol's handshake, else the MCS Connect Initial), hand its
- * first byte to the model when it came with the PDU, and start feeding
- * what follows when it is TLS (after.h).
+ * What follows the CR or CC (MS-RDPBCGR 1.3.1.1: the security protocol's
+ * handshake, else the MCS Connect Initial) is collected from its first
+ * byte on (after.h), starting with the bytes that came with the PDU.
  */
 static int
 expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
@@ -349,37 +346,14 @@ expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
 {
 	struct half *h = &f->half[dir];
 	uint32_t at = h->skip + (uint32_t)pdu->size;
-	struct after_conn c = after_conn(f);
 
 	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
 		return 0;
-	h->next_seq = h->s.base + at;
-	if (at >= h->s.contig) {
-		h->next_wait = 1;
+	after_start(&h->after, h->s.base + at);
+	if (at >= h->s.contig)
 		return 0;
-	}
-	rdpneg_evidence_next(&f->ev, dir == CLIENT, h->s.data[at]);
-	if (after_start(&h->after, &c, dir == CLIENT, h->next_seq) < 0)
-		return -1;
-	return after_feed(f, dir, h->next_seq, h->s.data + at,
+	return after_feed(f, dir, h->s.base + at, h->s.data + at,
 	    h->s.contig - at, h->s.contig - at, frame, sec);
-}
-
-/* The byte at next_seq, when this segment carries it (sequence numbers
- * wrap: the difference is taken modulo 2^32). */
-static int
-note_next(struct flow *f, int dir, const struct segment *seg, uint32_t seq)
-{
-	struct half *h = &f->half[dir];
-	uint32_t off = h->next_seq - seq;
-	struct after_conn c = after_conn(f);
-
-	if (off < seg->caplen) {
-		rdpneg_evidence_next(&f->ev, dir == CLIENT, seg->payload[off]);
-		h->next_wait = 0;
-		return after_start(&h->after, &c, dir == CLIENT, h->next_seq);
-	}
-	return 0;
 }
 
 /*
@@ -450,10 +424,8 @@ add_payload(struct tracker *t, struct flow *f, int dir,
 	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
 
 	if (h->state == HALF_DONE) {
-		if (h->next_wait && note_next(f, dir, seg, seq) < 0)
-			t->oom = 1;
-		if (h->after.state == AFTER_TLS && after_feed(f, dir, seq,
-		    seg->payload, seg->caplen, seg->len, frame, sec) < 0)
+		if (after_feed(f, dir, seq, seg->payload, seg->caplen, seg->len,
+		    frame, sec) < 0)
 			t->oom = 1;
 		return KEEP;
 	}

@@ -76,6 +76,12 @@ find_or_add(struct findings *f, const struct attempt_item *it)
 	v->family = a->family;
 	v->server = a->server;
 	v->ev = a->ev;
+	if (a->ev.tls != NULL) {
+		if ((v->tls = malloc(sizeof(*v->tls))) == NULL)
+			return NULL;
+		*v->tls = *a->ev.tls;
+	}
+	v->ev.tls = v->tls;
 	if (f->ndetails < FINDINGS_DETAILED &&
 	    (v->detail = calloc(1, sizeof(*v->detail))) != NULL) {
 		f->ndetails++;
@@ -281,6 +287,7 @@ findings_free(struct findings *f)
 	size_t i, k;
 
 	for (i = 0; i < f->n; i++) {
+		free(f->v[i].tls);
 		if ((d = f->v[i].detail) == NULL)
 			continue;
 		for (k = 0; k < d->nsamples; k++)

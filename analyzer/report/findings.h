@@ -47,6 +47,8 @@ struct finding {
 	const struct rdpneg_server_fingerprint	*print;	/* the first known */
 	struct rdpneg_evidence			 ev;	/* its first attempt's,
 							   for the texts */
+	struct rdpneg_tls			*tls;	/* ev.tls: its own
+							   copy, or NULL */
 	uint64_t				 attempts;
 	uint64_t				 captures;	/* holding it */
 	uint64_t				 last_capture;	/* its ordinal */
