@@ -22,6 +22,7 @@ flood's overflow is not reported, or (with --strict) when a target is
 missed; 0 otherwise.
 """
 import argparse
+import ipaddress
 import json
 import os
 import shutil
@@ -145,9 +146,17 @@ def capture(work, size, seed=1, extra=()):
         return path, json.load(f)
 
 
-def counts(summary_jsonl):
-    """Attempts, outcomes and failure names summed over the servers."""
-    total, outcomes, failures = 0, {}, {}
+def server_address(server):
+    """The address of a summary's "server" ("a.b.c.d:port", "[v6]:port")."""
+    return ipaddress.ip_address(server.rsplit(":", 1)[0].strip("[]"))
+
+
+def counts(summary_jsonl, tls_nets=()):
+    """Attempts, outcomes and failure names summed over the servers, and
+    the diagnoses summed over the servers in tls_nets (the generator's
+    TLS sessions have servers of their own)."""
+    total, outcomes, failures, tls = 0, {}, {}, {}
+    nets = [ipaddress.ip_network(n) for n in tls_nets]
     with open(summary_jsonl) as f:
         for line in f:
             d = json.loads(line)
@@ -156,7 +165,11 @@ def counts(summary_jsonl):
                 outcomes[k] = outcomes.get(k, 0) + v
             for k, v in d["failures"].items():
                 failures[k] = failures.get(k, 0) + v
-    return total, outcomes, failures
+            addr = server_address(d["server"])
+            if any(addr in n for n in nets):
+                for k, v in d["diagnoses"].items():
+                    tls[k] = tls.get(k, 0) + v
+    return total, outcomes, failures, tls
 
 
 def check_counts(rdpneg, path, truth, work):
@@ -164,11 +177,19 @@ def check_counts(rdpneg, path, truth, work):
     with open(out, "w") as f:
         run([rdpneg, "-q", "-p", str(PORT), "--summary", "-f", "jsonl",
              path], out=f)
-    got = counts(out)
-    want = (truth["attempts"], truth["outcomes"], truth["failures"])
+    # Captures generated before the TLS sessions have no "tls" truth.
+    tls = truth.get("tls", {})
+    got = counts(out, tls.get("servers", ()))
+    want = (truth["attempts"], truth["outcomes"], truth["failures"],
+            tls.get("diagnoses", {}))
     if got == want:
         print("counts: %d attempts, outcomes and failure codes equal the "
-              "ground truth" % got[0])
+              "ground truth%s" % (got[0], "; so do the diagnoses of the "
+                                  "%d TLS sessions (%s)" % (
+                                      sum(got[3].values()), ", ".join(
+                                          "%s %d" % kv for kv in
+                                          sorted(got[3].items())))
+                                  if tls else ""))
         return True
     print("counts DIFFER from the ground truth:\n  rdpneg %r\n  truth  %r"
           % (got, want))

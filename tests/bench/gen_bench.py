@@ -7,7 +7,11 @@ Mostly background traffic (TCP bulk transfers and request/response flows,
 some seen without their SYN; DNS-like and QUIC-like UDP), with RDP
 negotiations of every outcome mixed in: selected (a few as long sessions),
 failure with each code and an unknown one, legacy, no_response, refused,
-unanswered, no_request, and FreeRDP-like fallback ladders.  Attempts are
+unanswered, no_request, and FreeRDP-like fallback ladders; and sessions
+that go on to TLS 1.2 or 1.3 (and CredSSP), successful or failing in each
+way rdpneg diagnoses, to servers of their own (198.18.1.0/24,
+2001:db8:2::1:0/112) so that the summary by server gives their diagnoses
+apart (OUT.truth.json "tls").  Attempts are
 varied independently: CR split in two or three segments, segments out of
 order, retransmitted Confirms, 802.1Q tags, IPv6, a non-standard port
 (give it to rdpneg with -p) and connections whose handshake was not
@@ -42,6 +46,106 @@ FAILURE_NAMES = {1: "SSL_REQUIRED_BY_SERVER", 2: "SSL_NOT_ALLOWED_BY_SERVER",
                  6: "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER"}
 
 SYN, FIN, RST, PSH, ACK = 0x02, 0x01, 0x04, 0x08, 0x10
+
+# ---- TLS after the negotiation (RFC 5246, RFC 8446, MS-CSSP)
+
+TLS_SHARE = 0.10	# of the RDP conversations (not ladders)
+TLS_SERVERS = 64	# their servers: 198.18.1.n, 2001:db8:2::1:n
+TLS12, TLS13 = 0x0303, 0x0304
+SUITE12, SUITE13 = 0xc030, 0x1302	# AES-256-GCM: overhead 24 and 17
+# CredSSP as the real peers show it (captures/README.md, "After the
+# negotiation"), record lengths: TLS 1.2 (plaintext + 24) and 1.3 (+ 17,
+# the server's two session tickets of 250 inside the client's turn).
+NLA12_OK = ((0, 117), (1, 186), (0, 453), (1, 119), (0, 144), (0, 491))
+NLA13_OK = ((0, 110), (1, 250), (1, 250), (1, 179), (0, 446), (1, 112),
+            (0, 137), (0, 484))
+NLA12_AUTH = NLA12_OK[:3]
+NLA13_AUTH = NLA13_OK[:5]
+# kind: (weight, diagnosis id rdpneg must give)
+TLS_KINDS = {
+    "tls12_ok": (0.16, "negotiated"),
+    "tls13_ok": (0.16, "negotiated"),
+    "tls12_nla_ok": (0.12, "negotiated"),
+    "tls13_nla_ok": (0.12, "negotiated"),
+    "alert_protocol_version": (0.08, "tls-version-mismatch"),
+    "alert_handshake_failure": (0.08, "tls-no-common-cipher"),
+    "server_abort": (0.08, "tls-server-aborted"),
+    "cert_rejected_tls12": (0.05, "tls-certificate-rejected"),
+    "cert_rejected_tls13": (0.05, "tls-certificate-rejected"),
+    "nla_logon_failed_tls12": (0.05, "nla-logon-failed"),
+    "nla_logon_failed_tls13": (0.05, "nla-logon-failed"),
+}
+
+
+def rec(ctype, frag, version=TLS12):
+    return struct.pack("!BHH", ctype, version, len(frag)) + frag
+
+
+def hs(mtype, body):
+    return bytes((mtype,)) + struct.pack("!I", len(body))[1:] + body
+
+
+def vec(width, body):
+    return struct.pack("!I", len(body))[4 - width:] + body
+
+
+def ext(etype, body):
+    return struct.pack("!H", etype) + vec(2, body)
+
+
+def client_hello(tls13):
+    exts = ext(0, vec(2, b"\0" + vec(2, b"rdp.example.org")))
+    if tls13:
+        exts += ext(43, vec(1, struct.pack("!HH", TLS13, TLS12)))
+    body = (struct.pack("!H", TLS12) + bytes(32) + vec(1, bytes(32)) +
+            vec(2, struct.pack("!6H", 0x1302, 0x1301, 0xc030, 0xc02f,
+                               0x009f, 0x00ff)) + b"\1\0" + vec(2, exts))
+    return rec(22, hs(1, body), 0x0301)
+
+
+def server_hello(tls13):
+    exts = ext(43, struct.pack("!H", TLS13)) if tls13 else b""
+    body = (struct.pack("!H", TLS12) + bytes(range(32)) + vec(1, bytes(32)) +
+            struct.pack("!HB", SUITE13 if tls13 else SUITE12, 0) +
+            vec(2, exts))
+    return hs(2, body)
+
+
+def der(tag, body):
+    n = len(body)
+    if n < 0x80:
+        return bytes((tag, n)) + body
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes((tag, 0x80 | len(raw))) + raw + body
+
+
+def certificate():
+    """A self-signed-looking X.509 v3 certificate for rdp.example.org
+    (DER; an RSA 2048 modulus of no key pair, an arbitrary signature):
+    what a TLS 1.2 server sends in clear, for rdpneg to read."""
+    oid = lambda b: der(0x06, bytes(b))		# noqa: E731
+    seq = lambda *p: der(0x30, b"".join(p))	# noqa: E731
+    alg = seq(oid((42, 134, 72, 134, 247, 13, 1, 1, 11)), der(0x05, b""))
+    name = seq(der(0x31, seq(oid((85, 4, 3)), der(0x0c, b"rdp.example.org"))))
+    modulus = (1 << 2047 | 0xc0ffee | 1).to_bytes(256, "big")
+    key = seq(der(0x02, b"\0" + modulus), der(0x02, b"\1\0\1"))
+    spki = seq(seq(oid((42, 134, 72, 134, 247, 13, 1, 1, 1)), der(0x05, b"")),
+               der(0x03, b"\0" + key))
+    tbs = seq(der(0xa0, der(0x02, b"\2")), der(0x02, b"\x12\x34"), alg, name,
+              seq(der(0x17, b"240101000000Z"), der(0x17, b"341231000000Z")),
+              name, spki)
+    return seq(tbs, alg, der(0x03, b"\0" + bytes(range(256))))
+
+
+def server_flight12(cert):
+    """ServerHello, Certificate, ServerKeyExchange, ServerHelloDone."""
+    return rec(22, server_hello(False) + hs(11, vec(3, vec(3, cert))) +
+               hs(12, bytes(329)) + hs(14, b""))
+
+
+def app(n, ctype=23):
+    """An encrypted record of n bytes."""
+    return rec(ctype, bytes((0x5a,)) * n)
 
 
 def checksum(b):
@@ -142,6 +246,8 @@ class Generator:
         self.truth = {"attempts": 0, "outcomes": {}, "failures": {}}
         self.variants = {}
         self.ports = {}
+        self.tls_truth = {"sessions": {}, "diagnoses": {}}
+        self.flight12 = server_flight12(certificate())
         self.tls = bytes(self.rng.getrandbits(8) for _ in range(1448))
         self.tls = b"\x17\x03\x03" + self.tls[3:]	# never a TPKT
         self.hello = b"\x16\x03\x01\x01\x00" + self.tls[5:300]
@@ -176,6 +282,14 @@ class Generator:
         if code is not None:
             name = FAILURE_NAMES.get(code, "unknown")
             t["failures"][name] = t["failures"].get(name, 0) + 1
+
+    def tls_server(self, v6, client):
+        """The TLS sessions' own servers, apart from the others."""
+        n = client % TLS_SERVERS
+        if v6:
+            return b"\x20\x01\x0d\xb8\0\x02" + b"\0" * 7 + b"\1\0" + \
+                bytes((n,))
+        return bytes((198, 18, 1, n))
 
     def variant(self, name):
         self.variants[name] = self.variants.get(name, 0) + 1
@@ -269,6 +383,84 @@ class Generator:
         yield from c.close(rng.randrange(2))
         self.count("selected" if kind != "legacy" else "legacy")
 
+    def send(self, c, side, data):
+        """data from side in segments of at most 1448 bytes."""
+        for i in range(0, len(data), 1448):
+            yield c.pkt(side, PSH | ACK, data[i:i + 1448])
+
+    def tls_attempt(self, cli, srv, sport, v6, vlan):
+        """A negotiation selecting SSL or HYBRID, then the TLS (and for
+        HYBRID, CredSSP) that follows: successful or failing as one of
+        TLS_KINDS, whose diagnosis the truth counts."""
+        rng = self.rng
+        r = rng.random()
+        for kind, (w, diagnosis) in TLS_KINDS.items():
+            if r < w:
+                break
+            r -= w
+        nla = "nla" in kind
+        tls13 = "tls13" in kind or (kind.startswith(("alert", "server"))
+                                    and rng.random() < 0.5)
+        c = Tcp(rng, cli, srv, self.client_port(cli), sport, v6, vlan)
+        yield from c.handshake()
+        requested = rng.choice((0x3, 0xb)) if nla else rng.choice((0x1, 0x3))
+        yield from self.request(c, cr_pdu("user%d" % rng.randrange(1000),
+                                          requested), False)
+        yield c.pkt(1, ACK)
+        yield from self.confirm(c, cc_pdu(2, 2 if nla else 1, 0x1f))
+        yield c.pkt(0, PSH | ACK, client_hello(tls13))
+        if kind.startswith("alert"):
+            desc = 70 if kind == "alert_protocol_version" else 40
+            yield c.pkt(1, PSH | ACK, rec(21, bytes((2, desc))))
+            yield from c.close(1)
+        elif kind == "server_abort":
+            if rng.random() < 0.5:
+                yield from c.close(1)
+            else:
+                yield c.pkt(1, RST | ACK)
+        else:
+            # The handshake, then what each kind does after it.
+            ccs = rec(20, b"\1")
+            if tls13:
+                yield from self.send(c, 1, rec(22, server_hello(True)) + ccs +
+                                     app(rng.randrange(1200, 3000)) +
+                                     app(rng.randrange(200, 400)) + app(53))
+                yield c.pkt(0, PSH | ACK, ccs + app(69))
+            else:
+                yield from self.send(c, 1, self.flight12)
+                yield c.pkt(0, PSH | ACK, rec(22, hs(16, bytes(66))) + ccs +
+                            rec(22, bytes(40)))
+                yield c.pkt(1, PSH | ACK, ccs + rec(22, bytes(40)))
+            if kind.startswith("cert_rejected"):
+                # The client's encrypted alert (close_notify), its FIN.
+                yield c.pkt(0, PSH | ACK, app(19) if tls13 else app(26, 21))
+                yield from c.close(0)
+            elif kind.startswith("nla_logon_failed"):
+                for side, n in NLA13_AUTH if tls13 else NLA12_AUTH:
+                    yield c.pkt(side, PSH | ACK, app(n))
+                # An encrypted alert, or (TLS 1.2) the error TSRequest
+                # {version, errorCode}: 15 bytes of plaintext.
+                yield c.pkt(1, PSH | ACK, app(19) if tls13 else
+                            rng.choice((app(26, 21), app(39))))
+                yield from c.close(1)
+            else:
+                # CredSSP to the MCS Connect Initial, or (SSL) that PDU
+                # at once: a client that sends nothing after the
+                # handshake and closes has refused the certificate.
+                if nla:
+                    for side, n in NLA13_OK if tls13 else NLA12_OK:
+                        yield c.pkt(side, PSH | ACK, app(n))
+                else:
+                    yield c.pkt(0, PSH | ACK, app(rng.randrange(400, 500)))
+                for _ in range(rng.randrange(2, 12)):
+                    yield c.pkt(rng.randrange(2), PSH | ACK,
+                                app(rng.choice((60, 400, 1400))))
+                yield from c.close(rng.randrange(2))
+        self.count("selected")
+        t = self.tls_truth
+        t["sessions"][kind] = t["sessions"].get(kind, 0) + 1
+        t["diagnoses"][diagnosis] = t["diagnoses"].get(diagnosis, 0) + 1
+
     def rdp_conversation(self):
         """One client's attempts to one server."""
         rng = self.rng
@@ -295,6 +487,12 @@ class Generator:
                  ("no_response", 0.09), ("refused", 0.08),
                  ("unanswered", 0.08), ("no_request", 0.08))
         r = (r - 0.10) / 0.90
+        if r < TLS_SHARE:
+            self.variant("tls")
+            yield from self.tls_attempt(cli, self.tls_server(v6, n), port,
+                                        v6, vlan)
+            return
+        r = (r - TLS_SHARE) / (1 - TLS_SHARE)
         for kind, w in kinds:
             if r < w:
                 break
@@ -465,6 +663,9 @@ def main():
         g, w = generate(args, f)
     truth = dict(g.truth, capture=args.out, bytes=w.bytes, packets=w.packets,
                  seed=args.seed, port=args.port, variants=g.variants)
+    if not args.flood:
+        truth["tls"] = dict(g.tls_truth, servers=["198.18.1.0/24",
+                                                  "2001:db8:2::1:0/112"])
     with open(args.out + ".truth.json", "w") as f:
         json.dump(truth, f, indent=1, sort_keys=True)
         f.write("\n")
