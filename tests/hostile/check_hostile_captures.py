@@ -69,7 +69,7 @@ NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"]
 COMPARED = ("outcome", "requested_protocols", "failure_code",
             "selected_protocol")
 IDENTITY = ("client", "server", "first_frame")
-META = ("required", "marked", "capture", "diagnosis", "known_bug")
+META = ("required", "marked", "capture", "diagnosis")
 #: Diagnoses stating that the client sent no RDP_NEG_REQ: wrong when the
 #: request was never decoded (the report says it is incomplete).
 NO_NEG_REQ = ("legacy-client", "legacy-request-dropped",
@@ -271,7 +271,7 @@ class Checker:
             if not any(a.get("marked") for a in case.attempts):
                 del p["marked"]
             if not any("diagnosis" in a for a in case.attempts):
-                del p["tls"], p["known"]
+                del p["tls"]
         if "text" in others:
             p["printable"] = self.printable(others["text"])
         if case.printable:
@@ -345,11 +345,11 @@ class Checker:
             got = res.jsonl()
         except ValueError as e:
             return {"handshakes": [f"report is not JSONL: {e}"],
-                    "marked": [], "diagnosis": [], "tls": [], "known": []}
+                    "marked": [], "diagnosis": [], "tls": []}
         index = {}
         for a in got:
             index.setdefault((a["capture"], *(a[k] for k in IDENTITY)), a)
-        problems, unmarked, diagnoses, known = [], [], [], []
+        problems, unmarked, diagnoses = [], [], []
         unseen = [f"{a['client']} -> {a['server']} first frame "
                   f"{a['first_frame']}: diagnosis {a['diagnosis']['id']} "
                   f"although {a['incomplete']}"
@@ -370,19 +370,16 @@ class Checker:
                 if k not in META and k not in IDENTITY and a.get(k) != v:
                     problems.append(f"{who}: {k} {a.get(k)!r}, expected {v!r}")
             if "diagnosis" in e and a["diagnosis"]["id"] != e["diagnosis"]:
-                wrong = (f"{who}: diagnosis {a['diagnosis']['id']}, expected "
-                         f"{e['diagnosis']}")
-                if e.get("known_bug"):
-                    known.append(f"{wrong} (known: {e['known_bug']})")
-                else:
-                    diagnoses.append(wrong)
+                diagnoses.append(f"{who}: diagnosis "
+                                 f"{a['diagnosis']['id']}, expected "
+                                 f"{e['diagnosis']}")
             if e.get("marked") and a["malformed"] is None and \
                     a["incomplete"] is None:
                 unmarked.append(f"{who}: neither malformed nor incomplete "
                                 f"(outcome {a['outcome']}, diagnosis "
                                 f"{a['diagnosis']['id']})")
         return {"handshakes": problems, "marked": unmarked,
-                "diagnosis": unseen, "tls": diagnoses, "known": known}
+                "diagnosis": unseen, "tls": diagnoses}
 
     @staticmethod
     def printable(r):
@@ -428,11 +425,6 @@ CHECKS = [
     ("ascii", "JSONL report printable ASCII"),
 ]
 
-#: Checks whose problems are printed but do not fail the run: wrong
-#: results already reported as bugs (the case's known_bug says which).
-KNOWN = ("known", "hostile TLS sessions: known wrong diagnoses")
-
-
 def record_family(tally, checker, family, summaries):
     """Record the checks of one family of cases."""
     n = len(summaries)
@@ -459,12 +451,6 @@ def record_family(tally, checker, family, summaries):
         tally.record(f"{label}: {text}",
                      [f"{s.case.name}: {p}" for s in summaries
                       for p in s.problems.get(key, [])])
-    known = [f"{s.case.name}: {p}" for s in summaries
-             for p in s.problems.get(KNOWN[0], [])]
-    if known:
-        print(f"known {label}: {KNOWN[1]} (not counted as failures):")
-        for p in known:
-            print(f"    {p}")
 
 
 def load_cases(root, seed):

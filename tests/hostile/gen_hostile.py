@@ -739,14 +739,6 @@ HOSTILE_SNI = (b'a\x00b\x07"q\'<script>alert(1)</script>\r\n\x1b[31m\x1b]0;t\x07
                b'\xff\xfe\xc0\xaf\xed\xa0\x80\x9b1m|`*_\\' )
 HOSTILE_SNI = (HOSTILE_SNI + b"x" * 255)[:255]
 
-#: A wrong diagnosis found with this set (not fixed here): the bytes after
-#: the CR or CC are fed to the TLS decoder from the segment that holds
-#: their first byte (tracker.c note_next); a segment further on that
-#: arrives before it is dropped, so the record it ends is never complete.
-OUT_OF_ORDER_BUG = ("the segment after the Confirm that arrives before the "
-                    "Confirm's next byte is lost to the TLS decoder "
-                    "(analyzer/capture/tracker.c note_next)")
-
 #: Text for a certificate's subject and SAN: the same kinds of bytes.
 HOSTILE_TEXT = (b'evil"\'<script>alert(1)</script>\nline2\r\x1b[2J\x1b]0;t\x07'
                 b'\x00nul\x7f\xc2\x9b1m|`*_\\')
@@ -989,12 +981,10 @@ def tls12_server_flight(cert_msg):
 
 
 def tls_case(w, fname, build, diagnosis=None, protocol=1, expect="clean",
-             printable=False, max_rss=None, cut=None, known_bug=None):
+             printable=False, max_rss=None, cut=None):
     """One file: canary, a hostile TLS session built by build(conv), canary.
 
     diagnosis: the id the hostile attempt must get (None: not asserted);
-    known_bug: rdpneg is known to give another one (the check prints it
-    without failing);
     cut: write the file cut this many bytes before the end of the hostile
     session's last packet (a damaged file).
     """
@@ -1004,8 +994,6 @@ def tls_case(w, fname, build, diagnosis=None, protocol=1, expect="clean",
     hostile = expected(conv)
     if diagnosis is not None:
         hostile["diagnosis"] = diagnosis
-    if known_bug is not None:
-        hostile["known_bug"] = known_bug
     attempts = [expected(c1), hostile]
     if cut is None:
         attempts.append(expected(canary_after(cap)))
@@ -1278,10 +1266,7 @@ def gen_tls_flows(w):
          "tls-version-mismatch"),
     ]
     for fname, build, diag in cases:
-        known = None
-        if fname.startswith(("out-of-order", "server-flight-swapped")):
-            known = OUT_OF_ORDER_BUG
-        tls_case(w, fname, build, diag, known_bug=known)
+        tls_case(w, fname, build, diag)
 
 
 def gen_tls_long_session(w):
