@@ -8,9 +8,19 @@
  * conversations and says which side sent what.  The connection's end is
  * its first FIN or RST, from either side.
  *
+ * What follows each side's PDU (MS-RDPBCGR 1.3.1.1: the security
+ * protocol's handshake, else the MCS Connect Initial) is found by its raw
+ * TCP sequence number, and fed segment by segment to the CLI's own
+ * after-negotiation code (capture/after.h): its reassembly takes the first
+ * copy of each byte, whatever the order or the retransmissions, within
+ * RDPNEG_TLS_STREAM_BUDGET, until the TLS walker says the session is
+ * decided.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <wireshark.h>
+
+#include <stdlib.h>
 
 #include <epan/address.h>
 #include <epan/conversation.h>
@@ -49,6 +59,19 @@ set_ends(struct conn *c, packet_info *pinfo, gboolean sender_is_client)
 	c->server_port = peer_port;
 }
 
+/* With the file: what after.c and the certificate reader allocated. */
+static gboolean
+release(wmem_allocator_t *scope _U_, wmem_cb_event_t event _U_, void *data)
+{
+	struct conn *c = data;
+
+	after_done(&c->dir[0].after);
+	after_done(&c->dir[1].after);
+	free(c->cert);
+	c->cert = NULL;
+	return FALSE;
+}
+
 /* The first CR or CC makes it an RDP connection: join its pair's chain. */
 static void
 become_rdp(struct conn *c, packet_info *pinfo, gboolean sender_is_client,
@@ -59,6 +82,7 @@ become_rdp(struct conn *c, packet_info *pinfo, gboolean sender_is_client,
 	char *key;
 
 	c->rdp = TRUE;
+	wmem_register_callback(wmem_file_scope(), release, c);
 	set_ends(c, pinfo, sender_is_client);
 	c->chain_position = 1;
 	key = wmem_strdup_printf(wmem_file_scope(), "%s|%s|%u",
@@ -95,11 +119,18 @@ problem_text(gboolean client, enum rdpneg_status st,
  * Confirm (2.2.1.2), recorded in the model: the frame's roles. */
 static unsigned
 add_negotiation(struct conn *c, packet_info *pinfo, gboolean client,
-    enum rdpneg_status st, const struct rdpneg_pdu *pdu)
+    enum rdpneg_status st, const struct rdpneg_pdu *pdu, gboolean seq_known,
+    guint32 seq)
 {
 	unsigned roles = client ? ROLE_REQUEST : ROLE_RESPONSE;
 	int bad = rdpneg_status_is_malformed(st);
+	struct conn_dir *d = &c->dir[client ? 0 : 1];
 
+	/* Where what follows it starts (the CLI's expect_next). */
+	if (seq_known && (pdu->have & RDPNEG_HAVE_TPKT) && pdu->size != 0) {
+		d->next_known = TRUE;
+		d->next_seq = seq + (guint32)pdu->size;
+	}
 	if (client) {
 		c->client_done = TRUE;
 		c->request_frame = pinfo->num;
@@ -145,7 +176,7 @@ conn_find(packet_info *pinfo, int proto)
 
 unsigned
 conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
-    size_t len, guint32 chain_window)
+    size_t len, gboolean seq_known, guint32 seq, guint32 chain_window)
 {
 	struct rdpneg_pdu pdu;
 	enum rdpneg_status st = rdpneg_decode_pdu(buf, len, &pdu);
@@ -160,13 +191,12 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 		become_rdp(c, pinfo, pdu.tpdu == RDPNEG_TPDU_CR, chain_window);
 	}
 	client = from_client(c, pinfo);
-	if (client ? c->client_done : c->server_done) {
-		rdpneg_evidence_next(&c->ev, client, buf[0]);
-		return 0;
-	}
+	if (client ? c->client_done : c->server_done)
+		return 0;	/* what follows: conn_add_segment */
 	switch (rdpneg_evidence_first_pdu(&c->ev, client, st, &pdu)) {
 	case RDPNEG_FIRST_NEGOTIATION:
-		return add_negotiation(c, pinfo, client, st, &pdu);
+		return add_negotiation(c, pinfo, client, st, &pdu, seq_known,
+		    seq);
 	case RDPNEG_FIRST_WAIT:
 		if (!client || !x224)
 			return 0;
@@ -184,18 +214,64 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 	return 0;
 }
 
-void
-conn_add_payload(struct conn *c, packet_info *pinfo, guint8 first)
+gboolean
+conn_add_payload(struct conn *c, packet_info *pinfo)
+{
+	if (!c->rdp || c->server_done || c->server_bytes ||
+	    from_client(c, pinfo))
+		return FALSE;
+	c->server_bytes = TRUE;
+	return TRUE;
+}
+
+/* Did a TLS alert or the server's certificate complete in frame num? */
+static gboolean
+tls_here(const struct rdpneg_tls *tls, guint32 num)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (tls->dir[i].nalerts != 0 && tls->dir[i].alert_frame == num)
+			return TRUE;
+	return (tls->have & RDPNEG_TLS_HAVE_CERTIFICATE) &&
+	    tls->cert_frame == num;
+}
+
+unsigned
+conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
+    const guint8 *data, size_t caplen, size_t len, gboolean *fed)
 {
 	gboolean client;
+	struct conn_dir *d;
+	struct after_conn ac = { &c->ev, &c->cert };
+	guint32 off;
+	int i;
 
+	*fed = FALSE;
 	if (!c->rdp)
-		return;
+		return 0;
 	client = from_client(c, pinfo);
-	if (client ? c->client_done : c->server_done)
-		rdpneg_evidence_next(&c->ev, client, first);
-	else if (!client)
-		c->server_bytes = TRUE;
+	d = &c->dir[client ? 0 : 1];
+	/* The byte after the PDU, when this segment carries it (sequence
+	 * numbers wrap: the difference is taken modulo 2^32). */
+	if (d->next_known && !d->next_seen &&
+	    (off = d->next_seq - seq) < caplen) {
+		rdpneg_evidence_next(&c->ev, client, data[off]);
+		after_start(&d->after, &ac, client, d->next_seq);
+		d->next_seen = TRUE;
+		*fed = TRUE;
+	}
+	if (d->after.state != AFTER_TLS)
+		return 0;
+	if (after_add(&d->after, &ac, client, seq, data, caplen, len,
+	    pinfo->num, (int64_t)pinfo->abs_ts.secs) < 0)
+		after_done(&d->after);	/* out of memory: stop here */
+	*fed = TRUE;
+	/* A decided session stops both directions (the CLI's after_feed). */
+	if (rdpneg_tls_decided(&c->ev.tls))
+		for (i = 0; i < 2; i++)
+			after_done(&c->dir[i].after);
+	return tls_here(&c->ev.tls, pinfo->num) ? ROLE_TLS : 0;
 }
 
 unsigned
@@ -254,9 +330,27 @@ conn_decided(const struct conn *c)
 guint32
 conn_verdict_frame(const struct conn *c)
 {
-	if (c->ev.have & RDPNEG_EV_CONFIRM)
-		return c->response_frame;
-	return MAX(c->end_frame, c->request_frame);
+	return c->verdict_frame != 0 ? c->verdict_frame : c->request_frame;
+}
+
+unsigned
+conn_note_verdict(struct conn *c, packet_info *pinfo)
+{
+	const struct rdpneg_diagnosis *d;
+	struct rdpneg_evidence ev;
+	enum rdpneg_class class;
+
+	if (!c->rdp || !conn_decided(c))
+		return 0;
+	conn_evidence(c, &ev);
+	d = rdpneg_diagnose(&ev);
+	class = rdpneg_attempt_class(d, &ev);
+	if (c->verdict == d && c->verdict_class == class)
+		return 0;
+	c->verdict = d;
+	c->verdict_class = class;
+	c->verdict_frame = pinfo->num;
+	return ROLE_VERDICT;
 }
 
 void

@@ -21,13 +21,16 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/strutil.h>
 #include <wsutil/str_util.h>
 
 #include "compat.h"
 #include "conn.h"
 #include "packet-rdpneg.h"
 #include "rdpneg/chain.h"
+#include "rdpneg/credssp.h"
 #include "rdpneg/kb.h"
+#include "rdpneg/tls_text.h"
 
 static int proto_rdpneg = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_pdu = RDPNEG_WS_UNREGISTERED;
@@ -60,6 +63,19 @@ static int hf_rdpneg_remediation = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_command = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_server = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_server_why = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_tls_version = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_tls_suite = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_tls_offered = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_tls_sni = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_tls_alert = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_tls_alert_desc = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_cert_subject = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_cert_issuer = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_cert_not_after = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_cert_sha256 = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_cert_problems = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_credssp_stage = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_credssp_inferred = RDPNEG_WS_UNREGISTERED;
 /* One per rdpneg_protocol_names bit. */
 static int *hf_rdpneg_requested_bits;
 static size_t nrequested_bits;
@@ -69,17 +85,25 @@ static gint ett_rdpneg_requested = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_diagnosis = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_server = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_step = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_tls = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_alert = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_credssp = RDPNEG_WS_UNREGISTERED;
 
 static expert_field ei_rdpneg_blocked = EI_INIT;
 static expert_field ei_rdpneg_insecure = EI_INIT;
 static expert_field ei_rdpneg_not_requested = EI_INIT;
 static expert_field ei_rdpneg_fallback = EI_INIT;
 static expert_field ei_rdpneg_malformed = EI_INIT;
+static expert_field ei_rdpneg_tls_alert = EI_INIT;
+static expert_field ei_rdpneg_certificate = EI_INIT;
 
 /* Fields of other dissectors this one reads. */
 static int hf_tpkt_version = RDPNEG_WS_UNREGISTERED;
 static int hf_tcp_flags = RDPNEG_WS_UNREGISTERED;
 static int hf_tcp_payload = RDPNEG_WS_UNREGISTERED;
+static int hf_tcp_seq_raw = RDPNEG_WS_UNREGISTERED;
+static int hf_tcp_len = RDPNEG_WS_UNREGISTERED;
+static int hf_tcp_segment = RDPNEG_WS_UNREGISTERED;
 /* Segments Wireshark's TCP analysis found sent again: their bytes were
  * seen already (the CLI's reassembly drops them by sequence number). */
 static int hf_tcp_resent[3] = {
@@ -98,6 +122,13 @@ static guint pref_chain_window = RDPNEG_DEFAULT_CHAIN_WINDOW;
 struct frame_note {
 	struct conn	*conn;
 	unsigned	 roles;		/* ROLE_* */
+};
+
+/* This frame's TCP segment, as Wireshark's TCP dissector showed it. */
+struct segment {
+	field_info	*payload;	/* tcp.payload, or NULL */
+	guint32		 seq;		/* tcp.seq_raw */
+	guint32		 len;		/* tcp.len: bytes on the wire */
 };
 
 /* A value_string copy of one of the shared name tables. */
@@ -155,25 +186,77 @@ resent(proto_tree *tree)
 	return FALSE;
 }
 
-/* The first pass over a frame: feed its TPKTs and TCP flags to conn.c. */
+/* This frame's segment, or FALSE when it carries no TCP payload. */
+static gboolean
+get_segment(proto_tree *tree, struct segment *seg)
+{
+	field_info *fi;
+
+	if (field_length(tree, hf_tcp_payload, &seg->payload) <= 0 ||
+	    field_length(tree, hf_tcp_seq_raw, &fi) != 4)
+		return FALSE;
+	seg->seq = tvb_get_ntohl(fi->ds_tvb, fi->start);
+	seg->len = field_length(tree, hf_tcp_len, &fi) > 0 ?
+	    rdpneg_ws_field_uint(fi) : (guint32)seg->payload->length;
+	return TRUE;
+}
+
+/*
+ * The raw sequence number of the byte a field starts at, from this
+ * frame's segment: the field is in the segment's own bytes, or in a PDU
+ * that Wireshark reassembled from it and earlier segments, where its
+ * tcp.segment item says where this frame's bytes sit.
+ */
+static gboolean
+seq_of(proto_tree *tree, packet_info *pinfo, const struct segment *seg,
+    const field_info *at, guint32 *seq)
+{
+	GPtrArray *a;
+	field_info *fi;
+	guint i;
+
+	if (seg->payload == NULL)
+		return FALSE;
+	if (at->ds_tvb == seg->payload->ds_tvb) {
+		*seq = seg->seq + (guint32)(at->start - seg->payload->start);
+		return TRUE;
+	}
+	a = proto_get_finfo_ptr_array(tree, hf_tcp_segment);
+	for (i = 0; a != NULL && i < a->len; i++) {
+		fi = g_ptr_array_index(a, i);
+		if (fi->ds_tvb == at->ds_tvb &&
+		    rdpneg_ws_field_uint(fi) == pinfo->num) {
+			*seq = seg->seq + (guint32)(at->start - fi->start);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* The first pass over a frame: feed its TPKTs, its segment and its TCP
+ * flags to conn.c. */
 static struct frame_note *
 first_visit(proto_tree *tree, packet_info *pinfo)
 {
 	GPtrArray *tpkts = proto_get_finfo_ptr_array(tree, hf_tpkt_version);
 	guint ntpkts = tpkts != NULL ? tpkts->len : 0;
-	gboolean again = resent(tree);
+	gboolean again = resent(tree), fed = FALSE, more, known;
+	struct segment seg = { NULL, 0, 0 };
 	field_info *fi = NULL;
 	guint16 tcp_flags = 0;
 	struct frame_note *note;
 	struct conn *c;
 	unsigned roles = 0;
+	guint32 seq = 0;
 	guint i;
 
 	if (field_length(tree, hf_tcp_flags, &fi) == 2)
 		tcp_flags = tvb_get_ntohs(fi->ds_tvb, fi->start) & 0x0fff;
+	if (!get_segment(tree, &seg))
+		seg.payload = NULL;
 	if (ntpkts > 0 || (tcp_flags & (TH_FIN | TH_RST)))
 		c = conn_get(pinfo, proto_rdpneg);
-	else if (field_length(tree, hf_tcp_payload, &fi) > 0)
+	else if (seg.payload != NULL)
 		c = conn_find(pinfo, proto_rdpneg);
 	else
 		return NULL;
@@ -190,14 +273,24 @@ first_visit(proto_tree *tree, packet_info *pinfo)
 		/* A copy of the bytes from the TPKT to the end of the tvb,
 		 * freed with the packet (conn.c keeps no pointer into it). */
 		buf = tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, avail);
-		roles |= conn_add_tpkt(c, pinfo, buf, (size_t)avail,
-		    pref_chain_window);
+		known = seq_of(tree, pinfo, &seg, fi, &seq);
+		roles |= conn_add_tpkt(c, pinfo, buf, (size_t)avail, known,
+		    seq, pref_chain_window);
 	}
-	if (ntpkts == 0 && !again &&
-	    field_length(tree, hf_tcp_payload, &fi) > 0)
-		conn_add_payload(c, pinfo, tvb_get_guint8(fi->ds_tvb,
-		    fi->start));
+	if (seg.payload != NULL) {
+		if (ntpkts == 0 && !again)
+			fed = conn_add_payload(c, pinfo);
+		/* Retransmissions too: the reassembly keeps each byte's
+		 * first copy, as the CLI's does. */
+		roles |= conn_add_segment(c, pinfo, seg.seq,
+		    tvb_get_ptr(seg.payload->ds_tvb, seg.payload->start,
+		    seg.payload->length), (size_t)seg.payload->length,
+		    seg.len, &more);
+		fed = fed || more;
+	}
 	roles |= conn_add_flags(c, pinfo, tcp_flags);
+	if (roles != 0 || fed || (tcp_flags & (TH_FIN | TH_RST)))
+		roles |= conn_note_verdict(c, pinfo);
 	if (roles == 0)
 		return NULL;
 	note = wmem_new(wmem_file_scope(), struct frame_note);
@@ -322,6 +415,133 @@ show_response(proto_tree *tree, tvbuff_t *tvb, const struct conn *c)
 	add_uint(tree, hf_rdpneg_response_flags, tvb, c->ev.response_flags);
 }
 
+/* A direction's first TLS alert in clear (RFC 8446 6); its expert info on
+ * the frame that brought it. */
+static void
+show_alert(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const struct rdpneg_tls_dir *dir, gboolean client)
+{
+	const char *who = client ? "client" : "server";
+	proto_item *ti;
+	char text[80];
+
+	if (dir->nalerts == 0)
+		return;
+	rdpneg_tls_alert_str(dir, text, sizeof(text));
+	ti = proto_tree_add_string(tree, hf_rdpneg_tls_alert, tvb, 0, 0, text);
+	proto_item_set_generated(ti);
+	proto_item_append_text(ti, ", from the %s", who);
+	add_uint(proto_item_add_subtree(ti, ett_rdpneg_alert),
+	    hf_rdpneg_tls_alert_desc, tvb, dir->alert.description);
+	if (dir->alert_frame == pinfo->num)
+		expert_add_info_format(pinfo, ti, &ei_rdpneg_tls_alert,
+		    "TLS alert from the %s: %s", who, text);
+}
+
+/* The server's certificate as the reader saw it at the connection's time
+ * (TLS 1.2 and earlier; TLS 1.3 encrypts it). */
+static void
+show_certificate(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const struct rdpneg_cert *cert, const struct rdpneg_tls *tls)
+{
+	proto_item *ti;
+	nstime_t t;
+	char text[160];
+
+	if (cert == NULL)
+		return;
+	if (!(cert->flags & RDPNEG_CERT_UNPARSABLE)) {
+		add_text(tree, hf_rdpneg_cert_subject, tvb, format_text(
+		    pinfo->pool, (const guchar *)cert->subject,
+		    strlen(cert->subject)));
+		add_text(tree, hf_rdpneg_cert_issuer, tvb, format_text(
+		    pinfo->pool, (const guchar *)cert->issuer,
+		    strlen(cert->issuer)));
+	}
+	if (cert->not_after != -1) {
+		t.secs = (time_t)cert->not_after;
+		t.nsecs = 0;
+		proto_item_set_generated(proto_tree_add_time(tree,
+		    hf_rdpneg_cert_not_after, tvb, 0, 0, &t));
+	}
+	proto_item_set_generated(proto_tree_add_bytes_with_length(tree,
+	    hf_rdpneg_cert_sha256, tvb, 0, 0, cert->sha256,
+	    (gint)sizeof(cert->sha256)));
+	rdpneg_cert_flags_str(cert->flags, text, sizeof(text));
+	ti = proto_tree_add_string(tree, hf_rdpneg_cert_problems, tvb, 0, 0,
+	    text);
+	proto_item_set_generated(ti);
+	if (cert->flags != 0 && tls->cert_frame == pinfo->num)
+		expert_add_info_format(pinfo, ti, &ei_rdpneg_certificate,
+		    "The server's certificate: %s", text);
+}
+
+/*
+ * How far CredSSP got (credssp.h), after a Connection Confirm selecting
+ * HYBRID or HYBRID_EX and a ServerHello: inferred from the encrypted
+ * records, which the item under it says.
+ */
+static void
+show_credssp(proto_tree *tree, tvbuff_t *tvb, const struct rdpneg_evidence *ev)
+{
+	struct rdpneg_credssp cs;
+	proto_item *ti;
+	char text[160];
+
+	if (ev->outcome != RDPNEG_OUTCOME_SELECTED ||
+	    (ev->response_value != RDPNEG_PROTOCOL_HYBRID &&
+	    ev->response_value != RDPNEG_PROTOCOL_HYBRID_EX) ||
+	    !(ev->tls.have & RDPNEG_TLS_HAVE_SERVER_HELLO))
+		return;
+	rdpneg_infer_credssp(ev, &cs);
+	ti = proto_tree_add_string(tree, hf_rdpneg_credssp_stage, tvb, 0, 0,
+	    rdpneg_tok_str(rdpneg_credssp_stage_names, cs.stage));
+	proto_item_set_generated(ti);
+	snprintf(text, sizeof(text), "from the sizes and directions of %u "
+	    "encrypted records (plaintext lengths: %s), not decrypted",
+	    (unsigned)ev->tls.napp_total,
+	    rdpneg_tok_str(rdpneg_plaintext_names, cs.plaintext));
+	add_text(proto_item_add_subtree(ti, ett_rdpneg_credssp),
+	    hf_rdpneg_credssp_inferred, tvb, text);
+}
+
+/* The TLS that followed the negotiation (tls.h), once it began. */
+static void
+show_tls(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const struct conn *c, const struct rdpneg_evidence *ev)
+{
+	const struct rdpneg_tls *tls = &ev->tls;
+	const struct rdpneg_tls_client_hello *ch = &tls->client_hello;
+	proto_tree *sub;
+	proto_item *ti;
+	char text[160];
+
+	if (!(tls->have & (RDPNEG_TLS_HAVE_CLIENT_HELLO |
+	    RDPNEG_TLS_HAVE_SERVER_HELLO)) && tls->dir[0].nalerts == 0 &&
+	    tls->dir[1].nalerts == 0)
+		return;
+	sub = proto_tree_add_subtree(tree, tvb, 0, 0, ett_rdpneg_tls, &ti,
+	    "TLS after the negotiation");
+	proto_item_set_generated(ti);
+	if (rdpneg_tls_version(tls) != 0)
+		add_uint(sub, hf_rdpneg_tls_version, tvb,
+		    rdpneg_tls_version(tls));
+	if (tls->have & RDPNEG_TLS_HAVE_SERVER_HELLO)
+		add_uint(sub, hf_rdpneg_tls_suite, tvb,
+		    tls->server_hello.suite);
+	if (tls->have & RDPNEG_TLS_HAVE_CLIENT_HELLO) {
+		rdpneg_tls_offered_str(tls, text, sizeof(text));
+		add_text(sub, hf_rdpneg_tls_offered, tvb, text);
+	}
+	if (ch->flags & RDPNEG_HELLO_SNI)
+		add_text(sub, hf_rdpneg_tls_sni, tvb, format_text(pinfo->pool,
+		    ch->sni, ch->sni_len));
+	show_alert(sub, tvb, pinfo, &tls->dir[0], TRUE);
+	show_alert(sub, tvb, pinfo, &tls->dir[1], FALSE);
+	show_certificate(sub, tvb, pinfo, c->cert, tls);
+	show_credssp(sub, tvb, ev);
+}
+
 /* The outcome, the chain and the diagnosis; experts on the verdict frame. */
 static void
 show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
@@ -363,6 +583,7 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 		add_text(proto_item_add_subtree(ti, ett_rdpneg_server),
 		    hf_rdpneg_server_why, tvb, print->why);
 	}
+	show_tls(tree, tvb, pinfo, c, &ev);
 	add_text(tree, hf_rdpneg_class, tvb,
 	    rdpneg_tok_str(rdpneg_class_names, class));
 	add_bool(tree, hf_rdpneg_blocked, tvb, class == RDPNEG_CLASS_BLOCKED);
@@ -388,14 +609,6 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 	    rdpneg_tok_str(rdpneg_outcome_names, ev.outcome), d->id);
 	if (!verdict_frame)
 		return;
-	/* In the first pass a verdict can change (what followed the CC):
-	 * say it again only when it did. */
-	if (!PINFO_FD_VISITED(pinfo)) {
-		if (c->announced == d && c->announced_class == class)
-			return;
-		c->announced = d;
-		c->announced_class = class;
-	}
 	col_append_fstr(pinfo->cinfo, COL_INFO, " [rdpneg: %s]", d->id);
 	/* One expert per class that needs a look, with the summary. */
 	if (class == RDPNEG_CLASS_BLOCKED)
@@ -452,13 +665,13 @@ show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 			show_problem(sub, tvb, pinfo, c->response_problem);
 	}
 	/* Before the whole capture has been seen, a frame shows the verdict
-	 * once something decided it (its CC or its end); the frames that
-	 * decided it carry the expert infos. */
+	 * once something decided it (its CC or its end); the frame where
+	 * the diagnosis became what it is carries the expert infos (in the
+	 * first pass, each frame that changed it). */
 	if (!final && !conn_decided(c))
 		return;
 	show_verdict(sub, top, tvb, pinfo, c,
-	    pinfo->num == conn_verdict_frame(c) ||
-	    (!final && (note->roles & (ROLE_RESPONSE | ROLE_END))));
+	    pinfo->num == conn_verdict_frame(c));
 }
 
 static int
@@ -576,6 +789,47 @@ proto_register_rdpneg(void)
 		    "Confirm shows of the server's software", HFILL } },
 		{ &hf_rdpneg_server_why, { "Evidence", "rdpneg.server.evidence",
 		    FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+		{ &hf_rdpneg_tls_version, { "TLS version", "rdpneg.tls.version",
+		    FT_UINT16, BASE_HEX, NULL, 0, "The ServerHello's "
+		    "(supported_versions, RFC 8446 4.2.1)", HFILL } },
+		{ &hf_rdpneg_tls_suite, { "Cipher suite",
+		    "rdpneg.tls.cipher_suite", FT_UINT16, BASE_HEX, NULL, 0,
+		    "The ServerHello's", HFILL } },
+		{ &hf_rdpneg_tls_offered, { "Versions offered",
+		    "rdpneg.tls.offered_versions", FT_STRING, BASE_NONE, NULL,
+		    0, "The ClientHello's", HFILL } },
+		{ &hf_rdpneg_tls_sni, { "Server name", "rdpneg.tls.sni",
+		    FT_STRING, BASE_NONE, NULL, 0, "The ClientHello's "
+		    "server_name (RFC 6066 3), escaped", HFILL } },
+		{ &hf_rdpneg_tls_alert, { "Alert", "rdpneg.tls.alert",
+		    FT_STRING, BASE_NONE, NULL, 0, "A side's first TLS alert "
+		    "in clear (RFC 8446 6)", HFILL } },
+		{ &hf_rdpneg_tls_alert_desc, { "Description",
+		    "rdpneg.tls.alert.description", FT_UINT8, BASE_DEC, NULL, 0,
+		    "AlertDescription", HFILL } },
+		{ &hf_rdpneg_cert_subject, { "Certificate subject",
+		    "rdpneg.tls.cert.subject", FT_STRING, BASE_NONE, NULL, 0,
+		    "The server's certificate (RFC 4514), escaped", HFILL } },
+		{ &hf_rdpneg_cert_issuer, { "Certificate issuer",
+		    "rdpneg.tls.cert.issuer", FT_STRING, BASE_NONE, NULL, 0,
+		    "RFC 4514, escaped", HFILL } },
+		{ &hf_rdpneg_cert_not_after, { "Certificate not after",
+		    "rdpneg.tls.cert.not_after", FT_ABSOLUTE_TIME,
+		    ABSOLUTE_TIME_UTC, NULL, 0, "RFC 5280 4.1.2.5", HFILL } },
+		{ &hf_rdpneg_cert_sha256, { "Certificate SHA-256",
+		    "rdpneg.tls.cert.sha256", FT_BYTES, BASE_NONE, NULL, 0,
+		    "Of its DER bytes", HFILL } },
+		{ &hf_rdpneg_cert_problems, { "Certificate problems",
+		    "rdpneg.tls.cert.problems", FT_STRING, BASE_NONE, NULL, 0,
+		    "Judged at the connection's time: self-signed, expired, "
+		    "not-yet-valid, name-mismatch, weak-key, weak-signature, "
+		    "unparsable", HFILL } },
+		{ &hf_rdpneg_credssp_stage, { "CredSSP stage",
+		    "rdpneg.credssp.stage", FT_STRING, BASE_NONE, NULL, 0,
+		    "How far NLA got (MS-CSSP 3.1.5), inferred", HFILL } },
+		{ &hf_rdpneg_credssp_inferred, { "Inferred",
+		    "rdpneg.credssp.inferred", FT_STRING, BASE_NONE, NULL, 0,
+		    "What the stage is inferred from", HFILL } },
 		{ &hf_rdpneg_class, { "Class", "rdpneg.class", FT_STRING,
 		    BASE_NONE, NULL, 0, "What the attempt meant for its user: "
 		    "blocked, insecure, ok or noise", HFILL } },
@@ -604,7 +858,8 @@ proto_register_rdpneg(void)
 		    HFILL } },
 	};
 	static gint *ett[] = { &ett_rdpneg, &ett_rdpneg_requested,
-	    &ett_rdpneg_diagnosis, &ett_rdpneg_server, &ett_rdpneg_step };
+	    &ett_rdpneg_diagnosis, &ett_rdpneg_server, &ett_rdpneg_step,
+	    &ett_rdpneg_tls, &ett_rdpneg_alert, &ett_rdpneg_credssp };
 	static ei_register_info ei[] = {
 		{ &ei_rdpneg_blocked, { "rdpneg.expert.blocked", PI_SECURITY,
 		    PI_ERROR, "RDP connection blocked at the security "
@@ -621,6 +876,12 @@ proto_register_rdpneg(void)
 		{ &ei_rdpneg_malformed, { "rdpneg.expert.malformed",
 		    PI_MALFORMED, PI_ERROR,
 		    "Malformed RDP negotiation structure", EXPFILL } },
+		{ &ei_rdpneg_tls_alert, { "rdpneg.expert.tls_alert",
+		    PI_SECURITY, PI_WARN, "A TLS alert in clear after the "
+		    "negotiation", EXPFILL } },
+		{ &ei_rdpneg_certificate, { "rdpneg.expert.certificate",
+		    PI_SECURITY, PI_WARN, "The server's certificate has "
+		    "problems", EXPFILL } },
 	};
 	module_t *prefs;
 	expert_module_t *expert;
@@ -630,6 +891,12 @@ proto_register_rdpneg(void)
 	    rdpneg_protocol_names);
 	set_vals(hf, array_length(hf), &hf_rdpneg_failure,
 	    rdpneg_failure_names);
+	set_vals(hf, array_length(hf), &hf_rdpneg_tls_version,
+	    rdpneg_tls_version_names);
+	set_vals(hf, array_length(hf), &hf_rdpneg_tls_suite,
+	    rdpneg_tls_suite_names);
+	set_vals(hf, array_length(hf), &hf_rdpneg_tls_alert_desc,
+	    rdpneg_tls_alert_names);
 	proto_rdpneg = proto_register_protocol("rdpneg: RDP security "
 	    "negotiation diagnosis", "rdpneg", "rdpneg");
 	proto_register_field_array(proto_rdpneg, hf, array_length(hf));
@@ -650,15 +917,21 @@ proto_register_rdpneg(void)
 void
 proto_reg_handoff_rdpneg(void)
 {
-	GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), 6);
+	GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), 9);
 	size_t i;
 
 	hf_tpkt_version = proto_registrar_get_id_byname("tpkt.version");
 	hf_tcp_flags = proto_registrar_get_id_byname("tcp.flags");
 	hf_tcp_payload = proto_registrar_get_id_byname("tcp.payload");
+	hf_tcp_seq_raw = proto_registrar_get_id_byname("tcp.seq_raw");
+	hf_tcp_len = proto_registrar_get_id_byname("tcp.len");
+	hf_tcp_segment = proto_registrar_get_id_byname("tcp.segment");
 	g_array_append_val(wanted, hf_tpkt_version);
 	g_array_append_val(wanted, hf_tcp_flags);
 	g_array_append_val(wanted, hf_tcp_payload);
+	g_array_append_val(wanted, hf_tcp_seq_raw);
+	g_array_append_val(wanted, hf_tcp_len);
+	g_array_append_val(wanted, hf_tcp_segment);
 	for (i = 0; i < G_N_ELEMENTS(hf_tcp_resent); i++) {
 		hf_tcp_resent[i] = proto_registrar_get_id_byname(
 		    tcp_resent_names[i]);

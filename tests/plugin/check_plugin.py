@@ -15,10 +15,19 @@ whole: its prose an item, its command lines items under it, none cut at
 Wireshark's label length, each found in the CLI's remediation of the same
 capture, and one known command seen whole.
 
+After the negotiation the plugin follows the TLS as the CLI does: its
+diagnosis must be the CLI's on the frame that decided it (an alert, a
+close), its TLS version and certificate SHA-256 those of tshark's own TLS
+dissection of the same connection (`-d tcp.port==N,tls`: the ServerHello's
+tls.handshake.version or supported_version, the SHA-256 of the first
+tls.handshake.certificate), and, where the CLI's record has a `tls`
+object, its version, server name, certificate and CredSSP stage the CLI's.
+
 What one pass cannot know is named, not silenced: see ONE_PASS below.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -33,15 +42,29 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tally import Tally  # noqa: E402
 
-FIELDS = ["frame.number", "tcp.srcport", "tcp.dstport", "rdpneg.pdu", "rdpneg.request_frame",
+FIELDS = ["frame.number", "tcp.stream", "tcp.srcport", "tcp.dstport",
+          "rdpneg.pdu", "rdpneg.request_frame",
           "rdpneg.response_frame", "rdpneg.outcome", "rdpneg.end",
           "rdpneg.failure", "rdpneg.selected", "rdpneg.diagnosis",
           "rdpneg.not_requested", "rdpneg.fell_back", "rdpneg.malformed",
           "rdpneg.class", "rdpneg.blocked", "rdpneg.insecure",
-          "rdpneg.summary", "rdpneg.server", "_ws.expert.message"] + [
+          "rdpneg.summary", "rdpneg.server", "_ws.expert.message",
+          "rdpneg.tls.version", "rdpneg.tls.cipher_suite",
+          "rdpneg.tls.offered_versions", "rdpneg.tls.sni",
+          "rdpneg.tls.alert", "rdpneg.tls.alert.description",
+          "rdpneg.tls.cert.subject", "rdpneg.tls.cert.issuer",
+          "rdpneg.tls.cert.not_after", "rdpneg.tls.cert.sha256",
+          "rdpneg.tls.cert.problems", "rdpneg.credssp.stage"] + [
               f"rdpneg.expert.{e}" for e in
               ("blocked", "insecure", "not_requested", "fallback",
-               "malformed")]
+               "malformed", "tls_alert", "certificate")]
+# tshark's own TLS dissection of what follows a negotiation.
+TLS_FIELDS = ["tcp.stream", "tls.handshake.type", "tls.handshake.version",
+              "tls.handshake.extensions.supported_version",
+              "tls.handshake.certificate"]
+# rdpneg.tls.version's values as the CLI may name them.
+TLS_VERSIONS = {"0x0300": "SSL 3.0", "0x0301": "TLS 1.0",
+                "0x0302": "TLS 1.1", "0x0303": "TLS 1.2", "0x0304": "TLS 1.3"}
 TSHARK_OPTS = ["-n", "--enable-heuristic", "tpkt_tcp",
                "-o", "tcp.reassemble_out_of_order:TRUE"]
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz")
@@ -250,6 +273,105 @@ def expert_problems(conn, a, two_pass):
     return problems
 
 
+def tshark_tls(tshark, path, plugin_dir, ports):
+    """tshark's own TLS dissection (one run, the plugin idle: no TPKT is
+    found on a port decoded as TLS): per TCP stream, the version its last
+    ServerHello chose and the SHA-256 of the server's certificate."""
+    cmd = [tshark, "-n", "-r", str(path), "-Y",
+           "tls.handshake.type == 2 || tls.handshake.certificate",
+           "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a",
+           "-E", "aggregator=,"]
+    for port in sorted(ports, key=int):
+        cmd += ["-d", f"tcp.port=={port},tls"]
+    for f in TLS_FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(unprivileged(cmd, plugin_dir), capture_output=True,
+                         text=True, errors="replace", check=False).stdout
+    streams = defaultdict(dict)
+    for line in out.splitlines():
+        row = dict(zip(TLS_FIELDS, line.split("\t") + [""] * 5))
+        tls = streams[row["tcp.stream"]]
+        if "2" in row["tls.handshake.type"].split(","):
+            chosen = row["tls.handshake.extensions.supported_version"] or \
+                row["tls.handshake.version"]
+            tls["version"] = chosen.split(",")[-1]
+        cert = row["tls.handshake.certificate"].split(",")[0]
+        if cert and "sha256" not in tls:
+            tls["sha256"] = hashlib.sha256(bytes.fromhex(cert)).hexdigest()
+    return streams
+
+
+def plugin_value(rows, field):
+    """The one value a field has on a connection's frames ("" if none)."""
+    values = {r[field] for r in rows if r[field]}
+    return values.pop() if len(values) == 1 else ",".join(sorted(values))
+
+
+def tls_problems(tshark, path, plugin_dir, rows, records):
+    """The plugin's TLS version and certificate against tshark's TLS
+    dissection of each connection, and against the CLI's `tls` object
+    where its record has one."""
+    ports = {r["tcp.dstport"] for r in rows if r["rdpneg.pdu"] == "0xe0"}
+    ports |= {r["tcp.srcport"] for r in rows if r["rdpneg.pdu"] == "0xd0"}
+    ports.discard("")
+    streams = defaultdict(list)
+    for r in rows:
+        streams[r["tcp.stream"]].append(r)
+    # Only where a server selected TLS or CredSSP: one tshark run less
+    # on the other captures.
+    if not ports or all(r["rdpneg.selected"] in ("", "0") for r in rows):
+        return [], 0
+    wire = tshark_tls(tshark, path, plugin_dir, ports)
+    problems, compared = [], 0
+    for stream, conn in sorted(streams.items()):
+        want = wire.get(stream, {})
+        got = {"version": plugin_value(conn, "rdpneg.tls.version"),
+               "sha256": plugin_value(conn, "rdpneg.tls.cert.sha256")}
+        for key in ("version", "sha256"):
+            if got[key] != want.get(key, ""):
+                problems.append(f"tcp.stream {stream}: rdpneg.tls {key} "
+                                f"{got[key]!r} != tshark's "
+                                f"{want.get(key, '')!r}")
+        compared += 1
+    by_req = {a["request_frame"]: a for a in records if a["request_frame"]}
+    for conn in streams.values():
+        req = next((r["frame.number"] for r in conn
+                    if r["rdpneg.pdu"] == "0xe0"), None)
+        a = by_req.get(int(req)) if req else None
+        if a is not None and isinstance(a.get("tls"), dict):
+            problems += cli_tls_problems(conn, a)
+    return problems, compared
+
+
+def cli_tls_problems(conn, a):
+    """The plugin's TLS facts against the CLI's record's `tls` object: the
+    keys it has of version, server name, certificate SHA-256 and CredSSP
+    stage."""
+    tls, problems = a["tls"], []
+    version = plugin_value(conn, "rdpneg.tls.version")
+    cert = tls.get("certificate") if isinstance(tls.get("certificate"),
+                                                dict) else {}
+    credssp = tls.get("credssp") if isinstance(tls.get("credssp"),
+                                               dict) else {}
+    pairs = [("version", tls.get("version"),
+              {version, TLS_VERSIONS.get(version, version),
+               str(int(version, 16)) if version else ""}),
+             ("sni", tls.get("sni"), {plugin_value(conn, "rdpneg.tls.sni")}),
+             ("certificate sha256", cert.get("sha256"),
+              {plugin_value(conn, "rdpneg.tls.cert.sha256")}),
+             ("credssp stage", credssp.get("stage"),
+              {plugin_value(conn, "rdpneg.credssp.stage")})]
+    for what, cli, plugin in pairs:
+        if cli is None:
+            continue
+        if isinstance(cli, str) and what == "certificate sha256":
+            cli = cli.replace(":", "").lower()
+        if str(cli) not in plugin:
+            problems.append(f"request {a['request_frame']}: tls {what} "
+                            f"{sorted(plugin)} != CLI {cli!r}")
+    return problems
+
+
 def filters_and_experts(tshark, path, plugin_dir):
     """One tshark run: the frames `-Y 'rdpneg.failure || rdpneg.blocked ==
     1'` selects, with their rdpneg.failure and rdpneg.blocked, and how many
@@ -354,6 +476,11 @@ def check_capture(path, args, plugin_dir):
     # -V: each remediation step whole, as the CLI gives it.
     steps, cut = tree_steps(args.tshark, path, plugin_dir)
     records = cli_records(args.rdpneg, path, final_rows)
+    problems, n = tls_problems(args.tshark, path, plugin_dir, final_rows,
+                               records)
+    if n:
+        results.append(("TLS version and certificate as tshark's TLS",
+                        problems, n))
     results.append(("-V remediation steps whole",
                     steps_problems(steps, cut, records), len(steps)))
     commands = {text for kind, text in steps if kind == "Command"}
