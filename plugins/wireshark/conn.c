@@ -67,6 +67,9 @@ release(wmem_allocator_t *scope _U_, wmem_cb_event_t event _U_, void *data)
 
 	after_done(&c->dir[0].after);
 	after_done(&c->dir[1].after);
+	free(c->tls);
+	c->tls = NULL;
+	c->ev.tls = NULL;
 	free(c->cert);
 	c->cert = NULL;
 	return FALSE;
@@ -127,10 +130,8 @@ add_negotiation(struct conn *c, packet_info *pinfo, gboolean client,
 	struct conn_dir *d = &c->dir[client ? 0 : 1];
 
 	/* Where what follows it starts (the CLI's expect_next). */
-	if (seq_known && (pdu->have & RDPNEG_HAVE_TPKT) && pdu->size != 0) {
-		d->next_known = TRUE;
-		d->next_seq = seq + (guint32)pdu->size;
-	}
+	if (seq_known && (pdu->have & RDPNEG_HAVE_TPKT) && pdu->size != 0)
+		after_start(&d->after, seq + (guint32)pdu->size);
 	if (client) {
 		c->client_done = TRUE;
 		c->request_frame = pinfo->num;
@@ -243,8 +244,7 @@ conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
 {
 	gboolean client;
 	struct conn_dir *d;
-	struct after_conn ac = { &c->ev, &c->cert };
-	guint32 off;
+	struct after_conn ac = { &c->ev, &c->tls, &c->cert };
 	int i;
 
 	*fed = FALSE;
@@ -252,26 +252,21 @@ conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
 		return 0;
 	client = from_client(c, pinfo);
 	d = &c->dir[client ? 0 : 1];
-	/* The byte after the PDU, when this segment carries it (sequence
-	 * numbers wrap: the difference is taken modulo 2^32). */
-	if (d->next_known && !d->next_seen &&
-	    (off = d->next_seq - seq) < caplen) {
-		rdpneg_evidence_next(&c->ev, client, data[off]);
-		after_start(&d->after, &ac, client, d->next_seq);
-		d->next_seen = TRUE;
-		*fed = TRUE;
-	}
-	if (d->after.state != AFTER_TLS)
+	/* after.c hands the first byte after the PDU to the model, then
+	 * feeds the TLS that follows, whatever order segments come in. */
+	if (d->after.state != AFTER_FIRST && d->after.state != AFTER_TLS)
 		return 0;
 	if (after_add(&d->after, &ac, client, seq, data, caplen, len,
 	    pinfo->num, (int64_t)pinfo->abs_ts.secs) < 0)
 		after_done(&d->after);	/* out of memory: stop here */
 	*fed = TRUE;
+	if (c->tls == NULL)
+		return 0;
 	/* A decided session stops both directions (the CLI's after_feed). */
-	if (rdpneg_tls_decided(&c->ev.tls))
+	if (rdpneg_tls_decided(c->tls))
 		for (i = 0; i < 2; i++)
 			after_done(&c->dir[i].after);
-	return tls_here(&c->ev.tls, pinfo->num) ? ROLE_TLS : 0;
+	return tls_here(c->tls, pinfo->num) ? ROLE_TLS : 0;
 }
 
 unsigned

@@ -34,10 +34,10 @@
 
 /* One direction after its CR or CC (MS-RDPBCGR 1.3.1.1). */
 struct conn_dir {
-	gboolean	 next_known;	/* the PDU ended at next_seq */
-	gboolean	 next_seen;	/* the byte there went to the model */
-	guint32		 next_seq;	/* raw TCP sequence number */
-	struct after	 after;		/* the TLS that follows; its buffers
+	struct after	 after;		/* what follows the CR or CC, from the
+					   raw TCP sequence number where it
+					   ended: its first byte, then the
+					   TLS that follows; its buffers
 					   are freed when it is decided, or
 					   with the file */
 };
@@ -61,6 +61,7 @@ struct conn {
 	struct rdpneg_evidence ev;	/* the shared model; the end, outcome
 					   and chain are added on use */
 	struct conn_dir	 dir[2];	/* [0] client, [1] server */
+	struct rdpneg_tls *tls;		/* ev.tls, once TLS began (free()) */
 	struct rdpneg_cert *cert;	/* the server's, once read (free()) */
 	char		*cookie;	/* escaped, or NULL */
 	char		*request_problem;  /* a malformed CR's, or NULL */

@@ -491,7 +491,7 @@ show_credssp(proto_tree *tree, tvbuff_t *tvb, const struct rdpneg_evidence *ev)
 	if (ev->outcome != RDPNEG_OUTCOME_SELECTED ||
 	    (ev->response_value != RDPNEG_PROTOCOL_HYBRID &&
 	    ev->response_value != RDPNEG_PROTOCOL_HYBRID_EX) ||
-	    !(ev->tls.have & RDPNEG_TLS_HAVE_SERVER_HELLO))
+	    !(rdpneg_evidence_tls(ev)->have & RDPNEG_TLS_HAVE_SERVER_HELLO))
 		return;
 	rdpneg_infer_credssp(ev, &cs);
 	ti = proto_tree_add_string(tree, hf_rdpneg_credssp_stage, tvb, 0, 0,
@@ -499,7 +499,7 @@ show_credssp(proto_tree *tree, tvbuff_t *tvb, const struct rdpneg_evidence *ev)
 	proto_item_set_generated(ti);
 	snprintf(text, sizeof(text), "from the sizes and directions of %u "
 	    "encrypted records (plaintext lengths: %s), not decrypted",
-	    (unsigned)ev->tls.napp_total,
+	    (unsigned)rdpneg_evidence_tls(ev)->napp_total,
 	    rdpneg_tok_str(rdpneg_plaintext_names, cs.plaintext));
 	add_text(proto_item_add_subtree(ti, ett_rdpneg_credssp),
 	    hf_rdpneg_credssp_inferred, tvb, text);
@@ -510,7 +510,7 @@ static void
 show_tls(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     const struct conn *c, const struct rdpneg_evidence *ev)
 {
-	const struct rdpneg_tls *tls = &ev->tls;
+	const struct rdpneg_tls *tls = rdpneg_evidence_tls(ev);
 	const struct rdpneg_tls_client_hello *ch = &tls->client_hello;
 	proto_tree *sub;
 	proto_item *ti;
