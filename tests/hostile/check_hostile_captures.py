@@ -403,9 +403,11 @@ class Checker:
 
     @staticmethod
     def jsonl_ascii(r):
-        """README: ASCII-only JSON; only line feeds end lines."""
+        """README: ASCII-only JSON; only line feeds end lines, and no other
+        control character is left raw where JSON must escape it (RFC 8259
+        7: those below 0x20; DEL needs none)."""
         bad = sorted({b for b in r.stdout if (b < 0x20 and b != 0x0A)
-                      or b >= 0x7F})
+                      or b >= 0x80})
         return [f"bytes {bad} in the JSONL report"] if bad else []
 
 
@@ -422,7 +424,7 @@ CHECKS = [
     ("tls", "each hostile TLS session gets its diagnosis"),
     ("printable", "text report printable ASCII"),
     ("controls", "CSV and Markdown reports: UTF-8, no control character"),
-    ("ascii", "JSONL report printable ASCII"),
+    ("ascii", "JSONL report ASCII, controls escaped"),
 ]
 
 def record_family(tally, checker, family, summaries):
