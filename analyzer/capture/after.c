@@ -18,11 +18,12 @@ after_start(struct after *a, uint32_t seq)
 	a->state = AFTER_FIRST;
 }
 
-/* The first byte is there: TLS follows, or nothing more is read. */
+/* The first byte is known: TLS follows, or nothing more is read. */
 static int
-first_byte(struct after *a, const struct after_conn *c, int from_client)
+first_byte(struct after *a, const struct after_conn *c, int from_client,
+    uint8_t first)
 {
-	rdpneg_evidence_next(c->ev, from_client, a->s.data[0]);
+	rdpneg_evidence_next(c->ev, from_client, first);
 	if (!rdpneg_evidence_starts_tls(c->ev, from_client)) {
 		after_done(a);
 		return 0;
@@ -60,9 +61,9 @@ read_certificate(struct after *a, const struct after_conn *c, int64_t sec)
 	if (cert == NULL)
 		return -1;
 	/* A certificate GnuTLS cannot read is a fact (UNPARSABLE). */
-	(void)rdpneg_parse_certificate(a->hs + tls->cert_off, tls->cert_len,
-	    sec, tls->client_hello.sni, tls->client_hello.sni_len, cert, err,
-	    sizeof(err));
+	(void)rdpneg_read_certificate(c->certs, a->hs + tls->cert_off,
+	    tls->cert_len, sec, tls->client_hello.sni,
+	    tls->client_hello.sni_len, cert, err, sizeof(err));
 	cert->chain_length = tls->cert_count;
 	*c->cert = cert;
 	rdpneg_tls_set_certificate(tls, cert->flags);
@@ -76,8 +77,18 @@ after_add(struct after *a, const struct after_conn *c, int from_client,
 {
 	enum rdpneg_status st;
 
+	uint32_t off = a->s.base - seq;		/* modulo 2^32 */
+
 	if (a->state != AFTER_FIRST && a->state != AFTER_TLS)
 		return 0;
+	/* Most connections are not TLS: when the first byte comes in order,
+	 * it alone decides, and nothing is buffered for them. */
+	if (a->state == AFTER_FIRST && a->s.high == 0 && off < caplen) {
+		if (first_byte(a, c, from_client, data[off]) < 0)
+			return -1;
+		if (a->state != AFTER_TLS)
+			return 0;
+	}
 	switch (stream_add(&a->s, seq, data, caplen, len)) {
 	case -1:
 		return -1;
@@ -86,7 +97,8 @@ after_add(struct after *a, const struct after_conn *c, int from_client,
 	default:
 		break;
 	}
-	if (a->state == AFTER_FIRST && first_byte(a, c, from_client) < 0)
+	if (a->state == AFTER_FIRST &&
+	    first_byte(a, c, from_client, a->s.data[0]) < 0)
 		return -1;
 	if (a->state != AFTER_TLS)
 		return 0;

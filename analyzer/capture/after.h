@@ -40,6 +40,7 @@ struct after_conn {
 					   first direction starts TLS;
 					   ev->tls points at it */
 	struct rdpneg_cert	**cert;	/* the server's, once read */
+	struct rdpneg_cert_cache *certs; /* the consumer's, read through */
 };
 
 /* Collect a direction whose first byte after its CR or CC has sequence

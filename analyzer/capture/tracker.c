@@ -36,7 +36,10 @@ enum half_state {
 
 struct half {
 	struct stream	 s;
-	struct after	 after;		/* what follows the CR or CC */
+	struct after	*after;		/* what follows the CR or CC, while
+					   it is read: NULL before and after,
+					   so that a table full of SYNs
+					   stays small */
 	uint32_t	 isn;
 	uint32_t	 skip;		/* SOCKS handshake before the TPKT */
 	uint8_t		 state;		/* enum half_state */
@@ -82,6 +85,7 @@ struct tracker {
 	TAILQ_HEAD(, flow)		 lru;	/* oldest last packet first */
 	TAILQ_HEAD(, flow)		 born;	/* lowest first frame first */
 	uint8_t				*overflowed; /* bit per 4-tuple hash */
+	struct rdpneg_cert_cache	*certs;	/* certificates read lately */
 	int				 oom;		/* malloc failed */
 };
 
@@ -145,6 +149,8 @@ table_find(struct tracker *t, const struct segment *seg, uint32_t h,
 	return NULL;
 }
 
+static void half_after_done(struct half *);
+
 static void
 table_remove(struct tracker *t, struct flow *f)
 {
@@ -158,8 +164,8 @@ table_remove(struct tracker *t, struct flow *f)
 	t->count--;
 	stream_free(&f->half[CLIENT].s);
 	stream_free(&f->half[SERVER].s);
-	after_done(&f->half[CLIENT].after);
-	after_done(&f->half[SERVER].after);
+	half_after_done(&f->half[CLIENT]);
+	half_after_done(&f->half[SERVER]);
 	free(f->tls);
 	free(f->cert);
 	free(f->token);
@@ -308,31 +314,47 @@ half_done(struct half *h)
 	stream_free(&h->s);
 }
 
+/* Stop reading what follows a direction's CR or CC. */
+static void
+half_after_done(struct half *h)
+{
+	if (h->after == NULL)
+		return;
+	after_done(h->after);
+	free(h->after);
+	h->after = NULL;
+}
+
 /* What the two directions' after-negotiation feeds share. */
 static struct after_conn
-after_conn(struct flow *f)
+after_conn(struct tracker *t, struct flow *f)
 {
-	struct after_conn c = { &f->ev, &f->tls, &f->cert };
+	struct after_conn c = { &f->ev, &f->tls, &f->cert, t->certs };
 
 	return c;
 }
 
-/* Add bytes to a direction's after-negotiation feed; a decided TLS
- * session stops both. */
+/* Add bytes to a direction's after-negotiation feed, and release it
+ * once it has nothing more to read; a decided TLS session stops both. */
 static int
-after_feed(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
+after_feed(struct tracker *t, struct flow *f, int dir, uint32_t seq, const uint8_t *data,
     size_t caplen, size_t len, uint64_t frame, int64_t sec)
 {
-	struct after_conn c = after_conn(f);
+	struct after_conn c = after_conn(t, f);
+	struct half *h = &f->half[dir];
+	int rc = 0;
 
-	if (after_add(&f->half[dir].after, &c, dir == CLIENT, seq, data,
-	    caplen, len, frame, sec) < 0)
-		return -1;
+	if (h->after == NULL)
+		return 0;
+	if (after_add(h->after, &c, dir == CLIENT, seq, data, caplen, len,
+	    frame, sec) < 0)
+		rc = -1;
 	if (f->tls != NULL && rdpneg_tls_decided(f->tls)) {
-		after_done(&f->half[CLIENT].after);
-		after_done(&f->half[SERVER].after);
-	}
-	return 0;
+		half_after_done(&f->half[CLIENT]);
+		half_after_done(&f->half[SERVER]);
+	} else if (h->after->state == AFTER_DONE)
+		half_after_done(h);
+	return rc;
 }
 
 /*
@@ -341,7 +363,7 @@ after_feed(struct flow *f, int dir, uint32_t seq, const uint8_t *data,
  * byte on (after.h), starting with the bytes that came with the PDU.
  */
 static int
-expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
+expect_next(struct tracker *t, struct flow *f, int dir, const struct rdpneg_pdu *pdu,
     uint64_t frame, int64_t sec)
 {
 	struct half *h = &f->half[dir];
@@ -349,10 +371,12 @@ expect_next(struct flow *f, int dir, const struct rdpneg_pdu *pdu,
 
 	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
 		return 0;
-	after_start(&h->after, h->s.base + at);
+	if ((h->after = calloc(1, sizeof(*h->after))) == NULL)
+		return -1;
+	after_start(h->after, h->s.base + at);
 	if (at >= h->s.contig)
 		return 0;
-	return after_feed(f, dir, h->s.base + at, h->s.data + at,
+	return after_feed(t, f, dir, h->s.base + at, h->s.data + at,
 	    h->s.contig - at, h->s.contig - at, frame, sec);
 }
 
@@ -387,7 +411,7 @@ decode_half(struct tracker *t, struct flow *f, int dir, uint64_t frame,
 			keep_bytes(f, dir, &pdu, at, len);
 			if (rdpneg_status_is_malformed(st))
 				note_malformed(f, dir, st, &pdu);
-			if (expect_next(f, dir, &pdu, frame, sec) < 0)
+			if (expect_next(t, f, dir, &pdu, frame, sec) < 0)
 				t->oom = 1;
 			half_done(h);
 			return KEEP;
@@ -424,7 +448,7 @@ add_payload(struct tracker *t, struct flow *f, int dir,
 	uint32_t seq = seg->seq + ((seg->flags & TCP_SYN) ? 1u : 0u);
 
 	if (h->state == HALF_DONE) {
-		if (after_feed(f, dir, seq, seg->payload, seg->caplen, seg->len,
+		if (after_feed(t, f, dir, seq, seg->payload, seg->caplen, seg->len,
 		    frame, sec) < 0)
 			t->oom = 1;
 		return KEEP;
@@ -681,7 +705,10 @@ tracker_new(const struct rdpneg_config *cfg, rdpneg_attempt_fn fn, void *arg,
 	    t->max_buckets < (1u << 20))
 		t->max_buckets *= 2;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
-	if (t->buckets == NULL) {
+	t->certs = calloc(1, sizeof(*t->certs));
+	if (t->buckets == NULL || t->certs == NULL) {
+		free(t->buckets);
+		free(t->certs);
 		free(t);
 		return NULL;
 	}
@@ -695,6 +722,7 @@ tracker_free(struct tracker *t)
 		return;
 	tracker_flush(t);
 	free(t->overflowed);
+	free(t->certs);
 	free(t->buckets);
 	free(t);
 }

@@ -86,9 +86,8 @@ rdpneg_tls_suite_str(uint16_t suite, char *buf, size_t size)
 	return o.need;
 }
 
-/* RFC 8701: GREASE values are 0x?A?A with both nibbles equal. */
-static int
-grease(uint16_t v)
+int
+rdpneg_tls_grease(uint16_t v)
 {
 	return (v & 0x0f0f) == 0x0a0a && (v >> 12) == ((v >> 4) & 0x0f);
 }
@@ -114,7 +113,7 @@ rdpneg_tls_offered_str(const struct rdpneg_tls *tls, char *buf, size_t size)
 		return o.need;
 	}
 	for (i = 0; i < ch->nversions; i++) {
-		if (grease(ch->versions[i]))
+		if (rdpneg_tls_grease(ch->versions[i]))
 			continue;
 		put(&o, sep);
 		put_name(&o, rdpneg_tls_version_names, ch->versions[i],
@@ -143,7 +142,7 @@ rdpneg_tls_suites_str(const struct rdpneg_tls *tls, size_t max, char *buf,
 	put(&o, head);
 	for (i = 0; i < ch->nsuites && i < RDPNEG_TLS_SUITES_MAX &&
 	    named < max; i++) {
-		if (grease(ch->suites[i]))
+		if (rdpneg_tls_grease(ch->suites[i]))
 			continue;
 		put(&o, named == 0 ? ": " : ", ");
 		put_name(&o, rdpneg_tls_suite_names, ch->suites[i], "0x%04x");

@@ -19,6 +19,10 @@
 #include "rdpneg/credssp.h"
 #include "rdpneg/tls.h"
 
+/* RFC 8701: a GREASE value (0x?A?A, both nibbles equal), which a client
+ * offers only to keep servers tolerant, and the words leave out. */
+int rdpneg_tls_grease(uint16_t v);
+
 /* "TLS 1.2", or "0x7f1c" for a version no table names. */
 size_t rdpneg_tls_version_str(uint16_t version, char *buf, size_t size);
 

@@ -244,6 +244,19 @@ name_mismatch(gnutls_x509_crt_t crt, const uint8_t *sni, size_t sni_len)
 	    RDPNEG_CERT_NAME_MISMATCH;
 }
 
+/* A certificate that was read (the contrary: -1) judged at time at. */
+static unsigned
+judge_time(const struct rdpneg_cert *c, int64_t at)
+{
+	unsigned flags = 0;
+
+	if (c->not_before != -1 && c->not_before > at)
+		flags |= RDPNEG_CERT_NOT_YET_VALID;
+	if (c->not_after != -1 && c->not_after < at)
+		flags |= RDPNEG_CERT_EXPIRED;
+	return flags;
+}
+
 /*
  * The validity (RFC 5280 4.1.2.5) judged at `at`.  A time GnuTLS cannot
  * read is (time_t)-1, kept as -1 and not judged (GnuTLS 3.7 refuses such
@@ -254,18 +267,9 @@ name_mismatch(gnutls_x509_crt_t crt, const uint8_t *sni, size_t sni_len)
 static unsigned
 validity(gnutls_x509_crt_t crt, int64_t at, struct rdpneg_cert *out)
 {
-	time_t nb, na;
-	unsigned flags = 0;
-
-	nb = gnutls_x509_crt_get_activation_time(crt);
-	na = gnutls_x509_crt_get_expiration_time(crt);
-	out->not_before = nb;
-	out->not_after = na;
-	if (nb != (time_t)-1 && out->not_before > at)
-		flags |= RDPNEG_CERT_NOT_YET_VALID;
-	if (na != (time_t)-1 && out->not_after < at)
-		flags |= RDPNEG_CERT_EXPIRED;
-	return flags;
+	out->not_before = gnutls_x509_crt_get_activation_time(crt);
+	out->not_after = gnutls_x509_crt_get_expiration_time(crt);
+	return judge_time(out, at);
 }
 
 /* A certificate GnuTLS could not read, and why. */
@@ -321,4 +325,44 @@ rdpneg_parse_certificate(const uint8_t *der, size_t len, int64_t at,
 	out->flags |= name_mismatch(crt, sni, sni_len);
 	gnutls_x509_crt_deinit(crt);
 	return 0;
+}
+
+int
+rdpneg_read_certificate(struct rdpneg_cert_cache *cache, const uint8_t *der,
+    size_t len, int64_t at, const uint8_t *sni, size_t sni_len,
+    struct rdpneg_cert *out, char *err, size_t errsize)
+{
+	struct sha256_ctx sha;
+	uint8_t key[32];
+	unsigned i;
+
+	sha256_init(&sha);
+	if (len > 0)
+		sha256_update(&sha, len, der);
+	sha256_update(&sha, 1, (const uint8_t *)"");	/* DER, then SNI */
+	if (sni_len > 0)
+		sha256_update(&sha, sni_len, sni);
+	sha256_digest(&sha, sizeof key, key);
+	i = key[0] % RDPNEG_CERT_CACHE_SLOTS;
+	if (cache->slot[i].used && memcmp(cache->slot[i].key, key, 32) == 0) {
+		cache->hits++;
+		*out = cache->slot[i].cert;
+		if (cache->slot[i].rc < 0) {
+			if (errsize > 0)
+				snprintf(err, errsize, "%s", cache->slot[i].err);
+			return -1;
+		}
+		out->flags &= ~(RDPNEG_CERT_EXPIRED | RDPNEG_CERT_NOT_YET_VALID);
+		out->flags |= judge_time(out, at);
+		return 0;
+	}
+	cache->misses++;
+	cache->slot[i].rc = rdpneg_parse_certificate(der, len, at, sni, sni_len,
+	    out, cache->slot[i].err, sizeof cache->slot[i].err);
+	memcpy(cache->slot[i].key, key, sizeof key);
+	cache->slot[i].cert = *out;
+	cache->slot[i].used = 1;
+	if (cache->slot[i].rc < 0 && errsize > 0)
+		snprintf(err, errsize, "%s", cache->slot[i].err);
+	return cache->slot[i].rc;
 }

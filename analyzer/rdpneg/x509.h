@@ -70,4 +70,32 @@ int rdpneg_parse_certificate(const uint8_t *der, size_t len, int64_t at,
     const uint8_t *sni, size_t sni_len, struct rdpneg_cert *out,
     char *err, size_t errsize);
 
+/*
+ * The certificates read lately.  A server shows the same certificate to
+ * every client, and reading one (its signature checked against its own
+ * key for SELF_SIGNED) costs more than the rest of a connection: a
+ * consumer keeps one cache (zeroed) and reads through it.  Direct-mapped
+ * by the SHA-256 of the DER bytes and the SNI; what depends on the time
+ * is judged again on every read.
+ */
+#define RDPNEG_CERT_CACHE_SLOTS	64
+
+struct rdpneg_cert_cache {
+	struct {
+		uint8_t			key[32];	/* SHA-256 of DER, SNI */
+		int			used;
+		int			rc;		/* rdpneg_parse_
+							   certificate()'s */
+		char			err[128];
+		struct rdpneg_cert	cert;
+	}	slot[RDPNEG_CERT_CACHE_SLOTS];
+	uint64_t	hits;
+	uint64_t	misses;
+};
+
+/* rdpneg_parse_certificate(), through cache. */
+int rdpneg_read_certificate(struct rdpneg_cert_cache *cache,
+    const uint8_t *der, size_t len, int64_t at, const uint8_t *sni,
+    size_t sni_len, struct rdpneg_cert *out, char *err, size_t errsize);
+
 #endif /* RDPNEG_X509_H */

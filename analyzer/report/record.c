@@ -396,7 +396,7 @@ get_offered_versions(const struct record_ctx *c, struct record_value *v)
 		return;
 	}
 	for (i = 0; i < ch->nversions && i < RDPNEG_TLS_VERSIONS_MAX; i++)
-		if (!tlsfacts_grease(ch->versions[i]))
+		if (!rdpneg_tls_grease(ch->versions[i]))
 			words_add(c, v, rdpneg_tls_version_str,
 			    ch->versions[i]);
 }
@@ -413,7 +413,7 @@ get_offered_suites(const struct record_ctx *c, struct record_value *v)
 	}
 	words_begin(c, v);
 	for (i = 0; i < ch->nsuites && i < RDPNEG_TLS_SUITES_MAX; i++)
-		if (!tlsfacts_grease(ch->suites[i]))
+		if (!rdpneg_tls_grease(ch->suites[i]))
 			words_add(c, v, rdpneg_tls_suite_str, ch->suites[i]);
 }
 

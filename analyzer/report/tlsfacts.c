@@ -58,12 +58,6 @@ tlsfacts_side(unsigned dir)
 	return dir == 0 ? "client" : "server";
 }
 
-int
-tlsfacts_grease(uint16_t v)
-{
-	return (v & 0x0f0f) == 0x0a0a && (v >> 12) == ((v >> 4) & 0x0f);
-}
-
 void
 tlsfacts_time(int64_t t, char *buf, size_t size)
 {

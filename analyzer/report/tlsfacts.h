@@ -32,10 +32,6 @@ size_t tlsfacts_alerts(const struct rdpneg_tls *tls, unsigned dirs[2]);
 /* "client" or "server". */
 const char *tlsfacts_side(unsigned dir);
 
-/* RFC 8701: a GREASE value (0x?A?A, both nibbles equal), which a client
- * offers only to keep servers tolerant, and the reports leave out. */
-int tlsfacts_grease(uint16_t v);
-
 /* Where a line goes: our words, and the capture's bytes, which the format
  * escapes (and delimits: quotes says whether the line must quote them). */
 struct tlsfacts_sink {

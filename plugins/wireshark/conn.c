@@ -31,6 +31,10 @@
 #include "conn.h"
 #include "rdpneg/chain.h"
 
+/* Certificates read lately (x509.h): their facts do not depend on the
+ * file, and what depends on the time is judged on every read. */
+static struct rdpneg_cert_cache certs;
+
 /* Latest attempt of each client/server pair, for chains; per file. */
 static wmem_map_t *pairs;
 
@@ -244,7 +248,7 @@ conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
 {
 	gboolean client;
 	struct conn_dir *d;
-	struct after_conn ac = { &c->ev, &c->tls, &c->cert };
+	struct after_conn ac = { &c->ev, &c->tls, &c->cert, &certs };
 	int i;
 
 	*fed = FALSE;
