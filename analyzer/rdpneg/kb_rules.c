@@ -1906,7 +1906,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "certificate's problems are read from it, at the time of "
 		    "the connection.}",
 		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; TLS {tls-version} with "
+		    "selected {selected}; {tls-version} with "
 		    "{tls-suite}; the certificate's problems: "
 		    "{cert-problems}; {?client-tls-alert:the client sent a "
 		    "{client-alert} alert and }{!client-tls-alert:the client "
@@ -1978,7 +1978,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "expired, restricted) is encrypted: only the session's "
 		    "keys tell.",
 		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; TLS {tls-version} with "
+		    "selected {selected}; {tls-version} with "
 		    "{tls-suite}; CredSSP got as far as \"{credssp}\" "
 		    "(inferred); the connection end was {end}.",
 		.server_settings = "The account, not a server setting: a "
@@ -2036,7 +2036,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "SUCCESS it goes on to MCS (3.2.5.10.2). No peer here "
 		    "denies: the rule rests on a synthetic capture.",
 		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; TLS {tls-version}; CredSSP got as "
+		    "selected {selected}; {tls-version}; CredSSP got as "
 		    "far as \"{credssp}\" (inferred); the connection end was "
 		    "{end}.",
 		.server_settings = "Windows: the user is not in Remote "
@@ -2091,7 +2091,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "then connects again: see the next attempt of the "
 		    "chain).",
 		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; TLS {tls-version}; CredSSP got as "
+		    "selected {selected}; {tls-version}; CredSSP got as "
 		    "far as \"{credssp}\" (inferred); then the client closed "
 		    "the connection ({end}).",
 		.server_settings = "Windows: a server without the May 2018 "

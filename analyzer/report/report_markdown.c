@@ -528,8 +528,8 @@ frames(FILE *out, const struct finding_detail *f)
 	char line[4 * 4096 + 256], quoted[4 * 4096 + 4], *lines;
 	const struct finding_sample *s;
 	const struct rdpneg_attempt *a;
-	size_t i, k, len = 0, n;
-	uint64_t numbers[2];
+	size_t i, k, j, len = 0, n, ntls;
+	uint64_t numbers[2], tls[TLSFACTS_FRAMES];
 
 	if ((lines = malloc(FINDING_SAMPLES * sizeof(line))) == NULL)
 		return;
@@ -543,7 +543,7 @@ frames(FILE *out, const struct finding_detail *f)
 		fmt_shell_quote(f->samples[i].capture, quoted, sizeof(quoted));
 		n = (size_t)snprintf(line, sizeof(line),
 		    "tshark -r %s -Y 'frame.number in {", quoted);
-		for (k = i; k < f->nsamples && n < sizeof(line) - 48; k++) {
+		for (k = i; k < f->nsamples && n < sizeof(line) - 256; k++) {
 			s = &f->samples[k];
 			if (strcmp(s->capture, f->samples[i].capture) != 0)
 				continue;
@@ -557,6 +557,10 @@ frames(FILE *out, const struct finding_detail *f)
 			if (numbers[1] != 0)
 				n += (size_t)snprintf(line + n,
 				    sizeof(line) - n, " %" PRIu64, numbers[1]);
+			ntls = tlsfacts_frames(a, tls);
+			for (j = 0; j < ntls; j++)
+				n += (size_t)snprintf(line + n,
+				    sizeof(line) - n, " %" PRIu64, tls[j]);
 		}
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "}'\n");
 		if (n < sizeof(line)) {

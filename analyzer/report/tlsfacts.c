@@ -58,6 +58,35 @@ tlsfacts_side(unsigned dir)
 	return dir == 0 ? "client" : "server";
 }
 
+size_t
+tlsfacts_frames(const struct rdpneg_attempt *a, uint64_t out[TLSFACTS_FRAMES])
+{
+	const struct rdpneg_tls *t = rdpneg_evidence_tls(&a->ev);
+	struct rdpneg_credssp c;
+	uint64_t f[TLSFACTS_FRAMES], v;
+	size_t n = 0, i, k, m = 0;
+
+	f[n++] = t->client_hello_frame;
+	f[n++] = t->server_hello_frame;
+	f[n++] = (t->have & RDPNEG_TLS_HAVE_CERTIFICATE) ? t->cert_frame : 0;
+	f[n++] = t->dir[0].nalerts ? t->dir[0].alert_frame : 0;
+	f[n++] = t->dir[1].nalerts ? t->dir[1].alert_frame : 0;
+	rdpneg_infer_credssp(&a->ev, &c);
+	f[n++] = c.frame;
+	for (i = 0; i < n; i++) {	/* insertion, skipping 0 and twins */
+		if ((v = f[i]) == 0)
+			continue;
+		for (k = 0; k < m && out[k] < v; k++)
+			;
+		if (k < m && out[k] == v)
+			continue;
+		memmove(out + k + 1, out + k, (m - k) * sizeof(*out));
+		out[k] = v;
+		m++;
+	}
+	return m;
+}
+
 void
 tlsfacts_time(int64_t t, char *buf, size_t size)
 {

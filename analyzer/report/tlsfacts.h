@@ -32,6 +32,14 @@ size_t tlsfacts_alerts(const struct rdpneg_tls *tls, unsigned dirs[2]);
 /* "client" or "server". */
 const char *tlsfacts_side(unsigned dir);
 
+/* The frames that show what followed the negotiation, in frame order, no
+ * frame twice: the hellos, the certificate, the alerts in clear, the
+ * CredSSP record that decided its stage.  Writes at most TLSFACTS_FRAMES
+ * and returns how many. */
+#define TLSFACTS_FRAMES	6
+size_t tlsfacts_frames(const struct rdpneg_attempt *a,
+    uint64_t out[TLSFACTS_FRAMES]);
+
 /* Where a line goes: our words, and the capture's bytes, which the format
  * escapes (and delimits: quotes says whether the line must quote them). */
 struct tlsfacts_sink {
