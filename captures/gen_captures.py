@@ -1348,8 +1348,9 @@ NTLM_SUCCESS = [("client", 81), ("server", 319), ("client", 701),
 def build_after_negotiation():
     """after-negotiation.pcap (synthetic): what Windows servers do after the
     Confirm that no peer here can: HYBRID_EX's Early User Authorization
-    Result denying the user and granting it, and a client that stops at the
-    NTLM challenge."""
+    Result denying the user and granting it, a client that stops at the
+    NTLM challenge; and the Direct Approach, TLS without the X.224
+    exchange in clear, granted and refused."""
     cap = Capture("after-negotiation.pcap")
     # mstsc 0xB -> HYBRID_EX; NTLM accepted; the 4-byte result (28 bytes
     # with GCM) denies the user; the server closes (MS-RDPBCGR 3.3.5.10.2).
@@ -1378,6 +1379,26 @@ def build_after_negotiation():
     conv.close("client")
     conv.after = {"class": "blocked", "diagnosis.id": "nla-client-gave-up",
                   "tls.credssp.stage": "challenge"}
+    # The Direct Approach (MS-RDPBCGR 5.4.2.2): TLS from the first byte,
+    # no X.224 exchange in clear.  Granted: the client goes on.
+    conv = cap.tcp(CLIENT2, SERVER)
+    conv.handshake()
+    tls12_handshake(conv, sni="WIN-RDP01.corp.example")
+    credssp(conv, [("client", 120)])
+    conv.ack("server")
+    conv.after = {"class": "ok", "diagnosis.id": "direct-tls",
+                  "tls.version": "TLS 1.2"}
+    # ... and a client that resets after the server's certificate.
+    conv = cap.tcp(CLIENT2, SERVER)
+    conv.handshake()
+    conv.send("client", tls_client_hello([TLS_1_3, TLS_1_2],
+                                         [0x1302, 0xC030]))
+    conv.send("server", tls12_server_flight(ECDHE_RSA_AES256_GCM_SHA384,
+                                            WINDOWS_CERT_DER))
+    conv.rst("client")
+    conv.after = {"class": "blocked",
+                  "diagnosis.id": "tls-certificate-rejected",
+                  "tls.certificate.problems": ["self-signed"]}
     return cap
 
 

@@ -380,6 +380,23 @@ expect_next(struct tracker *t, struct flow *f, int dir, const struct rdpneg_pdu 
 	    h->s.contig - at, h->s.contig - at, frame, sec);
 }
 
+/* The Direct Approach (MS-RDPBCGR 5.4.2.2): TLS from that side's first
+ * byte on, fed as what follows a negotiation is. */
+static int
+direct_tls(struct tracker *t, struct flow *f, int dir, uint64_t frame,
+    int64_t sec)
+{
+	struct half *h = &f->half[dir];
+
+	if (!rdpneg_evidence_starts_tls(&f->ev, dir == CLIENT))
+		return 0;
+	if ((h->after = calloc(1, sizeof(*h->after))) == NULL)
+		return -1;
+	after_start(h->after, h->s.base + h->skip);
+	return after_feed(t, f, dir, h->s.base + h->skip, h->s.data + h->skip,
+	    h->s.contig - h->skip, h->s.contig - h->skip, frame, sec);
+}
+
 /*
  * Decide what the reassembled bytes of one direction are: the client's
  * CR or the server's CC, possibly behind a SOCKS handshake.
@@ -430,8 +447,12 @@ decode_half(struct tracker *t, struct flow *f, int dir, uint64_t frame,
 				continue;
 			}
 		}
+		rdpneg_evidence_not_negotiation(&f->ev, dir == CLIENT,
+		    h->s.data + h->skip, h->s.contig - h->skip);
+		if ((f->ev.have & RDPNEG_EV_DIRECT_TLS) &&
+		    direct_tls(t, f, dir, frame, sec) < 0)
+			t->oom = 1;
 		half_done(h);
-		rdpneg_evidence_not_negotiation(&f->ev, dir == CLIENT);
 		/* On other ports only a client that sends a CR is RDP. */
 		if (!f->rdp_port && !(f->ev.have & RDPNEG_EV_REQUEST))
 			return DROP;

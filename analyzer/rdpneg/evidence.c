@@ -127,11 +127,34 @@ rdpneg_evidence_first_pdu(struct rdpneg_evidence *ev, int from_client,
 	return RDPNEG_FIRST_NEGOTIATION;
 }
 
-void
-rdpneg_evidence_not_negotiation(struct rdpneg_evidence *ev, int from_client)
+/* RFC 8446 5.1: a record's type, then a major version of 3. */
+static int
+tls_record_begins(const uint8_t *bytes, size_t len, uint8_t type)
 {
-	if (!from_client)
-		ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
+	return len >= 2 && bytes[0] == type && bytes[1] == 3;
+}
+
+void
+rdpneg_evidence_not_negotiation(struct rdpneg_evidence *ev, int from_client,
+    const uint8_t *bytes, size_t len)
+{
+	if (from_client) {
+		if (!(ev->have & RDPNEG_EV_REQUEST_BEGAN) &&
+		    tls_record_begins(bytes, len, RDPNEG_NEXT_TLS_HANDSHAKE)) {
+			ev->have |= RDPNEG_EV_DIRECT_TLS |
+			    RDPNEG_EV_CLIENT_NEXT;
+			ev->client_next = bytes[0];
+		}
+		return;
+	}
+	if ((ev->have & RDPNEG_EV_DIRECT_TLS) &&
+	    (tls_record_begins(bytes, len, RDPNEG_NEXT_TLS_HANDSHAKE) ||
+	    tls_record_begins(bytes, len, RDPNEG_NEXT_TLS_ALERT))) {
+		ev->have |= RDPNEG_EV_SERVER_NEXT;
+		ev->server_next = bytes[0];
+		return;
+	}
+	ev->have |= RDPNEG_EV_NON_RDP_ANSWER;
 }
 
 void

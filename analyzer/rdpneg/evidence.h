@@ -50,6 +50,10 @@
 #define RDPNEG_EV_SYN		0x4000u	/* the client's SYN was seen */
 #define RDPNEG_EV_SYN_ACK	0x8000u	/* the server's SYN/ACK was seen */
 #define RDPNEG_EV_SERVER_SENT	0x10000u /* any packet from the server */
+#define RDPNEG_EV_DIRECT_TLS	0x20000u /* no CR: the client began with a
+					   TLS handshake record (the Direct
+					   Approach, MS-RDPBCGR 5.4.2.2);
+					   client_next is set */
 
 /* First bytes of what follows a negotiation (MS-RDPBCGR 1.3.1.1: the
  * security protocol's handshake, else the MCS Connect Initial). */
@@ -108,10 +112,15 @@ enum rdpneg_first {
 enum rdpneg_first rdpneg_evidence_first_pdu(struct rdpneg_evidence *ev,
     int from_client, enum rdpneg_status st, const struct rdpneg_pdu *pdu);
 
-/* That side's first bytes are not the CR or CC: the server's are then a
- * non-RDP answer. */
+/*
+ * That side's first bytes (len of them) are not the CR or CC.  A client's
+ * that begin a TLS handshake record start the Direct Approach (RDPNEG_EV_
+ * DIRECT_TLS: the X.224 exchange, if any, is inside TLS), and the
+ * server's TLS records then answer it; any other server bytes are a
+ * non-RDP answer.
+ */
 void rdpneg_evidence_not_negotiation(struct rdpneg_evidence *ev,
-    int from_client);
+    int from_client, const uint8_t *bytes, size_t len);
 
 /*
  * The first byte that side sent after its CR or CC (MS-RDPBCGR 1.3.1.1:

@@ -404,6 +404,7 @@ const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	{ RDPNEG_FACT_TLS_1_3, "tls-1-3", 0, tls_1_3 },
 	{ RDPNEG_FACT_CLIENT_TLS_ALERT, "client-tls-alert", 0,
 	    client_tls_alert },
+	{ RDPNEG_FACT_DIRECT_TLS, "direct-tls", RDPNEG_EV_DIRECT_TLS, NULL },
 	{ RDPNEG_FACT_CERT_PROBLEM, "cert-problem", 0, cert_problem },
 	{ RDPNEG_FACT_CREDSSP_REFUSED, "credssp-refused", 0,
 	    credssp_refused },

@@ -69,6 +69,8 @@ enum rdpneg_fact {
 	RDPNEG_FACT_TLS_1_3,		/* the ServerHello chose TLS 1.3: the
 					   certificate is encrypted */
 	RDPNEG_FACT_CLIENT_TLS_ALERT,	/* the client sent an alert in clear */
+	RDPNEG_FACT_DIRECT_TLS,		/* no CR: TLS from the first byte
+					   (RDPNEG_EV_DIRECT_TLS) */
 	RDPNEG_FACT_CERT_PROBLEM,	/* the certificate, read, has a
 					   problem (RDPNEG_CERT_*, x509.h) */
 	/* CredSSP (NLA) progress, inferred (credssp.h). */

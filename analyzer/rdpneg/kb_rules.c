@@ -314,6 +314,10 @@ static const char *const no_answer_refs[] = {
 	RDPNEG_BIT(RDPNEG_END_RST_SERVER))
 #define CLIENT_CLOSED	(RDPNEG_BIT(RDPNEG_END_FIN_CLIENT) | \
 	RDPNEG_BIT(RDPNEG_END_RST_CLIENT))
+/* A protocol selected after the negotiation, or no negotiation in clear:
+ * TLS from the first byte (the Direct Approach, MS-RDPBCGR 5.4.2.2). */
+#define SELECTED_OR_DIRECT (RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) | \
+	RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST))
 
 const struct rdpneg_rule rdpneg_rules[] = {
 	/* A scanner's probe, whatever its outcome: flagged, not counted. */
@@ -1590,104 +1594,16 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.references = REFS(
 			"RFC 9293 section 3.5 (connection establishment)") } },
 
-	/* 2.2.1.1: an established connection without a Connection Request. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST) },
-	  .diagnosis = {
-		.id = "no-request",
-		.class = RDPNEG_CLASS_NOISE,
-		.summary = "A TCP connection was established but no X.224 "
-		    "Connection Request followed, so the peer is not an RDP "
-		    "client on this port or the capture missed the start.",
-		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
-		.confidence_why = "Every RDP client starts with a Connection "
-		    "Request; its absence says what the peer is not, not "
-		    "what it is.",
-		.explanation = "The TCP handshake completed but no Connection "
-		    "Request was seen (outcome {outcome}, connection end "
-		    "{end}).",
-		.server_settings = "No RDP setting: a TLS-first client (RD "
-		    "Gateway/HTTPS) or another protocol aimed at the RDP port, "
-		    "a health check that only opens the port, or a capture "
-		    "started after the request.",
-		.remediation = STEPS(
-			STEP(ANY,
-			    .text = "Check the client's target: RD Gateway "
-				"traffic goes to the gateway over HTTPS (443), "
-				"not to the session host's RDP port."),
-			STEP(ANY,
-			    .text = "Start the capture before the client "
-				"connects."),
-			STEP(ANY,
-			    .text = "If it is a load balancer health check, "
-				"ignore it or make the check a plain TCP "
-				"one.")),
-		.references = REFS(
-			REF_CR, REF_SEQUENCE,
-			"MS-TSGU Terminal Services Gateway Server Protocol") } },
-
-	/* 2.2.1.2.1 then 5.4: TLS was selected, the client never began it. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
-		.req_all = RDPNEG_PROTOCOL_SSL | RDPNEG_PROTOCOL_HYBRID,
-		.selected_any = RDPNEG_PROTOCOL_SSL,
-		.ends = CLIENT_CLOSED,
-		.yes = RDPNEG_FACT(CLIENT_SILENT),
-		.no = RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("negotiated"),
-	  .diagnosis = {
-		.id = "client-requires-nla",
-		.class = RDPNEG_CLASS_BLOCKED,
-		.summary = "The server selected TLS without NLA, which the "
-		    "client listed but did not accept: the client closed "
-		    "without starting TLS, as FreeRDP does with /sec:nla "
-		    "against a server that does not offer CredSSP.",
-		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
-		.confidence_why = "A client that accepts the selected protocol "
-		    "starts its TLS handshake at once (MS-RDPBCGR 5.4.5.1); "
-		    "closing instead is FreeRDP's answer when its enabled "
-		    "protocols exclude it, seen with freerdp 2.11 /sec:nla "
-		    "against xrdp and freerdp-shadow /sec:tls.",
-		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; the client then sent nothing and "
-		    "closed the connection ({end}).",
-		.server_settings = "Windows: NLA off (UserAuthentication 0) "
-		    "with SecurityLayer 1 or 2. xrdp (which has no CredSSP) "
-		    "with security_layer=tls or negotiate. A FreeRDP-based "
-		    "server with TLS but not NLA (freerdp-shadow-cli "
-		    "/sec:tls). Client: FreeRDP /sec:nla.",
-		.remediation = STEPS(
-			STEP(WINDOWS,
-			    .text = "Offer NLA (the secure choice), with "
-				"SecurityLayer 1 or 2: the client then gets "
-				"the CredSSP it insists on:",
-			    .command = CMD_SET_NLA(1)),
-			STEP_CHECK_WINDOWS,
-			STEP(XRDP,
-			    .text = "xrdp has no CredSSP (NLA): let the client "
-				"accept TLS for this server (FreeRDP /sec:tls, "
-				"not /sec:nla), log on at xrdp's login screen, "
-				"and keep security_layer=tls."),
-			STEP(FREERDP,
-			    .text = "Offer NLA (the secure choice), with the "
-				"users in the SAM file given by /sam-file: "
-				"(or /etc/winpr/SAM):",
-			    .command = CMD_SHADOW_NLA),
-			STEP(ANY, .less_secure = 1,
-			    .text = "Less secure: let the client accept TLS as "
-				"well (FreeRDP /sec:tls instead of /sec:nla); "
-				"NLA is then not used, so prefer enabling it on "
-				"the server.")),
-		.references = REFS(
-			REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED) } },
-
 	/* ---- After the negotiation: the TLS handshake (MS-RDPBCGR 5.4.5.1,
 	 * RFC 8446) and CredSSP (MS-CSSP 3.1.5), README "After the
 	 * negotiation".  All need a requested protocol selected. */
 
 	/* RFC 8446 4.2.1, 6.2: no TLS version in common. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+	{ .match = { .outcomes = SELECTED_OR_DIRECT,
 		.yes = RDPNEG_FACT(TLS_VERSION_REFUSED),
 		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
+	    "negotiated"),
 	  .diagnosis = {
 		.id = "tls-version-mismatch",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1699,8 +1615,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "is sent in clear and names the cause; the versions each "
 		    "side allows beyond those on the wire are in its "
 		    "configuration.",
-		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; the client's TLS hello offered "
+		.explanation = "{!direct-tls:The client requested {requested}; the "
+		    "server selected {selected}; }{?direct-tls:The client "
+		    "began with TLS at once, no negotiation in clear (the "
+		    "Direct Approach); }the client's TLS hello offered "
 		    "{tls-offered}{?tls-server-hello:; the server chose "
 		    "{tls-version} and the client refused it with a "
 		    "{client-alert} alert}{!tls-server-hello:; the server "
@@ -1754,10 +1672,11 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			"Desktop Services on Windows 7 and Server 2008 R2") } },
 
 	/* RFC 8446 4.1.1: no suite (or signature algorithm) in common. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+	{ .match = { .outcomes = SELECTED_OR_DIRECT,
 		.yes = RDPNEG_FACT(TLS_CIPHER_REFUSED),
 		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
+	    "negotiated"),
 	  .diagnosis = {
 		.id = "tls-no-common-cipher",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1772,8 +1691,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "4.1.1): the cipher suites as a rule, sometimes the "
 		    "signature algorithms or groups; only the server's log "
 		    "says which.",
-		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; the client's TLS hello offered "
+		.explanation = "{!direct-tls:The client requested {requested}; the "
+		    "server selected {selected}; }{?direct-tls:The client "
+		    "began with TLS at once, no negotiation in clear (the "
+		    "Direct Approach); }the client's TLS hello offered "
 		    "{tls-offered} and {tls-suites}{!tls-server-hello:; the "
 		    "server answered with a {server-alert} alert}"
 		    "{?tls-server-hello:; the server chose {tls-suite} and the "
@@ -1819,10 +1740,11 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			REF_TLS_ALERTS, "Group Policy: SSL Cipher Suite Order") } },
 
 	/* The server closed on the ClientHello, without a word. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+	{ .match = { .outcomes = SELECTED_OR_DIRECT,
 		.yes = RDPNEG_FACT(TLS_SERVER_ABORTED),
 		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
+	    "negotiated"),
 	  .diagnosis = {
 		.id = "tls-server-aborted",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1836,8 +1758,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "with neither a ServerHello nor an alert is Windows' "
 		    "\"An internal error has occurred\" case. No peer here "
 		    "does it: the rule rests on a synthetic capture.",
-		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; the client's TLS hello offered "
+		.explanation = "{!direct-tls:The client requested {requested}; the "
+		    "server selected {selected}; }{?direct-tls:The client "
+		    "began with TLS at once, no negotiation in clear (the "
+		    "Direct Approach); }the client's TLS hello offered "
 		    "{tls-offered} and {tls-suites}; the server then closed "
 		    "the connection ({end}) with no ServerHello and no "
 		    "alert.",
@@ -1883,10 +1807,11 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			"Win32_TSGeneralSetting.SSLCertificateSHA1Hash") } },
 
 	/* The client saw the certificate and went no further. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+	{ .match = { .outcomes = SELECTED_OR_DIRECT,
 		.yes = RDPNEG_FACT(TLS_CERT_REJECTED),
 		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("tls-handshake-failed", "negotiated"),
+	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
+	    "negotiated"),
 	  .diagnosis = {
 		.id = "tls-certificate-rejected",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1905,8 +1830,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "its problem is inferred, not read.}{!tls-1-3:The "
 		    "certificate's problems are read from it, at the time of "
 		    "the connection.}",
-		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; {tls-version} with "
+		.explanation = "{!direct-tls:The client requested {requested}; the "
+		    "server selected {selected}; }{?direct-tls:The client "
+		    "began with TLS at once, no negotiation in clear (the "
+		    "Direct Approach); }{tls-version} with "
 		    "{tls-suite}; the certificate's problems: "
 		    "{cert-problems}; {?client-tls-alert:the client sent a "
 		    "{client-alert} alert and }{!client-tls-alert:the client "
@@ -2124,10 +2051,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			"CVE-2018-0886") } },
 
 	/* 5.4.5.1: negotiated, then the TLS handshake failed. */
-	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+	{ .match = { .outcomes = SELECTED_OR_DIRECT,
 		.yes = RDPNEG_FACT(TLS_FAILED),
 		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("negotiated"),
+	  .precedes = PRECEDES("direct-tls", "no-request", "negotiated"),
 	  .diagnosis = {
 		.id = "tls-handshake-failed",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -2140,8 +2067,10 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "after the client's hello is on the wire; which TLS "
 		    "parameter was refused is inside the alert or the "
 		    "server's log, not in the negotiation.",
-		.explanation = "The client requested {requested}; the server "
-		    "selected {selected}; the client began the TLS handshake"
+		.explanation = "{!direct-tls:The client requested {requested}; the "
+		    "server selected {selected}; }{?direct-tls:The client "
+		    "began with TLS at once, no negotiation in clear (the "
+		    "Direct Approach); }the client began the TLS handshake"
 		    "{?tls-client-hello: offering {tls-offered}}"
 		    "{?server-tls-alert: and the server answered it with a "
 		    "{server-alert} alert}{!server-tls-alert:{!tls-server-hello:"
@@ -2197,6 +2126,127 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.references = REFS(
 			REF_NEG_RSP, REF_ENHANCED,
 			"RFC 8446 6 Alert Protocol") } },
+
+	/* 5.4.2.2: TLS from the first byte, no X.224 exchange in clear. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST),
+		.yes = RDPNEG_FACT(DIRECT_TLS) },
+	  .precedes = PRECEDES("no-request"),
+	  .diagnosis = {
+		.id = "direct-tls",
+		.class = RDPNEG_CLASS_OK,
+		.summary = "The client began with TLS at once, without the "
+		    "X.224 negotiation in clear (the Direct Approach), and "
+		    "the handshake went on: what follows is inside TLS.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "TLS records from the first byte on an RDP "
+		    "port are the Direct Approach (MS-RDPBCGR 5.4.2.2), or "
+		    "another TLS service on that port; the server name and "
+		    "the certificate say which server answered.",
+		.explanation = "The client's first bytes were a TLS hello "
+		    "offering {tls-offered}; {?tls-server-hello:the server "
+		    "chose {tls-version} with {tls-suite}}"
+		    "{!tls-server-hello:the server sent no ServerHello}; the "
+		    "connection end was {end}.",
+		.server_settings = "No negotiation to judge: a client or "
+		    "gateway that starts TLS directly, or a TLS service other "
+		    "than RDP on this port.",
+		.remediation = STEPS(
+			STEP(ANY,
+			    .text = "If the user still could not connect, "
+				"check that the client's TLS and gateway "
+				"settings match the server's: this connection "
+				"began TLS without the negotiation in "
+				"clear.")),
+		.references = REFS(
+			"MS-RDPBCGR 5.4.2.2 Direct Approach", REF_ENHANCED) } },
+	/* 2.2.1.1: an established connection without a Connection Request. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST) },
+	  .diagnosis = {
+		.id = "no-request",
+		.class = RDPNEG_CLASS_NOISE,
+		.summary = "A TCP connection was established but no X.224 "
+		    "Connection Request followed, so the peer is not an RDP "
+		    "client on this port or the capture missed the start.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "Every RDP client starts with a Connection "
+		    "Request; its absence says what the peer is not, not "
+		    "what it is.",
+		.explanation = "The TCP handshake completed but no Connection "
+		    "Request was seen (outcome {outcome}, connection end "
+		    "{end}).",
+		.server_settings = "No RDP setting: a TLS-first client (RD "
+		    "Gateway/HTTPS) or another protocol aimed at the RDP port, "
+		    "a health check that only opens the port, or a capture "
+		    "started after the request.",
+		.remediation = STEPS(
+			STEP(ANY,
+			    .text = "Check the client's target: RD Gateway "
+				"traffic goes to the gateway over HTTPS (443), "
+				"not to the session host's RDP port."),
+			STEP(ANY,
+			    .text = "Start the capture before the client "
+				"connects."),
+			STEP(ANY,
+			    .text = "If it is a load balancer health check, "
+				"ignore it or make the check a plain TCP "
+				"one.")),
+		.references = REFS(
+			REF_CR, REF_SEQUENCE,
+			"MS-TSGU Terminal Services Gateway Server Protocol") } },
+
+	/* 2.2.1.2.1 then 5.4: TLS was selected, the client never began it. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),
+		.req_all = RDPNEG_PROTOCOL_SSL | RDPNEG_PROTOCOL_HYBRID,
+		.selected_any = RDPNEG_PROTOCOL_SSL,
+		.ends = CLIENT_CLOSED,
+		.yes = RDPNEG_FACT(CLIENT_SILENT),
+		.no = RDPNEG_FACT(NOT_REQUESTED) },
+	  .precedes = PRECEDES("negotiated"),
+	  .diagnosis = {
+		.id = "client-requires-nla",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The server selected TLS without NLA, which the "
+		    "client listed but did not accept: the client closed "
+		    "without starting TLS, as FreeRDP does with /sec:nla "
+		    "against a server that does not offer CredSSP.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "A client that accepts the selected protocol "
+		    "starts its TLS handshake at once (MS-RDPBCGR 5.4.5.1); "
+		    "closing instead is FreeRDP's answer when its enabled "
+		    "protocols exclude it, seen with freerdp 2.11 /sec:nla "
+		    "against xrdp and freerdp-shadow /sec:tls.",
+		.explanation = "The client requested {requested}; the server "
+		    "selected {selected}; the client then sent nothing and "
+		    "closed the connection ({end}).",
+		.server_settings = "Windows: NLA off (UserAuthentication 0) "
+		    "with SecurityLayer 1 or 2. xrdp (which has no CredSSP) "
+		    "with security_layer=tls or negotiate. A FreeRDP-based "
+		    "server with TLS but not NLA (freerdp-shadow-cli "
+		    "/sec:tls). Client: FreeRDP /sec:nla.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Offer NLA (the secure choice), with "
+				"SecurityLayer 1 or 2: the client then gets "
+				"the CredSSP it insists on:",
+			    .command = CMD_SET_NLA(1)),
+			STEP_CHECK_WINDOWS,
+			STEP(XRDP,
+			    .text = "xrdp has no CredSSP (NLA): let the client "
+				"accept TLS for this server (FreeRDP /sec:tls, "
+				"not /sec:nla), log on at xrdp's login screen, "
+				"and keep security_layer=tls."),
+			STEP(FREERDP,
+			    .text = "Offer NLA (the secure choice), with the "
+				"users in the SAM file given by /sam-file: "
+				"(or /etc/winpr/SAM):",
+			    .command = CMD_SHADOW_NLA),
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure: let the client accept TLS as "
+				"well (FreeRDP /sec:tls instead of /sec:nla); "
+				"NLA is then not used, so prefer enabling it on "
+				"the server.")),
+		.references = REFS(
+			REF_NEG_REQ, REF_NEG_RSP, REF_ENHANCED) } },
 
 	/* 2.2.1.2.1 then 5.3: the client asked for Standard RDP Security
 	 * only, and got it. */

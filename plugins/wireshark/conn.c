@@ -215,7 +215,8 @@ conn_add_tpkt(struct conn *c, packet_info *pinfo, const guint8 *buf,
 		c->client_done = TRUE;	/* not a CR: no request */
 	else
 		c->server_done = TRUE;
-	rdpneg_evidence_not_negotiation(&c->ev, client);
+	/* Only TPKT reaches the plugin: no Direct Approach TLS here. */
+	rdpneg_evidence_not_negotiation(&c->ev, client, NULL, 0);
 	return 0;
 }
 

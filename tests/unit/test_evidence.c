@@ -154,9 +154,35 @@ Test(evidence, the_wrong_pdu_records_nothing)
 	cr_assert_eq(feed(0, &cr, cr.n), RDPNEG_FIRST_OTHER);
 	cr_assert_eq(feed(1, &cc, cc.n), RDPNEG_FIRST_OTHER);
 	cr_assert_eq(ev.have, 0);
-	rdpneg_evidence_not_negotiation(&ev, 1);
+	rdpneg_evidence_not_negotiation(&ev, 1, cc.b, cc.n);
 	cr_assert_eq(ev.have, 0);
-	rdpneg_evidence_not_negotiation(&ev, 0);
+	rdpneg_evidence_not_negotiation(&ev, 0, cr.b, cr.n);
+	cr_assert_eq(ev.have, RDPNEG_EV_NON_RDP_ANSWER);
+}
+
+/* MS-RDPBCGR 5.4.2.2, the Direct Approach: TLS from the first byte. */
+Test(evidence, direct_tls)
+{
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05 };
+	static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02 };
+	static const uint8_t http[] = { 'G', 'E', 'T', ' ' };
+
+	rdpneg_init_evidence(&ev);
+	rdpneg_evidence_not_negotiation(&ev, 1, hello, 1);	/* too short */
+	cr_assert_eq(ev.have, 0);
+	rdpneg_evidence_not_negotiation(&ev, 1, hello, sizeof(hello));
+	cr_assert_eq(ev.have, RDPNEG_EV_DIRECT_TLS | RDPNEG_EV_CLIENT_NEXT);
+	cr_assert(rdpneg_evidence_starts_tls(&ev, 1));
+	rdpneg_evidence_not_negotiation(&ev, 0, alert, sizeof(alert));
+	cr_assert(rdpneg_evidence_starts_tls(&ev, 0));
+	cr_assert_eq(ev.server_next, RDPNEG_NEXT_TLS_ALERT);
+	cr_assert_eq(ev.have & RDPNEG_EV_NON_RDP_ANSWER, 0);
+	rdpneg_evidence_finish(&ev);
+	cr_assert_eq(ev.outcome, RDPNEG_OUTCOME_NO_REQUEST);
+	/* Without the client's TLS first, the server's TLS is no answer. */
+	rdpneg_init_evidence(&ev);
+	rdpneg_evidence_not_negotiation(&ev, 1, http, sizeof(http));
+	rdpneg_evidence_not_negotiation(&ev, 0, alert, sizeof(alert));
 	cr_assert_eq(ev.have, RDPNEG_EV_NON_RDP_ANSWER);
 }
 

@@ -457,6 +457,19 @@ build_cases(void)
 	add("NTLM complete: authInfo then MCS back to back", "negotiated",
 	    ended(tls_app(tls_app(ntlm(tls12_done(selected(SSL | HYBRID,
 	    HYBRID), 0), 127), C, 207, 0), C, 450, 0), RDPNEG_END_FIN_CLIENT));
+	/* The Direct Approach (5.4.2.2): TLS from the first byte. */
+	ev = with(tcp_only(RDPNEG_OUTCOME_NO_REQUEST, RDPNEG_END_OPEN),
+	    RDPNEG_EV_SYN | RDPNEG_EV_SYN_ACK | RDPNEG_EV_DIRECT_TLS);
+	add("direct TLS 1.2, the client sends data", "direct-tls",
+	    tls_app(tls12_done(ev, 0), C, 300, 0));
+	add("direct TLS, the server refuses the versions",
+	    "tls-version-mismatch", ended(tls_alert(tls_hello(ev), S,
+	    RDPNEG_ALERT_PROTOCOL_VERSION), RDPNEG_END_FIN_SERVER));
+	add("direct TLS 1.2, the client closes after the certificate",
+	    "tls-certificate-rejected", ended(tls12_done(ev,
+	    RDPNEG_CERT_SELF_SIGNED), RDPNEG_END_RST_CLIENT));
+	add("direct TLS, the server closes on the hello", "tls-server-aborted",
+	    ended(tls_hello(ev), RDPNEG_END_FIN_SERVER));
 	ev = tcp_only(RDPNEG_OUTCOME_FAILURE, RDPNEG_END_FIN_SERVER);
 	ev.have = RDPNEG_EV_REQUEST | RDPNEG_EV_REQ_NEG;
 	ev.requested = SSL;
@@ -548,11 +561,11 @@ static const char *const required_ids[] = {
 	"legacy-server", "legacy-client", "request-dropped-unsupported",
 	"request-dropped-unsupported-flags", "legacy-request-dropped",
 	"server-closed-without-answer", "client-gave-up",
-	"no-answer-in-capture", "port-closed", "port-filtered", "no-request",
-	"client-requires-nla", "tls-version-mismatch", "tls-no-common-cipher",
-	"tls-server-aborted", "tls-certificate-rejected", "nla-logon-failed",
-	"nla-access-denied", "nla-client-gave-up", "tls-handshake-failed",
-	"negotiated",
+	"no-answer-in-capture", "port-closed", "port-filtered",
+	"tls-version-mismatch", "tls-no-common-cipher", "tls-server-aborted",
+	"tls-certificate-rejected", "nla-logon-failed", "nla-access-denied",
+	"nla-client-gave-up", "tls-handshake-failed", "direct-tls",
+	"no-request", "client-requires-nla", "negotiated",
 	"unclassified",
 };
 #define NREQUIRED (sizeof(required_ids) / sizeof(required_ids[0]))
@@ -772,7 +785,8 @@ Test(kb_table, only_connections_are_ok)
 	for (i = 0; i < rdpneg_nrules; i++) {
 		d = &rdpneg_rules[i].diagnosis;
 		connected = strcmp(d->id, "negotiated") == 0 ||
-		    strcmp(d->id, "server-chose-unrequested-protocol") == 0;
+		    strcmp(d->id, "server-chose-unrequested-protocol") == 0 ||
+		    strcmp(d->id, "direct-tls") == 0;
 		cr_assert_eq(d->class == RDPNEG_CLASS_OK, connected,
 		    "%s: class %s", d->id, rdpneg_tok_str(rdpneg_class_names,
 		    d->class));
@@ -1639,6 +1653,17 @@ each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
 		}
 		rdpneg_evidence_finish(&ev);
 		fn(&ev, arg);
+		/* Without a request, the Direct Approach: the TLS shapes
+		 * from the first byte. */
+		if (req != 1 && req != 2 && rsp == 0 && cn == 0 && sn == 0)
+			for (int shape = 0; shape < TLS_SHAPES; shape++) {
+				struct rdpneg_evidence t = tls_shape(
+				    with(ev, RDPNEG_EV_DIRECT_TLS), shape);
+
+				t.end = ev.end;
+				rdpneg_evidence_finish(&t);
+				fn(&t, arg);
+			}
 		/* After a selected TLS, SSL or HYBRID_EX: the TLS shapes. */
 		if (rsp != 1 || cn != 1 || sn != 0 || (answers[k] != 1 &&
 		    answers[k] != 2 && answers[k] != 8))
