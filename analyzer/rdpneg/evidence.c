@@ -134,13 +134,32 @@ tls_record_begins(const uint8_t *bytes, size_t len, uint8_t type)
 	return len >= 2 && bytes[0] == type && bytes[1] == 3;
 }
 
+/*
+ * A client's first record, whole enough to tell: a handshake record of
+ * SSL 3.0 to TLS 1.3 whose length a ClientHello can have and whose first
+ * message is one (RFC 8446 4.1.2), so that another protocol's bytes on a
+ * port taken for RDP (a Modbus transaction id of 0x1603) are not TLS.
+ */
+static int
+client_hello_begins(const uint8_t *bytes, size_t len)
+{
+	unsigned length;
+
+	if (len < 6 || !tls_record_begins(bytes, len,
+	    RDPNEG_NEXT_TLS_HANDSHAKE) || bytes[2] > 4)
+		return 0;
+	length = (unsigned)bytes[3] << 8 | bytes[4];
+	return length >= 4 && length <= RDPNEG_TLS_RECORD_MAX &&
+	    bytes[5] == RDPNEG_HS_CLIENT_HELLO;
+}
+
 void
 rdpneg_evidence_not_negotiation(struct rdpneg_evidence *ev, int from_client,
     const uint8_t *bytes, size_t len)
 {
 	if (from_client) {
 		if (!(ev->have & RDPNEG_EV_REQUEST_BEGAN) &&
-		    tls_record_begins(bytes, len, RDPNEG_NEXT_TLS_HANDSHAKE)) {
+		    client_hello_begins(bytes, len)) {
 			ev->have |= RDPNEG_EV_DIRECT_TLS |
 			    RDPNEG_EV_CLIENT_NEXT;
 			ev->client_next = bytes[0];

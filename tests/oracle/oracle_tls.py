@@ -690,7 +690,11 @@ def compare(path, tshark, rdpneg, names, applied=None, truth=None):
     server_port = {}
     stream_of = {}
     for i, a in enumerate(attempts):
-        frame = a["request_frame"] or a["response_frame"]
+        # An attempt without a Connection Request (the Direct Approach,
+        # TLS from the first byte) is found by its ClientHello.
+        frame = a["request_frame"] or \
+            (a.get("tls") or {}).get("client_hello_frame") or \
+            a["response_frame"]
         sid = stream_of_frame.get(frame)
         if sid is not None:
             server_port[sid] = port_of(a["server"])

@@ -163,12 +163,15 @@ Test(evidence, the_wrong_pdu_records_nothing)
 /* MS-RDPBCGR 5.4.2.2, the Direct Approach: TLS from the first byte. */
 Test(evidence, direct_tls)
 {
-	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05 };
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 0x01 };
+	static const uint8_t modbus[] = { 0x16, 0x03, 0x00, 0x00, 0x00, 0x06 };
 	static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02 };
 	static const uint8_t http[] = { 'G', 'E', 'T', ' ' };
 
 	rdpneg_init_evidence(&ev);
-	rdpneg_evidence_not_negotiation(&ev, 1, hello, 1);	/* too short */
+	rdpneg_evidence_not_negotiation(&ev, 1, hello, 5);	/* too short */
+	cr_assert_eq(ev.have, 0);
+	rdpneg_evidence_not_negotiation(&ev, 1, modbus, sizeof(modbus));
 	cr_assert_eq(ev.have, 0);
 	rdpneg_evidence_not_negotiation(&ev, 1, hello, sizeof(hello));
 	cr_assert_eq(ev.have, RDPNEG_EV_DIRECT_TLS | RDPNEG_EV_CLIENT_NEXT);
