@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "rdpneg/rdpneg.h"
 
 #define CHECK(x) do {							\
 	if (!(x)) {							\
@@ -88,6 +91,29 @@ nul_within(const char *s, size_t max)
 		if (s[i] == '\0')
 			return 1;
 	return 0;
+}
+
+/* A copy in an exact-size allocation, so ASan sees a 1-byte over-read. */
+static inline uint8_t *
+dup_exact(const uint8_t *data, size_t n)
+{
+	uint8_t *p = malloc(n ? n : 1);
+
+	CHECK(p != NULL);
+	if (n)
+		memcpy(p, data, n);
+	return p;
+}
+
+/* A span a decoder lent: inside buf[0..len). */
+static inline void
+check_span(const struct rdpneg_span *s, const uint8_t *buf, size_t len)
+{
+	if (s->len == 0)
+		return;
+	CHECK(s->ptr != NULL);
+	CHECK(s->ptr >= buf && s->ptr <= buf + len);
+	CHECK(s->len <= len - (size_t)(s->ptr - buf));
 }
 
 #endif /* RDPNEG_FUZZ_CHECK_H */

@@ -21,28 +21,6 @@
 #define SMALL_MAX	40	/* exact-size buffers of 1..SMALL_MAX bytes */
 #define PREFIX_ALL	1024	/* inputs up to this long: every prefix */
 
-/* A copy in an exact-size allocation, so ASan sees a 1-byte over-read. */
-static uint8_t *
-dup_exact(const uint8_t *data, size_t n)
-{
-	uint8_t *p = malloc(n ? n : 1);
-
-	CHECK(p != NULL);
-	if (n)
-		memcpy(p, data, n);
-	return p;
-}
-
-static void
-check_span(const struct rdpneg_span *s, const uint8_t *buf, size_t len)
-{
-	if (s->len == 0)
-		return;
-	CHECK(s->ptr != NULL);
-	CHECK(s->ptr >= buf && s->ptr <= buf + len);
-	CHECK(s->len <= len - (size_t)(s->ptr - buf));
-}
-
 static void
 check_pdu(enum rdpneg_status st, const struct rdpneg_pdu *p,
     const uint8_t *buf, size_t len)

@@ -42,27 +42,6 @@
 
 static const size_t chunk_sizes[8] = { 0, 1, 2, 3, 7, 64, 512, 4096 };
 
-static uint8_t *
-dup_exact(const uint8_t *data, size_t n)
-{
-	uint8_t *p = malloc(n ? n : 1);
-
-	CHECK(p != NULL);
-	if (n)
-		memcpy(p, data, n);
-	return p;
-}
-
-static void
-check_span(const struct rdpneg_span *s, const uint8_t *buf, size_t len)
-{
-	if (s->len == 0)
-		return;
-	CHECK(s->ptr != NULL);
-	CHECK(s->ptr >= buf && s->ptr <= buf + len);
-	CHECK(s->len <= len - (size_t)(s->ptr - buf));
-}
-
 static void
 check_status(enum rdpneg_status st)
 {
