@@ -75,9 +75,8 @@ after_add(struct after *a, const struct after_conn *c, int from_client,
     uint32_t seq, const uint8_t *data, size_t caplen, size_t len,
     uint64_t frame, int64_t sec)
 {
-	enum rdpneg_status st;
-
 	uint32_t off = a->s.base - seq;		/* modulo 2^32 */
+	enum rdpneg_status st;
 
 	if (a->state != AFTER_FIRST && a->state != AFTER_TLS)
 		return 0;

@@ -337,8 +337,9 @@ after_conn(struct tracker *t, struct flow *f)
 /* Add bytes to a direction's after-negotiation feed, and release it
  * once it has nothing more to read; a decided TLS session stops both. */
 static int
-after_feed(struct tracker *t, struct flow *f, int dir, uint32_t seq, const uint8_t *data,
-    size_t caplen, size_t len, uint64_t frame, int64_t sec)
+after_feed(struct tracker *t, struct flow *f, int dir, uint32_t seq,
+    const uint8_t *data, size_t caplen, size_t len, uint64_t frame,
+    int64_t sec)
 {
 	struct after_conn c = after_conn(t, f);
 	struct half *h = &f->half[dir];
@@ -357,20 +358,14 @@ after_feed(struct tracker *t, struct flow *f, int dir, uint32_t seq, const uint8
 	return rc;
 }
 
-/*
- * What follows the CR or CC (MS-RDPBCGR 1.3.1.1: the security protocol's
- * handshake, else the MCS Connect Initial) is collected from its first
- * byte on (after.h), starting with the bytes that came with the PDU.
- */
+/* Collect a direction from its byte at offset at of the first stream on
+ * (after.h), starting with the bytes already there. */
 static int
-expect_next(struct tracker *t, struct flow *f, int dir, const struct rdpneg_pdu *pdu,
+start_after(struct tracker *t, struct flow *f, int dir, uint32_t at,
     uint64_t frame, int64_t sec)
 {
 	struct half *h = &f->half[dir];
-	uint32_t at = h->skip + (uint32_t)pdu->size;
 
-	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
-		return 0;
 	if ((h->after = calloc(1, sizeof(*h->after))) == NULL)
 		return -1;
 	after_start(h->after, h->s.base + at);
@@ -380,21 +375,30 @@ expect_next(struct tracker *t, struct flow *f, int dir, const struct rdpneg_pdu 
 	    h->s.contig - at, h->s.contig - at, frame, sec);
 }
 
+/*
+ * What follows the CR or CC (MS-RDPBCGR 1.3.1.1: the security protocol's
+ * handshake, else the MCS Connect Initial) is collected from its first
+ * byte on, starting with the bytes that came with the PDU.
+ */
+static int
+expect_next(struct tracker *t, struct flow *f, int dir,
+    const struct rdpneg_pdu *pdu, uint64_t frame, int64_t sec)
+{
+	if (!(pdu->have & RDPNEG_HAVE_TPKT) || pdu->size == 0)
+		return 0;
+	return start_after(t, f, dir, f->half[dir].skip + (uint32_t)pdu->size,
+	    frame, sec);
+}
+
 /* The Direct Approach (MS-RDPBCGR 5.4.2.2): TLS from that side's first
  * byte on, fed as what follows a negotiation is. */
 static int
 direct_tls(struct tracker *t, struct flow *f, int dir, uint64_t frame,
     int64_t sec)
 {
-	struct half *h = &f->half[dir];
-
 	if (!rdpneg_evidence_starts_tls(&f->ev, dir == CLIENT))
 		return 0;
-	if ((h->after = calloc(1, sizeof(*h->after))) == NULL)
-		return -1;
-	after_start(h->after, h->s.base + h->skip);
-	return after_feed(t, f, dir, h->s.base + h->skip, h->s.data + h->skip,
-	    h->s.contig - h->skip, h->s.contig - h->skip, frame, sec);
+	return start_after(t, f, dir, f->half[dir].skip, frame, sec);
 }
 
 /*

@@ -2076,8 +2076,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "{server-alert} alert}{!server-tls-alert:{!tls-server-hello:"
 		    " and the server sent nothing back}{?tls-server-hello:; "
 		    "the server chose {tls-version} and the client answered "
-		    "with a {client-alert} alert}}{?server-closed:; the server closed the connection "
-		    "({end})}{?client-closed:; then the client closed the "
+		    "with a {client-alert} alert}}{?server-closed:; the "
+		    "server closed the connection ({end})}{?client-closed:; then the client closed the "
 		    "connection ({end})}{!server-closed:{!client-closed:; the "
 		    "connection was still open when the capture ended}}.",
 		.server_settings = "A server limited to old TLS versions or "
