@@ -120,7 +120,24 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 	CHECK(a->ts_nsec < 1000000000u);
 	CHECK(a->token_len <= RDPNEG_TOKEN_MAX);
 	CHECK(a->response_pdu_len <= RDPNEG_PDU_KEEP);
-	CHECK((a->ev.have & ~(RDPNEG_EV_SERVER_SENT * 2 - 1)) == 0);
+	CHECK((a->ev.have & ~(RDPNEG_EV_DIRECT_TLS * 2 - 1)) == 0);
+	/* The Direct Approach: TLS first, no request. */
+	if (a->ev.have & RDPNEG_EV_DIRECT_TLS)
+		CHECK(!(a->ev.have & RDPNEG_EV_REQUEST_BEGAN) &&
+		    (a->ev.have & RDPNEG_EV_CLIENT_NEXT) &&
+		    a->ev.client_next == RDPNEG_NEXT_TLS_HANDSHAKE);
+	/* A TLS session only after TLS began; a certificate read only
+	 * with its facts in the session. */
+	if (a->ev.tls != NULL) {
+		CHECK(rdpneg_evidence_starts_tls(&a->ev, 1) ||
+		    rdpneg_evidence_starts_tls(&a->ev, 0));
+		CHECK(a->ev.tls->napp <= RDPNEG_TLS_RECORDS_MAX);
+		CHECK(a->ev.tls->napp <= a->ev.tls->napp_total);
+	}
+	if (a->cert != NULL)
+		CHECK(a->ev.tls != NULL &&
+		    (a->ev.tls->have & RDPNEG_TLS_HAVE_CERT_FACTS) &&
+		    a->ev.tls->cert_flags == a->cert->flags);
 	/* The model marks what the tracker words: a malformed PDU. */
 	CHECK(((a->ev.have & RDPNEG_EV_MALFORMED) != 0) ==
 	    (a->malformed != NULL));
