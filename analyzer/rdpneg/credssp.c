@@ -231,17 +231,13 @@ rdpneg_infer_credssp(const struct rdpneg_evidence *ev,
 	const struct rdpneg_tls_app_record *a;
 	struct run r;
 	int hybrid_ex, open = 0;
+	unsigned lo, hi;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if (!(ev->have & RDPNEG_EV_RSP_NEG) ||
-	    ev->response_type != RDPNEG_TYPE_RSP ||
-	    !(ev->response_value & (RDPNEG_PROTOCOL_HYBRID |
-	    RDPNEG_PROTOCOL_HYBRID_EX)))
+	if (!rdpneg_selected_credssp(ev))
 		return;
-	out->plaintext = rdpneg_tls_plaintext(tls, 0, &out->last_min,
-	    &out->last_max);
-	out->last_min = out->last_max = 0;
+	out->plaintext = rdpneg_tls_plaintext(tls, 0, &lo, &hi);
 	hybrid_ex = (ev->response_value & RDPNEG_PROTOCOL_HYBRID_EX) != 0;
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < tls->napp && out->stage != RDPNEG_CREDSSP_ERROR &&

@@ -289,6 +289,15 @@ rdpneg_not_requested(const struct rdpneg_evidence *ev)
 	    !rdpneg_protocol_was_requested(req, ev->response_value);
 }
 
+int
+rdpneg_selected_credssp(const struct rdpneg_evidence *ev)
+{
+	return (ev->have & RDPNEG_EV_RSP_NEG) &&
+	    ev->response_type == RDPNEG_TYPE_RSP &&
+	    (ev->response_value & (RDPNEG_PROTOCOL_HYBRID |
+	    RDPNEG_PROTOCOL_HYBRID_EX)) != 0;
+}
+
 size_t
 rdpneg_format_problem(int from_client, enum rdpneg_status st,
     const struct rdpneg_pdu *pdu, char *buf, size_t size)

@@ -169,6 +169,10 @@ void rdpneg_evidence_finish(struct rdpneg_evidence *ev);
  */
 int rdpneg_not_requested(const struct rdpneg_evidence *ev);
 
+/* Did RDP_NEG_RSP select CredSSP, PROTOCOL_HYBRID or HYBRID_EX
+ * (2.2.1.2.1), so that NLA follows the TLS handshake (credssp.h)? */
+int rdpneg_selected_credssp(const struct rdpneg_evidence *ev);
+
 /*
  * Describe a malformed CR or CC as both consumers word it: "request: " or
  * "response: " and rdpneg_format_status().  Returns the length the full

@@ -112,16 +112,6 @@ offered_credssp(const struct rdpneg_evidence *ev)
 	return offered(ev, RDPNEG_PROTOCOL_HYBRID | RDPNEG_PROTOCOL_HYBRID_EX);
 }
 
-/* 2.2.1.2.1: selectedProtocol. */
-static int
-selected_credssp(const struct rdpneg_evidence *ev)
-{
-	return (ev->have & RDPNEG_EV_RSP_NEG) &&
-	    ev->response_type == RDPNEG_TYPE_RSP &&
-	    (ev->response_value & (RDPNEG_PROTOCOL_HYBRID |
-	    RDPNEG_PROTOCOL_HYBRID_EX)) != 0;
-}
-
 static int
 server_closed(const struct rdpneg_evidence *ev)
 {
@@ -382,7 +372,7 @@ const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	{ RDPNEG_FACT_OFFERED_SSL, "offered-ssl", 0, offered_ssl },
 	{ RDPNEG_FACT_OFFERED_CREDSSP, "offered-credssp", 0, offered_credssp },
 	{ RDPNEG_FACT_SELECTED_CREDSSP, "selected-credssp", 0,
-	    selected_credssp },
+	    rdpneg_selected_credssp },
 	{ RDPNEG_FACT_SERVER_CLOSED, "server-closed", 0, server_closed },
 	{ RDPNEG_FACT_CLIENT_CLOSED, "client-closed", 0, client_closed },
 	{ RDPNEG_FACT_SERVER_TLS_ALERT, "server-tls-alert", 0,

@@ -29,11 +29,7 @@ tlsfacts_has_tls(const struct rdpneg_evidence *ev)
 int
 tlsfacts_has_credssp(const struct rdpneg_evidence *ev)
 {
-	/* As rdpneg_infer_credssp() tests it. */
-	return tlsfacts_has_tls(ev) && (ev->have & RDPNEG_EV_RSP_NEG) &&
-	    ev->response_type == RDPNEG_TYPE_RSP &&
-	    (ev->response_value & (RDPNEG_PROTOCOL_HYBRID |
-	    RDPNEG_PROTOCOL_HYBRID_EX)) != 0;
+	return tlsfacts_has_tls(ev) && rdpneg_selected_credssp(ev);
 }
 
 size_t
