@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rdpneg/rdpneg.h"
+#include "rdpneg/words.h"
 
 const struct rdpneg_tok rdpneg_tpdu_names[] = {
 	{ RDPNEG_TPDU_CR, "CR" },
@@ -197,53 +198,32 @@ rdpneg_format_status(enum rdpneg_status st, const struct rdpneg_pdu *pdu,
 	return n < 0 ? 0 : (size_t)n;
 }
 
-/* Append s to buf if it fits whole; always count it in *need. */
-static void
-append_whole(char *buf, size_t size, size_t *used, size_t *need,
-    int *stopped, const char *sep, const char *s)
-{
-	size_t len = strlen(sep) + strlen(s);
-
-	*need += len;
-	if (*stopped || size == 0 || *used + len >= size) {
-		*stopped = 1;
-		return;
-	}
-	memcpy(buf + *used, sep, strlen(sep));
-	memcpy(buf + *used + strlen(sep), s, strlen(s));
-	*used += len;
-	buf[*used] = '\0';
-}
-
 size_t
 rdpneg_bits_str(const struct rdpneg_tok *table, uint32_t mask,
     const char *zero_name, char *buf, size_t size)
 {
 	char hex[16];
-	size_t used = 0, need = 0;
 	uint32_t known = 0;
-	int stopped = 0;
 	const char *sep = "";
+	struct words w;
 
-	if (size > 0)
-		buf[0] = '\0';
+	words_init(&w, buf, size);
 	if (mask == 0) {
-		append_whole(buf, size, &used, &need, &stopped, "", zero_name);
-		return need;
+		words_put(&w, "", zero_name);
+		return w.need;
 	}
 	for (; table->name != NULL; table++) {
 		known |= table->value;
 		if ((mask & table->value) != table->value || table->value == 0)
 			continue;
-		append_whole(buf, size, &used, &need, &stopped, sep,
-		    table->name);
+		words_put(&w, sep, table->name);
 		sep = "|";
 	}
 	if ((mask & ~known) != 0) {
 		snprintf(hex, sizeof(hex), "0x%x", mask & ~known);
-		append_whole(buf, size, &used, &need, &stopped, sep, hex);
+		words_put(&w, sep, hex);
 	}
-	return need;
+	return w.need;
 }
 
 size_t

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rdpneg/tls_text.h"
+#include "rdpneg/words.h"
 #include "rdpneg/x509.h"
 
 const struct rdpneg_tok rdpneg_cert_flag_names[] = {
@@ -20,70 +21,24 @@ const struct rdpneg_tok rdpneg_cert_flag_names[] = {
 	{ 0, NULL }
 };
 
-/* Where a text goes: whole items only, need counts the full text. */
-struct out {
-	char	*buf;
-	size_t	 size;
-	size_t	 need;
-	int	 stopped;	/* an item did not fit: write no more */
-};
-
-static void
-put(struct out *o, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!o->stopped && o->need + n < o->size) {
-		memcpy(o->buf + o->need, s, n + 1);
-	} else if (!o->stopped) {
-		o->stopped = 1;
-	}
-	o->need += n;
-}
-
-static void
-out_init(struct out *o, char *buf, size_t size)
-{
-	o->buf = buf;
-	o->size = size;
-	o->need = 0;
-	o->stopped = 0;
-	if (size > 0)
-		buf[0] = '\0';
-}
-
-static void
-put_name(struct out *o, const struct rdpneg_tok *table, uint32_t value,
-    const char *hexfmt)
-{
-	const char *name = rdpneg_tok_str(table, value);
-	char hex[16];
-
-	if (name == NULL) {
-		snprintf(hex, sizeof(hex), hexfmt, value);
-		name = hex;
-	}
-	put(o, name);
-}
-
 size_t
 rdpneg_tls_version_str(uint16_t version, char *buf, size_t size)
 {
-	struct out o;
+	struct words w;
 
-	out_init(&o, buf, size);
-	put_name(&o, rdpneg_tls_version_names, version, "0x%04x");
-	return o.need;
+	words_init(&w, buf, size);
+	words_name(&w, "", rdpneg_tls_version_names, version, "0x%04x");
+	return w.need;
 }
 
 size_t
 rdpneg_tls_suite_str(uint16_t suite, char *buf, size_t size)
 {
-	struct out o;
+	struct words w;
 
-	out_init(&o, buf, size);
-	put_name(&o, rdpneg_tls_suite_names, suite, "0x%04x");
-	return o.need;
+	words_init(&w, buf, size);
+	words_name(&w, "", rdpneg_tls_suite_names, suite, "0x%04x");
+	return w.need;
 }
 
 int
@@ -97,30 +52,28 @@ rdpneg_tls_offered_str(const struct rdpneg_tls *tls, char *buf, size_t size)
 {
 	const struct rdpneg_tls_client_hello *ch = &tls->client_hello;
 	const char *sep = "";
-	struct out o;
+	struct words w;
 	size_t i;
 
-	out_init(&o, buf, size);
+	words_init(&w, buf, size);
 	if (!(tls->have & RDPNEG_TLS_HAVE_CLIENT_HELLO)) {
-		put(&o, "none");
-		return o.need;
+		words_put(&w, "", "none");
+		return w.need;
 	}
 	if (!(ch->flags & RDPNEG_HELLO_SUPPORTED_VERSIONS) ||
 	    ch->nversions == 0) {
-		put(&o, "up to ");
-		put_name(&o, rdpneg_tls_version_names, ch->legacy_version,
-		    "0x%04x");
-		return o.need;
+		words_name(&w, "up to ", rdpneg_tls_version_names,
+		    ch->legacy_version, "0x%04x");
+		return w.need;
 	}
 	for (i = 0; i < ch->nversions; i++) {
 		if (rdpneg_tls_grease(ch->versions[i]))
 			continue;
-		put(&o, sep);
-		put_name(&o, rdpneg_tls_version_names, ch->versions[i],
+		words_name(&w, sep, rdpneg_tls_version_names, ch->versions[i],
 		    "0x%04x");
 		sep = ", ";
 	}
-	return o.need;
+	return w.need;
 }
 
 size_t
@@ -129,28 +82,28 @@ rdpneg_tls_suites_str(const struct rdpneg_tls *tls, size_t max, char *buf,
 {
 	const struct rdpneg_tls_client_hello *ch = &tls->client_hello;
 	char head[32];
-	struct out o;
+	struct words w;
 	size_t i, named = 0;
 
-	out_init(&o, buf, size);
+	words_init(&w, buf, size);
 	if (!(tls->have & RDPNEG_TLS_HAVE_CLIENT_HELLO)) {
-		put(&o, "none");
-		return o.need;
+		words_put(&w, "", "none");
+		return w.need;
 	}
 	snprintf(head, sizeof(head), "%u suite%s", (unsigned)ch->nsuites,
 	    ch->nsuites == 1 ? "" : "s");
-	put(&o, head);
+	words_put(&w, "", head);
 	for (i = 0; i < ch->nsuites && i < RDPNEG_TLS_SUITES_MAX &&
 	    named < max; i++) {
 		if (rdpneg_tls_grease(ch->suites[i]))
 			continue;
-		put(&o, named == 0 ? ": " : ", ");
-		put_name(&o, rdpneg_tls_suite_names, ch->suites[i], "0x%04x");
+		words_name(&w, named == 0 ? ": " : ", ",
+		    rdpneg_tls_suite_names, ch->suites[i], "0x%04x");
 		named++;
 	}
 	if (named > 0 && named < ch->nsuites)
-		put(&o, ", ...");
-	return o.need;
+		words_put(&w, "", ", ...");
+	return w.need;
 }
 
 size_t
@@ -158,21 +111,20 @@ rdpneg_tls_alert_str(const struct rdpneg_tls_dir *dir, char *buf,
     size_t size)
 {
 	char code[16];
-	struct out o;
+	struct words w;
 
-	out_init(&o, buf, size);
+	words_init(&w, buf, size);
 	if (dir->nalerts == 0) {
-		put(&o, "none");
-		return o.need;
+		words_put(&w, "", "none");
+		return w.need;
 	}
-	put_name(&o, rdpneg_tls_alert_level_names, dir->alert.level,
+	words_name(&w, "", rdpneg_tls_alert_level_names, dir->alert.level,
 	    "level %u");
-	put(&o, " ");
-	put_name(&o, rdpneg_tls_alert_names, dir->alert.description,
+	words_name(&w, " ", rdpneg_tls_alert_names, dir->alert.description,
 	    "alert %u");
 	snprintf(code, sizeof(code), " (%u)", (unsigned)dir->alert.description);
-	put(&o, code);
-	return o.need;
+	words_put(&w, "", code);
+	return w.need;
 }
 
 size_t
@@ -180,21 +132,20 @@ rdpneg_cert_flags_str(unsigned flags, char *buf, size_t size)
 {
 	const struct rdpneg_tok *t;
 	const char *sep = "";
-	struct out o;
+	struct words w;
 
-	out_init(&o, buf, size);
+	words_init(&w, buf, size);
 	if (flags == 0) {
-		put(&o, "none");
-		return o.need;
+		words_put(&w, "", "none");
+		return w.need;
 	}
 	for (t = rdpneg_cert_flag_names; t->name != NULL; t++) {
 		if (!(flags & t->value))
 			continue;
-		put(&o, sep);
-		put(&o, t->name);
+		words_put(&w, sep, t->name);
 		sep = ", ";
 	}
-	return o.need;
+	return w.need;
 }
 
 size_t
@@ -202,9 +153,9 @@ rdpneg_plaintext_str(enum rdpneg_plaintext kind, unsigned lo, unsigned hi,
     char *buf, size_t size)
 {
 	char text[48];
-	struct out o;
+	struct words w;
 
-	out_init(&o, buf, size);
+	words_init(&w, buf, size);
 	switch (kind) {
 	case RDPNEG_PLAINTEXT_EXACT:
 		snprintf(text, sizeof(text), "%u bytes", hi);
@@ -219,6 +170,6 @@ rdpneg_plaintext_str(enum rdpneg_plaintext kind, unsigned lo, unsigned hi,
 		snprintf(text, sizeof(text), "unknown");
 		break;
 	}
-	put(&o, text);
-	return o.need;
+	words_put(&w, "", text);
+	return w.need;
 }
