@@ -93,6 +93,9 @@
 #define CMD_XRDP_PORT "grep '^port=' " XRDP_INI
 #define CMD_LISTENERS "sudo ss -ltnp"
 #define CMD_SHADOW_NLA "freerdp-shadow-cli /sec:nla"
+#define CMD_SHADOW_CERT "ls -l ~/.config/freerdp/server"
+#define CMD_TS_RESTART "Restart-Service TermService -Force"
+#define CMD_READ_TLS12 "Get-ItemProperty -Path '" TLS12_KEY "'"
 #define CMD_OPENSSL_PROTOCOLS "grep -nE " \
 	"'^ *(MinProtocol|MaxProtocol|CipherString)' /etc/ssl/openssl.cnf"
 #define CMD_CIPHER_POLICY "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\" \
@@ -318,6 +321,14 @@ static const char *const no_answer_refs[] = {
  * TLS from the first byte (the Direct Approach, MS-RDPBCGR 5.4.2.2). */
 #define SELECTED_OR_DIRECT (RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED) | \
 	RDPNEG_BIT(RDPNEG_OUTCOME_NO_REQUEST))
+/* A rule of the TLS handshake on that fact: after a protocol other than
+ * Standard RDP Security was selected as requested, or TLS first; the
+ * rules it must come before. */
+#define TLS_PHASE(fact)	{ .outcomes = SELECTED_OR_DIRECT, \
+	.yes = RDPNEG_FACT(fact), \
+	.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) }
+#define PRECEDES_TLS_PHASE PRECEDES("direct-tls", "no-request", \
+	"tls-handshake-failed", "negotiated")
 
 const struct rdpneg_rule rdpneg_rules[] = {
 	/* A scanner's probe, whatever its outcome: flagged, not counted. */
@@ -691,7 +702,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"(certlm.msc) and restart Remote Desktop "
 				"Services to recreate it (this ends "
 				"sessions):",
-			    .command = "Restart-Service TermService -Force"),
+			    .command = CMD_TS_RESTART),
 			STEP(WINDOWS,
 			    .text = "To use a CA-issued certificate, find its "
 				"thumbprint below and set it as "
@@ -705,7 +716,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"that its certificate and key exist and are "
 				"readable (freerdp-shadow-cli keeps them "
 				"here):",
-			    .command = "ls -l ~/.config/freerdp/server"),
+			    .command = CMD_SHADOW_CERT),
 			STEP(WINDOWS, .less_secure = 1,
 			    .text = "Less secure workaround, never permanent: "
 				"SecurityLayer 0 with NLA off admits Standard "
@@ -1493,7 +1504,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .text = "If the server really does not answer, "
 				"restart Remote Desktop Services at a quiet "
 				"time (this ends sessions):",
-			    .command = "Restart-Service TermService -Force"),
+			    .command = CMD_TS_RESTART),
 			STEP(XRDP,
 			    .text = "If xrdp really does not answer, read its "
 				"log and restart it at a quiet time (this "
@@ -1599,11 +1610,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	 * negotiation".  All need a requested protocol selected. */
 
 	/* RFC 8446 4.2.1, 6.2: no TLS version in common. */
-	{ .match = { .outcomes = SELECTED_OR_DIRECT,
-		.yes = RDPNEG_FACT(TLS_VERSION_REFUSED),
-		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
-	    "negotiated"),
+	{ .match = TLS_PHASE(TLS_VERSION_REFUSED),
+	  .precedes = PRECEDES_TLS_PHASE,
 	  .diagnosis = {
 		.id = "tls-version-mismatch",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1639,14 +1647,13 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .text = "Enable TLS 1.2 (the secure choice): this "
 				"key must not hold Enabled 0 or "
 				"DisabledByDefault 1:",
-			    .command = "Get-ItemProperty -Path '" TLS12_KEY
-				"'"),
+			    .command = CMD_READ_TLS12),
 			STEP(WINDOWS,
 			    .text = "Windows Server 2008 R2 needs update "
 				"KB3080079 for RDP over TLS 1.2; after any "
 				"change restart Remote Desktop Services (this "
 				"ends sessions):",
-			    .command = "Restart-Service TermService -Force"),
+			    .command = CMD_TS_RESTART),
 			STEP(XRDP,
 			    .text = "Allow TLS 1.2 and 1.3 in " XRDP_INI
 				" and restart xrdp:",
@@ -1672,11 +1679,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			"Desktop Services on Windows 7 and Server 2008 R2") } },
 
 	/* RFC 8446 4.1.1: no suite (or signature algorithm) in common. */
-	{ .match = { .outcomes = SELECTED_OR_DIRECT,
-		.yes = RDPNEG_FACT(TLS_CIPHER_REFUSED),
-		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
-	    "negotiated"),
+	{ .match = TLS_PHASE(TLS_CIPHER_REFUSED),
+	  .precedes = PRECEDES_TLS_PHASE,
 	  .diagnosis = {
 		.id = "tls-no-common-cipher",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1740,11 +1744,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			REF_TLS_ALERTS, "Group Policy: SSL Cipher Suite Order") } },
 
 	/* The server closed on the ClientHello, without a word. */
-	{ .match = { .outcomes = SELECTED_OR_DIRECT,
-		.yes = RDPNEG_FACT(TLS_SERVER_ABORTED),
-		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
-	    "negotiated"),
+	{ .match = TLS_PHASE(TLS_SERVER_ABORTED),
+	  .precedes = PRECEDES_TLS_PHASE,
 	  .diagnosis = {
 		.id = "tls-server-aborted",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1788,7 +1789,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"which ends sessions:",
 			    .command = "Remove-Item -Path "
 				"'Cert:\\LocalMachine\\Remote Desktop\\*'\n"
-				"Restart-Service TermService -Force"),
+				CMD_TS_RESTART),
 			STEP(WINDOWS,
 			    .text = "When event 36870 names the key, give "
 				"NETWORK SERVICE read access to its file in "
@@ -1799,7 +1800,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			STEP(FREERDP,
 			    .text = "Check the server's certificate and key "
 				"(freerdp-shadow-cli keeps them here):",
-			    .command = "ls -l ~/.config/freerdp/server")),
+			    .command = CMD_SHADOW_CERT)),
 		.references = REFS(
 			REF_ENHANCED, REF_TLS_ALERTS,
 			"Microsoft: Remote Desktop \"An internal error has "
@@ -1807,11 +1808,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			"Win32_TSGeneralSetting.SSLCertificateSHA1Hash") } },
 
 	/* The client saw the certificate and went no further. */
-	{ .match = { .outcomes = SELECTED_OR_DIRECT,
-		.yes = RDPNEG_FACT(TLS_CERT_REJECTED),
-		.no = RDPNEG_FACT(SELECTED_RDP) | RDPNEG_FACT(NOT_REQUESTED) },
-	  .precedes = PRECEDES("direct-tls", "no-request", "tls-handshake-failed",
-	    "negotiated"),
+	{ .match = TLS_PHASE(TLS_CERT_REJECTED),
+	  .precedes = PRECEDES_TLS_PHASE,
 	  .diagnosis = {
 		.id = "tls-certificate-rejected",
 		.class = RDPNEG_CLASS_BLOCKED,
@@ -1867,7 +1865,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .text = "Replace the server's self-made "
 				"certificate with a CA-issued one "
 				"(freerdp-shadow-cli reads it from here):",
-			    .command = "ls -l ~/.config/freerdp/server"),
+			    .command = CMD_SHADOW_CERT),
 			STEP(ANY,
 			    .text = "Or have the client trust this one after "
 				"checking its SHA-256 fingerprint out of band "
@@ -2090,12 +2088,11 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"key must not hold Enabled 0 or "
 				"DisabledByDefault 1; Windows Server 2008 R2 "
 				"and 2012 need their TLS 1.2 for RDP updates:",
-			    .command = "Get-ItemProperty -Path '" TLS12_KEY
-				"'"),
+			    .command = CMD_READ_TLS12),
 			STEP(WINDOWS,
 			    .text = "After changing it, restart Remote Desktop "
 				"Services (this ends sessions):",
-			    .command = "Restart-Service TermService -Force"),
+			    .command = CMD_TS_RESTART),
 			STEP(WINDOWS,
 			    .when = { .no = FACT(SERVER_TLS_ALERT) },
 			    .text = "A server that closes without an alert "
@@ -2118,7 +2115,7 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			    .text = "Check the server's certificate and key "
 				"(freerdp-shadow-cli keeps them here) and its "
 				"log for the TLS error:",
-			    .command = "ls -l ~/.config/freerdp/server"),
+			    .command = CMD_SHADOW_CERT),
 			STEP(ANY, .less_secure = 1,
 			    .text = "Less secure workaround, only for a server "
 				"that cannot be updated: let the client accept "
