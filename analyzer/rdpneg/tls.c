@@ -333,6 +333,13 @@ rdpneg_decode_tls_alert(const uint8_t *frag, size_t len,
 
 /* ---- Level 2 */
 
+/* The facts of the side that sent (from_client) or the other. */
+static struct rdpneg_tls_dir *
+dir_of(struct rdpneg_tls *tls, int from_client)
+{
+	return &tls->dir[from_client ? DIR_CLIENT : DIR_SERVER];
+}
+
 /* Did the server choose TLS 1.3 in a ServerHello (not a
  * HelloRetryRequest, after which its next ServerHello is in clear)? */
 static int
@@ -377,8 +384,7 @@ static enum rdpneg_status
 handshake_message(struct rdpneg_tls *tls, int from_client,
     const struct rdpneg_tls_message *msg, const uint8_t *hs, uint64_t frame)
 {
-	struct rdpneg_tls_dir *d = &tls->dir[from_client ? DIR_CLIENT :
-	    DIR_SERVER];
+	struct rdpneg_tls_dir *d = dir_of(tls, from_client);
 	struct rdpneg_tls_client_hello ch;
 	struct rdpneg_tls_server_hello sh;
 	struct rdpneg_tls_certificates certs;
@@ -431,8 +437,7 @@ handshake_record(struct rdpneg_tls *tls, int from_client,
     const struct rdpneg_tls_record *rec, uint8_t *hs, size_t hs_size,
     uint64_t frame)
 {
-	struct rdpneg_tls_dir *d = &tls->dir[from_client ? DIR_CLIENT :
-	    DIR_SERVER];
+	struct rdpneg_tls_dir *d = dir_of(tls, from_client);
 	struct rdpneg_tls_message msg;
 	enum rdpneg_status st;
 
@@ -466,8 +471,7 @@ walk_record(struct rdpneg_tls *tls, int from_client,
     const struct rdpneg_tls_record *rec, uint8_t *hs, size_t hs_size,
     uint64_t frame)
 {
-	struct rdpneg_tls_dir *d = &tls->dir[from_client ? DIR_CLIENT :
-	    DIR_SERVER];
+	struct rdpneg_tls_dir *d = dir_of(tls, from_client);
 	struct rdpneg_tls_alert alert;
 	enum rdpneg_status st;
 
@@ -523,8 +527,7 @@ rdpneg_tls_feed(struct rdpneg_tls *tls, int from_client,
     const uint8_t *stream, size_t len, uint8_t *hs, size_t hs_size,
     uint64_t frame)
 {
-	struct rdpneg_tls_dir *d = &tls->dir[from_client ? DIR_CLIENT :
-	    DIR_SERVER];
+	struct rdpneg_tls_dir *d = dir_of(tls, from_client);
 	struct rdpneg_tls_record rec;
 	enum rdpneg_status st;
 
