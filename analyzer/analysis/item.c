@@ -8,16 +8,19 @@
 
 #include "analysis/analysis.h"
 
-/* The TLS session and the certificate go first in the owned block:
- * malloc aligns it, and both sizes are multiples of 8. */
+/* The TLS session, the Standard-security exchange and the certificate go
+ * first in the owned block: malloc aligns it, and their sizes are
+ * multiples of 8. */
 int
 attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a)
 {
 	size_t tlen = a->ev.tls != NULL ? sizeof(*a->ev.tls) : 0;
+	size_t xlen = a->ev.mcs != NULL ? sizeof(*a->ev.mcs) : 0;
 	size_t clen = a->cert != NULL ? sizeof(*a->cert) : 0;
 	size_t mlen = a->malformed != NULL ? strlen(a->malformed) + 1 : 0;
 	size_t ilen = a->incomplete != NULL ? strlen(a->incomplete) + 1 : 0;
-	char *owned = malloc(tlen + clen + a->token_len + mlen + ilen + 1);
+	char *owned = malloc(tlen + xlen + clen + a->token_len + mlen + ilen +
+	    1);
 
 	memset(it, 0, sizeof(*it));
 	if (owned == NULL)
@@ -28,6 +31,11 @@ attempt_item_init(struct attempt_item *it, const struct rdpneg_attempt *a)
 		memcpy(owned, a->ev.tls, tlen);
 		it->a.ev.tls = (const struct rdpneg_tls *)(void *)owned;
 		owned += tlen;
+	}
+	if (a->ev.mcs != NULL) {
+		memcpy(owned, a->ev.mcs, xlen);
+		it->a.ev.mcs = (const struct rdpneg_mcs *)(void *)owned;
+		owned += xlen;
 	}
 	if (a->cert != NULL) {
 		memcpy(owned, a->cert, clen);

@@ -72,6 +72,7 @@ struct pool {
 struct spooled {
 	struct attempt_item	it;	/* its pointers are rebuilt on reading */
 	size_t			slen;
+	size_t			xlen;
 	size_t			clen;
 	size_t			tlen;
 	size_t			mlen;
@@ -100,6 +101,7 @@ spool_attempt(const struct attempt_item *it, void *arg)
 	memset(&rec, 0, sizeof(rec));
 	rec.it = *it;
 	rec.slen = it->a.ev.tls != NULL ? sizeof(*it->a.ev.tls) : 0;
+	rec.xlen = it->a.ev.mcs != NULL ? sizeof(*it->a.ev.mcs) : 0;
 	rec.clen = it->a.cert != NULL ? sizeof(*it->a.cert) : 0;
 	rec.tlen = it->a.token != NULL ? it->a.token_len : 0;
 	rec.mlen = it->a.malformed != NULL ? strlen(it->a.malformed) + 1 : 0;
@@ -107,6 +109,8 @@ spool_attempt(const struct attempt_item *it, void *arg)
 	fwrite(&rec, sizeof(rec), 1, s->spool);
 	if (rec.slen > 0)
 		fwrite(it->a.ev.tls, 1, rec.slen, s->spool);
+	if (rec.xlen > 0)
+		fwrite(it->a.ev.mcs, 1, rec.xlen, s->spool);
 	if (rec.clen > 0)
 		fwrite(it->a.cert, 1, rec.clen, s->spool);
 	if (rec.tlen > 0)
@@ -115,8 +119,8 @@ spool_attempt(const struct attempt_item *it, void *arg)
 		fwrite(it->a.malformed, 1, rec.mlen, s->spool);
 	if (rec.ilen > 0)
 		fwrite(it->a.incomplete, 1, rec.ilen, s->spool);
-	s->written += sizeof(rec) + rec.slen + rec.clen + rec.tlen + rec.mlen +
-	    rec.ilen;
+	s->written += sizeof(rec) + rec.slen + rec.xlen + rec.clen + rec.tlen +
+	    rec.mlen + rec.ilen;
 	if (s->written - s->published >= PUBLISH_EVERY)
 		publish(s);
 }
@@ -346,14 +350,15 @@ replay_records(struct slot *s, uint8_t *buf, size_t len,
 {
 	struct spooled rec;
 	struct rdpneg_tls tls;		/* aligned: the spool's bytes are not */
+	struct rdpneg_mcs mcs;
 	struct rdpneg_cert cert;
 	size_t used = 0, need;
 	char *t;
 
 	while (len - used >= sizeof(rec)) {
 		memcpy(&rec, buf + used, sizeof(rec));
-		need = sizeof(rec) + rec.slen + rec.clen + rec.tlen + rec.mlen +
-		    rec.ilen;
+		need = sizeof(rec) + rec.slen + rec.xlen + rec.clen + rec.tlen +
+		    rec.mlen + rec.ilen;
 		if (len - used < need)
 			break;
 		t = (char *)buf + used + sizeof(rec);
@@ -364,6 +369,12 @@ replay_records(struct slot *s, uint8_t *buf, size_t len,
 		} else
 			rec.it.a.ev.tls = NULL;
 		t += rec.slen;
+		if (rec.xlen == sizeof(mcs)) {
+			memcpy(&mcs, t, sizeof(mcs));
+			rec.it.a.ev.mcs = &mcs;
+		} else
+			rec.it.a.ev.mcs = NULL;
+		t += rec.xlen;
 		if (rec.clen == sizeof(cert)) {
 			memcpy(&cert, t, sizeof(cert));
 			rec.it.a.cert = &cert;

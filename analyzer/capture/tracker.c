@@ -65,6 +65,8 @@ struct flow {
 	unsigned		 rdp_port:1;	/* server port configured */
 	struct rdpneg_evidence	 ev;		/* the shared model's facts */
 	struct rdpneg_tls	*tls;		/* ev.tls: after the negotiation */
+	struct rdpneg_mcs	*mcs;		/* ev.mcs: ... or Standard RDP
+						   Security's exchange */
 	struct rdpneg_cert	*cert;		/* the server's, when read */
 	uint8_t			*token;		/* the CR's cookie line */
 	uint16_t		 token_len;
@@ -167,6 +169,7 @@ table_remove(struct tracker *t, struct flow *f)
 	half_after_done(&f->half[CLIENT]);
 	half_after_done(&f->half[SERVER]);
 	free(f->tls);
+	free(f->mcs);
 	free(f->cert);
 	free(f->token);
 	free(f->malformed);
@@ -329,13 +332,14 @@ half_after_done(struct half *h)
 static struct after_conn
 after_conn(struct tracker *t, struct flow *f)
 {
-	struct after_conn c = { &f->ev, &f->tls, &f->cert, t->certs };
+	struct after_conn c = { &f->ev, &f->tls, &f->mcs, &f->cert,
+	    t->certs };
 
 	return c;
 }
 
 /* Add bytes to a direction's after-negotiation feed, and release it
- * once it has nothing more to read; a decided TLS session stops both. */
+ * once it has nothing more to read; a decided session stops both. */
 static int
 after_feed(struct tracker *t, struct flow *f, int dir, uint32_t seq,
     const uint8_t *data, size_t caplen, size_t len, uint64_t frame,
@@ -350,7 +354,7 @@ after_feed(struct tracker *t, struct flow *f, int dir, uint32_t seq,
 	if (after_add(h->after, &c, dir == CLIENT, seq, data, caplen, len,
 	    frame, sec) < 0)
 		rc = -1;
-	if (f->tls != NULL && rdpneg_tls_decided(f->tls)) {
+	if (after_conn_decided(&c)) {
 		half_after_done(&f->half[CLIENT]);
 		half_after_done(&f->half[SERVER]);
 	} else if (h->after->state == AFTER_DONE)

@@ -217,6 +217,43 @@ rdpneg_tls_set_certificate(struct rdpneg_tls *tls, unsigned flags)
 	tls->cert_flags = flags;
 }
 
+int
+rdpneg_standard_security(const struct rdpneg_evidence *ev)
+{
+	if (!(ev->have & RDPNEG_EV_CONFIRM))
+		return 0;
+	if (!(ev->have & RDPNEG_EV_RSP_NEG))
+		return 1;
+	return ev->response_type == RDPNEG_TYPE_RSP &&
+	    ev->response_value == RDPNEG_PROTOCOL_RDP;
+}
+
+int
+rdpneg_evidence_starts_mcs(const struct rdpneg_evidence *ev, int from_client)
+{
+	unsigned bit = from_client ? RDPNEG_EV_CLIENT_NEXT :
+	    RDPNEG_EV_SERVER_NEXT;
+	uint8_t first = from_client ? ev->client_next : ev->server_next;
+
+	return (ev->have & bit) && first == RDPNEG_NEXT_TPKT &&
+	    rdpneg_standard_security(ev);
+}
+
+const struct rdpneg_mcs *
+rdpneg_evidence_mcs(const struct rdpneg_evidence *ev)
+{
+	static const struct rdpneg_mcs none;
+
+	return ev->mcs != NULL ? ev->mcs : &none;
+}
+
+void
+rdpneg_mcs_set_certificate(struct rdpneg_mcs *mcs, unsigned flags)
+{
+	mcs->have |= RDPNEG_MCS_HAVE_CERT_FACTS;
+	mcs->cert_flags = flags;
+}
+
 void
 rdpneg_evidence_packet(struct rdpneg_evidence *ev, int from_client,
     unsigned tcp_flags)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "rdpneg/rdpneg.h"
+#include "rdpneg/mcs.h"
 #include "rdpneg/tls.h"
 
 /* Which facts struct rdpneg_evidence holds. */
@@ -59,6 +60,7 @@
  * security protocol's handshake, else the MCS Connect Initial). */
 #define RDPNEG_NEXT_TLS_HANDSHAKE 0x16u	/* TLS record type handshake */
 #define RDPNEG_NEXT_TLS_ALERT	0x15u	/* TLS record type alert */
+#define RDPNEG_NEXT_TPKT	0x03u	/* TPKT version: X.224 Data, MCS */
 
 struct rdpneg_evidence {
 	unsigned		have;		/* RDPNEG_EV_* */
@@ -85,6 +87,11 @@ struct rdpneg_evidence {
 	 * start TLS, so that a table full of SYNs stays small); read it
 	 * through rdpneg_evidence_tls(). */
 	const struct rdpneg_tls	*tls;
+	/* The Standard RDP Security exchange that followed (mcs.h), when a
+	 * side's next bytes after a Standard-security negotiation were TPKT
+	 * (rdpneg_evidence_starts_mcs); NULL before.  Owned by the consumer,
+	 * as tls; read it through rdpneg_evidence_mcs(). */
+	const struct rdpneg_mcs	*mcs;
 	/* Its fallback chain (chain.h). */
 	unsigned		chain_length;	/* attempts in its chain, >= 1 */
 	unsigned		chain_position;	/* 1-based */
@@ -145,6 +152,28 @@ const struct rdpneg_tls *rdpneg_evidence_tls(const struct rdpneg_evidence *ev);
 /* The facts (RDPNEG_CERT_*, x509.h) of the server certificate that tls
  * holds, as the consumer read them. */
 void rdpneg_tls_set_certificate(struct rdpneg_tls *tls, unsigned flags);
+
+/*
+ * Do that side's bytes after its CR or CC begin a TPKT while the
+ * negotiation chose Standard RDP Security (a Connection Confirm without
+ * negotiation data, or RDP_NEG_RSP selecting PROTOCOL_RDP), so that the
+ * consumer points ev->mcs at a zeroed struct rdpneg_mcs of its own and
+ * feeds them to rdpneg_mcs_feed(), at most RDPNEG_MCS_STREAM_BUDGET bytes
+ * of them, until rdpneg_mcs_decided()?
+ */
+int rdpneg_evidence_starts_mcs(const struct rdpneg_evidence *ev,
+    int from_client);
+
+/* ev->mcs, or an exchange that showed nothing when there is none. */
+const struct rdpneg_mcs *rdpneg_evidence_mcs(const struct rdpneg_evidence *ev);
+
+/* The facts (RDPNEG_CERT_*) of the X.509 server certificate that mcs
+ * holds, as the consumer read them. */
+void rdpneg_mcs_set_certificate(struct rdpneg_mcs *mcs, unsigned flags);
+
+/* Did the negotiation choose Standard RDP Security: a Connection Confirm
+ * without negotiation data, or RDP_NEG_RSP selecting PROTOCOL_RDP? */
+int rdpneg_standard_security(const struct rdpneg_evidence *ev);
 
 /* A packet from that side (SYN, SYN/ACK: RDPNEG_TCP_* flags). */
 #define RDPNEG_TCP_SYN	0x01u

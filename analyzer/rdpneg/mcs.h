@@ -288,6 +288,8 @@ struct rdpneg_mcs_dir {
 	uint32_t	consumed;	/* stream bytes walked: whole PDUs */
 	uint8_t		status;		/* enum rdpneg_status: OK, or the
 					   first problem, which stops it */
+	uint8_t		fast_path;	/* a fast-path PDU came: the session
+					   runs, nothing more is walked */
 	uint32_t	pdus;		/* PDUs walked */
 	uint16_t	sec_flags;	/* the basic security headers' flags,
 					   OR-ed */

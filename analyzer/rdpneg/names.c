@@ -123,6 +123,13 @@ static const char *const status_names[RDPNEG_STATUS_COUNT] = {
 	[RDPNEG_ERR_TLS_CERTIFICATE] = "the lengths of a TLS certificate list "
 	    "disagree with the message",
 	[RDPNEG_ERR_TLS_ALERT] = "TLS alert that is not 2 bytes",
+	[RDPNEG_ERR_MCS_FRAME] = "not an X.224 Data TPDU",
+	[RDPNEG_ERR_MCS_BER] = "MCS connect PDU with a bad BER tag or length",
+	[RDPNEG_ERR_MCS_PER] = "MCS domain PDU with a bad PER length or "
+	    "choice",
+	[RDPNEG_ERR_GCC] = "GCC conference data not as MS-RDPBCGR defines it",
+	[RDPNEG_ERR_USER_DATA] = "GCC user data block with a bad length",
+	[RDPNEG_ERR_SEC] = "security or licensing PDU with a bad length",
 };
 
 const char *

@@ -47,6 +47,14 @@ enum rdpneg_status {
 	RDPNEG_ERR_TLS_HELLO,		/* a length inside a hello lies */
 	RDPNEG_ERR_TLS_CERTIFICATE,	/* the certificate list's lengths lie */
 	RDPNEG_ERR_TLS_ALERT,		/* an alert that is not 2 bytes */
+	/* Standard RDP Security after the negotiation (mcs.h). */
+	RDPNEG_ERR_MCS_FRAME,		/* not a TPKT-framed X.224 Data TPDU */
+	RDPNEG_ERR_MCS_BER,		/* an MCS connect PDU's BER lies */
+	RDPNEG_ERR_MCS_PER,		/* an MCS domain PDU's PER lies */
+	RDPNEG_ERR_GCC,			/* not the GCC encoding of 2.2.1.3.1 */
+	RDPNEG_ERR_USER_DATA,		/* a user data block's length lies */
+	RDPNEG_ERR_SEC,			/* a security/licensing PDU's length
+					   lies */
 	RDPNEG_STATUS_COUNT
 };
 

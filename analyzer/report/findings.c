@@ -82,6 +82,12 @@ find_or_add(struct findings *f, const struct attempt_item *it)
 		*v->tls = *a->ev.tls;
 	}
 	v->ev.tls = v->tls;
+	if (a->ev.mcs != NULL) {
+		if ((v->mcs = malloc(sizeof(*v->mcs))) == NULL)
+			return NULL;
+		*v->mcs = *a->ev.mcs;
+	}
+	v->ev.mcs = v->mcs;
 	if (f->ndetails < FINDINGS_DETAILED &&
 	    (v->detail = calloc(1, sizeof(*v->detail))) != NULL) {
 		f->ndetails++;
@@ -288,6 +294,7 @@ findings_free(struct findings *f)
 
 	for (i = 0; i < f->n; i++) {
 		free(f->v[i].tls);
+		free(f->v[i].mcs);
 		if ((d = f->v[i].detail) == NULL)
 			continue;
 		for (k = 0; k < d->nsamples; k++)

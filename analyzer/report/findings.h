@@ -49,6 +49,7 @@ struct finding {
 							   for the texts */
 	struct rdpneg_tls			*tls;	/* ev.tls: its own
 							   copy, or NULL */
+	struct rdpneg_mcs			*mcs;	/* ev.mcs: the same */
 	uint64_t				 attempts;
 	uint64_t				 captures;	/* holding it */
 	uint64_t				 last_capture;	/* its ordinal */

@@ -74,6 +74,9 @@ release(wmem_allocator_t *scope _U_, wmem_cb_event_t event _U_, void *data)
 	free(c->tls);
 	c->tls = NULL;
 	c->ev.tls = NULL;
+	free(c->mcs);
+	c->mcs = NULL;
+	c->ev.mcs = NULL;
 	free(c->cert);
 	c->cert = NULL;
 	return FALSE;
@@ -243,13 +246,31 @@ tls_here(const struct rdpneg_tls *tls, guint32 num)
 	    tls->cert_frame == num;
 }
 
+/* Did a Standard-security fact the diagnosis turns on complete in frame
+ * num: the Connect-Response, a disconnect, a License Error, Set Error
+ * Info, or a step of the connection sequence? */
+static gboolean
+mcs_here(const struct rdpneg_mcs *m, guint32 num)
+{
+	int s;
+
+	if (m->disconnect_frame == num || m->license_frame == num ||
+	    m->error_info_frame == num)
+		return TRUE;
+	for (s = 0; s < RDPNEG_STAGE_COUNT; s++)
+		if (m->stage_frame[s] == num)
+			return TRUE;
+	return FALSE;
+}
+
 unsigned
 conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
     const guint8 *data, size_t caplen, size_t len, gboolean *fed)
 {
 	gboolean client;
 	struct conn_dir *d;
-	struct after_conn ac = { &c->ev, &c->tls, &c->cert, &certs };
+	struct after_conn ac = { &c->ev, &c->tls, &c->mcs, &c->cert,
+	    &certs };
 	int i;
 
 	*fed = FALSE;
@@ -259,18 +280,21 @@ conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
 	d = &c->dir[client ? 0 : 1];
 	/* after.c hands the first byte after the PDU to the model, then
 	 * feeds the TLS that follows, whatever order segments come in. */
-	if (d->after.state != AFTER_FIRST && d->after.state != AFTER_TLS)
+	if (d->after.state != AFTER_FIRST && d->after.state != AFTER_TLS &&
+	    d->after.state != AFTER_MCS)
 		return 0;
 	if (after_add(&d->after, &ac, client, seq, data, caplen, len,
 	    pinfo->num, (int64_t)pinfo->abs_ts.secs) < 0)
 		after_done(&d->after);	/* out of memory: stop here */
 	*fed = TRUE;
-	if (c->tls == NULL)
-		return 0;
 	/* A decided session stops both directions (the CLI's after_feed). */
-	if (rdpneg_tls_decided(c->tls))
+	if (after_conn_decided(&ac))
 		for (i = 0; i < 2; i++)
 			after_done(&c->dir[i].after);
+	if (c->mcs != NULL)
+		return mcs_here(c->mcs, pinfo->num) ? ROLE_MCS : 0;
+	if (c->tls == NULL)
+		return 0;
 	return tls_here(c->tls, pinfo->num) ? ROLE_TLS : 0;
 }
 

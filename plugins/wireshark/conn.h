@@ -31,6 +31,10 @@
 				   completed here */
 #define ROLE_VERDICT	0x20u	/* the diagnosis (or class) became what it
 				   is here, in the first pass */
+#define ROLE_MCS	0x40u	/* a Standard-security fact completed here
+				   (a connect PDU, a step of the sequence,
+				   a disconnect, a License Error, Set Error
+				   Info) */
 
 /* One direction after its CR or CC (MS-RDPBCGR 1.3.1.1). */
 struct conn_dir {
@@ -62,6 +66,8 @@ struct conn {
 					   and chain are added on use */
 	struct conn_dir	 dir[2];	/* [0] client, [1] server */
 	struct rdpneg_tls *tls;		/* ev.tls, once TLS began (free()) */
+	struct rdpneg_mcs *mcs;		/* ev.mcs, once Standard RDP
+					   Security's MCS began (free()) */
 	struct rdpneg_cert *cert;	/* the server's, once read (free()) */
 	char		*cookie;	/* escaped, or NULL */
 	char		*request_problem;  /* a malformed CR's, or NULL */
@@ -100,9 +106,10 @@ gboolean conn_add_payload(struct conn *c, packet_info *pinfo);
 /*
  * Feed this frame's TCP segment (raw sequence number seq, caplen of its
  * len bytes captured) to what follows its sender's CR or CC, as the CLI
- * does: the first byte after the PDU to the model, and while TLS has more
- * to show, the bytes to the TLS walker and the server's certificate to
- * the reader.  Returns ROLE_TLS, or 0; *fed: the model learnt something.
+ * does: the first byte after the PDU to the model, and while TLS or
+ * Standard RDP Security's exchange has more to show, the bytes to its
+ * walker and the server's certificate to the reader.  Returns ROLE_TLS,
+ * ROLE_MCS, or 0; *fed: the model learnt something.
  */
 unsigned conn_add_segment(struct conn *c, packet_info *pinfo, guint32 seq,
     const guint8 *data, size_t caplen, size_t len, gboolean *fed);

@@ -1487,7 +1487,7 @@ Test(status, enum_layout)
 	cr_assert_eq(RDPNEG_OK, 0);
 	cr_assert_eq(RDPNEG_TRUNCATED, 1);
 	cr_assert_eq(RDPNEG_ERR_FIRST, RDPNEG_ERR_TPKT_VERSION);
-	cr_assert_eq(RDPNEG_STATUS_COUNT, RDPNEG_ERR_TLS_ALERT + 1);
+	cr_assert_eq(RDPNEG_STATUS_COUNT, RDPNEG_ERR_SEC + 1);
 }
 
 Test(status, str_never_null_and_distinct)

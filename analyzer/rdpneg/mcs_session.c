@@ -1,0 +1,219 @@
+/*
+ * mcs_session.c - a connection's Standard-security exchange, walked PDU
+ * by PDU as each direction's stream grows (mcs.h, level 2): how far the
+ * connection sequence got (MS-RDPBCGR 1.3.1.1), what each side sent in
+ * clear, and who ended it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "rdpneg/mcs.h"
+
+#define TPKT_VERSION	3	/* else a fast-path PDU (2.2.9.1.2) */
+
+/* The connection got at least to stage s, first at this frame. */
+static void
+reach(struct rdpneg_mcs *m, enum rdpneg_mcs_stage s, uint64_t frame)
+{
+	if (m->stage < s)
+		m->stage = (uint8_t)s;
+	if (m->stage_frame[s] == 0)
+		m->stage_frame[s] = frame;
+}
+
+/* Does the server's choice call for a security header on every PDU
+ * (2.2.8.1.1.2.1)?  Unknown without its Connect-Response: the decoder
+ * then tells from the PDU. */
+static int
+header_always(const struct rdpneg_mcs *m)
+{
+	return (m->have & RDPNEG_MCS_HAVE_SERVER) &&
+	    (m->server.encryption_level != RDPNEG_ENC_LEVEL_NONE ||
+	    m->server.encryption_method != 0);
+}
+
+/* A Send Data's user data: the security exchange, Client Info,
+ * licensing, and what the server says in clear. */
+static enum rdpneg_status
+send_data(struct rdpneg_mcs *m, int from_client,
+    const struct rdpneg_span *data, uint64_t frame)
+{
+	struct rdpneg_sec_pdu s;
+	enum rdpneg_status st;
+
+	st = rdpneg_decode_sec_pdu(data->ptr, data->len, header_always(m), &s);
+	m->dir[from_client ? 0 : 1].sec_flags |= s.flags;
+	if (s.flags & RDPNEG_SEC_LICENSE_PKT) {
+		reach(m, RDPNEG_STAGE_LICENSING, frame);
+		if (s.have & RDPNEG_SEC_HAVE_LICENSE)
+			m->license_type = s.license_type;
+		if ((s.have & RDPNEG_SEC_HAVE_ERROR) && !from_client &&
+		    s.error_code != RDPNEG_LICENSE_STATUS_VALID_CLIENT &&
+		    !(m->have & RDPNEG_MCS_HAVE_LICENSE_ERROR)) {
+			m->have |= RDPNEG_MCS_HAVE_LICENSE_ERROR;
+			m->license_error = s.error_code;
+			m->license_transition = s.state_transition;
+			m->license_frame = frame;
+		}
+	} else if (from_client) {
+		if (s.flags & RDPNEG_SEC_EXCHANGE_PKT)
+			reach(m, RDPNEG_STAGE_SECURITY_EXCHANGE, frame);
+		else if (s.flags & RDPNEG_SEC_INFO_PKT)
+			reach(m, RDPNEG_STAGE_CLIENT_INFO, frame);
+		else if (m->stage >= RDPNEG_STAGE_LICENSING)
+			reach(m, RDPNEG_STAGE_ACTIVE, frame);	/* Confirm
+								   Active */
+	} else {
+		if ((s.have & RDPNEG_SEC_HAVE_SHARE) &&
+		    s.pdu_type == RDPNEG_PDUTYPE_DEMAND_ACTIVE)
+			reach(m, RDPNEG_STAGE_LICENSING, frame);
+		if ((s.have & RDPNEG_SEC_HAVE_ERRINFO) && s.error_info != 0 &&
+		    !(m->have & RDPNEG_MCS_HAVE_ERROR_INFO)) {
+			m->have |= RDPNEG_MCS_HAVE_ERROR_INFO;
+			m->error_info = s.error_info;
+			m->error_info_frame = frame;
+		}
+	}
+	return st;
+}
+
+/* The facts of one whole PDU. */
+static enum rdpneg_status
+pdu_facts(struct rdpneg_mcs *m, int from_client,
+    const struct rdpneg_mcs_pdu *pdu, const uint8_t *stream, uint64_t frame)
+{
+	struct rdpneg_connect_response r;
+	struct rdpneg_domain_pdu d;
+	enum rdpneg_status st;
+
+	switch (pdu->type) {
+	case RDPNEG_MCS_CONNECT_INITIAL:
+		if (!from_client || (m->have & RDPNEG_MCS_HAVE_CLIENT))
+			return RDPNEG_OK;
+		st = rdpneg_decode_connect_initial(pdu->data.ptr,
+		    pdu->data.len, &m->client);
+		m->have |= RDPNEG_MCS_HAVE_CLIENT | RDPNEG_MCS_INITIAL_BEGAN;
+		reach(m, RDPNEG_STAGE_CONNECT_INITIAL, frame);
+		return st;
+	case RDPNEG_MCS_CONNECT_RESPONSE:
+		if (from_client || (m->have & RDPNEG_MCS_HAVE_SERVER))
+			return RDPNEG_OK;
+		st = rdpneg_decode_connect_response(pdu->data.ptr,
+		    pdu->data.len, &r);
+		m->have |= RDPNEG_MCS_HAVE_SERVER;
+		m->server = r.server;
+		m->mcs_result = r.mcs_result;
+		m->gcc_result = r.gcc_result;
+		if (r.server.cert_leaf.len > 0) {
+			m->cert_off = (uint32_t)(r.server.cert_leaf.ptr -
+			    stream);
+			m->cert_len = (uint32_t)r.server.cert_leaf.len;
+		}
+		/* Its span points into the caller's stream: not kept. */
+		memset(&m->server.cert_leaf, 0, sizeof(m->server.cert_leaf));
+		if (st == RDPNEG_OK && r.mcs_result == RDPNEG_MCS_RT_SUCCESSFUL &&
+		    r.gcc_result == 0)
+			reach(m, RDPNEG_STAGE_CONNECT_RESPONSE, frame);
+		return st;
+	default:
+		break;
+	}
+	st = rdpneg_decode_domain_pdu(pdu->data.ptr, pdu->data.len, &d);
+	if (st != RDPNEG_OK)
+		return st;
+	switch (d.type) {
+	case RDPNEG_MCS_DISCONNECT:
+		if (!(m->have & RDPNEG_MCS_HAVE_DISCONNECT)) {
+			m->have |= RDPNEG_MCS_HAVE_DISCONNECT;
+			m->disconnect_reason = d.reason;
+			m->disconnect_from_client = from_client != 0;
+			m->disconnect_frame = frame;
+		}
+		break;
+	case RDPNEG_MCS_ERECT_DOMAIN:
+	case RDPNEG_MCS_ATTACH_USER_REQUEST:
+	case RDPNEG_MCS_ATTACH_USER_CONFIRM:
+	case RDPNEG_MCS_CHANNEL_JOIN_REQUEST:
+	case RDPNEG_MCS_CHANNEL_JOIN_CONFIRM:
+		if (m->stage >= RDPNEG_STAGE_CONNECT_RESPONSE)
+			reach(m, RDPNEG_STAGE_DOMAIN, frame);
+		break;
+	case RDPNEG_MCS_SEND_DATA_REQUEST:
+	case RDPNEG_MCS_SEND_DATA_INDICATION:
+		return send_data(m, from_client, &d.user_data, frame);
+	default:
+		break;
+	}
+	return RDPNEG_OK;
+}
+
+enum rdpneg_status
+rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
+    size_t len, uint64_t frame)
+{
+	struct rdpneg_mcs_dir *dir = &m->dir[from_client ? 0 : 1];
+	struct rdpneg_mcs_pdu pdu;
+	enum rdpneg_status st;
+	size_t left;
+
+	if (dir->status != RDPNEG_OK || dir->fast_path)
+		return dir->status;
+	if (len > RDPNEG_MCS_STREAM_BUDGET)
+		len = RDPNEG_MCS_STREAM_BUDGET;
+	while (dir->consumed < len) {
+		left = len - dir->consumed;
+		if (stream[dir->consumed] != TPKT_VERSION &&
+		    m->stage >= RDPNEG_STAGE_LICENSING) {
+			/* Fast-path (2.2.9.1.2, 2.2.8.1.2): the session
+			 * runs; nothing more of it is read. */
+			dir->fast_path = 1;
+			reach(m, RDPNEG_STAGE_ACTIVE, frame);
+			return RDPNEG_OK;
+		}
+		st = rdpneg_decode_mcs_pdu(stream + dir->consumed, left, &pdu);
+		if (st == RDPNEG_TRUNCATED) {
+			if (from_client &&
+			    pdu.type == RDPNEG_MCS_CONNECT_INITIAL &&
+			    !(m->have & RDPNEG_MCS_INITIAL_BEGAN)) {
+				m->have |= RDPNEG_MCS_INITIAL_BEGAN;
+				reach(m, RDPNEG_STAGE_CONNECT_INITIAL, frame);
+			}
+			if (pdu.size > RDPNEG_MCS_STREAM_BUDGET -
+			    dir->consumed) {
+				m->have |= RDPNEG_MCS_BUDGET_SPENT;
+				dir->status = RDPNEG_TRUNCATED;
+			}
+			return RDPNEG_TRUNCATED;
+		}
+		if (st == RDPNEG_OK) {
+			if (dir->first_frame == 0)
+				dir->first_frame = frame;
+			dir->last_frame = frame;
+			dir->pdus++;
+			st = pdu_facts(m, from_client, &pdu,
+			    stream, frame);
+			dir->consumed += (uint32_t)pdu.size;
+		}
+		if (st != RDPNEG_OK) {
+			dir->status = (uint8_t)st;
+			return st;
+		}
+	}
+	return RDPNEG_OK;
+}
+
+/* A direction that will show nothing more. */
+static int
+stopped(const struct rdpneg_mcs_dir *d)
+{
+	return d->status != RDPNEG_OK || d->fast_path;
+}
+
+int
+rdpneg_mcs_decided(const struct rdpneg_mcs *m)
+{
+	return (m->have & RDPNEG_MCS_HAVE_DISCONNECT) ||
+	    m->stage == RDPNEG_STAGE_ACTIVE ||
+	    (stopped(&m->dir[0]) && stopped(&m->dir[1]));
+}
