@@ -12,6 +12,7 @@
 
 #include "rdpneg/credssp.h"
 #include "rdpneg/kb.h"
+#include "rdpneg/kb_mcs.h"
 #include "rdpneg/tls_text.h"
 
 const struct rdpneg_tok rdpneg_server_names[] = {
@@ -402,9 +403,21 @@ const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	{ RDPNEG_FACT_CREDSSP_DENIED, "credssp-denied", 0, credssp_denied },
 	{ RDPNEG_FACT_CREDSSP_GAVE_UP, "credssp-gave-up", 0,
 	    credssp_gave_up },
+	{ RDPNEG_FACT_MCS_CONNECT_INITIAL, "mcs-connect-initial", 0,
+	    kb_mcs_connect_initial },
+	{ RDPNEG_FACT_MCS_REFUSED, "mcs-refused", 0, kb_mcs_refused },
+	{ RDPNEG_FACT_RDP_ENCRYPTION_MISMATCH, "rdp-encryption-mismatch", 0,
+	    kb_rdp_encryption_mismatch },
+	{ RDPNEG_FACT_RDP_DROPPED, "rdp-dropped", 0, kb_rdp_dropped },
+	{ RDPNEG_FACT_RDP_DROPPED_AFTER_INFO, "rdp-dropped-after-info", 0,
+	    kb_rdp_dropped_after_info },
+	{ RDPNEG_FACT_LICENSE_ERROR, "license-error", 0, kb_license_error },
+	{ RDPNEG_FACT_ERROR_INFO, "error-info", 0, kb_error_info },
+	{ RDPNEG_FACT_RDP_ACTIVE, "rdp-active", 0, kb_rdp_active },
+	{ RDPNEG_FACT_RDP_WEAK, "rdp-weak", 0, kb_rdp_weak },
 };
 
-_Static_assert(RDPNEG_FACT_COUNT <= 32, "facts are bits of an unsigned");
+_Static_assert(RDPNEG_FACT_COUNT <= 64, "facts are bits of a uint64_t");
 
 int
 rdpneg_fact_holds(enum rdpneg_fact f, const struct rdpneg_evidence *ev)
@@ -423,7 +436,7 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	    ev->response_type == RDPNEG_TYPE_FAILURE;
 	int selected = (ev->have & RDPNEG_EV_RSP_NEG) &&
 	    ev->response_type == RDPNEG_TYPE_RSP;
-	unsigned tested = m->yes | m->no, bit;
+	uint64_t tested = m->yes | m->no, bit;
 	size_t i;
 
 	if (m->outcomes != 0 && !(m->outcomes & RDPNEG_BIT(ev->outcome)))
@@ -453,7 +466,7 @@ rdpneg_match_evidence(const struct rdpneg_match *m,
 	    (!selected || (ev->response_value & m->selected_any) == 0))
 		return 0;
 	for (i = 0; tested != 0 && i < RDPNEG_FACT_COUNT; i++) {
-		bit = 1u << i;
+		bit = UINT64_C(1) << i;
 		if ((tested & bit) && rdpneg_fact_holds((enum rdpneg_fact)i,
 		    ev) != ((m->yes & bit) != 0))
 			return 0;
@@ -692,6 +705,13 @@ static const struct {
 	{ "cert-problems", ph_cert_problems },
 	{ "credssp", ph_credssp },
 	{ "credssp-plaintext", ph_credssp_plaintext },
+	{ "rdp-offered", kb_ph_rdp_offered },
+	{ "rdp-security", kb_ph_rdp_security },
+	{ "rdp-stage", kb_ph_rdp_stage },
+	{ "mcs-disconnect", kb_ph_mcs_disconnect },
+	{ "license-error", kb_ph_license_error },
+	{ "error-info", kb_ph_error_info },
+	{ "rdp-weaknesses", kb_ph_rdp_weaknesses },
 };
 
 /* The value of placeholder name (without braces), or NULL. */

@@ -80,10 +80,34 @@ enum rdpneg_fact {
 	RDPNEG_FACT_CREDSSP_DENIED,	/* HYBRID_EX's result, then the end */
 	RDPNEG_FACT_CREDSSP_GAVE_UP,	/* the client closed when it was its
 					   turn */
+	/* Standard RDP Security after the negotiation (mcs.h). */
+	RDPNEG_FACT_MCS_CONNECT_INITIAL, /* the client's MCS Connect-Initial
+					   began */
+	RDPNEG_FACT_MCS_REFUSED,	/* ... and the server ended the
+					   connection, or answered it without
+					   success, before a successful
+					   Connect-Response */
+	RDPNEG_FACT_RDP_ENCRYPTION_MISMATCH, /* the server chose a method or
+					   level the client did not offer, or
+					   refused a client offering neither
+					   128-bit nor FIPS */
+	RDPNEG_FACT_RDP_DROPPED,	/* the server ended the session after
+					   a successful Connect-Response,
+					   before it became active */
+	RDPNEG_FACT_RDP_DROPPED_AFTER_INFO, /* ... right after the client's
+					   encrypted Client Info, with a
+					   non-FIPS method (xrdp's MAC
+					   check) */
+	RDPNEG_FACT_LICENSE_ERROR,	/* a License Error in clear (not
+					   STATUS_VALID_CLIENT) */
+	RDPNEG_FACT_ERROR_INFO,		/* Set Error Info in clear, not 0 */
+	RDPNEG_FACT_RDP_ACTIVE,		/* the session went past licensing */
+	RDPNEG_FACT_RDP_WEAK,		/* a weakness of the Standard security
+					   chosen (rdpneg_rdp_weaknesses) */
 	RDPNEG_FACT_COUNT
 };
 
-#define RDPNEG_FACT(name)	(1u << RDPNEG_FACT_##name)
+#define RDPNEG_FACT(name)	(UINT64_C(1) << RDPNEG_FACT_##name)
 
 struct rdpneg_fact_def {
 	enum rdpneg_fact	 fact;		/* its index in rdpneg_facts */
@@ -119,8 +143,8 @@ struct rdpneg_match {
 	uint8_t		req_flags_any;	/* any of these request flags set */
 	uint32_t	selected_any;	/* RDP_NEG_RSP selecting one of these
 					   bits; 0: no test */
-	unsigned	yes;		/* RDPNEG_FACT()s that must hold */
-	unsigned	no;		/* RDPNEG_FACT()s that must not */
+	uint64_t	yes;		/* RDPNEG_FACT()s that must hold */
+	uint64_t	no;		/* RDPNEG_FACT()s that must not */
 };
 
 /*

@@ -111,6 +111,18 @@
 #define CMD_RDS_RIGHTS "secedit /export /areas USER_RIGHTS " \
 	"/cfg $env:TEMP\\rights.inf\n" \
 	"Select-String 'RemoteInteractiveLogonRight' $env:TEMP\\rights.inf"
+#define CMD_READ_ENCRYPTION "Get-ItemProperty -Path '" RDP_TCP_KEY "' " \
+	"-Name MinEncryptionLevel"
+#define CMD_READ_FIPS "Get-ItemProperty -Path 'HKLM:\\SYSTEM\\" \
+	"CurrentControlSet\\Control\\Lsa\\FipsAlgorithmPolicy' -Name Enabled"
+#define CMD_LICENSING "Get-CimInstance -Namespace " \
+	"root\\cimv2\\TerminalServices -ClassName " \
+	"Win32_TerminalServiceSetting | Select-Object LicensingType," \
+	"LicensingName"
+#define CMD_LSM_LOG "Get-WinEvent -LogName " \
+	"'Microsoft-Windows-TerminalServices-LocalSessionManager/" \
+	"Operational' -MaxEvents 50"
+#define CMD_XRDP_CRYPT "grep -nE '^(security_layer|crypt_level)=' " XRDP_INI
 #define CMD_ENCRYPTION_ORACLE "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\" \
 	"Microsoft\\Windows\\CurrentVersion\\Policies\\System\\" \
 	"CredSSP\\Parameters' -ErrorAction SilentlyContinue"
@@ -294,6 +306,36 @@ static const struct rdpneg_step fallback_steps[] = {
 };
 static const char *const fallback_refs[] = {
 	REF_STANDARD, REF_ENHANCED, REF_NEG_RSP, REF_GPO_LAYER, REF_GPO_NLA,
+	NULL
+};
+
+/* Shared by the Standard-security failures after the negotiation
+ * (rdp-encryption-mismatch, mcs-connect-refused, rdp-session-dropped):
+ * the secure fix is TLS, then what each implementation's setting is. */
+#define STEP_STANDARD_TO_TLS STEP(ANY, \
+	.text = "The secure fix is to stop using Standard RDP Security: " \
+	    "make the client offer TLS (FreeRDP /sec:tls or /sec:nla " \
+	    "instead of /sec:rdp; a current rdesktop or mstsc) and require " \
+	    "it on the server.")
+#define STEP_READ_ENCRYPTION STEP(WINDOWS, \
+	.text = "Read the required encryption level (MinEncryptionLevel: 1 " \
+	    "Low, 2 Client Compatible, 3 High, 4 FIPS; Group Policy \"Set " \
+	    "client connection encryption level\"):", \
+	.command = CMD_READ_ENCRYPTION)
+#define STEP_READ_FIPS STEP(WINDOWS, \
+	.text = "Read whether the FIPS policy (\"System cryptography: Use " \
+	    "FIPS compliant algorithms\") forces level FIPS; Enabled 1 " \
+	    "refuses clients without FIPS:", \
+	.command = CMD_READ_FIPS)
+#define STEP_XRDP_CRYPT STEP(XRDP, \
+	.text = "Read xrdp's security_layer= and crypt_level= (none, low, " \
+	    "medium, high, fips) in " XRDP_INI ":", \
+	.command = CMD_XRDP_CRYPT)
+static const char *const standard_refs[] = {
+	REF_STANDARD, REF_SEQUENCE,
+	"MS-RDPBCGR 2.2.1.3.3 Client Security Data (TS_UD_CS_SEC)",
+	"MS-RDPBCGR 2.2.1.4.3 Server Security Data (TS_UD_SC_SEC1)",
+	"T.125 7 Disconnect-Provider Ultimatum",
 	NULL
 };
 
@@ -944,6 +986,265 @@ const struct rdpneg_rule rdpneg_rules[] = {
 				"see whether the same code comes back.")),
 		.references = REFS(
 			REF_NEG_FAILURE, REF_CC) } },
+
+	/* 2.2.1.12: a License Error PDU in clear ended the sequence. */
+	{ .match = { .yes = RDPNEG_FACT(LICENSE_ERROR) },
+	  .precedes = PRECEDES("server-error-info", "rdp-encryption-mismatch",
+		"rdp-session-dropped", "standard-rdp-fallback",
+		"standard-rdp-fallback-legacy", "server-chose-standard-rdp",
+		"legacy-server", "legacy-client", "negotiated-standard-rdp",
+		"negotiated"),
+	  .diagnosis = {
+		.id = "rdp-license-error",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The server refused to license the client: its "
+		    "License Error PDU ({license-error}) ended the Standard "
+		    "RDP Security session before it started.",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "The License Error PDU was sent in clear "
+		    "(no SEC_ENCRYPT), so its dwErrorCode is read, not "
+		    "inferred (MS-RDPBCGR 2.2.1.12).",
+		.explanation = "The client requested {requested}; Standard "
+		    "RDP Security went as far as {rdp-stage}, where the server "
+		    "sent a License Error ({license-error}), then "
+		    "{mcs-disconnect}; the connection end was {end}.",
+		.server_settings = "Windows Remote Desktop Session Host: no "
+		    "Remote Desktop license server reachable, no RDS CAL "
+		    "left, the grace period over, or the licensing mode not "
+		    "set. xrdp and FreeRDP-based servers always send "
+		    "STATUS_VALID_CLIENT: a License Error from them means a "
+		    "proxy or another server answered.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Read the licensing mode and the license "
+				"servers this host uses (Group Policy \"Use "
+				"the specified Remote Desktop license "
+				"servers\", \"Set the Remote Desktop "
+				"licensing mode\"):",
+			    .command = CMD_LICENSING),
+			STEP(WINDOWS,
+			    .text = "On the license server, check that RDS "
+				"CALs of the mode in use are installed and "
+				"activated (RD Licensing Manager)."),
+			STEP(XRDP,
+			    .text = "xrdp does not license clients: find "
+				"which server or proxy answered on this "
+				"address and port."),
+			STEP(FREERDP,
+			    .text = "FreeRDP-based servers do not license "
+				"clients: find which server or proxy answered "
+				"on this address and port.")),
+		.references = REFS(
+			"MS-RDPBCGR 2.2.1.12 Server License Error PDU",
+			"MS-RDPELE 2.2.2.7 Server License Error",
+			REF_SEQUENCE) } },
+
+	/* 2.2.5.1: Set Error Info in clear, before the session started. */
+	{ .match = { .yes = RDPNEG_FACT(ERROR_INFO) },
+	  .precedes = PRECEDES("rdp-encryption-mismatch",
+		"rdp-session-dropped", "standard-rdp-fallback",
+		"standard-rdp-fallback-legacy", "server-chose-standard-rdp",
+		"legacy-server", "legacy-client", "negotiated-standard-rdp",
+		"negotiated"),
+	  .diagnosis = {
+		.id = "server-error-info",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The server said why it ended the session: "
+		    "{error-info}",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "The Set Error Info PDU was sent in clear "
+		    "(level Low or None), so its errorInfo is read, not "
+		    "inferred (MS-RDPBCGR 2.2.5.1.1).",
+		.explanation = "The client requested {requested}; Standard "
+		    "RDP Security went as far as {rdp-stage}, where the server "
+		    "sent Set Error Info ({error-info}), then {mcs-disconnect}; "
+		    "the connection end was {end}.",
+		.server_settings = "Depends on the reason: a licensing "
+		    "problem (ERRINFO_LICENSE_*), a policy or privilege that "
+		    "refuses the user, a time limit, or the server's own "
+		    "failure.",
+		.remediation = STEPS(
+			STEP(WINDOWS,
+			    .text = "Read the session manager's log at the "
+				"time of the attempt:",
+			    .command = CMD_LSM_LOG),
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log at "
+				"the same time:",
+			    .command = CMD_RCM_LOG),
+			STEP_XRDP_LOG,
+			STEP_FREERDP_LOG),
+		.references = REFS(
+			"MS-RDPBCGR 2.2.5.1 Set Error Info PDU",
+			"MS-RDPBCGR 2.2.5.1.1 errorInfo",
+			REF_SEQUENCE) } },
+
+	/* 5.3.2, 5.4.1: no encryption method both sides accept. */
+	{ .match = { .yes = RDPNEG_FACT(RDP_ENCRYPTION_MISMATCH),
+		.no = RDPNEG_FACT(RDP_ACTIVE) },
+	  .precedes = PRECEDES("legacy-refused-after-confirm",
+		"mcs-connect-refused", "rdp-session-dropped",
+		"standard-rdp-fallback", "standard-rdp-fallback-legacy",
+		"server-chose-standard-rdp", "legacy-server", "legacy-client",
+		"negotiated-standard-rdp", "negotiated"),
+	  .diagnosis = {
+		.id = "rdp-encryption-mismatch",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "Standard RDP Security failed on encryption: the "
+		    "client offered {rdp-offered}, which the server's required "
+		    "level does not accept.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "Both sides' choices are in clear "
+		    "(MS-RDPBCGR 2.2.1.3.3, 2.2.1.4.3){!mcs-refused:: the "
+		    "server's method or level is not among what the client "
+		    "offered}{?mcs-refused:; the server refused the "
+		    "Connect-Initial of a client offering neither 128-bit nor "
+		    "FIPS, the usual reason, but it does not say why}.",
+		.explanation = "The client offered the encryption methods "
+		    "{rdp-offered}; the server's answer: {rdp-security}. The "
+		    "connection sequence reached {rdp-stage}, then "
+		    "{mcs-disconnect}; the connection end was {end}.",
+		.server_settings = "Windows: \"Set client connection "
+		    "encryption level\" (MinEncryptionLevel 3 High needs "
+		    "128-bit, 4 FIPS needs FIPS), or the FIPS policy. xrdp: "
+		    "crypt_level= (high needs 128-bit, fips needs FIPS). "
+		    "Client: FreeRDP /encryption-methods:, or an old client "
+		    "limited to 40 or 56 bits.",
+		.remediation = STEPS(
+			STEP_STANDARD_TO_TLS,
+			STEP_SET_TLS_NLA,
+			STEP_READ_ENCRYPTION,
+			STEP_READ_FIPS,
+			STEP_XRDP_TLS,
+			STEP_XRDP_CRYPT,
+			STEP_FREERDP_SERVER,
+			STEP(ANY, .less_secure = 1,
+			    .text = "Less secure: while Standard RDP Security "
+				"stays, let the client offer what the server "
+				"requires (FreeRDP "
+				"/encryption-methods:128,FIPS).")),
+		.references = standard_refs } },
+
+	/* 3.3.5.3.1, 1.3.1.1: no RDP_NEG_REQ, a CC without negotiation
+	 * data (the only answer allowed), then the Connect-Initial
+	 * refused: the server requires TLS or NLA. */
+	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_LEGACY),
+		.yes = RDPNEG_FACT(LEGACY_REQUEST) | RDPNEG_FACT(MCS_REFUSED) },
+	  .precedes = PRECEDES("mcs-connect-refused",
+		"standard-rdp-fallback-legacy", "legacy-client"),
+	  .diagnosis = {
+		.id = "legacy-refused-after-confirm",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The server requires TLS or NLA and refused a "
+		    "client that sent no RDP_NEG_REQ: it confirmed without "
+		    "negotiation data, then dropped the client's MCS "
+		    "Connect-Initial.",
+		.confidence = RDPNEG_CONFIDENCE_HIGH,
+		.confidence_why = "A server cannot answer a request without "
+		    "RDP_NEG_REQ with RDP_NEG_FAILURE (MS-RDPBCGR 3.3.5.3.1); "
+		    "it ended the connection right after the client's "
+		    "Connect-Initial, without a Connect-Response.",
+		.explanation = "The client's Connection Request carried no "
+		    "RDP_NEG_REQ (Standard RDP Security only) and the server "
+		    "confirmed without negotiation data; the client sent its "
+		    "MCS Connect-Initial and the server answered with "
+		    "{mcs-disconnect}; the connection end was {end}.",
+		.server_settings = "xrdp: security_layer=tls (it logs \"Server "
+		    "requires TLS for security, but the client did not "
+		    "request TLS\"). Windows: SecurityLayer 2 or NLA "
+		    "required. Client: FreeRDP /sec:rdp, an old rdesktop or "
+		    "a legacy tool.",
+		.remediation = tls_rdp_steps,
+		.references = REFS(
+			REF_PROCESS_CR, REF_SEND_CC, REF_SEQUENCE,
+			REF_ENHANCED, REF_XRDP_INI) } },
+
+	/* T.125 11.2, 3.3.5.3.3.1: the Connect-Initial refused. */
+	{ .match = { .yes = RDPNEG_FACT(MCS_REFUSED) },
+	  .precedes = PRECEDES("standard-rdp-fallback",
+		"standard-rdp-fallback-legacy", "server-chose-standard-rdp",
+		"legacy-server", "negotiated-standard-rdp", "negotiated"),
+	  .diagnosis = {
+		.id = "mcs-connect-refused",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The server refused the client's MCS "
+		    "Connect-Initial under Standard RDP Security, before "
+		    "any encryption was agreed.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "The refusal is on the wire (no successful "
+		    "Connect-Response); its reason is not: MS-RDPBCGR "
+		    "3.3.5.3.3.1 lets the server drop a Connect-Initial it "
+		    "does not accept.",
+		.explanation = "The client requested {requested} and the "
+		    "server answered {selected}; the client's Connect-Initial "
+		    "offered {rdp-offered}, and the server answered with "
+		    "{mcs-disconnect}; the connection end was {end}.",
+		.server_settings = "Windows: an encryption level or FIPS "
+		    "policy the client's offer does not meet, or client data "
+		    "it rejects. xrdp: a crypt_level the client cannot meet. "
+		    "A proxy in the path.",
+		.remediation = STEPS(
+			STEP_STANDARD_TO_TLS,
+			STEP_READ_ENCRYPTION,
+			STEP_READ_FIPS,
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log at "
+				"the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP_XRDP_CRYPT,
+			STEP_XRDP_LOG,
+			STEP_FREERDP_SERVER),
+		.references = standard_refs } },
+
+	/* 1.3.1.1: the server ended a session it had accepted, before the
+	 * session started. */
+	{ .match = { .yes = RDPNEG_FACT(RDP_DROPPED) },
+	  .precedes = PRECEDES("standard-rdp-fallback",
+		"standard-rdp-fallback-legacy", "server-chose-standard-rdp",
+		"legacy-server", "legacy-client", "negotiated-standard-rdp",
+		"negotiated"),
+	  .diagnosis = {
+		.id = "rdp-session-dropped",
+		.class = RDPNEG_CLASS_BLOCKED,
+		.summary = "The server dropped the Standard RDP Security "
+		    "session at {rdp-stage}, before it started"
+		    "{?rdp-dropped-after-info:: it did not accept the "
+		    "client's encrypted Client Info}.",
+		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
+		.confidence_why = "Who ended the connection, and when, is in "
+		    "clear; what the server disliked is encrypted"
+		    "{?rdp-dropped-after-info:, but a drop right after the "
+		    "Client Info at an RC4 level is the signature of xrdp's "
+		    "MAC check failing}.",
+		.explanation = "Standard RDP Security was agreed "
+		    "({rdp-security}); the client went as far as {rdp-stage} "
+		    "and the server answered with {mcs-disconnect}; the "
+		    "connection end was {end}.{?rdp-dropped-after-info: This "
+		    "is the known interoperability failure of xrdp 0.9 with "
+		    "FreeRDP 2 clients at crypt_level low, medium or high: "
+		    "xrdp logs a MAC checksum error for the Client Info and "
+		    "disconnects; level fips and rdesktop work.}",
+		.server_settings = "xrdp: security_layer=rdp or negotiate "
+		    "with an RC4 crypt_level, against a FreeRDP client. "
+		    "Windows: a policy that refuses the user or the client "
+		    "after the Client Info (read the service's log).",
+		.remediation = STEPS(
+			STEP_STANDARD_TO_TLS,
+			STEP_XRDP_TLS,
+			STEP(XRDP, .less_secure = 1,
+			    .when = { .yes = FACT(RDP_DROPPED_AFTER_INFO) },
+			    .text = "Less secure: if the client must stay on "
+				"Standard RDP Security, crypt_level=fips "
+				"avoids the RC4 MAC failure:",
+			    .command = CMD_XRDP_SET("crypt_level", "fips")
+				"\n" CMD_XRDP_RESTART),
+			STEP_XRDP_LOG,
+			STEP(WINDOWS,
+			    .text = "Read the Remote Desktop service's log at "
+				"the time of the attempt:",
+			    .command = CMD_RCM_LOG),
+			STEP_FREERDP_SERVER),
+		.references = standard_refs } },
 
 	/* 2.2.1.2.1 selected PROTOCOL_RDP (5.3) after a refused attempt. */
 	{ .match = { .outcomes = RDPNEG_BIT(RDPNEG_OUTCOME_SELECTED),

@@ -309,6 +309,8 @@ struct rdpneg_mcs_dir {
 #define RDPNEG_MCS_BUDGET_SPENT	0x40u	/* a direction passed the budget */
 #define RDPNEG_MCS_INITIAL_BEGAN 0x80u	/* a Connect-Initial began, maybe
 					   never completed (snap length) */
+#define RDPNEG_MCS_RESPONSE_BEGAN 0x100u /* a Connect-Response began, the
+					   same */
 
 struct rdpneg_mcs {
 	unsigned		have;	/* RDPNEG_MCS_HAVE_* etc. */
@@ -341,8 +343,8 @@ struct rdpneg_mcs {
  * Walk one direction's stream (stream[0] is the first byte after its CR
  * or CC; len bytes are contiguous) from dir->consumed, whole PDUs at a
  * time, and record what each shows; frame is the packet that brought the
- * newest bytes.  A Connect-Initial still incomplete is marked as begun
- * (RDPNEG_MCS_INITIAL_BEGAN).  Returns RDPNEG_OK when every byte was
+ * newest bytes.  A Connect-Initial or -Response still incomplete is marked
+ * as begun (RDPNEG_MCS_INITIAL_BEGAN, RDPNEG_MCS_RESPONSE_BEGAN).  Returns RDPNEG_OK when every byte was
  * walked, RDPNEG_TRUNCATED when a PDU is still incomplete, or the first
  * malformed status (kept in dir->status), after which that direction is
  * not walked again.  Walks nothing past RDPNEG_MCS_STREAM_BUDGET.
@@ -353,6 +355,26 @@ enum rdpneg_status rdpneg_mcs_feed(struct rdpneg_mcs *mcs, int from_client,
 /* Has the exchange shown all rdpneg reads from it: a Disconnect Provider
  * Ultimatum, the session active, or both directions stopped? */
 int rdpneg_mcs_decided(const struct rdpneg_mcs *mcs);
+
+/* What makes a working Standard-security session weak (MS-RDPBCGR 5.3:
+ * every one lacks TLS; these add to it). */
+#define RDPNEG_RDP_WEAK_NO_ENCRYPTION	0x01u	/* level or method None */
+#define RDPNEG_RDP_WEAK_SERVER_CLEAR	0x02u	/* level Low: the server's
+						   data is not encrypted */
+#define RDPNEG_RDP_WEAK_KEY		0x04u	/* 40- or 56-bit RC4 */
+#define RDPNEG_RDP_WEAK_PROPRIETARY_CERT 0x08u	/* the proprietary
+						   certificate: its key is
+						   signed by a key every
+						   client knows, so the
+						   server is not
+						   authenticated (5.3.3.1) */
+
+/* The RDPNEG_RDP_WEAK_* bits of the server's choice, 0 without it. */
+unsigned rdpneg_rdp_weaknesses(const struct rdpneg_mcs *mcs);
+
+/* The methods the client offered: encryptionMethods, or in the French
+ * locale extEncryptionMethods (2.2.1.3.3). */
+uint32_t rdpneg_rdp_offered(const struct rdpneg_gcc_client *c);
 
 /* The colour depth in bits per pixel the client asked for (2.2.1.3.2:
  * 32 with RNS_UD_CS_WANT_32BPP_SESSION, else highColorDepth, else
@@ -381,5 +403,6 @@ extern const struct rdpneg_tok rdpneg_sec_flag_names[];		/* bits */
 extern const struct rdpneg_tok rdpneg_license_type_names[];
 extern const struct rdpneg_tok rdpneg_license_error_names[];
 extern const struct rdpneg_tok rdpneg_license_transition_names[];
+extern const struct rdpneg_tok rdpneg_rdp_weakness_names[];	/* bits */
 
 #endif /* RDPNEG_MCS_H */

@@ -151,3 +151,11 @@ const struct rdpneg_tok rdpneg_license_transition_names[] = {
 	{ 0x04, "ST_RESEND_LAST_MESSAGE" },
 	{ 0, NULL }
 };
+
+const struct rdpneg_tok rdpneg_rdp_weakness_names[] = {
+	{ RDPNEG_RDP_WEAK_NO_ENCRYPTION, "no-encryption" },
+	{ RDPNEG_RDP_WEAK_SERVER_CLEAR, "server-data-in-clear" },
+	{ RDPNEG_RDP_WEAK_KEY, "weak-key" },
+	{ RDPNEG_RDP_WEAK_PROPRIETARY_CERT, "proprietary-certificate" },
+	{ 0, NULL }
+};

@@ -101,7 +101,7 @@ pdu_facts(struct rdpneg_mcs *m, int from_client,
 			return RDPNEG_OK;
 		st = rdpneg_decode_connect_response(pdu->data.ptr,
 		    pdu->data.len, &r);
-		m->have |= RDPNEG_MCS_HAVE_SERVER;
+		m->have |= RDPNEG_MCS_HAVE_SERVER | RDPNEG_MCS_RESPONSE_BEGAN;
 		m->server = r.server;
 		m->mcs_result = r.mcs_result;
 		m->gcc_result = r.gcc_result;
@@ -179,6 +179,9 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 				m->have |= RDPNEG_MCS_INITIAL_BEGAN;
 				reach(m, RDPNEG_STAGE_CONNECT_INITIAL, frame);
 			}
+			if (!from_client &&
+			    pdu.type == RDPNEG_MCS_CONNECT_RESPONSE)
+				m->have |= RDPNEG_MCS_RESPONSE_BEGAN;
 			if (pdu.size > RDPNEG_MCS_STREAM_BUDGET -
 			    dir->consumed) {
 				m->have |= RDPNEG_MCS_BUDGET_SPENT;
@@ -216,4 +219,34 @@ rdpneg_mcs_decided(const struct rdpneg_mcs *m)
 	return (m->have & RDPNEG_MCS_HAVE_DISCONNECT) ||
 	    m->stage == RDPNEG_STAGE_ACTIVE ||
 	    (stopped(&m->dir[0]) && stopped(&m->dir[1]));
+}
+
+uint32_t
+rdpneg_rdp_offered(const struct rdpneg_gcc_client *c)
+{
+	return c->encryption_methods != 0 ? c->encryption_methods :
+	    c->ext_encryption_methods;
+}
+
+unsigned
+rdpneg_rdp_weaknesses(const struct rdpneg_mcs *m)
+{
+	const struct rdpneg_gcc_server *s = &m->server;
+	unsigned w = 0;
+
+	if (!(m->have & RDPNEG_MCS_HAVE_SERVER) ||
+	    !(s->have & RDPNEG_SC_SECURITY))
+		return 0;
+	if (s->encryption_level == RDPNEG_ENC_LEVEL_NONE ||
+	    s->encryption_method == 0)
+		return RDPNEG_RDP_WEAK_NO_ENCRYPTION;
+	if (s->encryption_level == RDPNEG_ENC_LEVEL_LOW)
+		w |= RDPNEG_RDP_WEAK_SERVER_CLEAR;
+	if (s->encryption_method == RDPNEG_ENC_40BIT ||
+	    s->encryption_method == RDPNEG_ENC_56BIT)
+		w |= RDPNEG_RDP_WEAK_KEY;
+	if ((s->have & RDPNEG_SC_CERTIFICATE) &&
+	    s->cert_type == RDPNEG_CERT_CHAIN_PROPRIETARY)
+		w |= RDPNEG_RDP_WEAK_PROPRIETARY_CERT;
+	return w;
 }

@@ -2221,7 +2221,7 @@ fact_at(const char *p, const char **colon)
  * NULL; facts collects the bits of the facts its conditions name.
  */
 static const char *
-bad_condition(const char *text, unsigned *facts)
+bad_condition(const char *text, uint64_t *facts)
 {
 	const char *p, *colon, *q;
 	unsigned open;
@@ -2236,14 +2236,14 @@ bad_condition(const char *text, unsigned *facts)
 			open += *q == '{' ? 1 : *q == '}' ? -1u : 0;
 		if (open > 0)
 			return p;
-		*facts |= 1u << f;
+		*facts |= UINT64_C(1) << f;
 	}
 	return NULL;
 }
 
 Test(kb_conditions, the_check_rejects_what_expand_would_copy)
 {
-	unsigned facts = 0;
+	uint64_t facts = 0;
 
 	cr_assert_null(bad_condition("a {?offered-ssl:b {requested}} c",
 	    &facts));
@@ -2266,7 +2266,7 @@ Test(kb_conditions, the_check_rejects_what_expand_would_copy)
 /* Every text of the table: conditions name facts and close. */
 static void
 conditions_ok(const char *text, const char *id, const char *field,
-    unsigned *facts)
+    uint64_t *facts)
 {
 	const char *bad = bad_condition(text, facts);
 
@@ -2278,7 +2278,7 @@ Test(kb_conditions, every_text_names_known_facts)
 {
 	const struct rdpneg_diagnosis *d;
 	const struct rdpneg_step *s;
-	unsigned facts = 0;
+	uint64_t facts = 0;
 	size_t i, j;
 
 	for (i = 0; i < rdpneg_nrules; i++) {
@@ -2311,9 +2311,9 @@ Test(kb_conditions, every_text_names_known_facts)
 struct shown {
 	/* Per rule: the facts its texts test, and those seen holding and
 	 * not; per step: seen applying and not. */
-	unsigned	tested[RULES_MAX];
-	unsigned	held[RULES_MAX];
-	unsigned	failed[RULES_MAX];
+	uint64_t	tested[RULES_MAX];
+	uint64_t	held[RULES_MAX];
+	uint64_t	failed[RULES_MAX];
 	uint32_t	applied[RULES_MAX];
 	uint32_t	skipped[RULES_MAX];
 };
@@ -2327,7 +2327,7 @@ conditional(const struct rdpneg_step *s)
 }
 
 static void
-rule_conditions(const struct rdpneg_diagnosis *d, unsigned *facts)
+rule_conditions(const struct rdpneg_diagnosis *d, uint64_t *facts)
 {
 	const struct rdpneg_step *s;
 
@@ -2350,11 +2350,11 @@ note_shown(const struct rdpneg_evidence *ev, void *arg)
 	unsigned f;
 
 	for (f = 0; f < RDPNEG_FACT_COUNT; f++)
-		if (o->tested[r] & (1u << f)) {
+		if (o->tested[r] & (UINT64_C(1) << f)) {
 			if (rdpneg_fact_holds((enum rdpneg_fact)f, ev))
-				o->held[r] |= 1u << f;
+				o->held[r] |= UINT64_C(1) << f;
 			else
-				o->failed[r] |= 1u << f;
+				o->failed[r] |= UINT64_C(1) << f;
 		}
 	for (s = d->remediation; s->text != NULL; s++)
 		if (conditional(s)) {
@@ -2373,7 +2373,8 @@ Test(kb_conditions, each_is_shown_and_hidden_by_some_evidence)
 	const struct rdpneg_diagnosis *d;
 	const struct rdpneg_step *s;
 	size_t r, k;
-	unsigned f, bit, problems = 0;
+	unsigned f, problems = 0;
+	uint64_t bit;
 
 	cr_assert_leq(rdpneg_nrules, RULES_MAX);
 	for (r = 0; r < rdpneg_nrules; r++)
@@ -2382,7 +2383,7 @@ Test(kb_conditions, each_is_shown_and_hidden_by_some_evidence)
 	for (r = 0; r < rdpneg_nrules; r++) {
 		d = &rdpneg_rules[r].diagnosis;
 		for (f = 0; f < RDPNEG_FACT_COUNT; f++) {
-			bit = 1u << f;
+			bit = UINT64_C(1) << f;
 			if (!(o.tested[r] & bit) ||
 			    ((o.held[r] & bit) && (o.failed[r] & bit)))
 				continue;
