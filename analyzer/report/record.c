@@ -8,6 +8,7 @@
 
 #include "rdpneg/tls_text.h"
 #include "report/record.h"
+#include "report/record_mcs.h"
 #include "report/tlsfacts.h"
 
 _Static_assert(RECORD_TEXT_MAX >= FMT_ENDPOINT_MAX + FMT_TIME_MAX,
@@ -25,7 +26,79 @@ record_ctx_init(struct record_ctx *ctx, const char *capture,
 		rdpneg_infer_credssp(&it->a.ev, &ctx->credssp);
 }
 
-/* ---- Helpers of the getters. */
+/* ---- Helpers of the getters (record.h). */
+
+void
+record_bytes(struct record_value *v, const void *p, size_t len)
+{
+	v->u.bytes.p = p;
+	v->u.bytes.len = len;
+}
+
+void
+record_bytes_or_null(struct record_value *v, const char *s)
+{
+	if (s != NULL)
+		record_bytes(v, s, strlen(s));
+	else
+		v->type = RECORD_NULL;
+}
+
+void
+record_n_if(struct record_value *v, int present, uint64_t n)
+{
+	if (present)
+		v->u.n = n;
+	else
+		v->type = RECORD_NULL;
+}
+
+void
+record_words_begin(const struct record_ctx *c, struct record_value *v)
+{
+	v->u.words.p = c->buf;
+	v->u.words.n = 0;
+}
+
+/* Where the next word goes, and the room left for it. */
+static char *
+words_end(const struct record_ctx *c, const struct record_value *v,
+    size_t *left)
+{
+	char *end = c->buf;
+	size_t i;
+
+	for (i = 0; i < v->u.words.n; i++)
+		end += strlen(end) + 1;
+	*left = RECORD_TEXT_MAX - (size_t)(end - c->buf);
+	return end;
+}
+
+void
+record_words_add(const struct record_ctx *c, struct record_value *v,
+    size_t (*str)(uint16_t, char *, size_t), uint16_t value)
+{
+	size_t left;
+	char *end = words_end(c, v, &left);
+
+	if (str(value, end, left) < left)
+		v->u.words.n++;
+}
+
+void
+record_words_put(const struct record_ctx *c, struct record_value *v,
+    const char *text)
+{
+	size_t left, n = strlen(text);
+	char *end = words_end(c, v, &left);
+
+	if (n < left) {
+		memcpy(end, text, n + 1);
+		v->u.words.n++;
+	}
+}
+
+/* ---- Helpers of the getters that stay here. */
 
 static int
 has_request(const struct rdpneg_attempt *a)
@@ -39,57 +112,6 @@ answered(const struct rdpneg_attempt *a, uint8_t type)
 {
 	return (a->ev.have & RDPNEG_EV_RSP_NEG) != 0 &&
 	    a->ev.response_type == type;
-}
-
-static void
-bytes(struct record_value *v, const void *p, size_t len)
-{
-	v->u.bytes.p = p;
-	v->u.bytes.len = len;
-}
-
-/* A text of the attempt's, or null. */
-static void
-bytes_or_null(struct record_value *v, const char *s)
-{
-	if (s != NULL)
-		bytes(v, s, strlen(s));
-	else
-		v->type = RECORD_NULL;
-}
-
-static void
-n_if(struct record_value *v, int present, uint64_t n)
-{
-	if (present)
-		v->u.n = n;
-	else
-		v->type = RECORD_NULL;
-}
-
-/* Words into ctx->buf: start them, then add each. */
-static void
-words_begin(const struct record_ctx *c, struct record_value *v)
-{
-	v->u.words.p = c->buf;
-	v->u.words.n = 0;
-}
-
-/* Append the name, or value in hex when the table has none; a name that
- * does not fit is left out. */
-static void
-words_add(const struct record_ctx *c, struct record_value *v,
-    size_t (*str)(uint16_t, char *, size_t), uint16_t value)
-{
-	char *end = c->buf;
-	size_t i, left, n;
-
-	for (i = 0; i < v->u.words.n; i++)
-		end += strlen(end) + 1;
-	left = RECORD_TEXT_MAX - (size_t)(end - c->buf);
-	n = str(value, end, left);
-	if (n < left)
-		v->u.words.n++;
 }
 
 /* A certificate flag's name (x509.h). */
@@ -136,7 +158,7 @@ cert_time(const struct record_ctx *c, struct record_value *v, int64_t t)
 static void
 get_capture(const struct record_ctx *c, struct record_value *v)
 {
-	bytes(v, c->capture, strlen(c->capture));
+	record_bytes(v, c->capture, strlen(c->capture));
 }
 
 static void
@@ -194,7 +216,7 @@ get_cookie(const struct record_ctx *c, struct record_value *v)
 	const struct rdpneg_attempt *a = &c->it->a;
 
 	if (a->token != NULL)
-		bytes(v, a->token, a->token_len);
+		record_bytes(v, a->token, a->token_len);
 	else
 		v->type = RECORD_NULL;
 }
@@ -205,7 +227,7 @@ get_user(const struct record_ctx *c, struct record_value *v)
 	const struct rdpneg_attempt *a = &c->it->a;
 
 	if (a->token != NULL && a->ev.token_kind == RDPNEG_TOKEN_MSTSHASH)
-		bytes(v, a->token + a->ev.token_value_off,
+		record_bytes(v, a->token + a->ev.token_value_off,
 		    a->token_len - a->ev.token_value_off);
 	else
 		v->type = RECORD_NULL;
@@ -214,13 +236,13 @@ get_user(const struct record_ctx *c, struct record_value *v)
 static void
 get_requested_protocols(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, has_request(&c->it->a), c->it->a.ev.requested);
+	record_n_if(v, has_request(&c->it->a), c->it->a.ev.requested);
 }
 
 static void
 get_request_flags(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, has_request(&c->it->a), c->it->a.ev.request_flags);
+	record_n_if(v, has_request(&c->it->a), c->it->a.ev.request_flags);
 }
 
 static void
@@ -250,7 +272,7 @@ get_end(const struct record_ctx *c, struct record_value *v)
 static void
 get_failure_code(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, answered(&c->it->a, RDPNEG_TYPE_FAILURE),
+	record_n_if(v, answered(&c->it->a, RDPNEG_TYPE_FAILURE),
 	    c->it->a.ev.response_value);
 }
 
@@ -268,7 +290,7 @@ get_failure(const struct record_ctx *c, struct record_value *v)
 static void
 get_selected_protocol(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, answered(&c->it->a, RDPNEG_TYPE_RSP),
+	record_n_if(v, answered(&c->it->a, RDPNEG_TYPE_RSP),
 	    c->it->a.ev.response_value);
 }
 
@@ -286,7 +308,7 @@ get_selected(const struct record_ctx *c, struct record_value *v)
 static void
 get_response_flags(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, answered(&c->it->a, RDPNEG_TYPE_RSP),
+	record_n_if(v, answered(&c->it->a, RDPNEG_TYPE_RSP),
 	    c->it->a.ev.response_flags);
 }
 
@@ -300,13 +322,13 @@ get_protocol_not_requested(const struct record_ctx *c,
 static void
 get_malformed(const struct record_ctx *c, struct record_value *v)
 {
-	bytes_or_null(v, c->it->a.malformed);
+	record_bytes_or_null(v, c->it->a.malformed);
 }
 
 static void
 get_incomplete(const struct record_ctx *c, struct record_value *v)
 {
-	bytes_or_null(v, c->it->a.incomplete);
+	record_bytes_or_null(v, c->it->a.incomplete);
 }
 
 static void
@@ -389,15 +411,15 @@ get_offered_versions(const struct record_ctx *c, struct record_value *v)
 		v->type = RECORD_NULL;
 		return;
 	}
-	words_begin(c, v);
+	record_words_begin(c, v);
 	if (!(ch->flags & RDPNEG_HELLO_SUPPORTED_VERSIONS) ||
 	    ch->nversions == 0) {
-		words_add(c, v, rdpneg_tls_version_str, ch->legacy_version);
+		record_words_add(c, v, rdpneg_tls_version_str, ch->legacy_version);
 		return;
 	}
 	for (i = 0; i < ch->nversions && i < RDPNEG_TLS_VERSIONS_MAX; i++)
 		if (!rdpneg_tls_grease(ch->versions[i]))
-			words_add(c, v, rdpneg_tls_version_str,
+			record_words_add(c, v, rdpneg_tls_version_str,
 			    ch->versions[i]);
 }
 
@@ -411,16 +433,16 @@ get_offered_suites(const struct record_ctx *c, struct record_value *v)
 		v->type = RECORD_NULL;
 		return;
 	}
-	words_begin(c, v);
+	record_words_begin(c, v);
 	for (i = 0; i < ch->nsuites && i < RDPNEG_TLS_SUITES_MAX; i++)
 		if (!rdpneg_tls_grease(ch->suites[i]))
-			words_add(c, v, rdpneg_tls_suite_str, ch->suites[i]);
+			record_words_add(c, v, rdpneg_tls_suite_str, ch->suites[i]);
 }
 
 static void
 get_offered_suites_count(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, has_client_hello(c), tls_of(c)->client_hello.nsuites);
+	record_n_if(v, has_client_hello(c), tls_of(c)->client_hello.nsuites);
 }
 
 static void
@@ -429,7 +451,7 @@ get_sni(const struct record_ctx *c, struct record_value *v)
 	const struct rdpneg_tls_client_hello *ch = &tls_of(c)->client_hello;
 
 	if (has_client_hello(c) && (ch->flags & RDPNEG_HELLO_SNI))
-		bytes(v, ch->sni, ch->sni_len);
+		record_bytes(v, ch->sni, ch->sni_len);
 	else
 		v->type = RECORD_NULL;
 }
@@ -614,7 +636,7 @@ get_record_handshake(const struct record_ctx *c, struct record_value *v)
 static void								\
 name(const struct record_ctx *c, struct record_value *v)		\
 {									\
-	bytes_or_null(v, c->it->a.cert != NULL ?			\
+	record_bytes_or_null(v, c->it->a.cert != NULL ?			\
 	    c->it->a.cert->member : NULL);				\
 }
 CERT_TEXT(get_cert_subject, subject)
@@ -650,7 +672,7 @@ get_cert_not_after(const struct record_ctx *c, struct record_value *v)
 static void
 get_cert_key_bits(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, c->it->a.cert != NULL, c->it->a.cert != NULL ?
+	record_n_if(v, c->it->a.cert != NULL, c->it->a.cert != NULL ?
 	    c->it->a.cert->key_bits : 0);
 }
 
@@ -668,7 +690,7 @@ get_cert_sha256(const struct record_ctx *c, struct record_value *v)
 static void
 get_cert_chain_length(const struct record_ctx *c, struct record_value *v)
 {
-	n_if(v, c->it->a.cert != NULL, c->it->a.cert != NULL ?
+	record_n_if(v, c->it->a.cert != NULL, c->it->a.cert != NULL ?
 	    c->it->a.cert->chain_length : 0);
 }
 
@@ -682,10 +704,10 @@ get_cert_problems(const struct record_ctx *c, struct record_value *v)
 		v->type = RECORD_NULL;
 		return;
 	}
-	words_begin(c, v);
+	record_words_begin(c, v);
 	for (t = rdpneg_cert_flag_names; t->name != NULL; t++)
 		if (c->it->a.cert->flags & t->value)
-			words_add(c, v, cert_flag_str, (uint16_t)t->value);
+			record_words_add(c, v, cert_flag_str, (uint16_t)t->value);
 }
 
 /* ---- Its CredSSP progress (credssp.h): null unless HYBRID(_EX). */
@@ -872,6 +894,11 @@ get_references(const struct record_ctx *c, struct record_value *v)
 #define RECORD		RECORD_TLS_RECORD
 #define CERT		RECORD_CERTIFICATE
 #define CREDSSP		RECORD_CREDSSP
+#define CLIENT		RECORD_CLIENT_DATA
+#define RDPSEC		RECORD_RDP_SECURITY
+#define DISC		RECORD_DISCONNECT
+#define LICENSE		RECORD_LICENSE_ERROR
+#define ERRINFO		RECORD_ERROR_INFO
 #define DIAG		RECORD_DIAGNOSIS
 /* A field with a CSV column, at position pos; one without; a column of
  * the record's own that JSON does not have; a group's object (or null)
@@ -927,6 +954,11 @@ const struct record_field record_fields[] = {
 	CSV_ONLY("tls_alert", 34, TEXT, get_tls_alert),
 	OBJECT("chain", TOP, CHAIN, get_object),
 	OBJECT("tls", TOP, TLS, get_tls),
+	OBJECT("client_data", TOP, CLIENT, record_client_data),
+	OBJECT("rdp_security", TOP, RDPSEC, record_rdp_security),
+	CSV_ONLY("mcs_disconnect", 59, TEXT, record_disconnect_column),
+	CSV_ONLY("license_error", 60, TEXT, record_license_column),
+	CSV_ONLY("error_info", 61, TEXT, record_error_info_column),
 	OBJECT("diagnosis", TOP, DIAG, get_object),
 
 	COLUMN("id", CHAIN, "chain_id", 21, INT, get_chain_id),
@@ -993,6 +1025,63 @@ const struct record_field record_fields[] = {
 	JSON_ONLY("frame", CREDSSP, FRAME, get_credssp_frame),
 	JSON_ONLY("ntstatus", CREDSSP, NULL, get_null),
 	JSON_ONLY("ntstatus_why", CREDSSP, TEXT, get_ntstatus_why),
+
+	COLUMN("name", CLIENT, "client_name", 43, BYTES, record_client_name),
+	COLUMN("build", CLIENT, "client_build", 44, INT, record_client_build),
+	COLUMN("keyboard_layout", CLIENT, "keyboard_layout", 45, INT,
+	    record_keyboard_layout),
+	COLUMN("desktop_width", CLIENT, "desktop_width", 46, INT,
+	    record_desktop_width),
+	COLUMN("desktop_height", CLIENT, "desktop_height", 47, INT,
+	    record_desktop_height),
+	COLUMN("color_depth", CLIENT, "color_depth", 48, INT,
+	    record_color_depth),
+	COLUMN("channels", CLIENT, "client_channels", 49, WORDS,
+	    record_channels),
+	JSON_ONLY("dig_product_id", CLIENT, BYTES, record_dig_product_id),
+	JSON_ONLY("early_capability_flags", CLIENT, INT,
+	    record_early_capability_flags),
+	JSON_ONLY("frame", CLIENT, FRAME, record_connect_initial_frame),
+
+	COLUMN("encryption_methods", RDPSEC, "encryption_methods", 50, WORDS,
+	    record_encryption_methods),
+	COLUMN("encryption_method", RDPSEC, "encryption_method", 51, TEXT,
+	    record_encryption_method),
+	COLUMN("encryption_level", RDPSEC, "encryption_level", 52, TEXT,
+	    record_encryption_level),
+	COLUMN("cert_type", RDPSEC, "cert_type", 53, TEXT, record_cert_type),
+	COLUMN("cert_count", RDPSEC, "cert_count", 54, INT, record_cert_count),
+	COLUMN("cert_permanent", RDPSEC, "cert_permanent", 55, BOOL,
+	    record_cert_permanent),
+	COLUMN("key_bits", RDPSEC, "rdp_key_bits", 56, INT,
+	    record_rdp_key_bits),
+	OBJECT("certificate", RDPSEC, CERT, record_rdp_certificate),
+	COLUMN("weaknesses", RDPSEC, "rdp_weaknesses", 57, WORDS,
+	    record_weaknesses),
+	JSON_ONLY("mcs_result", RDPSEC, TEXT, record_mcs_result),
+	COLUMN("stage", RDPSEC, "rdp_stage", 58, TEXT, record_rdp_stage),
+	JSON_ONLY("connect_initial_frame", RDPSEC, FRAME,
+	    record_connect_initial_frame),
+	JSON_ONLY("connect_response_frame", RDPSEC, FRAME,
+	    record_connect_response_frame),
+	OBJECT("disconnect", RDPSEC, DISC, record_disconnect),
+	OBJECT("license_error", RDPSEC, LICENSE, record_license_error),
+	OBJECT("error_info", RDPSEC, ERRINFO, record_error_info),
+
+	JSON_ONLY("from", DISC, TEXT, record_disconnect_from),
+	JSON_ONLY("reason", DISC, TEXT, record_disconnect_reason),
+	JSON_ONLY("frame", DISC, FRAME, record_disconnect_frame),
+
+	JSON_ONLY("code", LICENSE, TEXT, record_license_code),
+	JSON_ONLY("value", LICENSE, INT, record_license_value),
+	JSON_ONLY("state_transition", LICENSE, TEXT,
+	    record_license_transition),
+	JSON_ONLY("frame", LICENSE, FRAME, record_license_frame),
+
+	JSON_ONLY("name", ERRINFO, TEXT, record_error_info_name),
+	JSON_ONLY("code", ERRINFO, INT, record_error_info_code),
+	JSON_ONLY("meaning", ERRINFO, TEXT, record_error_info_meaning),
+	JSON_ONLY("frame", ERRINFO, FRAME, record_error_info_frame),
 
 	COLUMN("id", DIAG, "diagnosis", 24, TEXT, get_diagnosis_id),
 	COLUMN("summary", DIAG, "summary", 27, KB, get_summary),

@@ -24,8 +24,10 @@
  * one object of each element of a list), and the record is a tree of
  * them.  A field of type RECORD_OBJECT or RECORD_LIST names its child
  * group and stands where the child's object (or array of objects) goes in
- * its own group: "chain", "tls" and "diagnosis" in the record, "alerts",
- * "records", "certificate" and "credssp" in "tls".  The table lists the
+ * its own group: "chain", "tls", "client_data", "rdp_security" and
+ * "diagnosis" in the record, "alerts", "records", "certificate" and
+ * "credssp" in "tls", "certificate" (the same group), "disconnect",
+ * "license_error" and "error_info" in "rdp_security".  The table lists the
  * fields of a group together, groups in this order, so that a child's
  * fields come after the field that places it.  The diagnosis comes last
  * and depends only on it->diag, the server implementation and the
@@ -40,6 +42,12 @@ enum record_group {
 	RECORD_TLS_RECORD,	/* of each element of tls.records */
 	RECORD_CERTIFICATE,	/* of tls.certificate */
 	RECORD_CREDSSP,		/* of tls.credssp */
+	RECORD_CLIENT_DATA,	/* of "client_data": the client's GCC user
+				   data (Standard RDP Security) */
+	RECORD_RDP_SECURITY,	/* of "rdp_security" */
+	RECORD_DISCONNECT,	/* of rdp_security.disconnect */
+	RECORD_LICENSE_ERROR,	/* of rdp_security.license_error */
+	RECORD_ERROR_INFO,	/* of rdp_security.error_info */
 	RECORD_DIAGNOSIS,	/* a key of its "diagnosis" object */
 	RECORD_GROUPS
 };
@@ -134,6 +142,25 @@ record_in_json(const struct record_field *f)
 {
 	return f->key != NULL;
 }
+
+/* ---- What getters share (record.c). */
+
+/* bytes: p[0..len) */
+void record_bytes(struct record_value *v, const void *p, size_t len);
+
+/* A text of the attempt's, or null. */
+void record_bytes_or_null(struct record_value *v, const char *s);
+
+/* n, or null when !present. */
+void record_n_if(struct record_value *v, int present, uint64_t n);
+
+/* Words into ctx->buf: start them, then add each: a value's name by str
+ * (a name that does not fit is left out), or a text. */
+void record_words_begin(const struct record_ctx *c, struct record_value *v);
+void record_words_add(const struct record_ctx *c, struct record_value *v,
+    size_t (*str)(uint16_t, char *, size_t), uint16_t value);
+void record_words_put(const struct record_ctx *c, struct record_value *v,
+    const char *text);
 
 static inline void
 record_get(const struct record_field *f, const struct record_ctx *ctx,
