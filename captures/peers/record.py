@@ -9,7 +9,8 @@ certificate in a temporary directory, the shadow server with its own
 HOME), runs one client command against it under Xvfb, captures the
 exchange with tcpdump on the loopback interface (snap length SNAPLEN, or
 FULL_SNAPLEN for the cases after the negotiation: TLS, the certificate,
-NLA, whose rows also say what tshark sees on the wire),
+NLA, or Standard RDP Security's MCS, security and licensing PDUs, whose
+rows also say what tshark sees on the wire),
 stops everything it started by PID and writes CASE.pcap and a row of
 manifest.json: the server and its configuration, the client command line,
 the client's own error line, the server's log lines about the
@@ -62,9 +63,13 @@ PASSWORD = "Peers-Pass1"	# alice's password in the shadow server's SAM file
 #   selected name or None, diagnosis id, server)
 #   where server is the implementation rdpneg must recognise; for the
 #   cases after the negotiation a sixth element, a dict of what rdpneg
-#   must report of the TLS and CredSSP phase (see AFTER below).
+#   must report of the TLS and CredSSP phase (after(), below) or, for
+#   the Standard RDP Security cases (STD_CASE), of the MCS, security and
+#   licensing phase (std(), below), given only for the connections that
+#   reach the MCS Connect Initial.
 # Optional per case: snaplen (FULL_SNAPLEN for the cases after the
-#   negotiation), client_tls ("max-1.2" or "min-1.3": an OPENSSL_CONF file
+#   negotiation), std (a Standard RDP Security case: its row's wire is
+#   mcs_wire's, its logs are filtered for that phase), client_tls ("max-1.2" or "min-1.3": an OPENSSL_CONF file
 #   for the client process only, system_default MaxProtocol/MinProtocol),
 #   answer (the client's stdin: rdesktop's certificate prompt) and
 #   connected_timeout (seconds before a connected client is stopped).
@@ -99,6 +104,85 @@ def cert(expired=False, name_mismatch=False, weak_key=False, sha1=False):
             "sha1": sha1}
 
 
+# What rdpneg must report of the Standard RDP Security phase (MS-RDPBCGR
+# 5.3), the expect tuple's sixth element for the connections that reach
+# the MCS Connect Initial (the cases after STANDARD below), taken from
+# tshark 4.0 (-d tcp.port==3389,tpkt) and the peers' logs:
+#   client_name, client_build, keyboard_layout (1033 = 0x409), desktop
+#   [w, h]: the client core data of the Connect Initial;
+#   encryption_methods: the names of the client security data's
+#   encryptionMethods bits in bit order ("40bit" 0x1, "128bit" 0x2,
+#   "56bit" 0x8, "FIPS" 0x10; [] for 0), None without a Connect Initial;
+#   encryption_method ("None", "40bit", "128bit", "56bit", "FIPS") and
+#   encryption_level ("None", "Low", "Client compatible", "High",
+#   "FIPS"): the server security data of the Connect Response (Zeek's
+#   names), None without a Connect Response;
+#   cert_type "RSA" (proprietary, dwVersion 1) or "X.509" (2), None
+#   without a certificate; cert_count the certificates it holds (1 for a
+#   proprietary one; Zeek logs 0 there, as it counts X.509 files only);
+#   cert_permanent: bit 31 of dwVersion clear (Zeek's reading; FreeRDP
+#   names the set bit CERT_TEMPORARILY_ISSUED);
+#   stage: the furthest step the capture shows, decrypted or not
+#   (STAGES): "connect-initial", "connect-response", "domain" (Erect
+#   Domain, Attach User, Channel Join), "security-exchange",
+#   "client-info", "licensing", "active" (the server's Demand Active, or
+#   at an encrypted level its first data PDU after licensing: basic
+#   security header without SEC_LICENSE_PKT). Security Exchange, Client
+#   Info and licensing PDUs are told by their basic security header
+#   flags, in clear at every level: SEC_EXCHANGE_PKT 0x0001,
+#   SEC_INFO_PKT 0x0040, SEC_LICENSE_PKT 0x0080;
+#   disconnect: the first MCS Disconnect Provider Ultimatum,
+#   {"from": "server"|"client", "reason": "rn-user-requested", ...}, or
+#   None;
+#   license_error: the dwErrorCode name of a License Error PDU in clear
+#   other than STATUS_VALID_CLIENT (which ends a successful licensing),
+#   or None; error_info: the ERRINFO_* name of a Set Error Info PDU in
+#   clear, or None.
+STAGES = ("connect-initial", "connect-response", "domain",
+          "security-exchange", "client-info", "licensing", "active")
+METHODS = {"None": 0, "40bit": 0x1, "128bit": 0x2, "56bit": 0x8,
+           "FIPS": 0x10}
+LEVELS = ("None", "Low", "Client compatible", "High", "FIPS")
+DPUM_REASONS = ("rn-domain-disconnected", "rn-provider-initiated",
+                "rn-token-purged", "rn-user-requested", "rn-channel-purged")
+FREERDP_BUILD = 18363	# xfreerdp 2.11's clientBuild
+RDESKTOP_BUILD = 2600	# rdesktop 1.9's clientBuild
+CLIENT_NAME = "rdpneg-client"	# /client-hostname, rdesktop -n
+# xrdp's server certificate: proprietary (dwVersion 0x00000001).
+XRDP_RSA = ("RSA", 1, True)
+# What each client offers in its client security data by default.
+FREERDP_ALL = ["40bit", "128bit", "56bit", "FIPS"]	# 0x1b
+RDESKTOP_ALL = ["40bit", "128bit"]			# 0x03
+
+
+def std(stage, build, methods, method=None, level=None, certificate=None,
+        disconnect=None, license_error=None, error_info=None,
+        client_name=CLIENT_NAME, keyboard_layout=1033, desktop=(320, 240)):
+    """What rdpneg must report of the Standard RDP Security phase."""
+    assert stage in STAGES
+    assert methods is None or all(m in METHODS and m != "None"
+                                  for m in methods)
+    assert method is None or method in METHODS
+    assert level is None or level in LEVELS
+    cert_type, count, permanent = certificate or (None, None, None)
+    return {"client_name": client_name, "client_build": build,
+            "keyboard_layout": keyboard_layout,
+            "desktop": list(desktop) if desktop else None,
+            "encryption_methods": list(methods) if methods is not None
+            else None,
+            "encryption_method": method, "encryption_level": level,
+            "cert_type": cert_type, "cert_count": count,
+            "cert_permanent": permanent, "stage": stage,
+            "disconnect": disconnect, "license_error": license_error,
+            "error_info": error_info}
+
+
+def dpum(side="server", reason="rn-user-requested"):
+    """The first MCS Disconnect Provider Ultimatum."""
+    assert reason in DPUM_REASONS
+    return {"from": side, "reason": reason}
+
+
 XRDP_TLS = {"security_layer": "tls"}
 XFREERDP = ["xfreerdp", "/u:" + USER, "/p:wrong", "/cert:ignore",
             "/log-level:INFO"]
@@ -109,6 +193,20 @@ XFREERDP_NLA = ["xfreerdp", "/u:" + USER, "/p:" + PASSWORD, "/cert:ignore",
                 "/log-level:INFO"]
 XRDP_TLS12 = {"security_layer": "tls", "ssl_protocols": "TLSv1.2"}
 SAM = "/sam-file:{sam}"
+
+
+# The Standard RDP Security cases: whole packets, a smaller desktop and a
+# fixed client name; a connected client is stopped after 3 s (xfreerdp
+# takes about 100 ms per MCS Channel Join, so 1 s does not reach the
+# Client Info).
+XFREERDP_STD = XFREERDP + ["/size:320x240", "/client-hostname:" + CLIENT_NAME]
+RDESKTOP_STD = ["rdesktop", "-u", USER, "-g", "320x240", "-n", CLIENT_NAME]
+
+
+def STD_CASE(name, server, client, expect, note, **k):
+    k.setdefault("connected_timeout", 3)
+    return case(name, 4, 3389, server, client, expect, note,
+                snaplen=FULL_SNAPLEN, std=True, **k)
 
 
 def AFTER_CASE(name, server, client, expect, note, **k):
@@ -288,12 +386,12 @@ AFTER_CASES = [
 
 def case(name, family, port, server, client, expect, note="",
          connected=False, snaplen=SNAPLEN, client_tls=None, answer=b"yes\n",
-         connected_timeout=CONNECTED_TIMEOUT):
+         connected_timeout=CONNECTED_TIMEOUT, std=False):
     return {"name": name, "family": family, "port": port, "server": server,
             "client": client, "expect": expect, "note": note,
             "connected": connected, "snaplen": snaplen,
             "client_tls": client_tls, "answer": answer,
-            "connected_timeout": connected_timeout}
+            "connected_timeout": connected_timeout, "std": std}
 
 
 CASES = [
@@ -303,13 +401,17 @@ CASES = [
          [("selected", 3, "SSL", "negotiated", "xrdp")],
          "default negotiation succeeds (0x3 answered with SSL; xrdp never "
          "selects HYBRID)", connected=True),
-    case("xrdp-tls-sec-rdp", 4, 3389,
-         ("xrdp", XRDP_TLS, "readable"), XFREERDP + ["/v:{addr}", "/sec:rdp"],
-         [("legacy", None, None, "legacy-client", "unknown"),
-          ("legacy", None, None, "legacy-client", "unknown")],
-         "a request without RDP_NEG_REQ gets a Connection Confirm without "
-         "negotiation data, then xrdp logs 'Server requires TLS' and resets "
-         "after the MCS Connect Initial; FreeRDP retries once"),
+    STD_CASE("xrdp-tls-sec-rdp",
+             ("xrdp", XRDP_TLS, "readable"),
+             XFREERDP_STD + ["/v:{addr}", "/sec:rdp"],
+             [("legacy", None, None, "legacy-refused-after-confirm",
+               "unknown", std("connect-initial", FREERDP_BUILD, FREERDP_ALL,
+                              disconnect=dpum()))] * 2,
+             "a request without RDP_NEG_REQ gets a Connection Confirm "
+             "without negotiation data; after the client's MCS Connect "
+             "Initial xrdp logs 'Server requires TLS', sends a Disconnect "
+             "Provider Ultimatum (rn-user-requested) and resets, without a "
+             "Connect Response; FreeRDP retries once"),
     case("xrdp-tls-sec-nla", 4, 3389,
          ("xrdp", XRDP_TLS, "readable"), XFREERDP + ["/v:{addr}", "/sec:nla"],
          [("selected", 3, "SSL", "client-requires-nla", "xrdp")],
@@ -359,38 +461,64 @@ CASES = [
          "negotiation succeeds; xrdp answers the client's TLS hello with "
          "an alert (TLS 1.0 only against OpenSSL 3's defaults)"),
     # xrdp, Standard RDP Security at each crypt_level.
-    case("xrdp-rdp-low-sec-rdp", 4, 3389,
-         ("xrdp", {"security_layer": "rdp", "crypt_level": "low"},
-          "readable"), XFREERDP + ["/v:{addr}", "/sec:rdp"],
-         [("legacy", None, None, "legacy-client", "unknown")],
-         "crypt_level=low (visible only in the MCS Connect Response)",
-         connected=True),
-    case("xrdp-rdp-medium-sec-rdp", 4, 3389,
-         ("xrdp", {"security_layer": "rdp", "crypt_level": "medium"},
-          "readable"), XFREERDP + ["/v:{addr}", "/sec:rdp"],
-         [("legacy", None, None, "legacy-client", "unknown")],
-         "crypt_level=medium", connected=True),
-    case("xrdp-rdp-high-default", 4, 3389,
-         ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
-          "readable"), XFREERDP + ["/v:{addr}"],
-         [("selected", 3, "RDP", "server-chose-standard-rdp", "xrdp")],
-         "crypt_level=high; Standard RDP Security selected for 0x3 and "
-         "accepted by FreeRDP's default", connected=True),
+    STD_CASE("xrdp-rdp-low-sec-rdp",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "low"},
+              "readable"), XFREERDP_STD + ["/v:{addr}", "/sec:rdp"],
+             [("legacy", None, None, "rdp-session-dropped", "unknown",
+               std("client-info", FREERDP_BUILD, FREERDP_ALL, "40bit",
+                   "Low", XRDP_RSA, dpum()))],
+             "crypt_level=low: 40-bit, level Low; after the Security "
+             "Exchange and the Client Info (flags 0x0848: SEC_INFO_PKT, "
+             "SEC_ENCRYPT, SEC_SECURE_CHECKSUM) xrdp logs 'MAC checksum "
+             "error for non-FIPS PDU' and sends a Disconnect Provider "
+             "Ultimatum (rn-user-requested), which FreeRDP reports as "
+             "ERRINFO_LOGOFF_BY_USER (no Set Error Info PDU on the wire)"),
+    STD_CASE("xrdp-rdp-medium-sec-rdp",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "medium"},
+              "readable"), XFREERDP_STD + ["/v:{addr}", "/sec:rdp"],
+             [("legacy", None, None, "rdp-session-dropped", "unknown",
+               std("client-info", FREERDP_BUILD, FREERDP_ALL, "40bit",
+                   "Client compatible", XRDP_RSA, dpum()))],
+             "crypt_level=medium: 40-bit, level Client compatible; the same "
+             "MAC checksum error and Disconnect Provider Ultimatum after the "
+             "Client Info"),
+    STD_CASE("xrdp-rdp-high-default",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
+              "readable"), XFREERDP_STD + ["/v:{addr}"],
+             [("selected", 3, "RDP", "rdp-session-dropped", "xrdp",
+               std("client-info", FREERDP_BUILD, FREERDP_ALL, "128bit",
+                   "High", XRDP_RSA, dpum()))],
+             "crypt_level=high; Standard RDP Security selected for 0x3 and "
+             "accepted by FreeRDP's default; 128-bit, level High; the same "
+             "MAC checksum error and Disconnect Provider Ultimatum after the "
+             "Client Info"),
     case("xrdp-rdp-high-sec-tls", 4, 3389,
          ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
           "readable"), XFREERDP + ["/v:{addr}", "/sec:tls"],
          [("selected", 1, "RDP", "server-chose-standard-rdp", "xrdp")],
          "a server selecting a protocol the client did not request"),
-    case("xrdp-rdp-fips-sec-rdp", 4, 3389,
-         ("xrdp", {"security_layer": "rdp", "crypt_level": "fips"},
-          "readable"), XFREERDP + ["/v:{addr}", "/sec:rdp"],
-         [("legacy", None, None, "legacy-client", "unknown")],
-         "crypt_level=fips", connected=True),
-    case("xrdp-rdp-high-rdesktop", 4, 3389,
-         ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
-          "readable"), ["rdesktop", "-u", USER, "{addr}"],
-         [("selected", 3, "RDP", "server-chose-standard-rdp", "xrdp")],
-         "rdesktop accepts Standard RDP Security", connected=True),
+    STD_CASE("xrdp-rdp-fips-sec-rdp",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "fips"},
+              "readable"), XFREERDP_STD + ["/v:{addr}", "/sec:rdp"],
+             [("legacy", None, None, "legacy-client", "unknown",
+               std("active", FREERDP_BUILD, FREERDP_ALL, "FIPS", "FIPS",
+                   XRDP_RSA))],
+             "crypt_level=fips: FIPS, level FIPS; FreeRDP's Security "
+             "Exchange, Client Info and licensing (encrypted: flags "
+             "0x0a88), then encrypted data PDUs (flags 0x0008): the session "
+             "reaches xrdp's login screen (xrdp cannot reach sesman here) "
+             "and is stopped", connected=True),
+    STD_CASE("xrdp-rdp-high-rdesktop",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
+              "readable"), RDESKTOP_STD + ["{addr}"],
+             [("selected", 3, "RDP", "server-chose-standard-rdp", "xrdp",
+               std("active", RDESKTOP_BUILD, RDESKTOP_ALL, "128bit", "High",
+                   XRDP_RSA))],
+             "rdesktop accepts Standard RDP Security: 128-bit, level High; "
+             "Security Exchange, Client Info (flags 0x0048, no "
+             "SEC_SECURE_CHECKSUM), licensing in clear (LICENSE_REQUEST, "
+             "NEW_LICENSE_REQUEST, ERROR_ALERT STATUS_VALID_CLIENT), then "
+             "the encrypted Demand Active and the session", connected=True),
     # xrdp over IPv6 and on a non-standard port.
     case("xrdp-negotiate-ipv6", 6, 3389,
          ("xrdp", {"security_layer": "negotiate"}, "readable"),
@@ -429,15 +557,21 @@ CASES = [
          [("selected", 3, "SSL", "client-requires-nla", "freerdp")],
          "SSL selected, which the client had not enabled: it closes "
          "without starting TLS"),
-    case("shadow-rdp-default", 4, 3389, ("shadow", ["/sec:rdp"]),
-         XFREERDP + ["/v:{addr}"],
-         [("failure", 3, "SSL_NOT_ALLOWED_BY_SERVER", "server-rdp-security-only",
-           "freerdp"),
-          ("failure", 1, "SSL_NOT_ALLOWED_BY_SERVER", "server-rdp-security-only",
-           "freerdp"),
-          ("selected", 0, "RDP", "standard-rdp-fallback", "freerdp")],
-         "the client's fallback chain 0x3, 0x1, 0x0 ends in Standard RDP "
-         "Security", connected=True),
+    STD_CASE("shadow-rdp-default", ("shadow", ["/sec:rdp"]),
+             XFREERDP_STD + ["/v:{addr}"],
+             [("failure", 3, "SSL_NOT_ALLOWED_BY_SERVER",
+               "server-rdp-security-only", "freerdp"),
+              ("failure", 1, "SSL_NOT_ALLOWED_BY_SERVER",
+               "server-rdp-security-only", "freerdp"),
+              ("selected", 0, "RDP", "standard-rdp-fallback", "freerdp",
+               std("active", FREERDP_BUILD, FREERDP_ALL, "None", "None"))],
+             "the client's fallback chain 0x3, 0x1, 0x0 ends in Standard RDP "
+             "Security; freerdp-shadow-cli /sec:rdp chooses no encryption "
+             "(method None, level None, no server certificate): Client Info "
+             "in clear, licensing only its ERROR_ALERT STATUS_VALID_CLIENT, "
+             "the Demand Active and the session (the shadow server logs the "
+             "wrong password as a PAM failure but keeps the session)",
+             connected=True),
     case("shadow-rdp-sec-tls", 4, 3389, ("shadow", ["/sec:rdp"]),
          XFREERDP + ["/v:{addr}", "/sec:tls"],
          [("failure", 1, "SSL_NOT_ALLOWED_BY_SERVER", "server-rdp-security-only",
@@ -455,7 +589,183 @@ CASES = [
 ] + [
     # ---- After the negotiation: TLS, the certificate, NLA (CredSSP).
     # Whole packets (FULL_SNAPLEN); a connected client is stopped sooner.
-    AFTER_CASE(*a, **k) for a, k in AFTER_CASES]
+    AFTER_CASE(*a, **k) for a, k in AFTER_CASES] + [
+    # ---- Standard RDP Security (MS-RDPBCGR 5.3) after the negotiation,
+    # whole packets; the re-recorded older cases above are STD_CASEs too.
+    # xrdp security_layer=rdp at each crypt_level, xfreerdp /sec:rdp.
+    STD_CASE("xrdp-rdp-none-sec-rdp",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "none"},
+              "readable"), XFREERDP_STD + ["/v:{addr}", "/sec:rdp"],
+             [("legacy", None, None, "legacy-client", "unknown",
+               std("active", FREERDP_BUILD, FREERDP_ALL, "None", "None"))],
+             "crypt_level=none: method None, level None, no server "
+             "certificate (xrdp logs 'Client and server do not both support "
+             "the same encryption' and goes on); no Security Exchange, the "
+             "Client Info in clear (flags 0x0040), licensing in clear "
+             "(LICENSE_REQUEST, NEW_LICENSE_REQUEST, ERROR_ALERT "
+             "STATUS_VALID_CLIENT), the Demand Active and the session",
+             connected=True),
+    # The same levels with rdesktop (requests 0x3, offers 40|128-bit).
+    STD_CASE("xrdp-rdp-none-rdesktop",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "none"},
+              "readable"), RDESKTOP_STD + ["{addr}"],
+             [("selected", 3, "RDP", "rdp-encryption-mismatch", "xrdp",
+               std("client-info", RDESKTOP_BUILD, RDESKTOP_ALL, "None",
+                   "None", disconnect=dpum()))],
+             "crypt_level=none with rdesktop, which offered 40|128-bit: "
+             "xrdp answers method None, level None, no certificate; "
+             "rdesktop still sends a Security Exchange (flags 0x0001) and "
+             "an encrypted Client Info (0x0048); xrdp logs 'xrdp_sec_recv : "
+             "error - unexpected length 8' and sends a Disconnect Provider "
+             "Ultimatum (rn-user-requested), then resets"),
+    STD_CASE("xrdp-rdp-low-rdesktop",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "low"},
+              "readable"), RDESKTOP_STD + ["{addr}"],
+             [("selected", 3, "RDP", "server-chose-standard-rdp", "xrdp",
+               std("active", RDESKTOP_BUILD, RDESKTOP_ALL, "40bit", "Low",
+                   XRDP_RSA))],
+             "crypt_level=low with rdesktop: 40-bit, level Low, and the "
+             "session comes up (server to client unencrypted at Low: the "
+             "Demand Active's security header flags are 0)",
+             connected=True),
+    STD_CASE("xrdp-rdp-fips-rdesktop",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "fips"},
+              "readable"), RDESKTOP_STD + ["{addr}"],
+             [("selected", 3, "RDP", "rdp-encryption-mismatch", "xrdp",
+               std("client-info", RDESKTOP_BUILD, RDESKTOP_ALL, "FIPS",
+                   "FIPS", XRDP_RSA, dpum()))],
+             "crypt_level=fips with rdesktop, which offered 40|128-bit and "
+             "cannot do FIPS: xrdp chooses FIPS anyway ('Client and server "
+             "do not both support the same encryption'); rdesktop sends its "
+             "Security Exchange and a Client Info with the non-FIPS header; "
+             "xrdp logs 'TS_SECURITY_HEADER2 has unexpected length' and "
+             "sends a Disconnect Provider Ultimatum, then FIN"),
+    # xfreerdp /encryption-methods: what xrdp does with one method only.
+    STD_CASE("xrdp-rdp-high-methods-40",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
+              "readable"),
+             XFREERDP_STD + ["/v:{addr}", "/sec:rdp",
+                             "/encryption-methods:40"],
+             [("legacy", None, None, "rdp-encryption-mismatch", "unknown",
+               std("client-info", FREERDP_BUILD, ["40bit"], "128bit",
+                   "High", XRDP_RSA, dpum()))],
+             "crypt_level=high, the client offering 40-bit only: xrdp does "
+             "not refuse the Connect Initial; it logs 'Client and server do "
+             "not both support the same encryption' and answers 128-bit, "
+             "level High, which FreeRDP accepts; the session then ends as "
+             "with every method (xrdp's log: MAC checksum error; a "
+             "Disconnect Provider Ultimatum after the Client Info). "
+             "/encryption-methods:56 and :FIPS do the same"),
+    STD_CASE("xrdp-rdp-high-methods-128",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
+              "readable"),
+             XFREERDP_STD + ["/v:{addr}", "/sec:rdp",
+                             "/encryption-methods:128"],
+             [("legacy", None, None, "rdp-session-dropped", "unknown",
+               std("client-info", FREERDP_BUILD, ["128bit"], "128bit",
+                   "High", XRDP_RSA, dpum()))],
+             "crypt_level=high, the client offering 128-bit only, as the "
+             "server chooses: the methods agree and the session still ends "
+             "after the Client Info (MAC checksum error, Disconnect "
+             "Provider Ultimatum): the drop is not an encryption mismatch"),
+    STD_CASE("xrdp-rdp-fips-methods-40",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "fips"},
+              "readable"),
+             XFREERDP_STD + ["/v:{addr}", "/sec:rdp",
+                             "/encryption-methods:40"],
+             [("legacy", None, None, "legacy-client", "unknown",
+               std("active", FREERDP_BUILD, ["40bit"], "FIPS", "FIPS",
+                   XRDP_RSA))],
+             "crypt_level=fips, the client offering 40-bit only: xrdp "
+             "chooses FIPS (logging 'Client and server do not both support "
+             "the same encryption'), FreeRDP uses it although it did not "
+             "offer it, and the session comes up: no failure, so no "
+             "mismatch diagnosis. /encryption-methods:56, :128 and :FIPS "
+             "do the same", connected=True),
+    # rdesktop -e (no encryption: encryptionMethods 0) and -E.
+    STD_CASE("xrdp-rdp-none-rdesktop-e",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "none"},
+              "readable"), RDESKTOP_STD + ["-e", "{addr}"],
+             [("selected", 3, "RDP", "server-chose-standard-rdp", "xrdp",
+               std("active", RDESKTOP_BUILD, [], "None", "None"))],
+             "rdesktop -e offers no encryption method (0) and crypt_level="
+             "none chooses None: Client Info in clear, licensing in clear, "
+             "Demand Active, the session comes up", connected=True),
+    STD_CASE("xrdp-rdp-low-rdesktop-e",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "low"},
+              "readable"), RDESKTOP_STD + ["-e", "{addr}"],
+             [("selected", 3, "RDP", "rdp-encryption-mismatch", "xrdp",
+               std("active", RDESKTOP_BUILD, [], "40bit", "Low", XRDP_RSA,
+                   dpum()))],
+             "rdesktop -e (methods 0) against crypt_level=low: xrdp answers "
+             "40-bit, level Low anyway; rdesktop sends its Client Info in "
+             "clear (no Security Exchange), licensing passes, the server's "
+             "Demand Active comes in clear (Low), then rdesktop sends its "
+             "Confirm Active without a security header; xrdp logs 'MAC "
+             "checksum error', the client closes (FIN) and xrdp's "
+             "Disconnect Provider Ultimatum follows, answered by a reset"),
+    STD_CASE("xrdp-rdp-high-rdesktop-e",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
+              "readable"), RDESKTOP_STD + ["-e", "{addr}"],
+             [("selected", 3, "RDP", "rdp-encryption-mismatch", "xrdp",
+               std("active", RDESKTOP_BUILD, [], "128bit", "High",
+                   XRDP_RSA))],
+             "rdesktop -e (methods 0) against crypt_level=high: xrdp "
+             "answers 128-bit, level High; Client Info in clear, licensing "
+             "in clear, then the server's Demand Active encrypted (flags "
+             "0x0008), which rdesktop cannot read: it closes (FIN) and xrdp "
+             "closes too, no Disconnect Provider Ultimatum. crypt_level "
+             "medium and fips do the same"),
+    STD_CASE("xrdp-rdp-high-rdesktop-E",
+             ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
+              "readable"), RDESKTOP_STD + ["-E", "{addr}"],
+             [("selected", 3, "RDP", "server-chose-standard-rdp", "xrdp",
+               std("active", RDESKTOP_BUILD, RDESKTOP_ALL, "128bit", "High",
+                   XRDP_RSA))],
+             "rdesktop -E (no encryption from client to server) still "
+             "offers 40|128-bit, sends a Security Exchange and an encrypted "
+             "Client Info; the session becomes active, then rdesktop stops "
+             "by itself ('channel_process(), unexpected stream overrun') "
+             "with FIN and RST; the server sends no Disconnect Provider "
+             "Ultimatum. crypt_level low and medium do the same",
+             connected=True),
+    # A request without RDP_NEG_REQ to TLS-only xrdp from rdesktop.
+    STD_CASE("xrdp-tls-rdesktop-4",
+             ("xrdp", XRDP_TLS, "readable"), RDESKTOP_STD + ["-4", "{addr}"],
+             [("legacy", None, None, "legacy-refused-after-confirm",
+               "unknown", std("connect-initial", RDESKTOP_BUILD,
+                              RDESKTOP_ALL, disconnect=dpum()))],
+             "rdesktop -4 (RDP version 4) sends no RDP_NEG_REQ; xrdp "
+             "security_layer=tls confirms without negotiation data, then "
+             "answers the Connect Initial with a Disconnect Provider "
+             "Ultimatum (rn-user-requested) and a reset; rdesktop does not "
+             "retry"),
+    # freerdp-shadow-cli /sec:rdp.
+    STD_CASE("shadow-rdp-sec-rdp", ("shadow", ["/sec:rdp"]),
+             XFREERDP_STD + ["/v:{addr}", "/sec:rdp"],
+             [("selected", None, "RDP", "negotiated-standard-rdp", "freerdp",
+               std("active", FREERDP_BUILD, FREERDP_ALL, "None", "None"))],
+             "a request without RDP_NEG_REQ answered with an RDP_NEG_RSP "
+             "selecting RDP (FreeRDP's server answers a legacy request "
+             "with negotiation data, as it does with failure codes); method "
+             "None, level None, no certificate; Client Info in clear, "
+             "licensing only its ERROR_ALERT STATUS_VALID_CLIENT, the "
+             "Demand Active and the session", connected=True),
+    STD_CASE("shadow-rdp-rdesktop", ("shadow", ["/sec:rdp"]),
+             RDESKTOP_STD + ["{addr}"],
+             [("failure", 3, "SSL_NOT_ALLOWED_BY_SERVER",
+               "server-rdp-security-only", "freerdp"),
+              ("selected", None, "RDP", "rdp-encryption-mismatch", "freerdp",
+               std("domain", RDESKTOP_BUILD, RDESKTOP_ALL, "None", "None"))],
+             "rdesktop's 0x3 gets SSL_NOT_ALLOWED_BY_SERVER; it retries "
+             "without RDP_NEG_REQ, gets an RDP_NEG_RSP selecting RDP and a "
+             "Connect Response with method None, level None (it offered "
+             "40|128-bit), then the server closes (FIN, then RST) after its "
+             "Erect Domain Request: the server's log says 'Received invalid "
+             "TPKT header length 12, 1 bytes too long' (rdesktop's 12-byte "
+             "Erect Domain Request), not an encryption problem, which the "
+             "wire cannot show"),
+]
 
 
 # ---- Processes: started here, stopped here, by PID.
@@ -794,6 +1104,15 @@ CLIENT_EVIDENCE = re.compile(
     r"ERRCONNECT_\w+|ERRINFO_\w+|[Ee]rror|[Ff]ail|certificate|"
     r"[Cc]ertificate|TLS|SSL|nla|NLA|credssp|CredSSP|trust|abort|denied|"
     r"established|refused|[Ll]ogon|password", re.I)
+# The Standard RDP Security cases: encryption, MCS, licensing, the
+# session's end.
+SERVER_LOG_STD = re.compile(
+    r"Security protocol|requires|security level|encryption|MAC|length|"
+    r"[Ll]icen|Disconnect|TPKT|mcs_|sesman|auth|logon|error|fail|"
+    r"Connected client", re.I)
+CLIENT_STD = re.compile(
+    r"ERRCONNECT_\w+|ERRINFO_\w+|[Ee]rror|[Ff]ail|encrypt|[Ll]icen|"
+    r"[Dd]isconnect|established|plain RDP|refused|[Ll]ogon", re.I)
 STAMP = re.compile(r"^\[[0-9:]+\] \[\d+:\d+\] ")
 
 
@@ -965,6 +1284,157 @@ def certificates_seen(pcap, port):
     return seen
 
 
+DOMAIN_PDUS = {"1": "Erect Domain Request", "8": "Disconnect Provider "
+               "Ultimatum", "10": "Attach User Request",
+               "11": "Attach User Confirm", "14": "Channel Join Request",
+               "15": "Channel Join Confirm"}
+LICENSE_MSGS = {0x01: "LICENSE_REQUEST", 0x02: "PLATFORM_CHALLENGE",
+                0x03: "NEW_LICENSE", 0x04: "UPGRADE_LICENSE",
+                0x12: "LICENSE_INFO", 0x13: "NEW_LICENSE_REQUEST",
+                0x15: "PLATFORM_CHALLENGE_RESPONSE", 0xff: "ERROR_ALERT"}
+LICENSE_ERRORS = {0x01: "ERR_INVALID_SERVER_CERTIFICATE",
+                  0x02: "ERR_NO_LICENSE", 0x04: "ERR_INVALID_SCOPE",
+                  0x06: "ERR_NO_LICENSE_SERVER",
+                  0x07: "STATUS_VALID_CLIENT", 0x08: "ERR_INVALID_CLIENT",
+                  0x0b: "ERR_INVALID_PRODUCTID",
+                  0x0c: "ERR_INVALID_MESSAGE_LEN", 0x03: "ERR_INVALID_MAC"}
+MCS_FIELDS = ("frame.number", "tcp.stream", "tcp.srcport", "tcp.flags.fin",
+              "tcp.flags.reset", "tcp.len", "tcp.payload", "cotp.type",
+              "rdp.negReq.requestedProtocols", "rdp.neg_type",
+              "rdp.negReq.selectedProtocol", "rdp.negFailure.failureCode",
+              "t125.ConnectMCSPDU", "t125.result", "t124.DomainMCSPDU",
+              "t124.reason", "rdp.client.name", "rdp.client.build",
+              "rdp.keyboardLayout", "rdp.desktop.width",
+              "rdp.desktop.height", "rdp.encryptionMethods",
+              "rdp.encryptionMethod", "rdp.encryptionLevel",
+              "rdp.serverCertificate", "rdp.flags", "rdp.pduType2",
+              "rdp.fastpath.header", "_ws.col.Info")
+
+
+def sd_header(payload):
+    """The offset of the data of an MCS Send Data PDU at the start of a
+    TCP payload (TPKT 4, X.224 3, MCS 6 or 7: PER length of 1 or 2
+    bytes), or None."""
+    b = bytes.fromhex(payload.replace(":", ""))
+    if len(b) < 16 or b[0] != 3 or (b[7] >> 2) not in (25, 26):
+        return b, None
+    return b, 7 + 6 + (2 if b[13] & 0x80 else 1)
+
+
+def license_pdu(payload):
+    """A licensing PDU in clear, read from the bytes (tshark 4.0 shows
+    xrdp's wrong at its encrypted levels: xrdp writes the PDU length in
+    flagsHi and tshark reads on 8 bytes further, as if a MAC followed):
+    TPKT 4, X.224 3, MCS Send Data 6 or 7 (PER length 1 or 2 bytes),
+    basic security header 4, then the preamble and an error's code."""
+    b, off = sd_header(payload)
+    if off is None or off + 8 > len(b):
+        return None
+    flags = int.from_bytes(b[off:off + 2], "little")
+    if not flags & 0x0080 or flags & 0x0008:
+        return None
+    msg = b[off + 4]
+    text = LICENSE_MSGS.get(msg, f"bMsgType 0x{msg:02x}")
+    if msg == 0xff and off + 12 <= len(b):
+        code = int.from_bytes(b[off + 8:off + 12], "little")
+        text += " " + LICENSE_ERRORS.get(code, f"0x{code:08x}")
+    return text
+
+
+def mcs_wire(pcap, port):
+    """What the packets show after the X.224 exchange, from tshark
+    (TPKT on the port): per frame the direction and the MCS and RDP PDUs,
+    Connect Initial and Response with their security facts, the basic
+    security header flags of each Send Data PDU, licensing PDUs in clear
+    (read from the bytes), FIN and RST. Pure ACKs are left out."""
+    if shutil.which("tshark") is None:
+        return ["(tshark not installed)"]
+    out = subprocess.run(
+        ["tshark", "-r", str(pcap), "-d", f"tcp.port=={port},tpkt",
+         "-o", "tcp.reassemble_out_of_order:TRUE", "-T", "fields",
+         "-E", "separator=|", "-E", "occurrence=a"] +
+        [a for f in MCS_FIELDS for a in ("-e", f)],
+        capture_output=True, text=True, timeout=60).stdout
+    lines = []
+    for line in out.splitlines():
+        v = dict(zip(MCS_FIELDS, line.split("|")))
+        side = "S" if v["tcp.srcport"] == str(port) else "C"
+        parts = []
+        if v["cotp.type"] == "0x0e":
+            req = v["rdp.negReq.requestedProtocols"]
+            parts.append("X.224 Connection Request, " +
+                         (f"RDP_NEG_REQ {req}" if req else "no RDP_NEG_REQ"))
+        elif v["cotp.type"] == "0x0d":
+            kind = v["rdp.neg_type"]
+            parts.append("X.224 Connection Confirm, " + (
+                f"RDP_NEG_RSP selected {v['rdp.negReq.selectedProtocol']}"
+                if kind == "0x02" else
+                f"RDP_NEG_FAILURE {v['rdp.negFailure.failureCode']}"
+                if kind == "0x03" else "no negotiation data"))
+        if v["t125.ConnectMCSPDU"] == "101":
+            parts.append(
+                f"MCS Connect Initial: client {v['rdp.client.name']!r} "
+                f"build {v['rdp.client.build']} keyboard "
+                f"{v['rdp.keyboardLayout']} {v['rdp.desktop.width']}x"
+                f"{v['rdp.desktop.height']} encryptionMethods "
+                f"{v['rdp.encryptionMethods']} (hex, little-endian)")
+        elif v["t125.ConnectMCSPDU"] == "102":
+            cert = v["rdp.serverCertificate"].replace(":", "")
+            parts.append(
+                f"MCS Connect Response: result {v['t125.result']}, "
+                f"encryptionMethod {v['rdp.encryptionMethod'] or '-'} "
+                f"encryptionLevel {v['rdp.encryptionLevel'] or '-'}, "
+                "certificate " + (f"dwVersion 0x{cert[6:8]}{cert[4:6]}"
+                                  f"{cert[2:4]}{cert[0:2]}" if cert
+                                  else "none"))
+        for d in v["t124.DomainMCSPDU"].split(","):
+            if d in DOMAIN_PDUS:
+                name = DOMAIN_PDUS[d]
+                if d == "8":
+                    r = v["t124.reason"]
+                    name += " " + (DPUM_REASONS[int(r)] if r.isdigit() and
+                                   int(r) < len(DPUM_REASONS) else r)
+                parts.append(name)
+        if v["rdp.flags"]:
+            flags = v["rdp.flags"].split(",")[0]
+            lic = license_pdu(v["tcp.payload"]) \
+                if int(flags, 16) & 0x0080 else None
+            parts.append(f"security flags {flags}" +
+                         (f" {lic}" if lic else ""))
+        if "Demand Active" in v["_ws.col.Info"]:
+            parts.append("Demand Active")
+        if v["rdp.pduType2"]:
+            parts.append(f"pduType2 {v['rdp.pduType2']}")
+        if not parts and set(v["t124.DomainMCSPDU"].split(",")) & \
+                {"25", "26"}:
+            # tshark 4.0 leaves the Send Data PDUs after xrdp's encrypted
+            # licensing undecoded: the flags read from the bytes.
+            b, off = sd_header(v["tcp.payload"])
+            if off is not None and off + 4 <= len(b):
+                flags = int.from_bytes(b[off:off + 2], "little")
+                parts.append(f"{v['tcp.len']} bytes, first 16 bits "
+                             f"0x{flags:04x} (read from the bytes)")
+        if v["rdp.fastpath.header"] and not parts:
+            parts.append("fast-path")
+        if not parts and v["tcp.len"] not in ("0", ""):
+            info = v["_ws.col.Info"]
+            parts.append(f"{v['tcp.len']} bytes" +
+                         (" again (retransmission)" if "Retransmission" in
+                          info else ""))
+        if v["tcp.flags.fin"] in ("1", "True"):
+            parts.append("FIN")
+        if v["tcp.flags.reset"] in ("1", "True"):
+            parts.append("RST")
+        if parts:
+            conn = int(v["tcp.stream"] or 0) + 1
+            lines.append(f"{v['frame.number']} conn {conn} {side}: " +
+                         ", ".join(parts))
+    if len(lines) > WIRE_LINES:
+        lines = lines[:WIRE_LINES] + [f"... {len(lines) - WIRE_LINES} "
+                                      "more frames"]
+    return lines
+
+
 def record(c, outdir, display):
     d = Path(tempfile.mkdtemp(prefix=f"rdpneg-{c['name']}-"))
     d.chmod(0o755)
@@ -1034,7 +1504,8 @@ def record(c, outdir, display):
             text = log.read_bytes()[mark if beyond else 0:].decode(
                 "utf-8", "replace").splitlines()
             slog = [line.replace(str(d), "WORKDIR") for line in
-                    tidy(text, SERVER_LOG_AFTER if beyond else SERVER_LOG,
+                    tidy(text, SERVER_LOG_STD if c["std"] else
+                         SERVER_LOG_AFTER if beyond else SERVER_LOG,
                          20 if beyond else 12)]
         shutil.copyfile(pcap, outdir / f"{c['name']}.pcap")
         row = {
@@ -1059,11 +1530,15 @@ def record(c, outdir, display):
                 row["client_stdin"] = c["answer"].decode().strip()
             row["client_log"] = [
                 line.replace(str(d), "WORKDIR") for line in
-                tidy(lines, CLIENT_EVIDENCE, 30)
+                tidy(lines, CLIENT_STD if c["std"] else CLIENT_EVIDENCE, 30)
                 if "directory" not in line and "@@@" not in line][:14]
-            row["wire"] = wire(outdir / f"{c['name']}.pcap", c["port"])
-            row["certificates_seen"] = certificates_seen(
-                outdir / f"{c['name']}.pcap", c["port"])
+            if c["std"]:
+                row["wire"] = mcs_wire(outdir / f"{c['name']}.pcap",
+                                       c["port"])
+            else:
+                row["wire"] = wire(outdir / f"{c['name']}.pcap", c["port"])
+                row["certificates_seen"] = certificates_seen(
+                    outdir / f"{c['name']}.pcap", c["port"])
         row["expect"] = [
             {**dict(zip(("outcome", "requested_protocols", "answer",
                          "diagnosis", "server"), e[:5])),
