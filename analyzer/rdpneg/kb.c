@@ -413,7 +413,7 @@ const struct rdpneg_fact_def rdpneg_facts[RDPNEG_FACT_COUNT] = {
 	    kb_rdp_dropped_after_info },
 	{ RDPNEG_FACT_LICENSE_ERROR, "license-error", 0, kb_license_error },
 	{ RDPNEG_FACT_ERROR_INFO, "error-info", 0, kb_error_info },
-	{ RDPNEG_FACT_RDP_ACTIVE, "rdp-active", 0, kb_rdp_active },
+	{ RDPNEG_FACT_RDP_FAILED, "rdp-failed", 0, kb_rdp_failed },
 	{ RDPNEG_FACT_RDP_WEAK, "rdp-weak", 0, kb_rdp_weak },
 };
 

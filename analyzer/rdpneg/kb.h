@@ -101,7 +101,9 @@ enum rdpneg_fact {
 	RDPNEG_FACT_LICENSE_ERROR,	/* a License Error in clear (not
 					   STATUS_VALID_CLIENT) */
 	RDPNEG_FACT_ERROR_INFO,		/* Set Error Info in clear, not 0 */
-	RDPNEG_FACT_RDP_ACTIVE,		/* the session went past licensing */
+	RDPNEG_FACT_RDP_FAILED,		/* the session ended before it went
+					   past licensing, or the server
+					   disconnected it */
 	RDPNEG_FACT_RDP_WEAK,		/* a weakness of the Standard security
 					   chosen (rdpneg_rdp_weaknesses) */
 	RDPNEG_FACT_COUNT

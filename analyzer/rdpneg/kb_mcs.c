@@ -50,7 +50,8 @@ kb_mcs_refused(const struct rdpneg_evidence *ev)
 }
 
 /* MS-RDPBCGR 5.3.2 (and 5.4.1): the server's method must be one the
- * client offered; level FIPS needs FIPS, level High 128-bit. */
+ * client offered; level FIPS needs FIPS, level High 128-bit; without
+ * encryption (method None) the client must not encrypt. */
 int
 kb_rdp_encryption_mismatch(const struct rdpneg_evidence *ev)
 {
@@ -64,7 +65,9 @@ kb_rdp_encryption_mismatch(const struct rdpneg_evidence *ev)
 	    !(s->have & RDPNEG_SC_SECURITY))
 		return kb_mcs_refused(ev) &&
 		    !(offered & (RDPNEG_ENC_128BIT | RDPNEG_ENC_FIPS));
-	if (s->encryption_method != 0 && !(s->encryption_method & offered))
+	if (s->encryption_method == 0)
+		return (m->dir[0].sec_flags & RDPNEG_SEC_ENCRYPT) != 0;
+	if (!(s->encryption_method & offered))
 		return 1;
 	if (s->encryption_level == RDPNEG_ENC_LEVEL_FIPS)
 		return !(offered & RDPNEG_ENC_FIPS);
@@ -105,10 +108,19 @@ kb_error_info(const struct rdpneg_evidence *ev)
 	return (mcs_of(ev)->have & RDPNEG_MCS_HAVE_ERROR_INFO) != 0;
 }
 
+/* Before the session went past licensing the connection ended, or the
+ * server sent a Disconnect Provider Ultimatum at any point walked. */
 int
-kb_rdp_active(const struct rdpneg_evidence *ev)
+kb_rdp_failed(const struct rdpneg_evidence *ev)
 {
-	return mcs_of(ev)->stage == RDPNEG_STAGE_ACTIVE;
+	const struct rdpneg_mcs *m = mcs_of(ev);
+
+	if (ev->mcs == NULL)
+		return 0;
+	if ((m->have & RDPNEG_MCS_HAVE_DISCONNECT) &&
+	    !m->disconnect_from_client)
+		return 1;
+	return m->stage < RDPNEG_STAGE_ACTIVE && ev->end != RDPNEG_END_OPEN;
 }
 
 int

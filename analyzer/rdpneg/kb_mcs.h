@@ -20,7 +20,7 @@ int kb_rdp_dropped(const struct rdpneg_evidence *ev);
 int kb_rdp_dropped_after_info(const struct rdpneg_evidence *ev);
 int kb_license_error(const struct rdpneg_evidence *ev);
 int kb_error_info(const struct rdpneg_evidence *ev);
-int kb_rdp_active(const struct rdpneg_evidence *ev);
+int kb_rdp_failed(const struct rdpneg_evidence *ev);
 int kb_rdp_weak(const struct rdpneg_evidence *ev);
 
 /* The placeholders: {rdp-offered} {rdp-security} {rdp-stage}

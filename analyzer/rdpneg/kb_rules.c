@@ -1080,8 +1080,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 			REF_SEQUENCE) } },
 
 	/* 5.3.2, 5.4.1: no encryption method both sides accept. */
-	{ .match = { .yes = RDPNEG_FACT(RDP_ENCRYPTION_MISMATCH),
-		.no = RDPNEG_FACT(RDP_ACTIVE) },
+	{ .match = { .yes = RDPNEG_FACT(RDP_ENCRYPTION_MISMATCH) |
+		RDPNEG_FACT(RDP_FAILED) },
 	  .precedes = PRECEDES("legacy-refused-after-confirm",
 		"mcs-connect-refused", "rdp-session-dropped",
 		"standard-rdp-fallback", "standard-rdp-fallback-legacy",
@@ -1091,13 +1091,14 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.id = "rdp-encryption-mismatch",
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "Standard RDP Security failed on encryption: the "
-		    "client offered {rdp-offered}, which the server's required "
-		    "level does not accept.",
+		    "client offered {rdp-offered}, which the server's choice "
+		    "({rdp-security}) does not match.",
 		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
 		.confidence_why = "Both sides' choices are in clear "
 		    "(MS-RDPBCGR 2.2.1.3.3, 2.2.1.4.3){!mcs-refused:: the "
 		    "server's method or level is not among what the client "
-		    "offered}{?mcs-refused:; the server refused the "
+		    "offered, or the client encrypted without an agreed "
+		    "method}{?mcs-refused:; the server refused the "
 		    "Connect-Initial of a client offering neither 128-bit nor "
 		    "FIPS, the usual reason, but it does not say why}.",
 		.explanation = "The client offered the encryption methods "

@@ -526,13 +526,17 @@ rdpneg_decode_server_data(const uint8_t *buf, size_t len,
 	return walk_blocks(&c, server_block, out);
 }
 
-/* The T.124 key of ConnectData and its connectPDU's length: sub spans
- * the ConnectGCCPDU (2.2.1.3.1). */
+/*
+ * The T.124 key of ConnectData and its connectPDU's length: sub spans the
+ * ConnectGCCPDU (2.2.1.3.1), to the end of the userData OCTET STRING.
+ * The length is not trusted: Windows and FreeRDP write a constant 0x2a in
+ * the Conference Create Response (2.2.1.4: "length ... 0x2a"), whatever
+ * follows; the OCTET STRING's BER length bounds it instead.
+ */
 static int
 gcc_enter(struct cursor *c, struct cursor *sub)
 {
 	struct rdpneg_span oid;
-	size_t n;
 
 	if (cur_u8(c) != 0x00 || cur_u8(c) != sizeof(t124_oid)) {
 		cur_fail(c, RDPNEG_ERR_GCC);	/* key: object, length 5 */
@@ -541,8 +545,8 @@ gcc_enter(struct cursor *c, struct cursor *sub)
 	if (cur_span(c, sizeof(t124_oid), &oid) &&
 	    memcmp(oid.ptr, t124_oid, sizeof(t124_oid)) != 0)
 		cur_fail(c, RDPNEG_ERR_GCC);
-	n = per_length(c, RDPNEG_ERR_GCC);
-	return open_sub(c, n, sub, RDPNEG_ERR_GCC);
+	(void)per_length(c, RDPNEG_ERR_GCC);
+	return open_sub(c, cur_left(c), sub, RDPNEG_ERR_GCC);
 }
 
 /* The userData SET OF with one h221NonStandard value keyed by key ("Duca"

@@ -353,7 +353,8 @@ enum rdpneg_status rdpneg_mcs_feed(struct rdpneg_mcs *mcs, int from_client,
     const uint8_t *stream, size_t len, uint64_t frame);
 
 /* Has the exchange shown all rdpneg reads from it: a Disconnect Provider
- * Ultimatum, the session active, or both directions stopped? */
+ * Ultimatum, or both directions stopped (malformed, fast-path, past the
+ * budget)? */
 int rdpneg_mcs_decided(const struct rdpneg_mcs *mcs);
 
 /* What makes a working Standard-security session weak (MS-RDPBCGR 5.3:

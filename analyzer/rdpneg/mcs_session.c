@@ -213,11 +213,13 @@ stopped(const struct rdpneg_mcs_dir *d)
 	return d->status != RDPNEG_OK || d->fast_path;
 }
 
+/* An active session is still walked (within the budget, until
+ * fast-path): a server that refuses what the client sends next (a client
+ * encrypting differently from what was agreed) drops it right after. */
 int
 rdpneg_mcs_decided(const struct rdpneg_mcs *m)
 {
 	return (m->have & RDPNEG_MCS_HAVE_DISCONNECT) ||
-	    m->stage == RDPNEG_STAGE_ACTIVE ||
 	    (stopped(&m->dir[0]) && stopped(&m->dir[1]));
 }
 

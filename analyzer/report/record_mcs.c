@@ -180,8 +180,6 @@ record_encryption_methods(const struct record_ctx *c,
 		return;
 	}
 	record_words_begin(c, v);
-	if (offered == 0)
-		record_words_put(c, v, "None");
 	for (t = rdpneg_encryption_method_names; t->name != NULL; t++)
 		if (offered & t->value)
 			record_words_put(c, v, t->name);

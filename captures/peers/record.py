@@ -708,14 +708,16 @@ CASES = [
              ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
               "readable"), RDESKTOP_STD + ["-e", "{addr}"],
              [("selected", 3, "RDP", "rdp-encryption-mismatch", "xrdp",
-               std("active", RDESKTOP_BUILD, [], "128bit", "High",
+               std("licensing", RDESKTOP_BUILD, [], "128bit", "High",
                    XRDP_RSA))],
              "rdesktop -e (methods 0) against crypt_level=high: xrdp "
              "answers 128-bit, level High; Client Info in clear, licensing "
              "in clear, then the server's Demand Active encrypted (flags "
              "0x0008), which rdesktop cannot read: it closes (FIN) and xrdp "
              "closes too, no Disconnect Provider Ultimatum. crypt_level "
-             "medium and fips do the same"),
+             "medium and fips do the same. Stage licensing: the encrypted "
+             "Demand Active is not recognised, and the client never "
+             "answered it"),
     STD_CASE("xrdp-rdp-high-rdesktop-E",
              ("xrdp", {"security_layer": "rdp", "crypt_level": "high"},
               "readable"), RDESKTOP_STD + ["-E", "{addr}"],
@@ -755,7 +757,7 @@ CASES = [
              RDESKTOP_STD + ["{addr}"],
              [("failure", 3, "SSL_NOT_ALLOWED_BY_SERVER",
                "server-rdp-security-only", "freerdp"),
-              ("selected", None, "RDP", "rdp-encryption-mismatch", "freerdp",
+              ("selected", None, "RDP", "rdp-session-dropped", "freerdp",
                std("domain", RDESKTOP_BUILD, RDESKTOP_ALL, "None", "None"))],
              "rdesktop's 0x3 gets SSL_NOT_ALLOWED_BY_SERVER; it retries "
              "without RDP_NEG_REQ, gets an RDP_NEG_RSP selecting RDP and a "
@@ -763,8 +765,8 @@ CASES = [
              "40|128-bit), then the server closes (FIN, then RST) after its "
              "Erect Domain Request: the server's log says 'Received invalid "
              "TPKT header length 12, 1 bytes too long' (rdesktop's 12-byte "
-             "Erect Domain Request), not an encryption problem, which the "
-             "wire cannot show"),
+             "Erect Domain Request), not an encryption problem: the wire "
+             "shows the server dropping the session at the domain stage"),
 ]
 
 

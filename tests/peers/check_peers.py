@@ -8,9 +8,13 @@ the client's command line and own error line, and per connection what
 rdpneg must report (outcome, the failure or selected protocol name, the
 diagnosis id and the server implementation; after the negotiation, the
 TLS version, the first alert, the certificate's problems and how far
-CredSSP got).  For every capture this checks rdpneg's JSONL (--all)
+CredSSP got; under Standard RDP Security, the client's name, build,
+keyboard and desktop, the encryption offered and chosen, the server
+certificate's type, how far the connection sequence got and the
+Disconnect Provider Ultimatum).  For every capture this checks rdpneg's JSONL (--all)
 against that row (requested protocols, outcome, answer, diagnosis,
-server_implementation, and those of its "tls" object), that where the server
+server_implementation, and those of its "tls", "client_data" and
+"rdp_security" objects), that where the server
 implementation is recognised the remediation leads with its fix, and for
 every diagnosis the captures reach that its remediation names the xrdp or
 FreeRDP-server setting, not only the Windows one.
@@ -76,6 +80,35 @@ def tls_facts(attempt):
     }
 
 
+def std_facts(attempt):
+    """The manifest's Standard RDP Security keys (record.py's std()) from
+    the attempt's "client_data" and "rdp_security" objects."""
+    client = attempt["client_data"] or {}
+    rdp = attempt["rdp_security"] or {}
+    disconnect = rdp.get("disconnect")
+    license_error = rdp.get("license_error")
+    error_info = rdp.get("error_info")
+    return {
+        "client_name": client.get("name"),
+        "client_build": client.get("build"),
+        "keyboard_layout": client.get("keyboard_layout"),
+        "desktop": [client["desktop_width"], client["desktop_height"]]
+        if client else None,
+        "encryption_methods": rdp.get("encryption_methods"),
+        "encryption_method": rdp.get("encryption_method"),
+        "encryption_level": rdp.get("encryption_level"),
+        "cert_type": rdp.get("cert_type"),
+        "cert_count": rdp.get("cert_count"),
+        "cert_permanent": rdp.get("cert_permanent"),
+        "stage": rdp.get("stage"),
+        "disconnect": {"from": disconnect["from"],
+                       "reason": disconnect["reason"]}
+        if disconnect else None,
+        "license_error": license_error["code"] if license_error else None,
+        "error_info": error_info["name"] if error_info else None,
+    }
+
+
 def names(step, impl):
     return any(n in step for n in NAMES[impl])
 
@@ -104,7 +137,8 @@ def check_capture(row, rdpneg):
                 "requested_protocols": g["requested_protocols"],
                 "answer": answer(g),
                 "diagnosis": g["diagnosis"]["id"],
-                "server": implementation(g), **tls_facts(g)}
+                "server": implementation(g), **tls_facts(g),
+                **std_facts(g)}
         for key, value in w.items():
             if have[key] != value:
                 problems.append(f"connection {i} (frame {g['first_frame']}):"
