@@ -1269,7 +1269,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "client requested {requested} and the server selected "
 		    "{selected} (Standard RDP Security); the connection end "
 		    "was {end}. An attacker in the path can force the same "
-		    "downgrade, and no certificate authenticates the server.",
+		    "downgrade, and no certificate authenticates the server."
+		    "{?rdp-weak: The session also has {rdp-weaknesses}.}",
 		.server_settings = "Windows: SecurityLayer 0 (or 1 with an "
 		    "unusable certificate) with NLA off. xrdp: "
 		    "security_layer=rdp, or negotiate without a readable "
@@ -1297,7 +1298,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "client requested {requested} and the server confirmed "
 		    "without RDP_NEG_RSP, which means Standard RDP Security; "
 		    "the connection end was {end}. An attacker in the path can "
-		    "force the same downgrade.",
+		    "force the same downgrade."
+		    "{?rdp-weak: The session also has {rdp-weaknesses}.}",
 		.server_settings = "Windows: SecurityLayer 0 or 1 with NLA off; "
 		    "an old server ignoring RDP_NEG_REQ; xrdp with "
 		    "security_layer other than tls. FreeRDP-based server: "
@@ -1329,7 +1331,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "it reports ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED, with "
 		    "no failure PDU on the wire.}{!client-silent:The client "
 		    "went on with Standard RDP Security, so the server is not "
-		    "authenticated and TLS does not protect the session.}",
+		    "authenticated and TLS does not protect the session.}"
+		    "{?rdp-weak: The session also has {rdp-weaknesses}.}",
 		.server_settings = "xrdp: security_layer=rdp, or "
 		    "security_layer=negotiate with certificate=/key_file= "
 		    "unreadable (xrdp logs a warning). Otherwise an old or "
@@ -1422,7 +1425,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		    "RDP_NEG_FAILURE, and the connection end was {end}. "
 		    "Clients allowing Standard RDP Security continue without "
 		    "TLS; clients limited to TLS or NLA fail with "
-		    "ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED.",
+		    "ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED."
+		    "{?rdp-weak: The session also has {rdp-weaknesses}.}",
 		.server_settings = "Windows XP / Server 2003 or older, or an "
 		    "embedded or third-party RDP server without Enhanced RDP "
 		    "Security.",
@@ -1470,7 +1474,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.explanation = "The client's Connection Request carried no "
 		    "RDP_NEG_REQ, so it offered only Standard RDP Security; "
 		    "the server confirmed without negotiation data, and the "
-		    "connection end was {end}.",
+		    "connection end was {end}."
+		    "{?rdp-weak: The session also has {rdp-weaknesses}.}",
 		.server_settings = "Windows: SecurityLayer 0 or 1 with "
 		    "UserAuthentication 0 (a server requiring TLS or NLA drops "
 		    "such a request). xrdp answers any such request this way "
@@ -2568,7 +2573,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.explanation = "The client requested {requested}; the server "
 		    "answered RDP_NEG_RSP selecting {selected}, and the "
 		    "connection end was {end}. The server accepts clients "
-		    "that offer neither TLS nor CredSSP.",
+		    "that offer neither TLS nor CredSSP."
+		    "{?rdp-weak: The session also has {rdp-weaknesses}.}",
 		.server_settings = "Windows: SecurityLayer 0 or 1 with "
 		    "UserAuthentication 0. xrdp: security_layer=rdp or "
 		    "negotiate. A FreeRDP-based server with RdpSecurity on. "

@@ -26,6 +26,7 @@
 
 #include "report/fmt.h"
 #include "report/report.h"
+#include "report/mcsfacts.h"
 #include "report/tlsfacts.h"
 #include "rdpneg/tls_text.h"
 #include "rdpneg_version.h"
@@ -221,6 +222,21 @@ tls_evidence(struct md_state *md, FILE *out, const struct rdpneg_attempt *a)
 	struct md_sink k = { md, out };
 	const struct tlsfacts_sink sink = { sink_ours, sink_untrusted, 0, &k };
 
+	if (mcsfacts_has_client(&a->ev)) {
+		fputs("  - **Client:** ", out);
+		mcsfacts_client_line(a, &sink);
+		fputc('\n', out);
+	}
+	if (a->ev.mcs != NULL) {
+		fputs("  - **Standard RDP Security:** ", out);
+		mcsfacts_security_line(a, &sink);
+		fputc('\n', out);
+		if (a->cert != NULL) {
+			fputs("  - **Certificate:** ", out);
+			tlsfacts_cert_line(a, &sink);
+			fputc('\n', out);
+		}
+	}
 	if (!tlsfacts_has_tls(&a->ev))
 		return;
 	fputs("  - **TLS:** ", out);

@@ -17,6 +17,7 @@
 #include "report/fmt.h"
 #include "report/outbuf.h"
 #include "report/report.h"
+#include "report/mcsfacts.h"
 #include "report/tlsfacts.h"
 
 #define TEXT_MAX	(4 * 4096 + 1)
@@ -204,7 +205,8 @@ sink_untrusted(void *arg, const uint8_t *p, size_t len)
 	    st->escaped, sizeof(st->escaped)), sizeof(st->escaped));
 }
 
-/* What followed the negotiation: TLS, the certificate, CredSSP. */
+/* What followed the negotiation: TLS, the certificate, CredSSP; or
+ * Standard RDP Security's exchange and its X.509 certificate. */
 static void
 print_tls(struct text_state *st, const struct rdpneg_attempt *a)
 {
@@ -212,6 +214,21 @@ print_tls(struct text_state *st, const struct rdpneg_attempt *a)
 	    st };
 	struct outbuf *ob = &st->buf;
 
+	if (mcsfacts_has_client(&a->ev)) {
+		outbuf_label(ob, "client");
+		mcsfacts_client_line(a, &sink);
+		outbuf_putc(ob, '\n');
+	}
+	if (a->ev.mcs != NULL) {
+		outbuf_label(ob, "security");
+		mcsfacts_security_line(a, &sink);
+		outbuf_putc(ob, '\n');
+		if (a->cert != NULL) {
+			outbuf_label(ob, "cert");
+			tlsfacts_cert_line(a, &sink);
+			outbuf_putc(ob, '\n');
+		}
+	}
 	if (!tlsfacts_has_tls(&a->ev))
 		return;
 	outbuf_label(ob, "tls");

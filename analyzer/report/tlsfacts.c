@@ -58,6 +58,7 @@ size_t
 tlsfacts_frames(const struct rdpneg_attempt *a, uint64_t out[TLSFACTS_FRAMES])
 {
 	const struct rdpneg_tls *t = rdpneg_evidence_tls(&a->ev);
+	const struct rdpneg_mcs *x = rdpneg_evidence_mcs(&a->ev);
 	struct rdpneg_credssp c;
 	uint64_t f[TLSFACTS_FRAMES], v;
 	size_t n = 0, i, k, m = 0;
@@ -69,6 +70,11 @@ tlsfacts_frames(const struct rdpneg_attempt *a, uint64_t out[TLSFACTS_FRAMES])
 	f[n++] = t->dir[1].nalerts ? t->dir[1].alert_frame : 0;
 	rdpneg_infer_credssp(&a->ev, &c);
 	f[n++] = c.frame;
+	f[n++] = x->stage_frame[RDPNEG_STAGE_CONNECT_INITIAL];
+	f[n++] = x->stage_frame[RDPNEG_STAGE_CONNECT_RESPONSE];
+	f[n++] = x->license_frame;
+	f[n++] = x->error_info_frame;
+	f[n++] = x->disconnect_frame;
 	for (i = 0; i < n; i++) {	/* insertion, skipping 0 and twins */
 		if ((v = f[i]) == 0)
 			continue;
@@ -94,31 +100,29 @@ tlsfacts_time(int64_t t, char *buf, size_t size)
 
 /* ---- The lines. */
 
-static void
-ours(const struct tlsfacts_sink *s, const char *text)
+void
+tlsfacts_ours(const struct tlsfacts_sink *s, const char *text)
 {
 	s->ours(s->arg, text);
 }
 
-static void
-number(const struct tlsfacts_sink *s, uint64_t n)
+void
+tlsfacts_number(const struct tlsfacts_sink *s, uint64_t n)
 {
 	char text[24];
 
 	snprintf(text, sizeof(text), "%" PRIu64, n);
-	ours(s, text);
+	tlsfacts_ours(s, text);
 }
 
-/* A certificate's text, quoted when the format's escaping does not
- * delimit it. */
-static void
-untrusted(const struct tlsfacts_sink *s, const char *text)
+void
+tlsfacts_untrusted(const struct tlsfacts_sink *s, const char *text)
 {
 	if (s->quotes)
-		ours(s, "\"");
+		tlsfacts_ours(s, "\"");
 	s->untrusted(s->arg, (const uint8_t *)text, strlen(text));
 	if (s->quotes)
-		ours(s, "\"");
+		tlsfacts_ours(s, "\"");
 }
 
 /* A word the certificate reader named (GnuTLS's name, or an OID it
@@ -134,8 +138,8 @@ frame(const struct tlsfacts_sink *s, const char *before, uint64_t f)
 {
 	if (f == 0)
 		return;
-	ours(s, before);
-	number(s, f);
+	tlsfacts_ours(s, before);
+	tlsfacts_number(s, f);
 }
 
 void
@@ -149,44 +153,44 @@ tlsfacts_tls_line(const struct rdpneg_attempt *a,
 	size_t i, n;
 
 	if (t->have & RDPNEG_TLS_HAVE_CLIENT_HELLO) {
-		ours(s, "client offered ");
+		tlsfacts_ours(s, "client offered ");
 		rdpneg_tls_offered_str(t, text, sizeof(text));
-		ours(s, text);
+		tlsfacts_ours(s, text);
 		rdpneg_tls_suites_str(t, 0, text, sizeof(text));
-		ours(s, " (");
-		ours(s, text);
-		ours(s, ")");
+		tlsfacts_ours(s, " (");
+		tlsfacts_ours(s, text);
+		tlsfacts_ours(s, ")");
 	} else
-		ours(s, "no ClientHello seen");
+		tlsfacts_ours(s, "no ClientHello seen");
 	if (t->have & RDPNEG_TLS_HAVE_SERVER_HELLO) {
-		ours(s, (sh->flags & RDPNEG_HELLO_RETRY_REQUEST) ?
+		tlsfacts_ours(s, (sh->flags & RDPNEG_HELLO_RETRY_REQUEST) ?
 		    "; server asked for another ClientHello "
 		    "(HelloRetryRequest) with " : "; server chose ");
 		rdpneg_tls_version_str(sh->version, text, sizeof(text));
-		ours(s, text);
-		ours(s, " ");
+		tlsfacts_ours(s, text);
+		tlsfacts_ours(s, " ");
 		rdpneg_tls_suite_str(sh->suite, text, sizeof(text));
-		ours(s, text);
+		tlsfacts_ours(s, text);
 		frame(s, " (frame ", t->server_hello_frame);
 		if (t->server_hello_frame != 0)
-			ours(s, ")");
+			tlsfacts_ours(s, ")");
 	} else
-		ours(s, "; no ServerHello");
+		tlsfacts_ours(s, "; no ServerHello");
 	n = tlsfacts_alerts(t, dirs);
 	for (i = 0; i < n; i++) {
-		ours(s, "; alert: ");
-		ours(s, tlsfacts_side(dirs[i]));
-		ours(s, " ");
+		tlsfacts_ours(s, "; alert: ");
+		tlsfacts_ours(s, tlsfacts_side(dirs[i]));
+		tlsfacts_ours(s, " ");
 		rdpneg_tls_alert_str(&t->dir[dirs[i]], text, sizeof(text));
-		ours(s, text);
+		tlsfacts_ours(s, text);
 		frame(s, ", frame ", t->dir[dirs[i]].alert_frame);
 	}
 	if (rdpneg_fact_holds(RDPNEG_FACT_TLS_ESTABLISHED, &a->ev))
-		ours(s, "; handshake completed");
+		tlsfacts_ours(s, "; handshake completed");
 	if (t->napp_total != 0) {
-		ours(s, "; ");
-		number(s, t->napp_total);
-		ours(s, t->napp_total == 1 ? " encrypted record" :
+		tlsfacts_ours(s, "; ");
+		tlsfacts_number(s, t->napp_total);
+		tlsfacts_ours(s, t->napp_total == 1 ? " encrypted record" :
 		    " encrypted records");
 	}
 }
@@ -206,39 +210,39 @@ tlsfacts_cert_line(const struct rdpneg_attempt *a,
 	char text[WORDS_MAX];
 
 	if (c == NULL) {
-		ours(s, "not visible (TLS 1.3 encrypts it)");
+		tlsfacts_ours(s, "not visible (TLS 1.3 encrypts it)");
 		return;
 	}
 	if (c->flags & RDPNEG_CERT_UNPARSABLE)
-		ours(s, "unparsable (GnuTLS could not read it)");
+		tlsfacts_ours(s, "unparsable (GnuTLS could not read it)");
 	else {
-		ours(s, "subject ");
-		untrusted(s, c->subject);
-		ours(s, ", issuer ");
-		untrusted(s, c->issuer);
+		tlsfacts_ours(s, "subject ");
+		tlsfacts_untrusted(s, c->subject);
+		tlsfacts_ours(s, ", issuer ");
+		tlsfacts_untrusted(s, c->issuer);
 		if (c->names[0] != '\0') {
-			ours(s, ", names ");
-			untrusted(s, c->names);
+			tlsfacts_ours(s, ", names ");
+			tlsfacts_untrusted(s, c->names);
 		}
-		ours(s, ", valid ");
+		tlsfacts_ours(s, ", valid ");
 		tlsfacts_time(c->not_before, text, sizeof(text));
-		ours(s, text);
-		ours(s, " to ");
+		tlsfacts_ours(s, text);
+		tlsfacts_ours(s, " to ");
 		tlsfacts_time(c->not_after, text, sizeof(text));
-		ours(s, text);
-		ours(s, ", ");
+		tlsfacts_ours(s, text);
+		tlsfacts_ours(s, ", ");
 		word(s, c->key_type);
-		ours(s, " ");
-		number(s, c->key_bits);
-		ours(s, " bits, ");
+		tlsfacts_ours(s, " ");
+		tlsfacts_number(s, c->key_bits);
+		tlsfacts_ours(s, " bits, ");
 		word(s, c->signature);
 	}
-	ours(s, ", SHA-256 ");
+	tlsfacts_ours(s, ", SHA-256 ");
 	fmt_hex(c->sha256, sizeof(c->sha256), text, sizeof(text));
-	ours(s, text);
-	ours(s, "; at the connection's time: ");
+	tlsfacts_ours(s, text);
+	tlsfacts_ours(s, "; at the connection's time: ");
 	rdpneg_cert_flags_str(c->flags, text, sizeof(text));
-	ours(s, text);
+	tlsfacts_ours(s, text);
 }
 
 void
@@ -249,21 +253,21 @@ tlsfacts_credssp_line(const struct rdpneg_attempt *a,
 	char text[WORDS_MAX];
 
 	rdpneg_infer_credssp(&a->ev, &c);
-	ours(s, "inferred from record lengths: ");
+	tlsfacts_ours(s, "inferred from record lengths: ");
 	if (c.stage == RDPNEG_CREDSSP_NONE) {
-		ours(s, "no CredSSP message");
+		tlsfacts_ours(s, "no CredSSP message");
 		return;
 	}
-	ours(s, "reached ");
-	ours(s, rdpneg_tok_str(rdpneg_credssp_stage_names, c.stage));
-	ours(s, " (");
+	tlsfacts_ours(s, "reached ");
+	tlsfacts_ours(s, rdpneg_tok_str(rdpneg_credssp_stage_names, c.stage));
+	tlsfacts_ours(s, " (");
 	rdpneg_plaintext_str(c.plaintext, c.last_min, c.last_max, text,
 	    sizeof(text));
-	ours(s, text);
+	tlsfacts_ours(s, text);
 	frame(s, " at frame ", c.frame);
-	ours(s, ")");
+	tlsfacts_ours(s, ")");
 	/* The server's verdict on AUTHENTICATE is encrypted. */
 	if (c.stage == RDPNEG_CREDSSP_AUTHENTICATE ||
 	    c.stage == RDPNEG_CREDSSP_ERROR)
-		ours(s, "; the exact NTSTATUS needs the session's keys");
+		tlsfacts_ours(s, "; the exact NTSTATUS needs the session's keys");
 }

@@ -34,9 +34,11 @@ const char *tlsfacts_side(unsigned dir);
 
 /* The frames that show what followed the negotiation, in frame order, no
  * frame twice: the hellos, the certificate, the alerts in clear, the
- * CredSSP record that decided its stage.  Writes at most TLSFACTS_FRAMES
- * and returns how many. */
-#define TLSFACTS_FRAMES	6
+ * CredSSP record that decided its stage; under Standard RDP Security the
+ * Connect-Initial and -Response, the License Error, Set Error Info and
+ * the Disconnect Provider Ultimatum.  Writes at most TLSFACTS_FRAMES and
+ * returns how many. */
+#define TLSFACTS_FRAMES	11
 size_t tlsfacts_frames(const struct rdpneg_attempt *a,
     uint64_t out[TLSFACTS_FRAMES]);
 
@@ -49,6 +51,12 @@ struct tlsfacts_sink {
 	void	 *arg;
 };
 
+/* Write to a sink: our words; a number; a capture's text (NUL-ended),
+ * quoted when the format's escaping does not delimit it. */
+void tlsfacts_ours(const struct tlsfacts_sink *s, const char *text);
+void tlsfacts_number(const struct tlsfacts_sink *s, uint64_t n);
+void tlsfacts_untrusted(const struct tlsfacts_sink *s, const char *text);
+
 /*
  * "client offered TLS 1.3, TLS 1.2 (17 suites); server chose TLS 1.2
  * TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (frame 9); alert: server fatal
@@ -58,8 +66,8 @@ struct tlsfacts_sink {
 void tlsfacts_tls_line(const struct rdpneg_attempt *a,
     const struct tlsfacts_sink *s);
 
-/* Is there a certificate line: a certificate read, or TLS 1.3, which
- * encrypts it? */
+/* Is there a certificate line: a certificate read (TLS's, or Standard
+ * security's X.509), or TLS 1.3, which encrypts it? */
 int tlsfacts_has_cert_line(const struct rdpneg_attempt *a);
 
 /*
