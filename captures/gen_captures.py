@@ -1402,6 +1402,231 @@ def build_after_negotiation():
     return cap
 
 
+
+# ---------------------------------------------------------------------------
+# Standard RDP Security after the negotiation (MS-RDPBCGR 1.3.1.1, 5.3):
+# X.224 Data, T.125 MCS (BER connect PDUs, PER domain PDUs), T.124 GCC and
+# the user data blocks, for what no peer on this machine does (Windows
+# servers refusing a Connect-Initial, licensing errors, Set Error Info):
+# standard-security.pcap is synthetic.
+# ---------------------------------------------------------------------------
+
+
+def x224_data(mcs):
+    """TPKT + X.224 Data TPDU (LI 2, DT, EOT) around an MCS PDU."""
+    return tpkt(b"\x02\xf0\x80" + mcs)
+
+
+def ber(tag, body):
+    """A BER element with a one-byte tag (and the 0x7f application form
+    for tags above 0xff: 0x7f65, 0x7f66)."""
+    head = tag.to_bytes(2 if tag > 0xFF else 1, "big")
+    n = len(body)
+    if n < 0x80:
+        return head + bytes([n]) + body
+    return head + (b"\x81" + bytes([n]) if n < 0x100 else
+                   b"\x82" + n.to_bytes(2, "big")) + body
+
+
+def per_length(n):
+    """A PER length determinant (X.691 10.9): 1 byte, or 2 with 0x80."""
+    return bytes([n]) if n < 0x80 else (0x8000 | n).to_bytes(2, "big")
+
+
+def user_data_block(block_type, body):
+    """One GCC user data block: type, length (incl. the header), body."""
+    return struct.pack("<HH", block_type, 4 + len(body)) + body
+
+
+def utf16_field(text, size):
+    """A fixed-size UTF-16LE field, NUL-padded."""
+    return text.encode("utf-16-le").ljust(size, b"\x00")[:size]
+
+
+def client_data(name, build, methods, channels):
+    """CS_CORE (to serverSelectedProtocol), CS_SECURITY, CS_NET
+    (MS-RDPBCGR 2.2.1.3.2-4)."""
+    core = struct.pack("<IHHHHII", 0x00080004, 1280, 1024, 0xCA01, 0xAA03,
+                       0x409, build)
+    core += utf16_field(name, 32) + struct.pack("<III", 4, 0, 12)
+    core += bytes(64)                                   # imeFileName
+    core += struct.pack("<HHIHHH", 0xCA01, 1, 0, 24, 0x0F, 0x0001)
+    core += bytes(64) + b"\x00\x00" + struct.pack("<I", 0)
+    net = struct.pack("<I", len(channels)) + b"".join(
+        c.encode().ljust(8, b"\x00") + struct.pack("<I", 0x80800000)
+        for c in channels)
+    return (user_data_block(0xC001, core)
+            + user_data_block(0xC002, struct.pack("<II", methods, 0))
+            + user_data_block(0xC003, net))
+
+
+def gcc_connect_data(body):
+    """T.124 ConnectData around a Conference Create Request or Response."""
+    return b"\x00\x05\x00\x14\x7c\x00\x01" + per_length(len(body)) + body
+
+
+def mcs_connect_initial(name, build, methods, channels=("rdpdr", "cliprdr")):
+    """MCS Connect-Initial (T.125 11.1) with the GCC Conference Create
+    Request of MS-RDPBCGR 2.2.1.3.1."""
+    blocks = client_data(name, build, methods, channels)
+    ccr = (b"\x00\x08\x00\x10\x00\x01\xc0\x00Duca" + per_length(len(blocks))
+           + blocks)
+    params = ber(0x30, ber(0x02, b"\x22") + ber(0x02, b"\x02")
+                 + ber(0x02, b"\x00") + ber(0x02, b"\x01")
+                 + ber(0x02, b"\x00") + ber(0x02, b"\x01")
+                 + ber(0x02, b"\xff\xff") + ber(0x02, b"\x02"))
+    body = (ber(0x04, b"\x01") + ber(0x04, b"\x01") + ber(0x01, b"\xff")
+            + params + params + params
+            + ber(0x04, gcc_connect_data(ccr)))
+    return x224_data(ber(0x7F65, body))
+
+
+def proprietary_certificate(bits=512):
+    """A proprietary server certificate (2.2.1.4.3.1.1), permanent; its
+    modulus and signature are stand-ins."""
+    keylen = bits // 8 + 8
+    blob = struct.pack("<IIIII", 0x31415352, keylen, bits, bits // 8 - 1,
+                       0x10001) + bytes(keylen)
+    return (struct.pack("<IIIHH", 1, 1, 1, 6, len(blob)) + blob
+            + struct.pack("<HH", 8, 72) + bytes(72))
+
+
+def mcs_connect_response(method, level, result=0, security=True):
+    """MCS Connect-Response (T.125 11.2) with the GCC Conference Create
+    Response of 2.2.1.4.1: SC_CORE, SC_SECURITY (method, level, a
+    32-byte server random and a proprietary certificate), SC_NET."""
+    blocks = user_data_block(0x0C01, struct.pack("<III", 0x00080004, 0, 0))
+    if security:
+        cert = proprietary_certificate()
+        blocks += user_data_block(
+            0x0C02, struct.pack("<IIII", method, level, 32, len(cert))
+            + bytes(range(32)) + cert)
+    blocks += user_data_block(0x0C03, struct.pack("<HHHH", 1003, 2, 1004,
+                                                  1005))
+    ccr = (b"\x14\x76\x0a\x01\x01\x00\x01\xc0\x00McDn"
+           + per_length(len(blocks)) + blocks)
+    params = ber(0x30, ber(0x02, b"\x22") + ber(0x02, b"\x03")
+                 + ber(0x02, b"\x00") + ber(0x02, b"\x01")
+                 + ber(0x02, b"\x00") + ber(0x02, b"\x01")
+                 + ber(0x02, b"\x00\xff\xf8") + ber(0x02, b"\x02"))
+    body = (ber(0x0A, bytes([result])) + ber(0x02, b"\x00") + params
+            + ber(0x04, gcc_connect_data(ccr)))
+    return x224_data(ber(0x7F66, body))
+
+
+#: Domain PDUs of the connection sequence (T.125 7, PER), as Windows
+#: sends them: Erect Domain, Attach User, its confirm (user 1007), one
+#: Channel Join of the I/O channel 1003 and its confirm.
+ERECT_DOMAIN = x224_data(b"\x04\x01\x00\x01\x00")
+ATTACH_USER = x224_data(b"\x28")
+ATTACH_CONFIRM = x224_data(b"\x2e\x00\x00\x06")
+CHANNEL_JOIN = x224_data(b"\x38\x00\x06\x03\xeb")
+CHANNEL_CONFIRM = x224_data(b"\x3e\x00\x00\x06\x03\xeb\x03\xeb")
+#: The server's Disconnect Provider Ultimatum, rn-user-requested.
+DISCONNECT_ULTIMATUM = x224_data(b"\x21\x80")
+
+
+def send_data(from_client, data):
+    """MCS Send Data Request (client) or Indication (server) on the I/O
+    channel 1003."""
+    head = b"\x64" if from_client else b"\x68"
+    return x224_data(head + b"\x00\x06\x03\xeb\x70" + per_length(len(data))
+                     + data)
+
+
+def standard_sequence(conv, cr, cc, methods, method, level, name):
+    """The exchange up to the client's Client Info (1.3.1.1): negotiation,
+    MCS connect, domain, Security Exchange, encrypted Client Info."""
+    conv.exchange(cr, cc)
+    conv.send("client", mcs_connect_initial(name, 2600, methods))
+    conv.send("server", mcs_connect_response(method, level))
+    for pdu, side in ((ERECT_DOMAIN, "client"), (ATTACH_USER, "client"),
+                      (ATTACH_CONFIRM, "server"), (CHANNEL_JOIN, "client"),
+                      (CHANNEL_CONFIRM, "server")):
+        conv.send(side, pdu)
+    conv.send("client", send_data(True, struct.pack("<HHI", 0x0001, 0, 72)
+                                  + bytes(72)))
+    conv.send("client", send_data(True, struct.pack("<HH", 0x0048, 0)
+                                  + bytes(8) + bytes(range(200))))
+
+
+def license_error(code, transition):
+    """A License Error PDU in clear (2.2.1.12.1.3): the basic security
+    header with SEC_LICENSE_PKT, the preamble (ERROR_ALERT, version 3),
+    dwErrorCode, dwStateTransition, an empty error blob."""
+    body = struct.pack("<IIHH", code, transition, 4, 0)
+    return send_data(False, struct.pack("<HH", 0x0080, 0)
+                     + struct.pack("<BBH", 0xFF, 0x03, 4 + len(body)) + body)
+
+
+def set_error_info(code):
+    """Set Error Info (2.2.5.1) with a basic security header without
+    SEC_ENCRYPT, as a server at level Low sends it."""
+    share = struct.pack("<IBBHBBH", 0x103EA, 0, 1, 8, 0x2F, 0, 0)
+    pdu = struct.pack("<HHH", 6 + len(share) + 4, 0x17, 1007) + share
+    return send_data(False, struct.pack("<HH", 0, 0) + pdu
+                     + struct.pack("<I", code))
+
+
+def build_standard_security():
+    """standard-security.pcap (synthetic): what Windows servers do under
+    Standard RDP Security that no peer here does: refuse a Connect-Initial
+    with an unsuccessful Connect-Response, drop a 40-bit-only client at
+    level High, send a License Error, send Set Error Info in clear."""
+    cap = Capture("standard-security.pcap")
+    # 0x0 -> RDP; Connect-Response rt-unspecified-failure (14), then FIN.
+    conv = cap.tcp(CLIENT, SERVER)
+    conv.exchange(connection_request(cookie("refused"), 0x0), cc_selected(0))
+    conv.send("client", mcs_connect_initial("DESKTOP-42", 19041, 0x1B))
+    conv.send("server", mcs_connect_response(0, 0, result=14,
+                                             security=False))
+    conv.close("server")
+    conv.after = {"class": "blocked", "diagnosis.id": "mcs-connect-refused",
+                  "rdp_security.mcs_result": "rt-unspecified-failure",
+                  "client_data.name": "DESKTOP-42",
+                  "client_data.build": 19041}
+    # A legacy client offering 40-bit only; level High: the server resets
+    # after its Connect-Initial (MS-RDPBCGR 5.4.1, 3.3.5.3.3.1).
+    conv = cap.tcp(CLIENT, SERVER)
+    conv.exchange(connection_request(cookie("old40"), None),
+                  connection_confirm())
+    conv.send("client", mcs_connect_initial("XP-TERMINAL", 2600, 0x01))
+    conv.rst("server")
+    conv.after = {"class": "blocked",
+                  "diagnosis.id": "rdp-encryption-mismatch",
+                  "rdp_security.encryption_methods": ["40bit"],
+                  "rdp_security.stage": "connect-initial"}
+    # Level Low, 128-bit; the license server is unreachable: a License
+    # Error ERR_NO_LICENSE_SERVER, ST_TOTAL_ABORT, then the Disconnect
+    # Provider Ultimatum.
+    conv = cap.tcp(CLIENT2, SERVER)
+    standard_sequence(conv, connection_request(cookie("nolicense"), None),
+                      connection_confirm(), 0x03, 0x02, 1, "KIOSK-7")
+    conv.send("server", license_error(0x06, 0x01))
+    conv.send("server", DISCONNECT_ULTIMATUM)
+    conv.close("server")
+    conv.after = {"class": "blocked", "diagnosis.id": "rdp-license-error",
+                  "rdp_security.license_error.code": "ERR_NO_LICENSE_SERVER",
+                  "rdp_security.license_error.state_transition":
+                  "ST_TOTAL_ABORT",
+                  "rdp_security.disconnect.from": "server",
+                  "rdp_security.encryption_level": "Low"}
+    # Level Low; licensing passes (STATUS_VALID_CLIENT), then Set Error
+    # Info ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES and the Ultimatum.
+    conv = cap.tcp(CLIENT2, SERVER)
+    standard_sequence(conv, connection_request(cookie("nopriv"), 0x0),
+                      cc_selected(0), 0x1B, 0x02, 1, "DESKTOP-42")
+    conv.send("server", license_error(0x07, 0x02))
+    conv.send("server", set_error_info(0x09))
+    conv.send("server", DISCONNECT_ULTIMATUM)
+    conv.close("server")
+    conv.after = {"class": "blocked", "diagnosis.id": "server-error-info",
+                  "rdp_security.error_info.name":
+                  "ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES",
+                  "rdp_security.stage": "licensing"}
+    return cap
+
+
 SNAPLEN_SHORT = 80
 
 
@@ -1448,6 +1673,7 @@ def all_captures():
         build_snaplen(),
         build_truncated(),
         build_after_negotiation(),
+        build_standard_security(),
     ]
     return caps
 

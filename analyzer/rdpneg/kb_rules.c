@@ -1091,8 +1091,11 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.id = "rdp-encryption-mismatch",
 		.class = RDPNEG_CLASS_BLOCKED,
 		.summary = "Standard RDP Security failed on encryption: the "
-		    "client offered {rdp-offered}, which the server's choice "
-		    "({rdp-security}) does not match.",
+		    "client offered {rdp-offered}{!mcs-refused:, which the "
+		    "server's choice ({rdp-security}) does not match}"
+		    "{?mcs-refused: and the server refused its "
+		    "Connect-Initial, as servers requiring 128-bit or FIPS "
+		    "do}.",
 		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
 		.confidence_why = "Both sides' choices are in clear "
 		    "(MS-RDPBCGR 2.2.1.3.3, 2.2.1.4.3){!mcs-refused:: the "
