@@ -307,11 +307,13 @@ conn_add_flags(struct conn *c, packet_info *pinfo, guint16 flags)
 	c->end_rst = (flags & TH_RST) != 0;
 	copy_address_wmem(wmem_file_scope(), &c->end_sender, &pinfo->src);
 	c->end_sender_port = pinfo->srcport;
-	/* It decides the outcome of a request still unanswered, and after
-	 * an RDP_NEG_RSP it tells whether the security protocol began. */
+	/* It decides the outcome of a request still unanswered, after an
+	 * RDP_NEG_RSP it tells whether the security protocol began, and
+	 * under Standard RDP Security who ended the connection sequence. */
 	return c->rdp && (!(c->ev.have & RDPNEG_EV_CONFIRM) ||
 	    ((c->ev.have & RDPNEG_EV_RSP_NEG) &&
-	    c->ev.response_type == RDPNEG_TYPE_RSP)) ? ROLE_END : 0;
+	    c->ev.response_type == RDPNEG_TYPE_RSP) || c->mcs != NULL) ?
+	    ROLE_END : 0;
 }
 
 /* Did the client send the connection's first FIN or RST? */

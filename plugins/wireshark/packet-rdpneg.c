@@ -30,6 +30,7 @@
 #include "rdpneg/chain.h"
 #include "rdpneg/credssp.h"
 #include "rdpneg/kb.h"
+#include "rdpneg/mcs_text.h"
 #include "rdpneg/tls_text.h"
 
 static int proto_rdpneg = RDPNEG_WS_UNREGISTERED;
@@ -76,6 +77,20 @@ static int hf_rdpneg_cert_sha256 = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_cert_problems = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_credssp_stage = RDPNEG_WS_UNREGISTERED;
 static int hf_rdpneg_credssp_inferred = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_client_name = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_client_build = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_keyboard = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_desktop = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_channels = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_offered = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_method = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_level = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_security = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_stage = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_disconnect = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_license_error = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_error_info = RDPNEG_WS_UNREGISTERED;
+static int hf_rdpneg_mcs_weaknesses = RDPNEG_WS_UNREGISTERED;
 /* One per rdpneg_protocol_names bit. */
 static int *hf_rdpneg_requested_bits;
 static size_t nrequested_bits;
@@ -88,6 +103,7 @@ static gint ett_rdpneg_step = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_tls = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_alert = RDPNEG_WS_UNREGISTERED;
 static gint ett_rdpneg_credssp = RDPNEG_WS_UNREGISTERED;
+static gint ett_rdpneg_mcs = RDPNEG_WS_UNREGISTERED;
 
 static expert_field ei_rdpneg_blocked = EI_INIT;
 static expert_field ei_rdpneg_insecure = EI_INIT;
@@ -442,7 +458,7 @@ show_alert(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
  * (TLS 1.2 and earlier; TLS 1.3 encrypts it). */
 static void
 show_certificate(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-    const struct rdpneg_cert *cert, const struct rdpneg_tls *tls)
+    const struct rdpneg_cert *cert, guint64 cert_frame)
 {
 	proto_item *ti;
 	nstime_t t;
@@ -471,7 +487,7 @@ show_certificate(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 	ti = proto_tree_add_string(tree, hf_rdpneg_cert_problems, tvb, 0, 0,
 	    text);
 	proto_item_set_generated(ti);
-	if (cert->flags != 0 && tls->cert_frame == pinfo->num)
+	if (cert->flags != 0 && cert_frame == pinfo->num)
 		expert_add_info_format(pinfo, ti, &ei_rdpneg_certificate,
 		    "The server's certificate: %s", text);
 }
@@ -538,8 +554,94 @@ show_tls(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 		    ch->sni, ch->sni_len));
 	show_alert(sub, tvb, pinfo, &tls->dir[0], TRUE);
 	show_alert(sub, tvb, pinfo, &tls->dir[1], FALSE);
-	show_certificate(sub, tvb, pinfo, c->cert, tls);
+	show_certificate(sub, tvb, pinfo, c->cert, tls->cert_frame);
 	show_credssp(sub, tvb, ev);
+}
+
+/* A text of ours (words from mcs_text.c), generated. */
+static void
+add_words(proto_tree *tree, int hf, tvbuff_t *tvb,
+    size_t (*str)(const struct rdpneg_mcs *, char *, size_t),
+    const struct rdpneg_mcs *m)
+{
+	char text[240];
+
+	str(m, text, sizeof(text));
+	add_text(tree, hf, tvb, text);
+}
+
+/* Standard RDP Security's exchange (mcs.h), once it began: what the
+ * client sent, what the server chose, how far it got, who ended it. */
+static void
+show_mcs(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+    const struct conn *c, const struct rdpneg_evidence *ev)
+{
+	const struct rdpneg_mcs *m = rdpneg_evidence_mcs(ev);
+	const struct rdpneg_gcc_client *cl = &m->client;
+	proto_tree *sub;
+	proto_item *ti;
+	char text[240];
+	size_t i, n;
+
+	if (ev->mcs == NULL)
+		return;
+	sub = proto_tree_add_subtree(tree, tvb, 0, 0, ett_rdpneg_mcs, &ti,
+	    "Standard RDP Security after the negotiation");
+	proto_item_set_generated(ti);
+	if (cl->have & RDPNEG_CS_CORE) {
+		add_text(sub, hf_rdpneg_mcs_client_name, tvb, format_text(
+		    pinfo->pool, (const guchar *)cl->name, strlen(cl->name)));
+		add_uint(sub, hf_rdpneg_mcs_client_build, tvb,
+		    cl->client_build);
+		add_uint(sub, hf_rdpneg_mcs_keyboard, tvb, cl->keyboard_layout);
+		snprintf(text, sizeof(text), "%ux%u at %u bits",
+		    (unsigned)cl->desktop_width, (unsigned)cl->desktop_height,
+		    rdpneg_gcc_color_depth(cl));
+		add_text(sub, hf_rdpneg_mcs_desktop, tvb, text);
+	}
+	if (cl->have & RDPNEG_CS_NET) {
+		for (i = 0, n = 0; i < cl->nchannels && n + 1 < sizeof(text);
+		    i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "%s%s", i > 0 ? " " : "", cl->channels[i]);
+		text[n < sizeof(text) ? n : sizeof(text) - 1] = '\0';
+		add_text(sub, hf_rdpneg_mcs_channels, tvb, format_text(
+		    pinfo->pool, (const guchar *)text, strlen(text)));
+	}
+	if (cl->have & RDPNEG_CS_SECURITY) {
+		rdpneg_rdp_methods_str(rdpneg_rdp_offered(cl), text,
+		    sizeof(text));
+		add_text(sub, hf_rdpneg_mcs_offered, tvb, text);
+	}
+	if ((m->have & RDPNEG_MCS_HAVE_SERVER) &&
+	    (m->server.have & RDPNEG_SC_SECURITY)) {
+		rdpneg_rdp_methods_str(m->server.encryption_method, text,
+		    sizeof(text));
+		add_text(sub, hf_rdpneg_mcs_method, tvb, text);
+		add_text(sub, hf_rdpneg_mcs_level, tvb, rdpneg_tok_str(
+		    rdpneg_encryption_level_names,
+		    m->server.encryption_level));
+	}
+	add_words(sub, hf_rdpneg_mcs_security, tvb, rdpneg_rdp_security_str,
+	    m);
+	add_text(sub, hf_rdpneg_mcs_stage, tvb,
+	    rdpneg_tok_str(rdpneg_mcs_stage_names, m->stage));
+	if (m->have & RDPNEG_MCS_HAVE_DISCONNECT)
+		add_words(sub, hf_rdpneg_mcs_disconnect, tvb,
+		    rdpneg_mcs_disconnect_str, m);
+	if (m->have & RDPNEG_MCS_HAVE_LICENSE_ERROR)
+		add_words(sub, hf_rdpneg_mcs_license_error, tvb,
+		    rdpneg_license_error_str, m);
+	if (m->have & RDPNEG_MCS_HAVE_ERROR_INFO)
+		add_words(sub, hf_rdpneg_mcs_error_info, tvb,
+		    rdpneg_error_info_str, m);
+	if (rdpneg_rdp_weaknesses(m) != 0) {
+		rdpneg_rdp_weaknesses_str(rdpneg_rdp_weaknesses(m), text,
+		    sizeof(text));
+		add_text(sub, hf_rdpneg_mcs_weaknesses, tvb, text);
+	}
+	show_certificate(sub, tvb, pinfo, c->cert,
+	    m->stage_frame[RDPNEG_STAGE_CONNECT_RESPONSE]);
 }
 
 /* The outcome, the chain and the diagnosis; experts on the verdict frame. */
@@ -584,6 +686,7 @@ show_verdict(proto_tree *tree, proto_item *top, tvbuff_t *tvb,
 		    hf_rdpneg_server_why, tvb, print->why);
 	}
 	show_tls(tree, tvb, pinfo, c, &ev);
+	show_mcs(tree, tvb, pinfo, c, &ev);
 	add_text(tree, hf_rdpneg_class, tvb,
 	    rdpneg_tok_str(rdpneg_class_names, class));
 	add_bool(tree, hf_rdpneg_blocked, tvb, class == RDPNEG_CLASS_BLOCKED);
@@ -824,6 +927,49 @@ proto_register_rdpneg(void)
 		    "Judged at the connection's time: self-signed, expired, "
 		    "not-yet-valid, name-mismatch, weak-key, weak-signature, "
 		    "unparsable", HFILL } },
+		{ &hf_rdpneg_mcs_client_name, { "Client name",
+		    "rdpneg.mcs.client_name", FT_STRING, BASE_NONE, NULL, 0,
+		    "clientName (MS-RDPBCGR 2.2.1.3.2), escaped", HFILL } },
+		{ &hf_rdpneg_mcs_client_build, { "Client build",
+		    "rdpneg.mcs.client_build", FT_UINT32, BASE_DEC, NULL, 0,
+		    "clientBuild", HFILL } },
+		{ &hf_rdpneg_mcs_keyboard, { "Keyboard layout",
+		    "rdpneg.mcs.keyboard_layout", FT_UINT32, BASE_HEX, NULL, 0,
+		    "keyboardLayout", HFILL } },
+		{ &hf_rdpneg_mcs_desktop, { "Desktop", "rdpneg.mcs.desktop",
+		    FT_STRING, BASE_NONE, NULL, 0, "Size and colour depth "
+		    "asked for", HFILL } },
+		{ &hf_rdpneg_mcs_channels, { "Channels", "rdpneg.mcs.channels",
+		    FT_STRING, BASE_NONE, NULL, 0, "CS_NET channel names "
+		    "(2.2.1.3.4), escaped", HFILL } },
+		{ &hf_rdpneg_mcs_offered, { "Encryption methods offered",
+		    "rdpneg.mcs.encryption_methods", FT_STRING, BASE_NONE, NULL,
+		    0, "CS_SECURITY (2.2.1.3.3)", HFILL } },
+		{ &hf_rdpneg_mcs_method, { "Encryption method",
+		    "rdpneg.mcs.encryption_method", FT_STRING, BASE_NONE, NULL,
+		    0, "SC_SECURITY (2.2.1.4.3)", HFILL } },
+		{ &hf_rdpneg_mcs_level, { "Encryption level",
+		    "rdpneg.mcs.encryption_level", FT_STRING, BASE_NONE, NULL,
+		    0, "SC_SECURITY (2.2.1.4.3)", HFILL } },
+		{ &hf_rdpneg_mcs_security, { "Server's choice",
+		    "rdpneg.mcs.security", FT_STRING, BASE_NONE, NULL, 0,
+		    "Method, level and server certificate", HFILL } },
+		{ &hf_rdpneg_mcs_stage, { "Stage reached", "rdpneg.mcs.stage",
+		    FT_STRING, BASE_NONE, NULL, 0, "Of the connection "
+		    "sequence (MS-RDPBCGR 1.3.1.1)", HFILL } },
+		{ &hf_rdpneg_mcs_disconnect, { "Disconnect",
+		    "rdpneg.mcs.disconnect", FT_STRING, BASE_NONE, NULL, 0,
+		    "The first Disconnect Provider Ultimatum (T.125 7)",
+		    HFILL } },
+		{ &hf_rdpneg_mcs_license_error, { "License Error",
+		    "rdpneg.mcs.license_error", FT_STRING, BASE_NONE, NULL, 0,
+		    "In clear (2.2.1.12)", HFILL } },
+		{ &hf_rdpneg_mcs_error_info, { "Set Error Info",
+		    "rdpneg.mcs.error_info", FT_STRING, BASE_NONE, NULL, 0,
+		    "In clear (2.2.5.1.1)", HFILL } },
+		{ &hf_rdpneg_mcs_weaknesses, { "Weaknesses",
+		    "rdpneg.mcs.weaknesses", FT_STRING, BASE_NONE, NULL, 0,
+		    "Of the Standard RDP Security chosen", HFILL } },
 		{ &hf_rdpneg_credssp_stage, { "CredSSP stage",
 		    "rdpneg.credssp.stage", FT_STRING, BASE_NONE, NULL, 0,
 		    "How far NLA got (MS-CSSP 3.1.5), inferred", HFILL } },
@@ -859,7 +1005,8 @@ proto_register_rdpneg(void)
 	};
 	static gint *ett[] = { &ett_rdpneg, &ett_rdpneg_requested,
 	    &ett_rdpneg_diagnosis, &ett_rdpneg_server, &ett_rdpneg_step,
-	    &ett_rdpneg_tls, &ett_rdpneg_alert, &ett_rdpneg_credssp };
+	    &ett_rdpneg_tls, &ett_rdpneg_alert, &ett_rdpneg_credssp,
+	    &ett_rdpneg_mcs };
 	static ei_register_info ei[] = {
 		{ &ei_rdpneg_blocked, { "rdpneg.expert.blocked", PI_SECURITY,
 		    PI_ERROR, "RDP connection blocked at the security "

@@ -22,6 +22,10 @@ dissection of the same connection (`-d tcp.port==N,tls`: the ServerHello's
 tls.handshake.version or supported_version, the SHA-256 of the first
 tls.handshake.certificate), and, where the CLI's record has a `tls`
 object, its version, server name, certificate and CredSSP stage the CLI's.
+Under Standard RDP Security its rdpneg.mcs fields (client name and build,
+encryption offered and chosen, the stage reached, the disconnect, a
+License Error, Set Error Info) are the CLI's `client_data` and
+`rdp_security`.
 
 What one pass cannot know is named, not silenced: see ONE_PASS below.
 """
@@ -54,7 +58,12 @@ FIELDS = ["frame.number", "tcp.stream", "tcp.srcport", "tcp.dstport",
           "rdpneg.tls.alert", "rdpneg.tls.alert.description",
           "rdpneg.tls.cert.subject", "rdpneg.tls.cert.issuer",
           "rdpneg.tls.cert.not_after", "rdpneg.tls.cert.sha256",
-          "rdpneg.tls.cert.problems", "rdpneg.credssp.stage"] + [
+          "rdpneg.tls.cert.problems", "rdpneg.credssp.stage",
+          "rdpneg.mcs.client_name", "rdpneg.mcs.client_build",
+          "rdpneg.mcs.encryption_methods", "rdpneg.mcs.encryption_method",
+          "rdpneg.mcs.encryption_level", "rdpneg.mcs.stage",
+          "rdpneg.mcs.disconnect", "rdpneg.mcs.license_error",
+          "rdpneg.mcs.error_info"] + [
               f"rdpneg.expert.{e}" for e in
               ("blocked", "insecure", "not_requested", "fallback",
                "malformed", "tls_alert", "certificate")]
@@ -372,6 +381,59 @@ def cli_tls_problems(conn, a):
     return problems
 
 
+def mcs_problems(rows, records):
+    """The plugin's Standard RDP Security facts against the CLI's record's
+    `client_data` and `rdp_security` objects, on the connection's last
+    frame that shows them (the second pass: what the whole capture
+    showed)."""
+    problems, compared = [], 0
+    streams = defaultdict(list)
+    for r in rows:
+        streams[r["tcp.stream"]].append(r)
+    by_req = {a["request_frame"]: a for a in records if a["request_frame"]}
+    for conn in streams.values():
+        req = next((r["frame.number"] for r in conn
+                    if r["rdpneg.pdu"] == "0xe0"), None)
+        a = by_req.get(int(req)) if req else None
+        if a is None or a.get("rdp_security") is None:
+            continue
+        last = [r for r in conn if r["rdpneg.mcs.stage"]][-1:]
+        if not last:
+            problems.append(f"request {req}: no rdpneg.mcs fields")
+            continue
+        last = last[0]
+        rdp, client = a["rdp_security"], a["client_data"] or {}
+        disconnect = rdp["disconnect"]
+        want = {
+            "rdpneg.mcs.stage": rdp["stage"],
+            "rdpneg.mcs.client_name": client.get("name"),
+            "rdpneg.mcs.client_build": client.get("build"),
+            "rdpneg.mcs.encryption_methods":
+                "|".join(rdp["encryption_methods"] or []) or
+                ("None" if rdp["encryption_methods"] == [] else None),
+            "rdpneg.mcs.encryption_method": rdp["encryption_method"],
+            "rdpneg.mcs.encryption_level": rdp["encryption_level"],
+            "rdpneg.mcs.disconnect": disconnect["reason"]
+            if disconnect else None,
+            "rdpneg.mcs.license_error":
+                rdp["license_error"]["code"] if rdp["license_error"]
+                else None,
+            "rdpneg.mcs.error_info":
+                rdp["error_info"]["name"] if rdp["error_info"] else None,
+        }
+        for field, value in want.items():
+            got = last[field]
+            if value is None:
+                ok = got == ""
+            else:
+                ok = str(value) in got
+            if not ok:
+                problems.append(f"request {req}: {field} {got!r}, CLI "
+                                f"{value!r}")
+        compared += 1
+    return problems, compared
+
+
 def filters_and_experts(tshark, path, plugin_dir):
     """One tshark run: the frames `-Y 'rdpneg.failure || rdpneg.blocked ==
     1'` selects, with their rdpneg.failure and rdpneg.blocked, and how many
@@ -481,6 +543,9 @@ def check_capture(path, args, plugin_dir):
     if n:
         results.append(("TLS version and certificate as tshark's TLS",
                         problems, n))
+    problems, n = mcs_problems(final_rows, records)
+    if n:
+        results.append(("Standard RDP Security as the CLI's", problems, n))
     results.append(("-V remediation steps whole",
                     steps_problems(steps, cut, records), len(steps)))
     commands = {text for kind, text in steps if kind == "Command"}
