@@ -1496,7 +1496,10 @@ def mcs_connect_response(method, level, result=0, security=True):
     Response of 2.2.1.4.1: SC_CORE, SC_SECURITY (method, level, a
     32-byte server random and a proprietary certificate), SC_NET."""
     blocks = user_data_block(0x0C01, struct.pack("<III", 0x00080004, 0, 0))
-    if security:
+    if security and method == 0:
+        # No encryption: no random and no certificate (2.2.1.4.3).
+        blocks += user_data_block(0x0C02, struct.pack("<II", 0, level))
+    elif security:
         cert = proprietary_certificate()
         blocks += user_data_block(
             0x0C02, struct.pack("<IIII", method, level, 32, len(cert))
@@ -1536,7 +1539,9 @@ def send_data(from_client, data):
 
 def standard_sequence(conv, cr, cc, methods, method, level, name):
     """The exchange up to the client's Client Info (1.3.1.1): negotiation,
-    MCS connect, domain, Security Exchange, encrypted Client Info."""
+    MCS connect, domain, Security Exchange and encrypted Client Info (or,
+    without encryption, no Security Exchange and the Client Info in
+    clear)."""
     conv.exchange(cr, cc)
     conv.send("client", mcs_connect_initial(name, 2600, methods))
     conv.send("server", mcs_connect_response(method, level))
@@ -1544,6 +1549,10 @@ def standard_sequence(conv, cr, cc, methods, method, level, name):
                       (ATTACH_CONFIRM, "server"), (CHANNEL_JOIN, "client"),
                       (CHANNEL_CONFIRM, "server")):
         conv.send(side, pdu)
+    if method == 0:
+        conv.send("client", send_data(True, struct.pack("<HH", 0x0040, 0)
+                                      + bytes(range(200))))
+        return
     conv.send("client", send_data(True, struct.pack("<HHI", 0x0001, 0, 72)
                                   + bytes(72)))
     conv.send("client", send_data(True, struct.pack("<HH", 0x0048, 0)
@@ -1559,13 +1568,14 @@ def license_error(code, transition):
                      + struct.pack("<BBH", 0xFF, 0x03, 4 + len(body)) + body)
 
 
-def set_error_info(code):
-    """Set Error Info (2.2.5.1) with a basic security header without
-    SEC_ENCRYPT, as a server at level Low sends it."""
+def set_error_info(code, header=True):
+    """Set Error Info (2.2.5.1): with a basic security header without
+    SEC_ENCRYPT, as a server at level Low sends it, or at level None
+    without one (2.2.8.1.1.2.1)."""
     share = struct.pack("<IBBHBBH", 0x103EA, 0, 1, 8, 0x2F, 0, 0)
     pdu = struct.pack("<HHH", 6 + len(share) + 4, 0x17, 1007) + share
-    return send_data(False, struct.pack("<HH", 0, 0) + pdu
-                     + struct.pack("<I", code))
+    return send_data(False, (struct.pack("<HH", 0, 0) if header else b"")
+                     + pdu + struct.pack("<I", code))
 
 
 def build_standard_security():
@@ -1623,6 +1633,21 @@ def build_standard_security():
     conv.after = {"class": "blocked", "diagnosis.id": "server-error-info",
                   "rdp_security.error_info.name":
                   "ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES",
+                  "rdp_security.stage": "licensing"}
+    # Level None: the Client Info in clear, a valid license, then Set
+    # Error Info without a security header: the license server's grace
+    # period has run out.
+    conv = cap.tcp(CLIENT, SERVER)
+    standard_sequence(conv, connection_request(cookie("grace"), 0x0),
+                      cc_selected(0), 0x1B, 0, 0, "DESKTOP-42")
+    conv.send("server", license_error(0x07, 0x02))
+    conv.send("server", set_error_info(0x102, header=False))
+    conv.send("server", DISCONNECT_ULTIMATUM)
+    conv.close("server")
+    conv.after = {"class": "blocked", "diagnosis.id": "server-error-info",
+                  "rdp_security.error_info.name":
+                  "ERRINFO_LICENSE_NO_LICENSE",
+                  "rdp_security.encryption_level": "None",
                   "rdp_security.stage": "licensing"}
     return cap
 

@@ -288,8 +288,9 @@ struct rdpneg_mcs_dir {
 	uint32_t	consumed;	/* stream bytes walked: whole PDUs */
 	uint8_t		status;		/* enum rdpneg_status: OK, or the
 					   first problem, which stops it */
-	uint8_t		fast_path;	/* a fast-path PDU came: the session
-					   runs, nothing more is walked */
+	uint8_t		fast_path;	/* a fast-path PDU came (2.2.9.1.2,
+					   2.2.8.1.2): the session runs; its
+					   PDUs are framed, not read */
 	uint32_t	pdus;		/* PDUs walked */
 	uint16_t	sec_flags;	/* the basic security headers' flags,
 					   OR-ed */
@@ -330,6 +331,10 @@ struct rdpneg_mcs {
 	uint32_t		cert_len;
 	unsigned		cert_flags;	/* RDPNEG_CERT_* */
 	uint64_t		stage_frame[RDPNEG_STAGE_COUNT];
+	uint64_t		response_frame;	/* the Connect-Response's,
+						   whatever its result: where
+						   it completed (or began, if
+						   it never did) */
 	uint64_t		disconnect_frame;
 	uint64_t		license_frame;
 	uint64_t		error_info_frame;
@@ -353,8 +358,7 @@ enum rdpneg_status rdpneg_mcs_feed(struct rdpneg_mcs *mcs, int from_client,
     const uint8_t *stream, size_t len, uint64_t frame);
 
 /* Has the exchange shown all rdpneg reads from it: a Disconnect Provider
- * Ultimatum, or both directions stopped (malformed, fast-path, past the
- * budget)? */
+ * Ultimatum, or both directions stopped (malformed, past the budget)? */
 int rdpneg_mcs_decided(const struct rdpneg_mcs *mcs);
 
 /* What makes a working Standard-security session weak (MS-RDPBCGR 5.3:

@@ -78,6 +78,28 @@ send_data(struct rdpneg_mcs *m, int from_client,
 	return st;
 }
 
+/*
+ * A fast-path PDU's size (2.2.8.1.2 client input, 2.2.9.1.2 server
+ * output): fpInputHeader or fpOutputHeader, then a length of 1 byte, or
+ * of 2 bytes with the top bit set (15 bits), counting the whole PDU.
+ */
+static enum rdpneg_status
+fast_path(const uint8_t *p, size_t len, size_t *size)
+{
+	*size = 0;
+	if (len < 2)
+		return RDPNEG_TRUNCATED;
+	if (p[1] & 0x80) {
+		if (len < 3)
+			return RDPNEG_TRUNCATED;
+		*size = (size_t)(p[1] & 0x7f) << 8 | p[2];
+	} else
+		*size = p[1];
+	if (*size < ((p[1] & 0x80) ? 3u : 2u))
+		return RDPNEG_ERR_MCS_FRAME;
+	return *size <= len ? RDPNEG_OK : RDPNEG_TRUNCATED;
+}
+
 /* The facts of one whole PDU. */
 static enum rdpneg_status
 pdu_facts(struct rdpneg_mcs *m, int from_client,
@@ -95,6 +117,8 @@ pdu_facts(struct rdpneg_mcs *m, int from_client,
 		    pdu->data.len, &m->client);
 		m->have |= RDPNEG_MCS_HAVE_CLIENT | RDPNEG_MCS_INITIAL_BEGAN;
 		reach(m, RDPNEG_STAGE_CONNECT_INITIAL, frame);
+		/* Its frame is where it completed, not where it began. */
+		m->stage_frame[RDPNEG_STAGE_CONNECT_INITIAL] = frame;
 		return st;
 	case RDPNEG_MCS_CONNECT_RESPONSE:
 		if (from_client || (m->have & RDPNEG_MCS_HAVE_SERVER))
@@ -102,6 +126,7 @@ pdu_facts(struct rdpneg_mcs *m, int from_client,
 		st = rdpneg_decode_connect_response(pdu->data.ptr,
 		    pdu->data.len, &r);
 		m->have |= RDPNEG_MCS_HAVE_SERVER | RDPNEG_MCS_RESPONSE_BEGAN;
+		m->response_frame = frame;	/* where it completed */
 		m->server = r.server;
 		m->mcs_result = r.mcs_result;
 		m->gcc_result = r.gcc_result;
@@ -155,9 +180,9 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 	struct rdpneg_mcs_dir *dir = &m->dir[from_client ? 0 : 1];
 	struct rdpneg_mcs_pdu pdu;
 	enum rdpneg_status st;
-	size_t left;
+	size_t left, size;
 
-	if (dir->status != RDPNEG_OK || dir->fast_path)
+	if (dir->status != RDPNEG_OK)
 		return dir->status;
 	if (len > RDPNEG_MCS_STREAM_BUDGET)
 		len = RDPNEG_MCS_STREAM_BUDGET;
@@ -165,11 +190,23 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 		left = len - dir->consumed;
 		if (stream[dir->consumed] != TPKT_VERSION &&
 		    m->stage >= RDPNEG_STAGE_LICENSING) {
-			/* Fast-path (2.2.9.1.2, 2.2.8.1.2): the session
-			 * runs; nothing more of it is read. */
-			dir->fast_path = 1;
-			reach(m, RDPNEG_STAGE_ACTIVE, frame);
-			return RDPNEG_OK;
+			/* Fast-path: the session runs (stage active); its
+			 * PDUs are stepped over, so that a later Disconnect
+			 * Provider Ultimatum is still seen. */
+			st = fast_path(stream + dir->consumed, left, &size);
+			if (st == RDPNEG_OK) {
+				dir->fast_path = 1;
+				reach(m, RDPNEG_STAGE_ACTIVE, frame);
+				dir->consumed += (uint32_t)size;
+				continue;
+			}
+			if (st == RDPNEG_TRUNCATED && size >
+			    RDPNEG_MCS_STREAM_BUDGET - dir->consumed) {
+				m->have |= RDPNEG_MCS_BUDGET_SPENT;
+				dir->status = RDPNEG_TRUNCATED;
+			} else if (st != RDPNEG_TRUNCATED)
+				dir->status = (uint8_t)st;
+			return st;
 		}
 		st = rdpneg_decode_mcs_pdu(stream + dir->consumed, left, &pdu);
 		if (st == RDPNEG_TRUNCATED) {
@@ -180,8 +217,11 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 				reach(m, RDPNEG_STAGE_CONNECT_INITIAL, frame);
 			}
 			if (!from_client &&
-			    pdu.type == RDPNEG_MCS_CONNECT_RESPONSE)
+			    pdu.type == RDPNEG_MCS_CONNECT_RESPONSE &&
+			    !(m->have & RDPNEG_MCS_RESPONSE_BEGAN)) {
 				m->have |= RDPNEG_MCS_RESPONSE_BEGAN;
+				m->response_frame = frame;
+			}
 			if (pdu.size > RDPNEG_MCS_STREAM_BUDGET -
 			    dir->consumed) {
 				m->have |= RDPNEG_MCS_BUDGET_SPENT;
@@ -206,21 +246,14 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 	return RDPNEG_OK;
 }
 
-/* A direction that will show nothing more. */
-static int
-stopped(const struct rdpneg_mcs_dir *d)
-{
-	return d->status != RDPNEG_OK || d->fast_path;
-}
-
-/* An active session is still walked (within the budget, until
- * fast-path): a server that refuses what the client sends next (a client
- * encrypting differently from what was agreed) drops it right after. */
+/* An active session is still walked, within the budget: a server that
+ * refuses what the client sends next (a client encrypting differently
+ * from what was agreed) drops it right after. */
 int
 rdpneg_mcs_decided(const struct rdpneg_mcs *m)
 {
 	return (m->have & RDPNEG_MCS_HAVE_DISCONNECT) ||
-	    (stopped(&m->dir[0]) && stopped(&m->dir[1]));
+	    (m->dir[0].status != RDPNEG_OK && m->dir[1].status != RDPNEG_OK);
 }
 
 uint32_t

@@ -112,7 +112,8 @@ record_color_depth(const struct record_ctx *c, struct record_value *v)
 }
 
 /* Channel names are the client's bytes: escaped to printable ASCII
- * (fmt_escape_text) so that they are words of ours. */
+ * (fmt_escape_text) so that they are words of ours.  Without CS_NET (an
+ * RDP 4 client) there are none. */
 void
 record_channels(const struct record_ctx *c, struct record_value *v)
 {
@@ -120,7 +121,7 @@ record_channels(const struct record_ctx *c, struct record_value *v)
 	char name[4 * RDPNEG_CHANNEL_NAME_MAX + 1];
 	size_t i;
 
-	if (!(cl->have & RDPNEG_CS_NET)) {
+	if (!has_core(c)) {
 		v->type = RECORD_NULL;
 		return;
 	}
@@ -278,7 +279,7 @@ void
 record_connect_response_frame(const struct record_ctx *c,
     struct record_value *v)
 {
-	v->u.n = mcs_of(c)->stage_frame[RDPNEG_STAGE_CONNECT_RESPONSE];
+	v->u.n = mcs_of(c)->response_frame;
 }
 
 /* ---- rdp_security.disconnect: the first Disconnect Provider

@@ -71,7 +71,7 @@ tlsfacts_frames(const struct rdpneg_attempt *a, uint64_t out[TLSFACTS_FRAMES])
 	rdpneg_infer_credssp(&a->ev, &c);
 	f[n++] = c.frame;
 	f[n++] = x->stage_frame[RDPNEG_STAGE_CONNECT_INITIAL];
-	f[n++] = x->stage_frame[RDPNEG_STAGE_CONNECT_RESPONSE];
+	f[n++] = x->response_frame;
 	f[n++] = x->license_frame;
 	f[n++] = x->error_info_frame;
 	f[n++] = x->disconnect_frame;

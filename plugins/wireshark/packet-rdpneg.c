@@ -641,7 +641,7 @@ show_mcs(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 		add_text(sub, hf_rdpneg_mcs_weaknesses, tvb, text);
 	}
 	show_certificate(sub, tvb, pinfo, c->cert,
-	    m->stage_frame[RDPNEG_STAGE_CONNECT_RESPONSE]);
+	    m->response_frame);
 }
 
 /* The outcome, the chain and the diagnosis; experts on the verdict frame. */

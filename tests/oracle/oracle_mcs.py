@@ -5,7 +5,7 @@ For every capture, one tshark pass (`-d tcp.port==P,tpkt` for each RDP
 port) lists, per frame, the T.125 MCS and T.124 GCC PDUs and the RDP
 user data, security header and licensing fields tshark 4.0 decodes.
 Grouped by TCP stream and matched to rdpneg's attempts by the request's
-frame (as oracle_tls.py does), each attempt's `client` and
+frame (as oracle_tls.py does), each attempt's `client_data` and
 `rdp_security` objects must show what tshark shows:
 
   - the Connect-Initial (frame) and the client's core, security and
@@ -17,7 +17,8 @@ frame (as oracle_tls.py does), each attempt's `client` and
     data: encryption method and level, and the server certificate's
     type, count, permanence and (proprietary) key size;
   - the first MCS Disconnect Provider Ultimatum: side, reason, frame;
-  - the first License Error PDU in clear: code, state transition, frame;
+  - the first License Error PDU in clear that is not STATUS_VALID_CLIENT
+    (the licensing's success): code, state transition, frame;
   - the first Set Error Info PDU in clear: frame (and code: see rule).
 
 An attempt whose `rdp_security` is null must have no MCS Connect PDU for
@@ -86,11 +87,15 @@ FIELDS = [
     "rdp.errorCode",
     "rdp.stateTransition",
     "rdp.pduType2",
+    "tcp.seq",
+    "_ws.malformed",
 ]
 AGG = "\x1f"            # tshark's aggregator: no field value holds it
 
 MCS_CONNECT_INITIAL, MCS_CONNECT_RESPONSE = 101, 102
 MCS_DISCONNECT = 8      # DomainMCSPDU: disconnectProviderUltimatum
+STATUS_VALID_CLIENT = 7  # License Error dwErrorCode of a licensed client
+MCS_STREAM_BUDGET = 65536  # RDPNEG_MCS_STREAM_BUDGET (rdpneg/mcs.h)
 LICENSE_ERROR_ALERT = 0xff
 PDUTYPE2_SET_ERROR_INFO = 47
 SEC_ENCRYPT = 0x0008
@@ -142,13 +147,52 @@ LIMITATIONS = {
         "the snap length cut the frame of the Connect-Initial or "
         "-Response: tshark shows the T.125 header and marks the rest "
         "truncated ([Packet size limited during capture]), so it has no "
-        "user data (client data, server security data) to compare",
+        "user data (client data, server security data) to compare, and "
+        "rdpneg decodes no connect PDU it does not have whole (not even "
+        "its result)",
     ),
     "tshark-no-errorinfo-field": (
         lambda c: c["what"] == "error_info" and c["pdutype2"] is True,
         "tshark 4.0 dissects a Set Error Info PDU's Share Data Header "
         "(pduType2 47) but has no field for its errorInfo: only the frame "
         "is compared, the code is proven on the bytes",
+    ),
+    "tshark-gcc-length": (
+        lambda c: c["what"] == "user-data" and c.get("malformed"),
+        "the server wrote the ConnectData's connectPDU length short of "
+        "the bytes that follow; tshark 4.0 bounds the Conference Create "
+        "Response by it and stops with Malformed Packet before the user "
+        "data, while the userData OCTET STRING's BER length bounds it for "
+        "rdpneg (MS-RDPBCGR 2.2.1.4: Windows writes a constant there)",
+    ),
+    "tshark-license-header": (
+        lambda c: c["what"] in ("license_error", "error_info")
+        and c["mine"] is not None and c["theirs"] is None
+        and c["level"] not in (None, "None"),
+        "at an encryption level other than None, tshark 4.0 reads a "
+        "licensing or data PDU without SEC_ENCRYPT as if it carried the "
+        "12-byte Non-FIPS security header, 8 bytes too far; MS-RDPBCGR "
+        "2.2.1.12 gives such a PDU the 4-byte Basic Security Header",
+    ),
+    "mcs-walk-budget": (
+        lambda c: c["what"] == "disconnect" and c["mine"] is None
+        and c["offset"] is not None and c["offset"] >= MCS_STREAM_BUDGET,
+        "rdpneg reads the first 64 KiB of each direction after the "
+        "Connection Confirm (README, \"Reassembly budget\"): a Disconnect "
+        "Provider Ultimatum further into the stream is not seen",
+    ),
+    "mcs-after-tls-selected": (
+        lambda c: c["what"] == "attempt" and c.get("selected") in (1, 2, 8),
+        "the server selected TLS or CredSSP, yet MCS follows in clear: "
+        "the capture lacks the TLS layer (FreeRDP's /pcap output records "
+        "what is beneath it); rdpneg reads MCS only after a negotiation "
+        "of Standard RDP Security, as on a real wire",
+    ),
+    "mcs-without-request": (
+        lambda c: c["what"] == "attempt" and c["request_frame"] is None,
+        "the client's first bytes are not an X.224 Connection Request (a "
+        "fuzzer's, or the capture began later), so rdpneg has no place "
+        "where that direction's MCS begins and does not read it",
     ),
 }
 
@@ -259,6 +303,10 @@ class Stream:
         self.error_info = None      # frame of a Set Error Info in clear
         self.connects = []          # frames of any MCS Connect PDU
         self.cut = set()            # frames the snap length cut
+        self.malformed = set()      # frames tshark could not dissect
+        self.server_start = None    # server's stream offset base: the end
+                                    # of its first payload (the CC)
+        self.disconnect_offset = None  # ... of the Ultimatum
 
 
 def streams_of(rows, server_port_of_stream):
@@ -274,6 +322,12 @@ def streams_of(rows, server_port_of_stream):
         connect = ints(row["t125.ConnectMCSPDU"])
         if int(row["frame.cap_len"]) < int(row["frame.len"]):
             st.cut.add(frame)
+        if row["_ws.malformed"]:
+            st.malformed.add(frame)
+        seq = ints(row["tcp.seq"])
+        if side == "server" and st.server_start is None and seq:
+            st.server_start = frame     # the CC's frame, offset set below
+            st.cc_seq = seq[0]
         if connect:
             st.connects.append(frame)
         if MCS_CONNECT_INITIAL in connect and side == "client" \
@@ -286,9 +340,14 @@ def streams_of(rows, server_port_of_stream):
         if MCS_DISCONNECT in domain and st.disconnect is None:
             reasons = ints(row["t124.reason"])
             st.disconnect = (frame, side, reasons[0] if reasons else None)
+            if side == "server" and st.server_start is not None and seq:
+                st.disconnect_offset = seq[0] - st.cc_seq
         types = ints(row["rdp.bMsgType"])
-        if LICENSE_ERROR_ALERT in types and st.license_error is None:
-            codes = ints(row["rdp.errorCode"])
+        codes = ints(row["rdp.errorCode"])
+        # STATUS_VALID_CLIENT is the licensing's success (2.2.1.12.1.3),
+        # not an error.
+        if LICENSE_ERROR_ALERT in types and st.license_error is None \
+                and codes != [STATUS_VALID_CLIENT]:
             trans = ints(row["rdp.stateTransition"])
             st.license_error = (frame, codes[0] if codes else None,
                                 trans[0] if trans else None)
@@ -378,8 +437,12 @@ def tshark_view(st):
         sec["error_info"] = {"frame": st.error_info}
     cut = {f for f in (sec["frames"]["connect_initial"],
                        sec["frames"]["connect_response"]) if f in st.cut}
+    malformed = {f for f in (sec["frames"]["connect_initial"],
+                             sec["frames"]["connect_response"])
+                 if f in st.malformed}
     return {"client": client, "rdp_security": sec, "_cert_hex": cert_hex,
-            "_cut": sorted(cut)}
+            "_cut": sorted(cut), "_malformed": sorted(malformed),
+            "_disconnect_offset": st.disconnect_offset}
 
 
 def match_streams(path, tshark, rdpneg):
@@ -441,13 +504,31 @@ def compare_attempt(a, view, problems, applied):
         if mine_c is not None:
             differ(f"client {mine_c} without rdp_security")
         return
+    if a.get("request_frame") is None and theirs_s is not None:
+        # No Connection Request: a direction rdpneg cannot follow.
+        differ("MCS without a Connection Request",
+               {"what": "attempt", "request_frame": None,
+                "frame": theirs_s["frames"]["connect_initial"] or
+                theirs_s["frames"]["connect_response"]})
+        return
+    if mine_s is None and a.get("selected_protocol") in (1, 2, 8):
+        differ("MCS in clear after TLS was selected",
+               {"what": "attempt", "request_frame": a["request_frame"],
+                "selected": a["selected_protocol"],
+                "frame": a["response_frame"]})
+        return
     if mine_s is None or theirs_s is None:
         differ("rdp_security " + ("null" if mine_s is None else "set")
                + ", tshark " + ("no MCS Connect" if theirs_s is None else
                                 f"Connect PDUs {theirs_s['frames']}"))
         return
+    cut_frames = view.get("_cut", ())
+    malformed_frames = view.get("_malformed", ())
     if (mine_c is None) != (theirs_c is None):
-        differ(f"client {mine_c} != tshark {theirs_c}")
+        frame = theirs_c["frame"] if theirs_c else None
+        differ(f"client {mine_c} != tshark {theirs_c}",
+               {"what": "user-data", "frame": frame,
+                "cut": frame in cut_frames})
     elif mine_c is not None:
         cut_i = theirs_c["frame"] in view.get("_cut", ())
         for k in CLIENT_KEYS:
@@ -463,11 +544,13 @@ def compare_attempt(a, view, problems, applied):
                            else "connect_response"]
             differ(f"{k} {mine_s.get(k)!r} != tshark {theirs_s[k]!r}",
                    {"what": "user-data", "frame": frame,
-                    "cut": frame in view.get("_cut", ())
+                    "cut": frame in cut_frames,
+                    "malformed": frame in malformed_frames
                     and k != "mcs_result"})
-    if mine_s.get("frames") != theirs_s["frames"]:
-        differ(f"frames {mine_s.get('frames')} != tshark "
-               f"{theirs_s['frames']}")
+    mine_frames = {"connect_initial": mine_s.get("connect_initial_frame"),
+                   "connect_response": mine_s.get("connect_response_frame")}
+    if mine_frames != theirs_s["frames"]:
+        differ(f"frames {mine_frames} != tshark {theirs_s['frames']}")
     # The certificate: tshark gives its bytes only (named rule).
     cert_frame = theirs_s["frames"]["connect_response"]
     for k in CERT_KEYS:
@@ -475,7 +558,8 @@ def compare_attempt(a, view, problems, applied):
             differ(f"{k} {mine_s.get(k)!r} != {theirs_s[k]!r} read from "
                    "tshark's serverCertificate bytes",
                    {"what": "user-data", "frame": cert_frame,
-                    "cut": cert_frame in view.get("_cut", ())})
+                    "cut": cert_frame in cut_frames,
+                    "malformed": cert_frame in malformed_frames})
     if theirs_s["cert_type"] is not None:
         # Every comparison above of the certificate rests on the rule.
         differ("certificate", {"what": "certificate",
@@ -483,18 +567,30 @@ def compare_attempt(a, view, problems, applied):
                                "frame": cert_frame})
     # Disconnect Provider Ultimatum.
     if mine_s.get("disconnect") != theirs_s["disconnect"]:
+        theirs_d = theirs_s["disconnect"]
         differ(f"disconnect {mine_s.get('disconnect')} != tshark "
-               f"{theirs_s['disconnect']}")
+               f"{theirs_d}",
+               {"what": "disconnect", "mine": mine_s.get("disconnect"),
+                "offset": view.get("_disconnect_offset"),
+                "frame": theirs_d and theirs_d["frame"]})
     # License Error in clear.
+    level = mine_s.get("encryption_level")
     if mine_s.get("license_error") != theirs_s["license_error"]:
-        differ(f"license_error {mine_s.get('license_error')} != tshark "
-               f"{theirs_s['license_error']}")
+        mine_l = mine_s.get("license_error")
+        differ(f"license_error {mine_l} != tshark "
+               f"{theirs_s['license_error']}",
+               {"what": "license_error", "mine": mine_l,
+                "theirs": theirs_s["license_error"], "level": level,
+                "frame": mine_l and mine_l["frame"]})
     # Set Error Info in clear: tshark has the frame, not the code.
     mine_e = mine_s.get("error_info")
     theirs_e = theirs_s["error_info"]
     if (mine_e is None) != (theirs_e is None) or \
             (mine_e and mine_e.get("frame") != theirs_e["frame"]):
-        differ(f"error_info {mine_e} != tshark {theirs_e}")
+        differ(f"error_info {mine_e} != tshark {theirs_e}",
+               {"what": "error_info", "pdutype2": False, "mine": mine_e,
+                "theirs": theirs_e, "level": level,
+                "frame": mine_e and mine_e["frame"]})
     elif mine_e is not None:
         differ("error_info code", {"what": "error_info", "pdutype2": True,
                                    "frame": theirs_e["frame"]})
@@ -550,19 +646,13 @@ def zeek_pairs(row, client, sec):
 
 
 def client_port(a):
-    """The client's port of an attempt: "client" is its address today;
-    should the address move for the client data object, "client_address"
-    or the object's "address" carry it."""
-    addr = a.get("client")
-    if isinstance(addr, dict):
-        addr = a.get("client_address") or addr.get("address")
-    return port_of(addr) if isinstance(addr, str) else None
+    """The client's port of an attempt ("client" is its address)."""
+    return port_of(a["client"])
 
 
 def client_facts(a):
     """The client data object of an attempt (a dict), else None."""
-    c = a.get("client")
-    return c if isinstance(c, dict) else None
+    return a.get("client_data")
 
 
 def compare_zeek(baseline, attempts, views, who):

@@ -89,11 +89,128 @@ def no_errorinfo_field(tshark, capture, ports, frame, names):
         not any("errorinfo" in n.lower() for n in names)
 
 
+def payload(tshark, capture, ports, frame):
+    """The frame's TCP payload bytes."""
+    f = frame_fields(tshark, capture, ports, frame, ["tcp.payload"])
+    return oracle_mcs.hex_bytes(f["tcp.payload"][0]) \
+        if f and f["tcp.payload"] else b""
+
+
+def send_data_user_data(data):
+    """The user data of the one MCS Send Data PDU in data (TPKT, X.224
+    DT, Send Data Request/Indication, PER length), else None."""
+    if len(data) < 8 or data[0] != 3 or data[5] != 0xf0 or \
+            data[7] >> 2 not in (25, 26):
+        return None
+    p = 7 + 1 + 4 + 1
+    if len(data) < p + 1:
+        return None
+    n = data[p]
+    if n & 0x80:
+        n = (n & 0x3f) << 8 | data[p + 1]
+        p += 1
+    return data[p + 1:p + 1 + n]
+
+
+def gcc_length(tshark, capture, ports, frame, names):
+    """tshark marks the frame malformed, and the ConnectData's
+    connectPDU length (after the T.124 key) is not the number of bytes
+    that follow it in the frame's one TPKT."""
+    f = frame_fields(tshark, capture, ports, frame,
+                     ["_ws.malformed", "tpkt.length", "tcp.len"])
+    data = payload(tshark, capture, ports, frame)
+    key = data.find(b"\x00\x05\x00\x14\x7c\x00\x01")
+    if not f or not f["_ws.malformed"] or key < 0 or \
+            int(f["tpkt.length"][0]) != len(data):
+        return False
+    p = key + 7
+    n = data[p]
+    if n & 0x80:
+        n = (n & 0x3f) << 8 | data[p + 1]
+        p += 1
+    return n != len(data) - (p + 1)
+
+
+def license_header(tshark, capture, ports, frame, names):
+    """The Send Data's user data begins with a Basic Security Header
+    without SEC_ENCRYPT, then a License Error (bMsgType 0xff) or a Share
+    Control PDU of pduType2 47; tshark shows neither on the frame."""
+    ud = send_data_user_data(payload(tshark, capture, ports, frame))
+    if ud is None or len(ud) < 8:
+        return False
+    flags = int.from_bytes(ud[0:2], "little")
+    f = frame_fields(tshark, capture, ports, frame,
+                     ["rdp.bMsgType", "rdp.pduType2"])
+    if flags & oracle_mcs.SEC_ENCRYPT or not f:
+        return False
+    if flags & 0x0080:                  # SEC_LICENSE_PKT
+        return ud[4] == 0xff and "255" not in f["rdp.bMsgType"] and \
+            "0xff" not in f["rdp.bMsgType"]
+    return len(ud) >= 4 + 14 + 4 and ud[4 + 14] == 0x2f and \
+        not f["rdp.pduType2"]
+
+
+def walk_budget(tshark, capture, ports, frame, names):
+    """The Ultimatum lies 64 KiB or more into the server's stream after
+    its first payload (the Connection Confirm)."""
+    f = frame_fields(tshark, capture, ports, frame,
+                     ["tcp.stream", "tcp.srcport", "tcp.seq"])
+    if not f:
+        return False
+    cmd = [tshark, "-n", "-r", str(capture),
+           *oracle_mcs.tpkt_decode_args(ports),
+           "-Y", f"tcp.stream == {f['tcp.stream'][0]} && tcp.srcport == "
+           f"{f['tcp.srcport'][0]} && tcp.len > 0",
+           "-T", "fields", "-e", "tcp.nxtseq"]
+    out = subprocess.run(cmd, capture_output=True, text=True,
+                         errors="replace", check=False).stdout.split()
+    return bool(out) and int(f["tcp.seq"][0]) - int(out[0]) >= \
+        oracle_mcs.MCS_STREAM_BUDGET
+
+
+def stream_has_request(tshark, capture, ports, frame):
+    """Does the frame's stream hold an X.224 Connection Request?"""
+    f = frame_fields(tshark, capture, ports, frame, ["tcp.stream"])
+    cmd = [tshark, "-n", "-r", str(capture),
+           *oracle_mcs.tpkt_decode_args(ports),
+           "-Y", f"tcp.stream == {f['tcp.stream'][0]} && cotp.type == 0x0e",
+           "-T", "fields", "-e", "frame.number"]
+    return bool(subprocess.run(cmd, capture_output=True, text=True,
+                               errors="replace", check=False).stdout.split())
+
+
+def without_request(tshark, capture, ports, frame, names):
+    """The stream of the MCS frame holds no Connection Request."""
+    return not stream_has_request(tshark, capture, ports, frame)
+
+
+def after_tls_selected(tshark, capture, ports, frame, names):
+    """The Connection Confirm (frame) selects TLS or CredSSP, and its
+    stream has an MCS Connect PDU in clear."""
+    f = frame_fields(tshark, capture, ports, frame,
+                     ["rdp.negReq.selectedProtocol", "tcp.stream"])
+    if not f or not f["rdp.negReq.selectedProtocol"]:
+        return False
+    selected = int(f["rdp.negReq.selectedProtocol"][0], 0)
+    cmd = [tshark, "-n", "-r", str(capture),
+           *oracle_mcs.tpkt_decode_args(ports),
+           "-Y", f"tcp.stream == {f['tcp.stream'][0]} && t125.ConnectMCSPDU",
+           "-T", "fields", "-e", "frame.number"]
+    mcs = subprocess.run(cmd, capture_output=True, text=True,
+                         errors="replace", check=False).stdout.split()
+    return selected in (1, 2, 8) and bool(mcs)
+
+
 # Rule name -> proof(tshark, capture, ports, frame, rdp field names)
 PROOFS = {
     "tshark-cert-opaque": cert_opaque,
     "mcs-cut-by-snaplen": cut_by_snaplen,
     "tshark-no-errorinfo-field": no_errorinfo_field,
+    "tshark-gcc-length": gcc_length,
+    "tshark-license-header": license_header,
+    "mcs-walk-budget": walk_budget,
+    "mcs-after-tls-selected": after_tls_selected,
+    "mcs-without-request": without_request,
 }
 
 
