@@ -711,6 +711,7 @@ static const struct {
 	{ "mcs-disconnect", kb_ph_mcs_disconnect },
 	{ "license-error", kb_ph_license_error },
 	{ "error-info", kb_ph_error_info },
+	{ "error-info-name", kb_ph_error_info_name },
 	{ "rdp-weaknesses", kb_ph_rdp_weaknesses },
 };
 

@@ -5,6 +5,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
+
 #include "rdpneg/kb_mcs.h"
 #include "rdpneg/mcs_text.h"
 
@@ -181,6 +183,19 @@ const char *
 kb_ph_error_info(const struct rdpneg_evidence *ev, char *tmp, size_t size)
 {
 	rdpneg_error_info_str(mcs_of(ev), tmp, size);
+	return tmp;
+}
+
+const char *
+kb_ph_error_info_name(const struct rdpneg_evidence *ev, char *tmp,
+    size_t size)
+{
+	const struct rdpneg_errinfo *e = rdpneg_find_errinfo(
+	    mcs_of(ev)->error_info);
+
+	if (e != NULL)
+		return e->name;
+	snprintf(tmp, size, "errorInfo 0x%x", (unsigned)mcs_of(ev)->error_info);
 	return tmp;
 }
 

@@ -24,7 +24,8 @@ int kb_rdp_failed(const struct rdpneg_evidence *ev);
 int kb_rdp_weak(const struct rdpneg_evidence *ev);
 
 /* The placeholders: {rdp-offered} {rdp-security} {rdp-stage}
- * {mcs-disconnect} {license-error} {error-info} {rdp-weaknesses}. */
+ * {mcs-disconnect} {license-error} {error-info} {error-info-name}
+ * {rdp-weaknesses}. */
 const char *kb_ph_rdp_offered(const struct rdpneg_evidence *, char *,
     size_t);
 const char *kb_ph_rdp_security(const struct rdpneg_evidence *, char *,
@@ -35,6 +36,8 @@ const char *kb_ph_mcs_disconnect(const struct rdpneg_evidence *, char *,
 const char *kb_ph_license_error(const struct rdpneg_evidence *, char *,
     size_t);
 const char *kb_ph_error_info(const struct rdpneg_evidence *, char *,
+    size_t);
+const char *kb_ph_error_info_name(const struct rdpneg_evidence *, char *,
     size_t);
 const char *kb_ph_rdp_weaknesses(const struct rdpneg_evidence *, char *,
     size_t);

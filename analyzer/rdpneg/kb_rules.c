@@ -1049,8 +1049,8 @@ const struct rdpneg_rule rdpneg_rules[] = {
 	  .diagnosis = {
 		.id = "server-error-info",
 		.class = RDPNEG_CLASS_BLOCKED,
-		.summary = "The server said why it ended the session: "
-		    "{error-info}",
+		.summary = "The server ended the session before it started and "
+		    "said why in a Set Error Info PDU: {error-info-name}.",
 		.confidence = RDPNEG_CONFIDENCE_HIGH,
 		.confidence_why = "The Set Error Info PDU was sent in clear "
 		    "(level Low or None), so its errorInfo is read, not "

@@ -62,9 +62,18 @@ mcsfacts_security_line(const struct rdpneg_attempt *a,
 		tlsfacts_ours(s, text);
 		tlsfacts_ours(s, "; ");
 	}
-	tlsfacts_ours(s, "server chose ");
-	rdpneg_rdp_security_str(m, text, sizeof(text));
-	tlsfacts_ours(s, text);
+	if ((m->have & RDPNEG_MCS_HAVE_SERVER) &&
+	    (m->server.have & RDPNEG_SC_SECURITY)) {
+		tlsfacts_ours(s, "server chose ");
+		rdpneg_rdp_security_str(m, text, sizeof(text));
+		tlsfacts_ours(s, text);
+	} else if (m->have & RDPNEG_MCS_HAVE_SERVER) {
+		tlsfacts_ours(s, "Connect-Response ");
+		tlsfacts_ours(s, rdpneg_tok_str(rdpneg_mcs_result_names,
+		    m->mcs_result) != NULL ? rdpneg_tok_str(
+		    rdpneg_mcs_result_names, m->mcs_result) : "with no result");
+	} else
+		tlsfacts_ours(s, "no Connect-Response");
 	tlsfacts_ours(s, "; reached ");
 	tlsfacts_ours(s, rdpneg_tok_str(rdpneg_mcs_stage_names, m->stage));
 	if (m->have & RDPNEG_MCS_HAVE_LICENSE_ERROR) {

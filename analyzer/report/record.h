@@ -26,7 +26,8 @@
  * group and stands where the child's object (or array of objects) goes in
  * its own group: "chain", "tls", "client_data", "rdp_security" and
  * "diagnosis" in the record, "alerts", "records", "certificate" and
- * "credssp" in "tls", "certificate" (the same group), "disconnect",
+ * "credssp" in "tls", "certificate" (the same group: an attempt has a
+ * TLS certificate or a Standard-security one, never both), "disconnect",
  * "license_error" and "error_info" in "rdp_security".  The table lists the
  * fields of a group together, groups in this order, so that a child's
  * fields come after the field that places it.  The diagnosis comes last

@@ -263,6 +263,125 @@ ended(struct rdpneg_evidence ev, enum rdpneg_end end)
 	return ev;
 }
 
+/* ---- Standard RDP Security's exchange (mcs.h), as the walker records
+ * it, from a ring as the TLS session's. */
+
+#define MCS_RING	4096
+
+static struct rdpneg_mcs *
+mcs_mut(struct rdpneg_evidence *ev)
+{
+	static struct rdpneg_mcs ring[MCS_RING];
+	static size_t next;
+	struct rdpneg_mcs *m = &ring[next++ % MCS_RING];
+
+	*m = *rdpneg_evidence_mcs(ev);
+	ev->mcs = m;
+	return m;
+}
+
+/* The client's Connect-Initial offering methods (RDPNEG_ENC_*). */
+static struct rdpneg_evidence
+mcs_initial(struct rdpneg_evidence ev, uint32_t methods)
+{
+	struct rdpneg_mcs *m = mcs_mut(&ev);
+
+	ev.have |= RDPNEG_EV_CLIENT_NEXT;
+	ev.client_next = RDPNEG_NEXT_TPKT;
+	m->have |= RDPNEG_MCS_HAVE_CLIENT | RDPNEG_MCS_INITIAL_BEGAN;
+	m->client.have = RDPNEG_CS_CORE | RDPNEG_CS_SECURITY;
+	m->client.encryption_methods = methods;
+	m->stage = RDPNEG_STAGE_CONNECT_INITIAL;
+	m->stage_frame[RDPNEG_STAGE_CONNECT_INITIAL] = 8;
+	return ev;
+}
+
+/* The server's Connect-Response: its result, method and level, with a
+ * proprietary certificate when encrypting. */
+static struct rdpneg_evidence
+mcs_response(struct rdpneg_evidence ev, uint8_t result, uint32_t method,
+    uint32_t level)
+{
+	struct rdpneg_mcs *m = mcs_mut(&ev);
+
+	ev.have |= RDPNEG_EV_SERVER_NEXT;
+	ev.server_next = RDPNEG_NEXT_TPKT;
+	m->have |= RDPNEG_MCS_HAVE_SERVER | RDPNEG_MCS_RESPONSE_BEGAN;
+	m->mcs_result = result;
+	m->response_frame = 9;
+	if (result != RDPNEG_MCS_RT_SUCCESSFUL)
+		return ev;
+	m->server.have = RDPNEG_SC_CORE | RDPNEG_SC_SECURITY;
+	m->server.encryption_method = method;
+	m->server.encryption_level = level;
+	if (method != 0) {
+		m->server.have |= RDPNEG_SC_RANDOM | RDPNEG_SC_CERTIFICATE;
+		m->server.cert_type = RDPNEG_CERT_CHAIN_PROPRIETARY;
+		m->server.cert_permanent = 1;
+		m->server.cert_count = 1;
+		m->server.key_bits = 512;
+	}
+	m->stage = RDPNEG_STAGE_CONNECT_RESPONSE;
+	return ev;
+}
+
+/* The sequence went as far as stage; the client's PDUs from the Client
+ * Info on were encrypted (encrypted) or not. */
+static struct rdpneg_evidence
+mcs_reach(struct rdpneg_evidence ev, enum rdpneg_mcs_stage stage,
+    int encrypted)
+{
+	struct rdpneg_mcs *m = mcs_mut(&ev);
+
+	m->stage = (uint8_t)stage;
+	if (encrypted)
+		m->dir[C].sec_flags |= RDPNEG_SEC_ENCRYPT;
+	return ev;
+}
+
+/* A side's Disconnect Provider Ultimatum, rn-user-requested. */
+static struct rdpneg_evidence
+mcs_disconnect(struct rdpneg_evidence ev, int side)
+{
+	struct rdpneg_mcs *m = mcs_mut(&ev);
+
+	m->have |= RDPNEG_MCS_HAVE_DISCONNECT;
+	m->disconnect_from_client = side == C;
+	m->disconnect_reason = RDPNEG_MCS_RN_USER_REQUESTED;
+	m->disconnect_frame = 40;
+	return ev;
+}
+
+/* A License Error (code) or Set Error Info (errinfo != 0) in clear. */
+static struct rdpneg_evidence
+mcs_server_says(struct rdpneg_evidence ev, uint32_t code, uint32_t errinfo)
+{
+	struct rdpneg_mcs *m = mcs_mut(&ev);
+
+	m->stage = RDPNEG_STAGE_LICENSING;
+	if (errinfo != 0) {
+		m->have |= RDPNEG_MCS_HAVE_ERROR_INFO;
+		m->error_info = errinfo;
+		m->error_info_frame = 39;
+	} else {
+		m->have |= RDPNEG_MCS_HAVE_LICENSE_ERROR;
+		m->license_error = code;
+		m->license_transition = 1;
+		m->license_frame = 39;
+	}
+	return ev;
+}
+
+/* xrdp's Standard-security session up to the client's encrypted Client
+ * Info at 128-bit, level High, offered 40|128|56|FIPS. */
+static struct rdpneg_evidence
+mcs_to_info(struct rdpneg_evidence ev)
+{
+	return mcs_reach(mcs_response(mcs_initial(ev, 0x1b),
+	    RDPNEG_MCS_RT_SUCCESSFUL, RDPNEG_ENC_128BIT,
+	    RDPNEG_ENC_LEVEL_HIGH), RDPNEG_STAGE_CLIENT_INFO, 1);
+}
+
 /* ---- Cases: evidence of a real capture and the rule it must hit. */
 
 struct kase {
@@ -318,6 +437,26 @@ build_cases(void)
 	    failure(SSL | HYBRID | HYB_EX, 6));
 	add("0x3 -> code 0x99", "unknown-failure-code",
 	    failure(SSL | HYBRID, 0x99));
+	add("a License Error ERR_NO_LICENSE_SERVER in clear",
+	    "rdp-license-error", ended(mcs_disconnect(mcs_server_says(
+	    mcs_to_info(legacy(NO_REQ)), 6, 0), S), RDPNEG_END_FIN_SERVER));
+	add("Set Error Info ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES in clear",
+	    "server-error-info", ended(mcs_disconnect(mcs_server_says(
+	    mcs_to_info(selected(0, RDPNEG_PROTOCOL_RDP)), 0, 9), S),
+	    RDPNEG_END_FIN_SERVER));
+	add("a 40-bit-only client reset after its Connect-Initial",
+	    "rdp-encryption-mismatch", ended(mcs_initial(legacy(NO_REQ),
+	    RDPNEG_ENC_40BIT), RDPNEG_END_RST_SERVER));
+	add("xfreerdp /sec:rdp against xrdp security_layer=tls",
+	    "legacy-refused-after-confirm", ended(mcs_disconnect(
+	    mcs_initial(legacy(NO_REQ), 0x1b), S), RDPNEG_END_RST_SERVER));
+	add("0x0 -> RDP, Connect-Response rt-unspecified-failure",
+	    "mcs-connect-refused", ended(mcs_response(mcs_initial(
+	    selected(0, RDPNEG_PROTOCOL_RDP), 0x1b), 14, 0, 0),
+	    RDPNEG_END_FIN_SERVER));
+	add("xfreerdp against xrdp crypt_level=high: MAC check fails",
+	    "rdp-session-dropped", ended(mcs_disconnect(mcs_to_info(
+	    legacy(NO_REQ)), S), RDPNEG_END_FIN_SERVER));
 	add("chain 0x3 (code 2) then 0x0 -> RDP", "standard-rdp-fallback",
 	    fell_back(selected(0, RDPNEG_PROTOCOL_RDP)));
 	add("chain 0x3 (dropped), 0x1 (dropped), legacy CR -> legacy CC",
@@ -556,7 +695,9 @@ static const char *const required_ids[] = {
 	"tls-required", "server-rdp-security-only",
 	"server-certificate-unavailable", "inconsistent-flags",
 	"nla-required", "tls-client-certificate-required",
-	"unknown-failure-code", "standard-rdp-fallback",
+	"unknown-failure-code", "rdp-license-error", "server-error-info",
+	"rdp-encryption-mismatch", "legacy-refused-after-confirm",
+	"mcs-connect-refused", "rdp-session-dropped", "standard-rdp-fallback",
 	"server-chose-standard-rdp", "server-chose-unrequested-protocol",
 	"legacy-server", "legacy-client", "request-dropped-unsupported",
 	"request-dropped-unsupported-flags", "legacy-request-dropped",
@@ -1582,6 +1723,43 @@ tls_shape(struct rdpneg_evidence ev, int shape)
 	}
 }
 
+/* What Standard RDP Security's exchange may show after a Standard-
+ * security negotiation (mcs.h). */
+#define MCS_SHAPES	13
+
+static struct rdpneg_evidence
+mcs_shape(struct rdpneg_evidence ev, int shape)
+{
+	struct rdpneg_evidence info = mcs_to_info(ev);
+
+	switch (shape) {
+	case 0: return mcs_initial(ev, 0x1b);
+	case 1: return mcs_initial(ev, RDPNEG_ENC_40BIT);
+	case 2: return mcs_disconnect(mcs_initial(ev, 0x1b), S);
+	case 3: return mcs_response(mcs_initial(ev, 0x1b), 14, 0, 0);
+	case 4: return info;
+	case 5: return mcs_disconnect(info, S);
+	case 6: return mcs_server_says(info, 6, 0);
+	case 7: return mcs_server_says(info, 0, 9);
+	case 8: return mcs_reach(mcs_response(mcs_initial(ev,
+		    RDPNEG_ENC_40BIT | RDPNEG_ENC_128BIT),
+		    RDPNEG_MCS_RT_SUCCESSFUL, RDPNEG_ENC_40BIT,
+		    RDPNEG_ENC_LEVEL_LOW), RDPNEG_STAGE_ACTIVE, 1);
+	case 9: return mcs_reach(mcs_response(mcs_initial(ev,
+		    RDPNEG_ENC_40BIT), RDPNEG_MCS_RT_SUCCESSFUL, RDPNEG_ENC_FIPS,
+		    RDPNEG_ENC_LEVEL_FIPS), RDPNEG_STAGE_ACTIVE, 1);
+	case 10: return mcs_disconnect(mcs_reach(mcs_response(mcs_initial(ev,
+		    0), RDPNEG_MCS_RT_SUCCESSFUL, RDPNEG_ENC_40BIT,
+		    RDPNEG_ENC_LEVEL_LOW), RDPNEG_STAGE_ACTIVE, 0), S);
+	case 11: return mcs_reach(mcs_response(mcs_initial(ev, 0x1b),
+		    RDPNEG_MCS_RT_SUCCESSFUL, 0, RDPNEG_ENC_LEVEL_NONE),
+		    RDPNEG_STAGE_CLIENT_INFO, 1);
+	default: return mcs_reach(mcs_response(mcs_initial(ev, 0x1b),
+		    RDPNEG_MCS_RT_SUCCESSFUL, 0, RDPNEG_ENC_LEVEL_NONE),
+		    RDPNEG_STAGE_DOMAIN, 0);
+	}
+}
+
 /* Evidence the connection model can produce, over the values rules test. */
 static void
 each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
@@ -1659,6 +1837,17 @@ each_evidence(void (*fn)(const struct rdpneg_evidence *, void *), void *arg)
 			for (int shape = 0; shape < TLS_SHAPES; shape++) {
 				struct rdpneg_evidence t = tls_shape(
 				    with(ev, RDPNEG_EV_DIRECT_TLS), shape);
+
+				t.end = ev.end;
+				rdpneg_evidence_finish(&t);
+				fn(&t, arg);
+			}
+		/* After Standard RDP Security was negotiated: the MCS
+		 * shapes. */
+		if (cn == 3 && sn == 0 && rdpneg_standard_security(&ev))
+			for (int shape = 0; shape < MCS_SHAPES; shape++) {
+				struct rdpneg_evidence t = mcs_shape(ev,
+				    shape);
 
 				t.end = ev.end;
 				rdpneg_evidence_finish(&t);

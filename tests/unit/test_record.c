@@ -60,9 +60,10 @@ Test(record, groups_in_order_keys_unique)
 }
 
 /*
- * Every group but the record is placed once, by a RECORD_OBJECT or
- * RECORD_LIST field of a group before it (so the table is a tree, written
- * in one pass), and has fields; the diagnosis is the record's last key.
+ * Every group but the record is placed once (the certificate's twice),
+ * by a RECORD_OBJECT or RECORD_LIST field of a group before it (so the
+ * table is a tree), and has fields; the diagnosis is the record's last
+ * key.
  */
 Test(record, groups_form_a_tree)
 {
@@ -81,12 +82,17 @@ Test(record, groups_form_a_tree)
 			continue;
 		cr_assert(record_in_json(f) && f->column == NULL, "%s",
 		    f->key);
-		cr_assert_gt(f->child, f->group, "%s", f->key);
+		/* The certificate's group is the server certificate's of
+		 * the TLS and of Standard RDP Security, which never both
+		 * hold one: placed twice, once by a later group. */
+		if (f->child != RECORD_CERTIFICATE ||
+		    f->group != RECORD_RDP_SECURITY)
+			cr_assert_gt(f->child, f->group, "%s", f->key);
 		placed[f->child]++;
 	}
 	for (g = RECORD_TOP + 1; g < RECORD_GROUPS; g++) {
-		cr_assert_eq(placed[g], 1, "group %d placed %u times", g,
-		    placed[g]);
+		cr_assert_eq(placed[g], g == RECORD_CERTIFICATE ? 2u : 1u,
+		    "group %d placed %u times", g, placed[g]);
 		cr_assert_gt(fields[g], 0, "group %d has no field", g);
 	}
 	cr_assert_not_null(last_top);
