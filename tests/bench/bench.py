@@ -177,7 +177,9 @@ def check_counts(rdpneg, path, truth, work):
     with open(out, "w") as f:
         run([rdpneg, "-q", "-p", str(PORT), "--summary", "-f", "jsonl",
              path], out=f)
-    # Captures generated before the TLS sessions have no "tls" truth.
+    # Captures generated before the TLS sessions have no "tls" truth (the
+    # sessions that go on after the negotiation: TLS, and Standard RDP
+    # Security since issue 15).
     tls = truth.get("tls", {})
     got = counts(out, tls.get("servers", ()))
     want = (truth["attempts"], truth["outcomes"], truth["failures"],
@@ -185,7 +187,7 @@ def check_counts(rdpneg, path, truth, work):
     if got == want:
         print("counts: %d attempts, outcomes and failure codes equal the "
               "ground truth%s" % (got[0], "; so do the diagnoses of the "
-                                  "%d TLS sessions (%s)" % (
+                                  "%d TLS and Standard-security sessions (%s)" % (
                                       sum(got[3].values()), ", ".join(
                                           "%s %d" % kv for kv in
                                           sorted(got[3].items())))

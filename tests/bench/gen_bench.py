@@ -10,8 +10,10 @@ failure with each code and an unknown one, legacy, no_response, refused,
 unanswered, no_request, and FreeRDP-like fallback ladders; and sessions
 that go on to TLS 1.2 or 1.3 (and CredSSP), successful or failing in each
 way rdpneg diagnoses, to servers of their own (198.18.1.0/24,
-2001:db8:2::1:0/112) so that the summary by server gives their diagnoses
-apart (OUT.truth.json "tls").  Attempts are
+2001:db8:2::1:0/112), and sessions of Standard RDP Security (the MCS
+connect exchange in clear: working, refused, dropped, a License Error)
+to others (198.18.2.0/24, 2001:db8:2::2:0/112), so that the summary by
+server gives their diagnoses apart (OUT.truth.json "tls").  Attempts are
 varied independently: CR split in two or three segments, segments out of
 order, retransmitted Confirms, 802.1Q tags, IPv6, a non-standard port
 (give it to rdpneg with -p) and connections whose handshake was not
@@ -28,9 +30,15 @@ are built field by field.
 """
 import argparse
 import json
+import os
 import random
 import struct
 import sys
+
+# The MCS, GCC and licensing PDU builders of the sample captures.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), "..", "..", "captures"))
+import gen_captures as pdus  # noqa: E402
 
 # Time: the capture starts here and runs at about 2.2 Mbit/s on average,
 # so 1 GB spans about an hour of capture time.
@@ -74,6 +82,19 @@ TLS_KINDS = {
     "cert_rejected_tls13": (0.05, "tls-certificate-rejected"),
     "nla_logon_failed_tls12": (0.05, "nla-logon-failed"),
     "nla_logon_failed_tls13": (0.05, "nla-logon-failed"),
+}
+
+
+# ---- Standard RDP Security after the negotiation (MS-RDPBCGR 5.3), to
+# servers of their own (198.18.2.0/24, 2001:db8:2::2:0/112): how each kind
+# goes and the diagnosis the truth counts.
+STD_SHARE = 0.03	# of the RDP conversations (not ladders)
+STD_KINDS = {
+    "std_legacy_ok": (0.35, "legacy-client"),
+    "std_negotiated_ok": (0.25, "negotiated-standard-rdp"),
+    "std_refused": (0.15, "legacy-refused-after-confirm"),
+    "std_dropped": (0.15, "rdp-session-dropped"),
+    "std_license_error": (0.10, "rdp-license-error"),
 }
 
 
@@ -251,6 +272,19 @@ class Generator:
         self.tls = bytes(self.rng.getrandbits(8) for _ in range(1448))
         self.tls = b"\x17\x03\x03" + self.tls[3:]	# never a TPKT
         self.hello = b"\x16\x03\x01\x01\x00" + self.tls[5:300]
+        # Standard RDP Security: 128-bit at level Client compatible.
+        self.connect_initial = pdus.mcs_connect_initial("DESKTOP-42", 19041,
+                                                        0x1B)
+        self.connect_response = pdus.mcs_connect_response(0x02, 2)
+        self.domain = [(pdus.ERECT_DOMAIN, 0), (pdus.ATTACH_USER, 0),
+                       (pdus.ATTACH_CONFIRM, 1), (pdus.CHANNEL_JOIN, 0),
+                       (pdus.CHANNEL_CONFIRM, 1)]
+        self.security_exchange = pdus.send_data(
+            True, struct.pack("<HHI", 0x0001, 0, 72) + bytes(72))
+        self.client_info = pdus.send_data(
+            True, struct.pack("<HH", 0x0048, 0) + bytes(8) + self.tls[:300])
+        self.license_valid = pdus.license_error(0x07, 0x02)
+        self.license_refused = pdus.license_error(0x06, 0x01)
 
     # ---- addresses
 
@@ -290,6 +324,14 @@ class Generator:
             return b"\x20\x01\x0d\xb8\0\x02" + b"\0" * 7 + b"\1\0" + \
                 bytes((n,))
         return bytes((198, 18, 1, n))
+
+    def std_server(self, v6, client):
+        """The Standard-security sessions' own servers."""
+        n = client % TLS_SERVERS
+        if v6:
+            return b"\x20\x01\x0d\xb8\0\x02" + b"\0" * 7 + b"\2\0" + \
+                bytes((n,))
+        return bytes((198, 18, 2, n))
 
     def variant(self, name):
         self.variants[name] = self.variants.get(name, 0) + 1
@@ -461,6 +503,65 @@ class Generator:
         t["sessions"][kind] = t["sessions"].get(kind, 0) + 1
         t["diagnoses"][diagnosis] = t["diagnoses"].get(diagnosis, 0) + 1
 
+    def std_attempt(self, cli, srv, sport, v6, vlan):
+        """A negotiation of Standard RDP Security (a legacy request, or
+        RDP_NEG_REQ 0 answered with PROTOCOL_RDP), then the MCS connect
+        exchange in clear as one of STD_KINDS goes, whose diagnosis the
+        truth counts."""
+        rng = self.rng
+        r = rng.random()
+        for kind, (w, diagnosis) in STD_KINDS.items():
+            if r < w:
+                break
+            r -= w
+        c = Tcp(rng, cli, srv, self.client_port(cli), sport, v6, vlan)
+        yield from c.handshake()
+        legacy = kind != "std_negotiated_ok"
+        yield from self.request(c, cr_pdu("user%d" % rng.randrange(1000),
+                                          None if legacy else 0), False)
+        yield c.pkt(1, ACK)
+        yield from self.confirm(c, cc_pdu() if legacy else
+                                cc_pdu(2, 0, 0x1f))
+        yield c.pkt(0, PSH | ACK, self.connect_initial)
+        if kind == "std_refused":
+            yield c.pkt(1, PSH | ACK, pdus.DISCONNECT_ULTIMATUM)
+            yield c.pkt(1, RST | ACK)
+            self.count("legacy")
+        else:
+            yield from self.send(c, 1, self.connect_response)
+            for pdu, side in self.domain:
+                yield c.pkt(side, PSH | ACK, pdu)
+            yield c.pkt(0, PSH | ACK, self.security_exchange)
+            yield c.pkt(0, PSH | ACK, self.client_info)
+            if kind == "std_dropped":
+                yield c.pkt(1, PSH | ACK, pdus.DISCONNECT_ULTIMATUM)
+                yield from c.close(1)
+            elif kind == "std_license_error":
+                yield c.pkt(1, PSH | ACK, self.license_refused)
+                yield c.pkt(1, PSH | ACK, pdus.DISCONNECT_ULTIMATUM)
+                yield from c.close(1)
+            else:
+                # Licensed; the client's Confirm Active (encrypted), then
+                # fast-path both ways.
+                yield c.pkt(1, PSH | ACK, self.license_valid)
+                yield c.pkt(1, PSH | ACK, self.encrypted_pdu(False, 300))
+                yield c.pkt(0, PSH | ACK, self.encrypted_pdu(True, 400))
+                for _ in range(rng.randrange(2, 12)):
+                    n = rng.choice((60, 400, 1400))
+                    yield c.pkt(rng.randrange(2), PSH | ACK,
+                                b"\x80" + struct.pack("!H", 0x8000 | n) +
+                                self.tls[3:n])
+                yield from c.close(rng.randrange(2))
+            self.count("legacy" if legacy else "selected")
+        t = self.tls_truth
+        t["sessions"][kind] = t["sessions"].get(kind, 0) + 1
+        t["diagnoses"][diagnosis] = t["diagnoses"].get(diagnosis, 0) + 1
+
+    def encrypted_pdu(self, from_client, n):
+        """A Send Data with SEC_ENCRYPT: 8 bytes of MAC, then n bytes."""
+        return pdus.send_data(from_client, struct.pack("<HH", 0x0008, 0) +
+                              self.tls[8:16 + n])
+
     def rdp_conversation(self):
         """One client's attempts to one server."""
         rng = self.rng
@@ -493,6 +594,12 @@ class Generator:
                                         v6, vlan)
             return
         r = (r - TLS_SHARE) / (1 - TLS_SHARE)
+        if r < STD_SHARE:
+            self.variant("standard_security")
+            yield from self.std_attempt(cli, self.std_server(v6, n), port,
+                                        v6, vlan)
+            return
+        r = (r - STD_SHARE) / (1 - STD_SHARE)
         for kind, w in kinds:
             if r < w:
                 break
@@ -664,8 +771,9 @@ def main():
     truth = dict(g.truth, capture=args.out, bytes=w.bytes, packets=w.packets,
                  seed=args.seed, port=args.port, variants=g.variants)
     if not args.flood:
-        truth["tls"] = dict(g.tls_truth, servers=["198.18.1.0/24",
-                                                  "2001:db8:2::1:0/112"])
+        truth["tls"] = dict(g.tls_truth, servers=[
+            "198.18.1.0/24", "2001:db8:2::1:0/112", "198.18.2.0/24",
+            "2001:db8:2::2:0/112"])
     with open(args.out + ".truth.json", "w") as f:
         json.dump(truth, f, indent=1, sort_keys=True)
         f.write("\n")
