@@ -95,9 +95,9 @@ enum rdpneg_fact {
 					   a successful Connect-Response,
 					   before it became active */
 	RDPNEG_FACT_RDP_DROPPED_AFTER_INFO, /* ... right after the client's
-					   encrypted Client Info, with a
-					   non-FIPS method (xrdp's MAC
-					   check) */
+					   Client Info, encrypted with RC4
+					   and the salted MAC (xrdp's MAC
+					   check fails) */
 	RDPNEG_FACT_LICENSE_ERROR,	/* a License Error in clear (not
 					   STATUS_VALID_CLIENT) */
 	RDPNEG_FACT_ERROR_INFO,		/* Set Error Info in clear, not 0 */

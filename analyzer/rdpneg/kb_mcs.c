@@ -86,15 +86,17 @@ kb_rdp_dropped(const struct rdpneg_evidence *ev)
 	    m->stage < RDPNEG_STAGE_ACTIVE && server_ended(ev);
 }
 
-/* Right after the client's encrypted Client Info at a level with RC4 MACs
- * (5.3.6.1): the server did not accept what it decrypted. */
+/* Right after the client's encrypted Client Info signed with the salted
+ * MAC (SEC_SECURE_CHECKSUM, 5.3.6.1.1) at an RC4 method: the server did
+ * not accept its checksum, as xrdp 0.9 does not. */
 int
 kb_rdp_dropped_after_info(const struct rdpneg_evidence *ev)
 {
 	const struct rdpneg_mcs *m = mcs_of(ev);
+	unsigned want = RDPNEG_SEC_ENCRYPT | RDPNEG_SEC_SECURE_CHECKSUM;
 
 	return kb_rdp_dropped(ev) && m->stage == RDPNEG_STAGE_CLIENT_INFO &&
-	    (m->dir[0].sec_flags & RDPNEG_SEC_ENCRYPT) &&
+	    (m->dir[0].sec_flags & want) == want &&
 	    m->server.encryption_method != RDPNEG_ENC_FIPS;
 }
 

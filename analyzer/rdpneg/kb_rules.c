@@ -1217,17 +1217,21 @@ const struct rdpneg_rule rdpneg_rules[] = {
 		.confidence = RDPNEG_CONFIDENCE_MEDIUM,
 		.confidence_why = "Who ended the connection, and when, is in "
 		    "clear; what the server disliked is encrypted"
-		    "{?rdp-dropped-after-info:, but a drop right after the "
-		    "Client Info at an RC4 level is the signature of xrdp's "
-		    "MAC check failing}.",
+		    "{?rdp-dropped-after-info:, but a drop right after a "
+		    "Client Info signed with the salted MAC "
+		    "(SEC_SECURE_CHECKSUM, MS-RDPBCGR 5.3.6.1.1) is the "
+		    "signature of xrdp's MAC check failing}.",
 		.explanation = "Standard RDP Security was agreed "
 		    "({rdp-security}); the client went as far as {rdp-stage} "
 		    "and the server answered with {mcs-disconnect}; the "
-		    "connection end was {end}.{?rdp-dropped-after-info: This "
-		    "is the known interoperability failure of xrdp 0.9 with "
-		    "FreeRDP 2 clients at crypt_level low, medium or high: "
-		    "xrdp logs a MAC checksum error for the Client Info and "
-		    "disconnects; level fips and rdesktop work.}",
+		    "connection end was {end}.{?rdp-dropped-after-info: The "
+		    "client signed its Client Info with the salted MAC "
+		    "(SEC_SECURE_CHECKSUM), which xrdp 0.9 does not verify: "
+		    "this is the known interoperability failure of xrdp with "
+		    "FreeRDP 2 clients at crypt_level low, medium or high "
+		    "(xrdp logs \"MAC checksum error\" and disconnects); "
+		    "level fips and rdesktop, which does not salt its MAC, "
+		    "work.}",
 		.server_settings = "xrdp: security_layer=rdp or negotiate "
 		    "with an RC4 crypt_level, against a FreeRDP client. "
 		    "Windows: a policy that refuses the user or the client "

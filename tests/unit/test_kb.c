@@ -335,7 +335,8 @@ mcs_reach(struct rdpneg_evidence ev, enum rdpneg_mcs_stage stage,
 
 	m->stage = (uint8_t)stage;
 	if (encrypted)
-		m->dir[C].sec_flags |= RDPNEG_SEC_ENCRYPT;
+		m->dir[C].sec_flags |= RDPNEG_SEC_ENCRYPT |
+		    RDPNEG_SEC_SECURE_CHECKSUM;
 	return ev;
 }
 
