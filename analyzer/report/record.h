@@ -134,7 +134,7 @@ struct record_field {
 };
 
 /* The fields in JSON order. */
-#define RECORD_FIELDS	133
+#define RECORD_FIELDS	135
 extern const struct record_field record_fields[RECORD_FIELDS];
 
 /* Whether the field is a key of the JSON record. */

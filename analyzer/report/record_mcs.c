@@ -261,6 +261,31 @@ record_weaknesses(const struct record_ctx *c, struct record_value *v)
 			record_words_put(c, v, t->name);
 }
 
+/* The basic security headers' flags one side sent, by name. */
+static void
+sec_flags(const struct record_ctx *c, struct record_value *v, int dir)
+{
+	const struct rdpneg_tok *t;
+	uint16_t flags = mcs_of(c)->dir[dir].sec_flags;
+
+	record_words_begin(c, v);
+	for (t = rdpneg_sec_flag_names; t->name != NULL; t++)
+		if (flags & t->value)
+			record_words_put(c, v, t->name);
+}
+
+void
+record_client_sec_flags(const struct record_ctx *c, struct record_value *v)
+{
+	sec_flags(c, v, 0);
+}
+
+void
+record_server_sec_flags(const struct record_ctx *c, struct record_value *v)
+{
+	sec_flags(c, v, 1);
+}
+
 void
 record_mcs_result(const struct record_ctx *c, struct record_value *v)
 {

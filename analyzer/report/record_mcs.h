@@ -37,6 +37,8 @@ RECORD_MCS_GETTER(record_cert_permanent);
 RECORD_MCS_GETTER(record_rdp_key_bits);
 RECORD_MCS_GETTER(record_rdp_certificate);
 RECORD_MCS_GETTER(record_weaknesses);
+RECORD_MCS_GETTER(record_client_sec_flags);
+RECORD_MCS_GETTER(record_server_sec_flags);
 RECORD_MCS_GETTER(record_mcs_result);
 RECORD_MCS_GETTER(record_rdp_stage);
 RECORD_MCS_GETTER(record_connect_response_frame);
