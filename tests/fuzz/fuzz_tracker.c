@@ -126,18 +126,37 @@ on_attempt(const struct rdpneg_attempt *a, void *arg)
 		CHECK(!(a->ev.have & RDPNEG_EV_REQUEST_BEGAN) &&
 		    (a->ev.have & RDPNEG_EV_CLIENT_NEXT) &&
 		    a->ev.client_next == RDPNEG_NEXT_TLS_HANDSHAKE);
-	/* A TLS session only after TLS began; a certificate read only
-	 * with its facts in the session. */
+	/* A TLS session only after TLS began. */
 	if (a->ev.tls != NULL) {
 		CHECK(rdpneg_evidence_starts_tls(&a->ev, 1) ||
 		    rdpneg_evidence_starts_tls(&a->ev, 0));
 		CHECK(a->ev.tls->napp <= RDPNEG_TLS_RECORDS_MAX);
 		CHECK(a->ev.tls->napp <= a->ev.tls->napp_total);
 	}
+	/* Standard RDP Security's exchange only after a Standard-security
+	 * negotiation; its facts within their bounds. */
+	if (a->ev.mcs != NULL) {
+		const struct rdpneg_mcs *m = a->ev.mcs;
+
+		CHECK(rdpneg_evidence_starts_mcs(&a->ev, 1) ||
+		    rdpneg_evidence_starts_mcs(&a->ev, 0));
+		CHECK(m->stage < RDPNEG_STAGE_COUNT);
+		CHECK(m->client.nchannels <= RDPNEG_CHANNELS_MAX);
+		CHECK(memchr(m->client.name, 0, sizeof(m->client.name)));
+		CHECK(m->dir[0].consumed <= RDPNEG_MCS_STREAM_BUDGET);
+		CHECK(m->dir[1].consumed <= RDPNEG_MCS_STREAM_BUDGET);
+		CHECK((uint64_t)m->cert_off + m->cert_len <=
+		    RDPNEG_MCS_STREAM_BUDGET);
+	}
+	/* A certificate read only with its facts in the session it came
+	 * from: the TLS handshake's, or Standard security's X.509 chain. */
 	if (a->cert != NULL)
-		CHECK(a->ev.tls != NULL &&
+		CHECK((a->ev.tls != NULL &&
 		    (a->ev.tls->have & RDPNEG_TLS_HAVE_CERT_FACTS) &&
-		    a->ev.tls->cert_flags == a->cert->flags);
+		    a->ev.tls->cert_flags == a->cert->flags) ||
+		    (a->ev.mcs != NULL &&
+		    (a->ev.mcs->have & RDPNEG_MCS_HAVE_CERT_FACTS) &&
+		    a->ev.mcs->cert_flags == a->cert->flags));
 	/* The model marks what the tracker words: a malformed PDU. */
 	CHECK(((a->ev.have & RDPNEG_EV_MALFORMED) != 0) ==
 	    (a->malformed != NULL));
