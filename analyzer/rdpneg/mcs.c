@@ -575,7 +575,8 @@ rdpneg_decode_connect_initial(const uint8_t *data, size_t len,
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	cur_init_short(&c, data, len, len, RDPNEG_ERR_MCS_BER);
+	/* Its end is its BER length: data may be cut (TRUNCATED). */
+	cur_init_short(&c, data, len, SIZE_MAX, RDPNEG_ERR_MCS_BER);
 	/* Connect-Initial ::= [APPLICATION 101] (T.125 11.1). */
 	if (cur_u8(&c) != BER_APPLICATION || cur_u8(&c) != 0x65) {
 		cur_fail(&c, RDPNEG_ERR_MCS_BER);
@@ -618,7 +619,7 @@ rdpneg_decode_connect_response(const uint8_t *data, size_t len,
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	cur_init_short(&c, data, len, len, RDPNEG_ERR_MCS_BER);
+	cur_init_short(&c, data, len, SIZE_MAX, RDPNEG_ERR_MCS_BER);
 	/* Connect-Response ::= [APPLICATION 102] (T.125 11.2). */
 	if (cur_u8(&c) != BER_APPLICATION || cur_u8(&c) != 0x66) {
 		cur_fail(&c, RDPNEG_ERR_MCS_BER);
@@ -664,7 +665,8 @@ rdpneg_decode_domain_pdu(const uint8_t *data, size_t len,
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	cur_init_short(&c, data, len, len, RDPNEG_ERR_MCS_PER);
+	/* Its end is what its fields declare: data may be cut (TRUNCATED). */
+	cur_init_short(&c, data, len, SIZE_MAX, RDPNEG_ERR_MCS_PER);
 	b = cur_u8(&c);
 	if (c.st != RDPNEG_OK)
 		return c.st;
@@ -694,8 +696,6 @@ rdpneg_decode_domain_pdu(const uint8_t *data, size_t len,
 		out->channel = cur_be16(&c);
 		(void)cur_u8(&c);		/* priority, segmentation */
 		n = per_length(&c, RDPNEG_ERR_MCS_PER);
-		if (c.st == RDPNEG_OK && n > cur_left(&c))
-			cur_fail(&c, RDPNEG_ERR_MCS_PER);
 		(void)cur_span(&c, n, &out->user_data);
 		break;
 	default:

@@ -196,7 +196,9 @@ struct rdpneg_gcc_server {
 /*
  * MCS Connect-Initial (T.125 11.1, BER) and the GCC Conference Create
  * Request in its userData (T.124, PER; MS-RDPBCGR 2.2.1.3.1), whose user
- * data blocks fill out.  data is the MCS PDU (rdpneg_decode_mcs_pdu).
+ * data blocks fill out.  data is the MCS PDU (rdpneg_decode_mcs_pdu),
+ * maybe cut: RDPNEG_TRUNCATED when it ends inside its BER length (on a
+ * whole PDU that length lies).
  * RDPNEG_ERR_MCS_BER: a BER tag or length lies; RDPNEG_ERR_GCC: the GCC
  * encoding is not the one MS-RDPBCGR defines; RDPNEG_ERR_USER_DATA: a
  * block's length lies.  Blocks decoded before a problem are kept.
@@ -233,7 +235,8 @@ struct rdpneg_domain_pdu {
 	struct rdpneg_span	user_data;	/* Send Data */
 };
 
-/* RDPNEG_ERR_MCS_PER when a length or a choice lies. */
+/* RDPNEG_ERR_MCS_PER when a length or a choice lies; RDPNEG_TRUNCATED
+ * when data (maybe cut) ends before what its fields declare. */
 enum rdpneg_status rdpneg_decode_domain_pdu(const uint8_t *data, size_t len,
     struct rdpneg_domain_pdu *out);
 

@@ -78,6 +78,13 @@ send_data(struct rdpneg_mcs *m, int from_client,
 	return st;
 }
 
+/* A decoder's status on a whole PDU: a length past its end lies. */
+static enum rdpneg_status
+whole(enum rdpneg_status st, enum rdpneg_status lie)
+{
+	return st == RDPNEG_TRUNCATED ? lie : st;
+}
+
 /*
  * A fast-path PDU's size (2.2.8.1.2 client input, 2.2.9.1.2 server
  * output): fpInputHeader or fpOutputHeader, then a length of 1 byte, or
@@ -119,7 +126,7 @@ pdu_facts(struct rdpneg_mcs *m, int from_client,
 		reach(m, RDPNEG_STAGE_CONNECT_INITIAL, frame);
 		/* Its frame is where it completed, not where it began. */
 		m->stage_frame[RDPNEG_STAGE_CONNECT_INITIAL] = frame;
-		return st;
+		return whole(st, RDPNEG_ERR_MCS_BER);
 	case RDPNEG_MCS_CONNECT_RESPONSE:
 		if (from_client || (m->have & RDPNEG_MCS_HAVE_SERVER))
 			return RDPNEG_OK;
@@ -140,13 +147,13 @@ pdu_facts(struct rdpneg_mcs *m, int from_client,
 		if (st == RDPNEG_OK && r.mcs_result == RDPNEG_MCS_RT_SUCCESSFUL &&
 		    r.gcc_result == 0)
 			reach(m, RDPNEG_STAGE_CONNECT_RESPONSE, frame);
-		return st;
+		return whole(st, RDPNEG_ERR_MCS_BER);
 	default:
 		break;
 	}
 	st = rdpneg_decode_domain_pdu(pdu->data.ptr, pdu->data.len, &d);
 	if (st != RDPNEG_OK)
-		return st;
+		return whole(st, RDPNEG_ERR_MCS_PER);
 	switch (d.type) {
 	case RDPNEG_MCS_DISCONNECT:
 		if (!(m->have & RDPNEG_MCS_HAVE_DISCONNECT)) {
@@ -200,8 +207,9 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 				dir->consumed += (uint32_t)size;
 				continue;
 			}
-			if (st == RDPNEG_TRUNCATED && size >
-			    RDPNEG_MCS_STREAM_BUDGET - dir->consumed) {
+			if (st == RDPNEG_TRUNCATED && (size >
+			    RDPNEG_MCS_STREAM_BUDGET - dir->consumed ||
+			    len == RDPNEG_MCS_STREAM_BUDGET)) {
 				m->have |= RDPNEG_MCS_BUDGET_SPENT;
 				dir->status = RDPNEG_TRUNCATED;
 			} else if (st != RDPNEG_TRUNCATED)
@@ -222,8 +230,10 @@ rdpneg_mcs_feed(struct rdpneg_mcs *m, int from_client, const uint8_t *stream,
 				m->have |= RDPNEG_MCS_RESPONSE_BEGAN;
 				m->response_frame = frame;
 			}
+			/* It ends past the budget; its header may be cut
+			 * by it (len is then the budget). */
 			if (pdu.size > RDPNEG_MCS_STREAM_BUDGET -
-			    dir->consumed) {
+			    dir->consumed || len == RDPNEG_MCS_STREAM_BUDGET) {
 				m->have |= RDPNEG_MCS_BUDGET_SPENT;
 				dir->status = RDPNEG_TRUNCATED;
 			}

@@ -41,7 +41,7 @@ words_name(struct words *w, const char *sep, const struct rdpneg_tok *table,
     uint32_t value, const char *hexfmt)
 {
 	const char *name = rdpneg_tok_str(table, value);
-	char hex[16];
+	char hex[48];		/* hexfmt's words and 8 hex digits */
 
 	if (name == NULL) {
 		snprintf(hex, sizeof(hex), hexfmt, value);

@@ -18,7 +18,7 @@ python3 tests/fuzz/seed.py "$work/corpus"
 status=0
 passed=0
 failed=0
-for t in decode tracker pipeline report tls; do
+for t in decode tracker pipeline report tls mcs; do
 	mkdir -p "$work/corpus/$t" "$work/art/$t"
 	regress=
 	[ -d "tests/fuzz/regress/$t" ] && regress="tests/fuzz/regress/$t"

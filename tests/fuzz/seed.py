@@ -4,7 +4,7 @@
 
     tests/fuzz/seed.py OUTDIR [CAPTURE_DIR...]
 
-Writes OUTDIR/<target>/ for decode, tracker, pipeline, report and tls (the
+Writes OUTDIR/<target>/ for decode, tracker, pipeline, report, tls and mcs (the
 directories are created; files already there are kept).  Capture
 directories default to captures/ and ../shared/captures-public/ next to
 the repository.  Standard library only.
@@ -22,6 +22,10 @@ the repository.  Standard library only.
             payload of a connection from its ClientHello on, as the
             harness's segments), and generated TLS 1.2 and TLS 1.3
             (HelloRetryRequest) flights
+  mcs       the Standard RDP Security exchange of each connection (every
+            TCP payload from its first X.224 Data TPDU on, as fuzz_mcs.c's
+            segments), and each distinct X.224 Data PDU alone (raw, its
+            direction's flag)
 """
 import hashlib
 import os
@@ -256,6 +260,47 @@ def tls_sessions(segments):
         yield b''.join(out)
 
 
+MCS_PDU_MAX = 4096
+MCS_PDUS_MAX = 400
+
+
+def is_x224_dt(p):
+    return len(p) >= 7 and p[0] == 3 and p[1] == 0 and p[4:7] == b'\x02\xf0\x80'
+
+
+def mcs_sessions(segments):
+    """From (sport, dport, payload) in capture order: each connection's
+    payloads from its first X.224 Data TPDU on (the client: the side that
+    sent the Connection Request), as one seed; and the TPKT PDUs of those
+    payloads, each alone with its direction's raw flag."""
+    client, sessions, pdus = {}, {}, []
+    for sport, dport, p in segments:
+        key = tuple(sorted((sport, dport)))
+        if len(p) >= 6 and p[0] == 3 and p[5] & 0xf0 == 0xe0:
+            client.setdefault(key, sport)
+        if key in client and (key in sessions or is_x224_dt(p)):
+            sessions.setdefault(key, []).append(
+                tls_segment(sport == client[key], p))
+            off = 0
+            while is_x224_dt(p[off:]):
+                n = struct.unpack('>H', p[off + 2:off + 4])[0]
+                if n < 7 or n > MCS_PDU_MAX:
+                    break
+                flag = 0x18 if sport == client[key] else 0x08
+                pdus.append(bytes([flag]) + p[off:off + n])
+                off += n
+    for key, segs in sessions.items():
+        out, n = [], 0
+        for seg in segs:
+            if n + len(seg) > TLS_MAX:
+                break
+            out.append(seg)
+            n += len(seg)
+        yield b''.join(out)
+    for p in pdus:
+        yield p
+
+
 def tls_record(ctype, frag, version=0x0303):
     return bytes([ctype]) + struct.pack('>HH', version, len(frag)) + frag
 
@@ -344,7 +389,7 @@ def main():
     linksel = {1: 0, 0: 1, 108: 2, 101: 3, 113: 4, 276: 5, 228: 6, 229: 7}
     payloads, seen = [], set()
     counts = {}
-    tls = []
+    tls, mcs = [], []
     for path in capture_files(dirs):
         with open(path, 'rb') as f:
             data = f.read()
@@ -374,6 +419,7 @@ def main():
         except (struct.error, IndexError):
             pass
         tls.extend(tls_sessions(segments))
+        mcs.extend(mcs_sessions(segments))
     for p in payloads:
         save(outdir, 'decode', p)
     for s in tracker_seeds(payloads):
@@ -386,7 +432,16 @@ def main():
         save(outdir, 'tls', bytes([i % 8]) + t)
     for t in tls_generated():
         save(outdir, 'tls', t)
-    for t in ('decode', 'tracker', 'pipeline', 'report', 'tls'):
+    pdus = 0
+    for i, m in enumerate(mcs):
+        if m[0] & 0x08:
+            if pdus >= MCS_PDUS_MAX:
+                continue
+            pdus += 1
+            save(outdir, 'mcs', m)
+        else:
+            save(outdir, 'mcs', bytes([i % 8]) + m)
+    for t in ('decode', 'tracker', 'pipeline', 'report', 'tls', 'mcs'):
         d = os.path.join(outdir, t)
         n = len(os.listdir(d)) if os.path.isdir(d) else 0
         print(f'seed: {t}: {n} files')

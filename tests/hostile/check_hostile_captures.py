@@ -32,6 +32,8 @@ tests/hostile/README.md describes the set and the checks.
 """
 
 import argparse
+import csv
+import io
 import json
 import os
 import resource
@@ -279,6 +281,8 @@ class Checker:
                              for q in self.no_controls(others[fmt], fmt)]
         if case.jsonl_ascii:
             p["ascii"] = self.jsonl_ascii(res)
+        if case.escaped:
+            p["escaped"] = self.hostile_names(res, others)
         if keep:
             try:
                 self.references[case.paths[0]] = res.jsonl()
@@ -411,6 +415,70 @@ class Checker:
         return [f"bytes {bad} in the JSONL report"] if bad else []
 
 
+    @staticmethod
+    def hostile_names(r, others):
+        """The hostile client name and channel names (gen_hostile.py) in
+        each report: JSONL's client_data holds the name as UTF-8 (a lone
+        surrogate U+FFFD), JSON-escaped, and the channels escaped to
+        printable ASCII (fmt_escape_text); CSV's client_name and
+        client_channels the same escaped; the text and Markdown reports
+        do not show them, and hold none of their raw bytes (printable,
+        controls)."""
+        name = expected_client_name(gen_hostile.HOSTILE_CLIENT_NAME)
+        channels = [escape_name(c.split(b"\0")[0][:8]).decode()
+                    for c in gen_hostile.HOSTILE_CHANNELS]
+        problems = []
+        try:
+            seen = [a["client_data"] for a in r.jsonl()
+                    if a.get("client_data")
+                    and a["client_data"].get("name") != "host"
+                    and "canary" not in str(a.get("cookie"))]
+        except (ValueError, AttributeError):
+            return ["JSONL report unreadable"]
+        if not any(c.get("name") == name for c in seen):
+            problems.append(f"JSONL: no client_data.name {name!r}")
+        if not any(c.get("channels") == channels for c in seen):
+            problems.append(f"JSONL: no client_data.channels {channels}")
+        if "csv" in others:
+            try:
+                rows = list(csv.DictReader(io.StringIO(
+                    others["csv"].stdout.decode("utf-8"))))
+            except (UnicodeDecodeError, csv.Error) as e:
+                return problems + [f"CSV report unreadable: {e}"]
+            want = "|".join(channels)
+            if not any(row.get("client_channels") == want for row in rows):
+                problems.append(f"CSV: no client_channels {want!r}")
+            if not any(row.get("client_name", "").startswith("\\x1b[31m")
+                       for row in rows):
+                problems.append("CSV: the client name not escaped")
+        for fmt in ("text", "markdown"):
+            out = others.get(fmt)
+            if out is not None and b"\x1b[31m" in out.stdout:
+                problems.append(f"{fmt}: the raw client name")
+        return problems
+
+
+def expected_client_name(raw):
+    """clientName as rdpneg decodes it (mcs.c utf16_to_utf8): UTF-16LE up
+    to a NUL unit, lone surrogates U+FFFD, whole characters within 47
+    bytes of UTF-8."""
+    units = [raw[i] | raw[i + 1] << 8 for i in range(0, len(raw) - 1, 2)]
+    out, i = "", 0
+    while i < len(units) and units[i] != 0:
+        u = units[i]
+        if (0xD800 <= u <= 0xDBFF and i + 1 < len(units)
+                and 0xDC00 <= units[i + 1] <= 0xDFFF):
+            u = 0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00)
+            i += 1
+        elif 0xD800 <= u <= 0xDFFF:
+            u = 0xFFFD
+        if len((out + chr(u)).encode()) >= 48:
+            break
+        out += chr(u)
+        i += 1
+    return out
+
+
 #: Check labels, in the order they are printed.
 CHECKS = [
     ("crash", "no crash, no sanitizer report"),
@@ -425,6 +493,7 @@ CHECKS = [
     ("printable", "text report printable ASCII"),
     ("controls", "CSV and Markdown reports: UTF-8, no control character"),
     ("ascii", "JSONL report ASCII, controls escaped"),
+    ("escaped", "hostile client and channel names escaped in every report"),
 ]
 
 def record_family(tally, checker, family, summaries):

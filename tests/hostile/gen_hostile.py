@@ -72,6 +72,9 @@ class Case:
     only JSON, every other byte escaped).
     max_rss: a peak RSS (bytes) the run must stay below in the normal
     build, tighter than the check's general limit.
+    escaped: the hostile client name and channel names
+    (HOSTILE_CLIENT_NAME, HOSTILE_CHANNELS) must be reported, escaped, in
+    every format (JSONL, text, CSV, Markdown).
     """
 
     name: str
@@ -89,6 +92,7 @@ class Case:
     printable: bool = False
     jsonl_ascii: bool = False
     max_rss: int = None
+    escaped: bool = False
 
     def __post_init__(self):
         if self.named is None:
@@ -1342,6 +1346,228 @@ def gen_tls_long_session(w):
                     expected(c3, shift=frames_before + nseg)])
 
 
+# -- Standard RDP Security: the MCS connect exchange --------------------------
+
+#: A client name with escape sequences, controls and invalid UTF-16 (lone
+#: surrogates, no NUL): 16 UTF-16 units, the 32 bytes of clientName.
+HOSTILE_CLIENT_NAME = ("\x1b[31m\"q\\\n\r\x07".encode("utf-16-le")
+                       + b"\x00\xd8" + b"x\x00" + b"\x00\xdc"
+                       + "\x1b]0;t".encode("utf-16-le") + b"\x9b\x00")[:32]
+#: Channel names (8 bytes each, no NUL when full) with quotes, backslashes,
+#: line ends, ESC and non-ASCII.
+HOSTILE_CHANNELS = [b'a"b\\c\n\rd', b"\x1b[2J\x07\x00", b"'q'\t\xff\x80",
+                    b"rdpdr"]
+
+
+def ber_len(n, form=None):
+    """A BER length: short or 0x81/0x82; form 4 writes 0x84 (not allowed
+    in T.125's BER as RDP uses it)."""
+    if form == 4:
+        return b"\x84" + struct.pack("!I", n)
+    if n < 0x80:
+        return bytes([n])
+    if n < 0x100:
+        return bytes([0x81, n])
+    return b"\x82" + struct.pack("!H", n)
+
+
+def ber(tag, body, length=None, form=None):
+    return bytes(tag) + ber_len(len(body) if length is None else length,
+                                form) + body
+
+
+def per_len(n):
+    return bytes([n]) if n < 0x80 else struct.pack("!H", 0x8000 | n)
+
+
+def user_block(btype, body, length=None):
+    return struct.pack("<HH", btype, 4 + len(body) if length is None
+                       else length) + body
+
+
+def cs_core(name=b"h\x00o\x00s\x00t\x00"):
+    name = (name + bytes(32))[:32]
+    return user_block(0xC001, struct.pack(
+        "<IHHHHII", 0x00080004, 1024, 768, 0xCA01, 0xAA03, 1033, 2600)
+        + name + struct.pack("<III", 4, 0, 12) + bytes(64)
+        + struct.pack("<HHIHHH", 0xCA01, 1, 0, 24, 0x0F, 0x0001))
+
+
+def cs_net(names):
+    defs = b"".join((n + bytes(8))[:8] + struct.pack("<I", 0x80000000)
+                    for n in names)
+    return user_block(0xC003, struct.pack("<I", len(names)) + defs)
+
+
+def client_blocks(name=None, channels=(b"rdpdr", b"cliprdr")):
+    return (cs_core(*([name] if name is not None else []))
+            + user_block(0xC002, struct.pack("<II", 0x1B, 0))
+            + cs_net(list(channels)))
+
+
+T124_KEY = b"\x00\x05\x00\x14\x7c\x00\x01"
+
+
+def gcc_request(blocks, per=None):
+    """ConferenceCreateRequest carrying the client's blocks ("Duca")."""
+    ccr = (b"\x00\x08\x00\x10\x00\x01\xc0\x00" + b"Duca"
+           + (per if per is not None else per_len(len(blocks))) + blocks)
+    return T124_KEY + per_len(len(ccr)) + ccr
+
+
+def domain_params(a, b, c):
+    return ber(b"\x30", b"".join(ber(b"\x02", bytes([v])) for v in
+                                 (a, b, c, 1, 0, 1)) + ber(b"\x02", b"\xff\xff")
+               + ber(b"\x02", b"\x02"))
+
+
+def connect_initial(blocks=None, gcc=None, length=None, form=None,
+                    selector=b"\x01"):
+    """The MCS Connect-Initial PDU (TPKT, X.224 Data) with these blocks."""
+    gcc = gcc if gcc is not None else gcc_request(
+        blocks if blocks is not None else client_blocks())
+    body = (ber(b"\x04", b"\x01") + ber(b"\x04", selector)
+            + ber(b"\x01", b"\xff") + domain_params(34, 2, 0)
+            + domain_params(1, 1, 1) + domain_params(0xff, 0xfc, 0xff)
+            + ber(b"\x04", gcc))
+    return x224_data(ber(b"\x7f\x65", body, length, form))
+
+
+def x224_data(mcs):
+    return g.tpkt(b"\x02\xf0\x80" + mcs)
+
+
+def server_security(cert):
+    """SC_SECURITY: 128-bit at level Client compatible, this certificate."""
+    rnd = bytes(range(32))
+    return user_block(0x0C02, struct.pack("<IIII", 2, 2, 32, len(cert))
+                      + rnd + cert)
+
+
+def connect_response(cert=b"", method_level=None):
+    sec = (server_security(cert) if method_level is None else user_block(
+        0x0C02, struct.pack("<II", *method_level)))
+    blocks = (user_block(0x0C01, struct.pack("<II", 0x00080004, 0))
+              + user_block(0x0C03, struct.pack("<HH", 1003, 0)) + sec)
+    ccr = b"\x14\x76\x0a\x01\x01\x00\x01\xc0\x00McDn" + per_len(
+        len(blocks)) + blocks
+    gcc = T124_KEY + b"\x2a" + ccr
+    body = (ber(b"\x0a", b"\x00") + ber(b"\x02", b"\x00")
+            + domain_params(34, 3, 0) + ber(b"\x04", gcc))
+    return x224_data(ber(b"\x7f\x66", body))
+
+
+def dpum(reason):
+    return x224_data(bytes([0x20 | reason >> 1, (reason & 1) << 7]))
+
+
+def send_data(user_data, per=None, indication=True):
+    head = b"\x68\x00\x01\x03\xeb\x70" if indication else \
+        b"\x64\x00\x07\x03\xeb\x70"
+    return x224_data(head + (per if per is not None else
+                             per_len(len(user_data))) + user_data)
+
+
+def license_error(code, transition=1):
+    return (struct.pack("<HH", 0x0080, 0) + b"\xff\x03"
+            + struct.pack("<HII", 16, code, transition) + struct.pack("<HH", 4, 0))
+
+
+def set_error_info(code):
+    return (struct.pack("<HHH", 22, 0x17, 1002) + struct.pack("<I", 0x103ea)
+            + b"\x00\x01" + struct.pack("<H", 4) + b"\x2f\x00"
+            + struct.pack("<H", 0) + struct.pack("<I", code))
+
+
+def standard_negotiation(cap):
+    """A legacy request (no RDP_NEG_REQ) and a bare Confirm: Standard RDP
+    Security follows."""
+    conv = cap.tcp(g.CLIENT, g.SERVER2)
+    conv.exchange(g.connection_request(g.cookie("std")),
+                  g.connection_confirm())
+    return conv
+
+
+def gen_mcs_connect(w):
+    """Standard RDP Security after a legacy request: hostile MCS connect
+    PDUs, GCC user data, domain PDUs, licensing and Set Error Info."""
+    x509 = struct.pack("<II", 0x80000002, 0xFFFFFFFF) + struct.pack(
+        "<I", 4) + b"\x30\x02\x05\x00" + bytes(16)
+    ci = connect_initial()
+    # 64 KiB: a calledDomainSelector that fills the TPKT to 65535 bytes
+    # (the GCC's PER lengths cannot grow past 16383).
+    big_ci = connect_initial(selector=bytes(65534 - len(ci)))
+    assert len(big_ci) == 65535
+    none_cr = connect_response(method_level=(0, 0))
+
+    def pdus(*steps):
+        def build(conv):
+            for side, data in steps:
+                send_segments(conv, side, data)
+            conv.close("server")
+        return build
+
+    cases = [
+        # The bare exchange: nothing follows but the close.
+        ("legacy-then-bare-confirm.pcap", pdus(), False),
+        ("ci-ber-length-lies.pcap", pdus(
+            ("client", connect_initial(length=0x7FF0)),
+            ("server", dpum(3))), False),
+        ("ci-ber-length-0x84.pcap", pdus(
+            ("client", connect_initial(form=4)), ("server", dpum(1))), False),
+        ("ci-64kib.pcap", pdus(("client", big_ci),
+                               ("server", connect_response(x509[:8]))), False),
+        ("cr-numcertblobs-ffffffff.pcap", pdus(
+            ("client", ci), ("server", connect_response(x509))), False),
+        ("ci-block-length-0.pcap", pdus(("client", connect_initial(
+            blocks=cs_core() + user_block(0xC002, b"", 0)))), False),
+        ("ci-block-length-ffff.pcap", pdus(("client", connect_initial(
+            blocks=cs_core() + user_block(0xC003, bytes(8), 0xFFFF)))),
+         False),
+        ("ci-hostile-names.pcap", pdus(
+            ("client", connect_initial(blocks=client_blocks(
+                HOSTILE_CLIENT_NAME, HOSTILE_CHANNELS))),
+            ("server", none_cr), ("server", dpum(3))), True),
+        ("license-error-unknown-code.pcap", pdus(
+            ("client", ci), ("server", none_cr),
+            ("server", send_data(license_error(0x99, 0x77)))), False),
+        ("set-error-info-unknown-code.pcap", pdus(
+            ("client", ci), ("server", none_cr),
+            ("server", send_data(set_error_info(0xDEADBEEF)))), False),
+        ("per-length-past-tpdu.pcap", pdus(
+            ("client", ci), ("server", none_cr),
+            ("client", send_data(b"\x40\x00\x00\x00", per=b"\x83\x00",
+                                 indication=False))), False),
+    ]
+    for fname, build, hostile_names in cases:
+        cap, c1 = with_canaries(fname)
+        conv = standard_negotiation(cap)
+        build(conv)
+        c3 = canary_after(cap)
+        path = w.write(f"mcs/{fname}", cap.file_bytes())
+        w.add(name=fname, family="Standard RDP Security connect PDUs",
+              paths=[path], expect="clean", printable=True, jsonl_ascii=True,
+              escaped=hostile_names,
+              attempts=[expected(c1), expected(conv, values=False),
+                        expected(c3)])
+
+    # A Disconnect Provider Ultimatum of each reason 0..7 (5 to 7 are not
+    # T.125's), one connection each.
+    fname = "dpum-every-reason.pcap"
+    cap, c1 = with_canaries(fname)
+    convs = []
+    for reason in range(8):
+        conv = standard_negotiation(cap)
+        pdus(("client", ci), ("server", dpum(reason)))(conv)
+        convs.append(conv)
+    c3 = canary_after(cap)
+    path = w.write(f"mcs/{fname}", cap.file_bytes())
+    w.add(name=fname, family="Standard RDP Security connect PDUs",
+          paths=[path], expect="clean", printable=True, jsonl_ascii=True,
+          attempts=[expected(c1), *[expected(c, values=False)
+                                    for c in convs], expected(c3)])
+
+
 # ---------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------
@@ -1378,6 +1604,7 @@ def generate(outdir, seed=DEFAULT_SEED):
     gen_tls_certificates(w)
     gen_tls_flows(w)
     gen_tls_long_session(w)
+    gen_mcs_connect(w)
     return w.cases
 
 
