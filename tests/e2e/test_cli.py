@@ -52,7 +52,8 @@ FIRST_FRAME_RE = re.compile(rb"^  frames .*\(first (\d+)\)$")
 DEFAULT_CHAIN_WINDOW = 60
 MD_CAPTURES = 50            # captures listed in the Markdown report
 # The nested JSONL objects, keys in order (man page, OUTPUT FORMATS).
-EXTRA_KEYS = ["scanner", "class", "chain", "tls", "diagnosis"]
+EXTRA_KEYS = ["scanner", "class", "chain", "tls", "client_data",
+              "rdp_security", "diagnosis"]
 CLASSES = ("blocked", "insecure", "ok", "noise")
 CHAIN_KEYS = ["id", "position", "length", "final_frame", "final_outcome",
               "final_diagnosis", "fell_back_to_standard_rdp"]
@@ -819,7 +820,8 @@ def expect_types(obj, types, what):
 
 
 @check("--format jsonl: every line is JSON with the spec's keys in order, "
-       "then scanner, class, chain and diagnosis")
+       "then scanner, class, chain, tls, client_data, rdp_security and "
+       "diagnosis")
 def _(ctx):
     keys = spec_keys()
     expect(len(keys) >= 20, f"README's key table gives only {keys}")
