@@ -81,6 +81,27 @@ in_bytes(struct fuzz_in *in, size_t max, const uint8_t **p)
 	return n;
 }
 
+/* One segment of a walker's input: its direction (the next byte's low
+ * bit) and up to the next 16-bit count of bytes; 0 at the end. */
+static inline int
+in_segment(struct fuzz_in *in, int *from_client, const uint8_t **p,
+    size_t *n)
+{
+	size_t want;
+
+	if (in->n == 0)
+		return 0;
+	*from_client = in_u8(in) & 1;
+	want = in_u16(in);
+	if (want > in->n)
+		want = in->n;
+	*p = in->p;
+	*n = want;
+	in->p += want;
+	in->n -= want;
+	return 1;
+}
+
 /* Is s NUL-terminated within max bytes? */
 static inline int
 nul_within(const char *s, size_t max)

@@ -289,26 +289,6 @@ arrive(struct run *r, int from_client, const uint8_t *p, size_t n,
 	} while (done < n);
 }
 
-/* One segment of the input: its direction and bytes; 0 at the end. */
-static int
-next_segment(struct fuzz_in *in, int *from_client, const uint8_t **p,
-    size_t *n)
-{
-	size_t want;
-
-	if (in->n == 0)
-		return 0;
-	*from_client = in_u8(in) & 1;
-	want = in_u16(in);
-	if (want > in->n)
-		want = in->n;
-	*p = in->p;
-	*n = want;
-	in->p += want;
-	in->n -= want;
-	return 1;
-}
-
 static void
 walk(struct run *r, const uint8_t *data, size_t size, size_t step)
 {
@@ -322,7 +302,7 @@ walk(struct run *r, const uint8_t *data, size_t size, size_t step)
 		arrive(r, (data[0] & 0x10) != 0, data + 1, size - 1, step, 1);
 		return;
 	}
-	while (next_segment(&in, &from_client, &p, &n))
+	while (in_segment(&in, &from_client, &p, &n))
 		arrive(r, from_client, p, n, step, ++frame);
 }
 

@@ -41,13 +41,16 @@ Prints one line per capture and a closing "N passed, N failed" line.
 
 import argparse
 import json
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tally import Tally  # noqa: E402
+import wire  # noqa: E402
+from wire import (capture_files, decode_args, hex_bytes, ints,  # noqa: E402
+                  port_of, rdpneg_attempts, strs)
 
 HERE = Path(__file__).resolve().parent
 ZEEK_BASELINES = HERE / "zeek_rdp_baselines.json"
@@ -90,7 +93,6 @@ FIELDS = [
     "tcp.seq",
     "_ws.malformed",
 ]
-AGG = "\x1f"            # tshark's aggregator: no field value holds it
 
 MCS_CONNECT_INITIAL, MCS_CONNECT_RESPONSE = 101, 102
 MCS_DISCONNECT = 8      # DomainMCSPDU: disconnectProviderUltimatum
@@ -204,55 +206,13 @@ def excuse(ctx):
     return None
 
 
-def ints(text):
-    return [int(x, 0) for x in text.split(AGG)] if text else []
-
-
-def strs(text):
-    return text.split(AGG) if text else []
-
-
-def hex_bytes(text):
-    """tshark's FT_BYTES value (aa:bb:... or aabb...) as bytes."""
-    return bytes.fromhex(text.replace(":", "")) if text else b""
-
-
-def rdpneg_attempts(path, rdpneg, ports):
-    cmd = [rdpneg, "--all", "--format", "jsonl"]
-    for port in sorted(ports - {3389}):
-        cmd += ["--port", str(port)]
-    proc = subprocess.run(cmd + [str(path)], capture_output=True,
-                          check=False)
-    return [json.loads(line) for line in proc.stdout.splitlines()]
-
-
-def port_of(endpoint):
-    return int(endpoint.rsplit(":", 1)[1])
-
-
 def tpkt_decode_args(ports):
-    args = []
-    for port in sorted(ports):
-        args += ["-d", f"tcp.port=={port},tpkt"]
-    return args
+    return decode_args(ports, "tpkt")
 
 
 def tshark_rows(path, tshark, ports):
     """One tshark pass: every frame with TCP payload, its MCS/RDP fields."""
-    cmd = [tshark, "-n", "-r", str(path), *tpkt_decode_args(ports),
-           "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", "tcp.len > 0",
-           "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
-           "-E", f"aggregator={AGG}"]
-    for field in FIELDS:
-        cmd += ["-e", field]
-    out = subprocess.run(cmd, capture_output=True, text=True,
-                         errors="replace", check=False).stdout
-    rows = []
-    for line in out.splitlines():
-        cols = line.split("\t")
-        cols += [""] * (len(FIELDS) - len(cols))
-        rows.append(dict(zip(FIELDS, cols)))
-    return rows
+    return wire.tshark_rows(path, tshark, ports, "tpkt", FIELDS)
 
 
 def server_certificate(blob):
@@ -697,17 +657,6 @@ def compare_zeek(baseline, attempts, views, who):
 
 
 # ---- Driver.
-
-def capture_files(paths):
-    files = []
-    for p in paths:
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*")
-                            if f.suffix in (".pcap", ".pcapng"))
-        else:
-            files.append(p)
-    return files
-
 
 def compare(path, tshark, rdpneg, applied=None):
     """Compare one capture; return (problems, attempts with MCS)."""

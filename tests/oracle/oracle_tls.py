@@ -36,7 +36,6 @@ Prints one line per capture and a closing "N passed, N failed" line.
 
 import argparse
 import hashlib
-import json
 import re
 import subprocess
 import sys
@@ -46,7 +45,11 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tally import Tally  # noqa: E402
+import wire  # noqa: E402
+from wire import (capture_files, decode_args, ints,  # noqa: E402
+                  port_of, rdpneg_attempts, strs)
 
 FIELDS = [
     "frame.number",
@@ -70,7 +73,6 @@ FIELDS = [
     "credssp.authInfo",
     "tpkt.length",
 ]
-AGG = "\x1f"            # tshark's aggregator: no field value holds it
 CT_CCS, CT_ALERT, CT_HANDSHAKE, CT_APP = 20, 21, 22, 23
 HS_CLIENT_HELLO, HS_SERVER_HELLO, HS_CERTIFICATE = 1, 2, 11
 HRR_RANDOM = ("cf21ad74e59a6111be1d8c021e65b891"
@@ -129,50 +131,13 @@ def is_grease(v):
     return (v & 0x0f0f) == 0x0a0a and (v >> 8) == (v & 0xff)
 
 
-def ints(text):
-    return [int(x, 0) for x in text.split(AGG)] if text else []
-
-
-def strs(text):
-    return text.split(AGG) if text else []
-
-
-def rdpneg_attempts(path, rdpneg, ports):
-    cmd = [rdpneg, "--all", "--format", "jsonl"]
-    for port in sorted(ports - {3389}):
-        cmd += ["--port", str(port)]
-    proc = subprocess.run(cmd + [str(path)], capture_output=True,
-                          check=False)
-    return [json.loads(line) for line in proc.stdout.splitlines()]
-
-
-def port_of(endpoint):
-    return int(endpoint.rsplit(":", 1)[1])
-
-
 def tls_decode_args(ports):
-    args = []
-    for port in sorted(ports):
-        args += ["-d", f"tcp.port=={port},tls"]
-    return args
+    return decode_args(ports, "tls")
 
 
 def tshark_rows(path, tshark, ports):
     """One tshark pass: every frame with TCP payload, its TLS fields."""
-    cmd = [tshark, "-n", "-r", str(path), *tls_decode_args(ports),
-           "-o", "tcp.reassemble_out_of_order:TRUE", "-Y", "tcp.len > 0",
-           "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a",
-           "-E", f"aggregator={AGG}"]
-    for field in FIELDS:
-        cmd += ["-e", field]
-    out = subprocess.run(cmd, capture_output=True, text=True,
-                         errors="replace", check=False).stdout
-    rows = []
-    for line in out.splitlines():
-        cols = line.split("\t")
-        cols += [""] * (len(FIELDS) - len(cols))
-        rows.append(dict(zip(FIELDS, cols)))
-    return rows
+    return wire.tshark_rows(path, tshark, ports, "tls", FIELDS)
 
 
 def frame_records(row):
@@ -728,17 +693,6 @@ def compare(path, tshark, rdpneg, names, applied=None, truth=None):
             if truth is not None:
                 truth.append((path.name, a["request_frame"], got))
     return problems, n
-
-
-def capture_files(paths):
-    files = []
-    for p in paths:
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*")
-                            if f.suffix in (".pcap", ".pcapng"))
-        else:
-            files.append(p)
-    return files
 
 
 def main():

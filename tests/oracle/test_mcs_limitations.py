@@ -14,13 +14,12 @@ Prints one line per check and a closing "N passed, N failed" line.
 import argparse
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import oracle_mcs  # noqa: E402  (the module under test's sibling)
-from tally import Tally  # noqa: E402
+import wire  # noqa: E402
 
 
 def frame_fields(tshark, capture, ports, frame, fields):
@@ -237,19 +236,8 @@ def main():
                                            frame, names))
                 for rule, frame in sorted(set(applied))], capture
 
-    tally = Tally()
-    used = set()
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for results, capture in pool.map(
-                one, oracle_mcs.capture_files(args.paths)):
-            for rule, frame, proven in results:
-                used.add(rule)
-                tally.record(f"{rule}: {capture} frame {frame}",
-                             [] if proven else
-                             ["the rule does not explain this difference"])
-    for rule in sorted(set(oracle_mcs.LIMITATIONS) - used):
-        tally.record(rule, [f"never used on {[str(p) for p in args.paths]}"])
-    return tally.finish()
+    return wire.prove_limitations(args.paths, oracle_mcs.LIMITATIONS, one,
+                                  args.jobs)
 
 
 if __name__ == "__main__":
