@@ -200,10 +200,7 @@ LIMITATIONS = {
 
 
 def excuse(ctx):
-    for name, (cond, _why) in LIMITATIONS.items():
-        if cond(ctx):
-            return name
-    return None
+    return wire.excuse(LIMITATIONS, ctx)
 
 
 def tpkt_decode_args(ports):

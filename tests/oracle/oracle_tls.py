@@ -416,10 +416,7 @@ LIMITATIONS = {
 
 
 def excuse(ctx):
-    for name, (cond, _text) in LIMITATIONS.items():
-        if cond(ctx):
-            return name
-    return None
+    return wire.excuse(LIMITATIONS, ctx)
 
 
 def compare_attempt(a, st, certs, names, problems, applied):

@@ -73,6 +73,15 @@ def tshark_rows(path, tshark, ports, proto, fields):
     return rows
 
 
+def excuse(limitations, ctx):
+    """The name of the first named rule of limitations ({name: (condition,
+    why)}) whose condition holds for a difference's context, else None."""
+    for name, (cond, _why) in limitations.items():
+        if cond(ctx):
+            return name
+    return None
+
+
 def capture_files(paths):
     """The .pcap and .pcapng files of paths (directories searched)."""
     files = []
