@@ -73,8 +73,8 @@ usage(FILE *f, int status)
 		    "for standard input.\n\n"
 		    "  -a, --all                 report successful handshakes"
 		    " too\n"
-		    "  -f, --format FORMAT       text (default), jsonl, csv or"
-		    " markdown\n"
+		    "  -f, --format FORMAT       text (default), jsonl, csv,"
+		    " markdown or html\n"
 		    "  -j, --jobs N              analyze N files at once"
 		    " (default: the cores)\n"
 		    "  -o, --output FILE         write the report to FILE\n"
@@ -293,7 +293,7 @@ main(int argc, char *argv[])
 			r->format = report_find_format(optarg);
 			if (r->format == NULL) {
 				fprintf(stderr, "rdpneg: --format: %s: not a "
-				    "format (text, jsonl, csv or markdown)\n",
+				    "format (text, jsonl, csv, markdown or html)\n",
 				    optarg);
 				usage(stderr, EXIT_USAGE);
 			}
@@ -366,7 +366,8 @@ main(int argc, char *argv[])
 		return EXIT_INPUT_ERROR;
 	}
 	catch_signals();
-	opt.sha256 = r->format == &report_markdown;
+	opt.sha256 = r->format == &report_markdown ||
+	    r->format == &report_html;
 	opt.progress = !quiet && isatty(STDERR_FILENO);
 	if (r->format->begin(r) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");

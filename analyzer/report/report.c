@@ -12,6 +12,7 @@ static const struct report_format *const formats[] = {
 	&report_jsonl,
 	&report_csv,
 	&report_markdown,
+	&report_html,
 };
 
 const struct report_format *

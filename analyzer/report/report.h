@@ -74,6 +74,7 @@ extern const struct report_format report_text;
 extern const struct report_format report_jsonl;
 extern const struct report_format report_csv;
 extern const struct report_format report_markdown;
+extern const struct report_format report_html;
 
 /* The format called name, or NULL. */
 const struct report_format *report_find_format(const char *name);
