@@ -753,7 +753,8 @@ table(FILE *out, const struct view *views, size_t nviews)
 	size_t i, j, k;
 	int64_t t0, t1;
 
-	fputs("<table id=\"timeline-table\" class=\"tl-table\">\n<caption>"
+	fputs("<div class=\"tl-wrap\">\n<table id=\"timeline-table\" "
+	    "class=\"tl-table\">\n<caption>"
 	    "The timeline as a table: per lane, each attempt, or for a lane "
 	    "drawn by time bucket, the attempts per class in each bucket"
 	    "</caption>\n<thead><tr><th scope=\"col\">Lane</th><th "
@@ -801,7 +802,7 @@ table(FILE *out, const struct view *views, size_t nviews)
 			fputs("<td>time bucket</td></tr>\n", out);
 		}
 	}
-	fputs("</tbody>\n</table>\n", out);
+	fputs("</tbody>\n</table>\n</div>\n", out);
 }
 
 void

@@ -414,8 +414,8 @@ OPTION_MESSAGES = [
     (["-j", "+2"], "--jobs: +2: not a number of jobs (1 to 256)"),
     (["--max-connections", "1k"], "--max-connections: 1k: characters after "
      "the number: expected a number of connections (1 to 16777216)"),
-    (["--format", "xml"], "--format: xml: not a format (text, jsonl, csv or "
-     "markdown)"),
+    (["--format", "xml"], "--format: xml: not a format (text, jsonl, csv, "
+     "markdown or html)"),
 ]
 
 
