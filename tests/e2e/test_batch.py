@@ -94,7 +94,7 @@ def check_tree(rdpneg, captures, root):
 def check_serial_parallel(rdpneg, root):
     """-j 1 and -j 3 give the same bytes, for every format."""
     problems = []
-    for fmt in ("text", "jsonl", "csv", "markdown"):
+    for fmt in ("text", "jsonl", "csv", "markdown", "html"):
         one = run(rdpneg, "-a", "-f", fmt, "-j", "1", root)
         many = run(rdpneg, "-a", "-f", fmt, "-j", "3", root)
         if (one.stdout, one.returncode) != (many.stdout, many.returncode):
@@ -113,7 +113,7 @@ def check_read_ahead(rdpneg, root, regress):
     files = sorted(p for p in root.rglob("*") if p.is_file()) + \
         sorted(p for p in regress.iterdir() if p.is_file())
     for path in files:
-        for fmt in ("text", "jsonl", "csv", "markdown"):
+        for fmt in ("text", "jsonl", "csv", "markdown", "html"):
             one = run(rdpneg, "-a", "-f", fmt, "-j", "1", path)
             two = run(rdpneg, "-a", "-f", fmt, "-j", "2", path)
             if (one.stdout, one.stderr, one.returncode) != \
@@ -184,7 +184,7 @@ def check_no_capture(rdpneg, root, tmp):
     (others / "deeper" / "trace.etl").write_bytes(b"\0" * 64)
     (others / "outcomes.pcap.xz").write_bytes(b"\xfd7zXZ\0" + b"\0" * 32)
     for folder in (empty, others):
-        for fmt in ("text", "jsonl", "csv", "markdown"):
+        for fmt in ("text", "jsonl", "csv", "markdown", "html"):
             proc = run(rdpneg, "-f", fmt, folder)
             lines = proc.stderr.splitlines()
             if proc.returncode != 2 or \

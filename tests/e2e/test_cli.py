@@ -40,7 +40,7 @@ KB_RULES = REPO / "analyzer" / "rdpneg" / "kb_rules.c"
 
 EXIT_OK, EXIT_BLOCKED, EXIT_INPUT, EXIT_INSECURE, EXIT_USAGE = 0, 1, 2, 3, 64
 TIMEOUT = 60
-FORMATS = ("text", "jsonl", "csv", "markdown")
+FORMATS = ("text", "jsonl", "csv", "markdown", "html")
 SUMMARY_RE = re.compile(rb"^(\d+) files?, (\d+) unreadable, (\d+) connection "
                         rb"attempts?((?:[:,] \d+ [a-z]+)*)(?: \(\d+ from "
                         rb"scanners\))?$")
