@@ -232,7 +232,7 @@ class Checker:
     def formats(case):
         """The reports besides JSONL that the case runs and checks."""
         if case.printable:
-            return ["text", "csv", "markdown"]
+            return ["text", "csv", "markdown", "html"]
         return ["text"] if case.text_printable else []
 
     def argv(self, case, fmt="jsonl"):
@@ -277,7 +277,8 @@ class Checker:
         if "text" in others:
             p["printable"] = self.printable(others["text"])
         if case.printable:
-            p["controls"] = [q for fmt in ("csv", "markdown") if fmt in others
+            p["controls"] = [q for fmt in ("csv", "markdown", "html")
+                             if fmt in others
                              for q in self.no_controls(others[fmt], fmt)]
         if case.jsonl_ascii:
             p["ascii"] = self.jsonl_ascii(res)
@@ -393,7 +394,7 @@ class Checker:
 
     @staticmethod
     def no_controls(r, fmt):
-        """CSV and Markdown: valid UTF-8, no C0 or C1 control character or
+        """CSV, Markdown and HTML: valid UTF-8, no C0 or C1 control character or
         DEL but line ends (CR only before LF)."""
         try:
             text = r.stdout.decode("utf-8")
@@ -421,9 +422,8 @@ class Checker:
         each report: JSONL's client_data holds the name as UTF-8 (a lone
         surrogate U+FFFD), JSON-escaped, and the channels escaped to
         printable ASCII (fmt_escape_text); CSV's client_name and
-        client_channels the same escaped; the text and Markdown reports
-        do not show them, and hold none of their raw bytes (printable,
-        controls)."""
+        client_channels the same escaped; the text, Markdown and HTML
+        reports hold none of their raw bytes (printable, controls)."""
         name = expected_client_name(gen_hostile.HOSTILE_CLIENT_NAME)
         channels = [escape_name(c.split(b"\0")[0][:8]).decode()
                     for c in gen_hostile.HOSTILE_CHANNELS]
@@ -451,7 +451,7 @@ class Checker:
             if not any(row.get("client_name", "").startswith("\\x1b[31m")
                        for row in rows):
                 problems.append("CSV: the client name not escaped")
-        for fmt in ("text", "markdown"):
+        for fmt in ("text", "markdown", "html"):
             out = others.get(fmt)
             if out is not None and b"\x1b[31m" in out.stdout:
                 problems.append(f"{fmt}: the raw client name")
