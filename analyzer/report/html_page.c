@@ -30,6 +30,7 @@ static const char style[] =
     "th,td{border:1px solid #bbb;padding:.2em .45em;text-align:left;"
     "vertical-align:top}\n"
     "th{background:#eee}td.num{text-align:right}\n"
+    "#servers td:first-child{white-space:nowrap}\n"
     "code,pre{font-family:ui-monospace,monospace;font-size:.9em;"
     "overflow-wrap:anywhere}\n"
     "pre{background:#f4f4f4;border:1px solid #ddd;padding:.5em;"

@@ -482,15 +482,15 @@ legend(FILE *out)
 		"blocked (could not connect)", "insecure (connected, with a "
 		"security finding)", "ok", "noise (scanners, no request)"
 	};
+	/* Where each class's entry begins: the whole row fits SVG_W. */
+	static const int at[TL_CLASSES] = { 10, 230, 560, 640 };
 	unsigned k;
-	int x = PLOT_X;
 
 	fputs("<g class=\"legend\">", out);
 	for (k = 0; k < TL_CLASSES; k++) {
-		shape(out, k, x + 5, 14);
+		shape(out, k, at[k] + 5, 14);
 		fprintf(out, "<text class=\"legend-text\" x=\"%d\" y=\"18\">%s"
-		    "</text>", x + 14, words[k]);
-		x += k == 1 ? 300 : 200;
+		    "</text>", at[k] + 14, words[k]);
 	}
 	fprintf(out, "<line class=\"chain\" x1=\"%d\" y1=\"34\" x2=\"%d\" "
 	    "y2=\"34\"/><text class=\"legend-text\" x=\"%d\" y=\"38\">a "
