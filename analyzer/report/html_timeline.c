@@ -814,7 +814,8 @@ timeline_write(struct timeline *tl, FILE *out)
 	size_t i, nviews = 0, nlanes;
 	int height;
 
-	qsort(tl->lanes, tl->n, sizeof(tl->lanes[0]), lane_cmp);
+	if (tl->n > 1)		/* lanes is NULL without attempts */
+		qsort(tl->lanes, tl->n, sizeof(tl->lanes[0]), lane_cmp);
 	hindex_free(&tl->index);	/* the order changed */
 	nlanes = tl->n <= TL_LANES + 1 ? tl->n : TL_LANES;
 	for (i = 0; i < nlanes; i++)
