@@ -479,8 +479,10 @@ static void
 legend(FILE *out)
 {
 	static const char *const words[TL_CLASSES] = {
-		"blocked (could not connect)", "insecure (connected, with a "
-		"security finding)", "ok", "noise (scanners, no request)"
+		"blocked (could not connect)",
+		"insecure (connected, with a security finding)",
+		"ok",
+		"noise (scanners, no request)"
 	};
 	/* Where each class's entry begins: the whole row fits SVG_W. */
 	static const int at[TL_CLASSES] = { 10, 230, 560, 640 };
