@@ -543,3 +543,19 @@ fmt_selected(uint32_t protocol, char *buf, size_t size)
 	else
 		snprintf(buf, size, "0x%x", protocol);
 }
+
+void
+fmt_span(FILE *out, const struct span *s)
+{
+	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
+
+	if (!s->set)
+		return;
+	fmt_time(s->first_sec, s->first_nsec, first, sizeof(first));
+	fmt_time(s->last_sec, s->last_nsec, last, sizeof(last));
+	fputs(first, out);
+	if (strcmp(first, last) != 0) {
+		fputs(" to ", out);
+		fputs(last, out);
+	}
+}

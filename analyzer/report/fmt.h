@@ -10,7 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 #include "capture/capture.h"
+#include "report/span.h"
+
+/* A span's times, "FIRST to LAST" (FIRST alone when they are the same
+ * text), as fmt_time writes them; nothing for a span not set. */
+void fmt_span(FILE *out, const struct span *s);
 
 /* "192.0.2.1:3389" / "[2001:db8::1]:3389" fits in this. */
 #define FMT_ENDPOINT_MAX	64

@@ -21,20 +21,6 @@
 
 #define TEXT_MAX	(8 * 4096)
 
-static void
-span_text(FILE *out, const struct span *s)
-{
-	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
-
-	fmt_time(s->first_sec, s->first_nsec, first, sizeof(first));
-	fmt_time(s->last_sec, s->last_nsec, last, sizeof(last));
-	fputs(first, out);
-	if (strcmp(first, last) != 0) {
-		fputs(" to ", out);
-		fputs(last, out);
-	}
-}
-
 /* A diagnosis text, its placeholders filled from ev. */
 static void
 expanded(FILE *out, const char *text, const struct rdpneg_evidence *ev)
@@ -361,7 +347,7 @@ html_problem(FILE *out, struct html_steps *steps, const struct finding *f,
 		fprintf(out, " and %zu user%s", detail->users.n,
 		    detail->users.n == 1 ? "" : "s");
 	fputs(", ", out);
-	span_text(out, &f->seen);
+	fmt_span(out, &f->seen);
 	fputs("</li>\n", out);
 	if (f->print != NULL) {
 		fprintf(out, "<li><strong>Server:</strong> %s, %s confidence: ",

@@ -83,22 +83,6 @@ class_name(enum rdpneg_class c)
 	return rdpneg_tok_str(rdpneg_class_names, c);
 }
 
-static void
-span_text(FILE *out, const struct span *s)
-{
-	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
-
-	if (!s->set)
-		return;
-	fmt_time(s->first_sec, s->first_nsec, first, sizeof(first));
-	fmt_time(s->last_sec, s->last_nsec, last, sizeof(last));
-	fputs(first, out);
-	if (strcmp(first, last) != 0) {
-		fputs(" to ", out);
-		fputs(last, out);
-	}
-}
-
 /* summary_write_counts into a cell: our names and numbers only. */
 static void
 counts(FILE *out, const uint64_t *v, size_t first, size_t n,
@@ -220,7 +204,7 @@ servers(FILE *out, struct summary *s, const struct findings *fs,
 		    summary_failure_name);
 		fprintf(out, "</td><td class=\"num\">%zu</td><td>",
 		    v->clients.n);
-		span_text(out, &v->seen);
+		fmt_span(out, &v->seen);
 		fputs("</td><td>", out);
 		problem = fs != NULL ? server_problem(fs, nsections,
 		    v->family, &v->server) : 0;
@@ -325,7 +309,7 @@ problems(struct html_state *st, FILE *out, const struct findings *fs,
 			html_ours(out, server);
 			fprintf(out, "</code></td><td class=\"num\">%" PRIu64
 			    "</td><td>", f->attempts);
-			span_text(out, &f->seen);
+			fmt_span(out, &f->seen);
 			fputs("</td></tr>\n", out);
 		}
 		fputs("</tbody>\n</table>\n", out);
@@ -362,7 +346,7 @@ captures(struct html_state *st, FILE *out)
 		    "<td><code>", c->size);
 		html_ours(out, c->sha256);
 		fputs("</code></td><td>", out);
-		span_text(out, &c->seen);
+		fmt_span(out, &c->seen);
 		fprintf(out, "</td><td class=\"num\">%" PRIu64 "</td><td "
 		    "class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
 		    "</td><td>", c->packets, c->attempts, c->findings);
@@ -517,7 +501,7 @@ heading(FILE *out, const struct report *r, const struct html_state *st,
 	    t->attempts == 1 ? "" : "s");
 	if (t->attempts != 0) {
 		fputs(", ", out);
-		span_text(out, &t->seen);
+		fmt_span(out, &t->seen);
 	}
 	fputs(".</p>\n</header>\n", out);
 }

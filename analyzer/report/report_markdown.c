@@ -373,21 +373,6 @@ code_block(FILE *out, const char *lang, const char *text)
 	fputc('\n', out);
 }
 
-/* "`a`, `b`": the times of a span. */
-static void
-span(FILE *out, const struct span *s)
-{
-	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];
-
-	fmt_time(s->first_sec, s->first_nsec, first, sizeof(first));
-	fmt_time(s->last_sec, s->last_nsec, last, sizeof(last));
-	fputs(first, out);
-	if (strcmp(first, last) != 0) {
-		fputs(" to ", out);
-		fputs(last, out);
-	}
-}
-
 static const char *
 class_name(enum rdpneg_class c)
 {
@@ -617,7 +602,7 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 		fprintf(out, " and %zu user%s", detail->users.n,
 		    detail->users.n == 1 ? "" : "s");
 	fputs(", ", out);
-	span(out, &f->seen);
+	fmt_span(out, &f->seen);
 	if (f->print != NULL) {
 		fprintf(out, "\n- **Server:** %s, %s confidence: ",
 		    rdpneg_tok_str(rdpneg_server_names, f->print->server),
@@ -677,7 +662,7 @@ more_findings(FILE *out, const struct findings *fs)
 		fmt_endpoint(f->family, &f->server, server, sizeof(server));
 		fprintf(out, "| %s | `%s` | `%s` | %" PRIu64 " | ",
 		    class_name(f->class), f->diag->id, server, f->attempts);
-		span(out, &f->seen);
+		fmt_span(out, &f->seen);
 		fputs(" |\n", out);
 	}
 	if (fs->n > MD_SECTIONS + MD_MORE)
@@ -737,7 +722,7 @@ what_failed(FILE *out, const struct findings *fs)
 			    " | %zu | %zu | ", class_name(t->top->class),
 			    rdpneg_rules[d].diagnosis.id, t->attempts,
 			    t->groups, t->clients.n, t->users.n);
-			span(out, &t->seen);
+			fmt_span(out, &t->seen);
 			fputs(" | ", out);
 			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
 			    &t->top->ev, text, sizeof(text));
@@ -825,7 +810,7 @@ servers(FILE *out, struct summary *s, size_t max)
 		summary_write_counts(out, "", v->by_cert_problem, 0,
 		    SUMMARY_CERT_PROBLEMS, summary_cert_problem_name);
 		fprintf(out, " | %zu | ", v->clients.n);
-		span(out, &v->seen);
+		fmt_span(out, &v->seen);
 		fputs(" |\n", out);
 	}
 	if (s->n > max)
@@ -1029,7 +1014,7 @@ md_finish(struct report *r)
 	    t->attempts == 1 ? "" : "s");
 	if (t->attempts != 0) {
 		fputs(", ", r->out);
-		span(r->out, &t->seen);
+		fmt_span(r->out, &t->seen);
 	}
 	fputs(".\n\n## Overview\n\n", r->out);
 	class_counts(r->out, t);
