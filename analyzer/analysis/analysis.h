@@ -99,4 +99,24 @@ void chain_seal(struct attempt_item *const *v, size_t n, unsigned id);
 unsigned chain_and_diagnose(struct attempt_list *l, uint32_t window,
     unsigned id);
 
+/* ---- An attempt read back (check.c). */
+
+/*
+ * Does it hold only what the analysis could have made, as far as the
+ * reports rely on it: counts within their arrays (kept versions, SNI
+ * bytes, encrypted records, channel names, token and Connection Confirm
+ * bytes), the user name's offset within the token, enums below their
+ * counts (outcome, end, token kind, MCS stage, the walkers' statuses,
+ * class, final outcome), a chain position within its chain, the texts of
+ * the certificate and of the client's GCC data ended within their arrays,
+ * and a diagnosis from rdpneg_rules[]?  NULL if so, else the name of the
+ * first field that does not (a static string, such as "a.token_len" or
+ * "tls.client_hello.nversions").
+ * The pointers (token, malformed, incomplete, ev.tls, ev.mcs, cert, diag,
+ * final_diag, server) are assumed set by the reader: token_len bytes at
+ * token, texts NUL-terminated, structs whole, diag/final_diag/server from
+ * the tables or NULL where allowed.
+ */
+const char *attempt_item_check(const struct attempt_item *it);
+
 #endif /* RDPNEG_ANALYSIS_H */
