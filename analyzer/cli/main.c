@@ -17,23 +17,23 @@
 #include <unistd.h>
 
 #include "batch/batch.h"
-#include "report/fmt.h"
-#include "report/report.h"
 #include "batch/walk.h"
+#include "cli.h"
+#include "output.h"
 #include "rdpneg/chain.h"
 #include "rdpneg_version.h"
-
-#define EXIT_BLOCKED		1	/* at least one attempt blocked */
-#define EXIT_INSECURE		3	/* none blocked, one or more insecure */
-#define EXIT_INPUT_ERROR	2	/* an input could not be read */
-#define EXIT_USAGE		64	/* sysexits.h EX_USAGE */
-#define EXIT_SIGNAL		128	/* + the signal that stopped the run,
-					   as shells report it (130: SIGINT) */
+#include "report/fmt.h"
+#include "report/report.h"
+#include "run.h"
+#include "shard/select.h"
+#include "shard/write.h"
 
 enum {
 	OPT_CHAIN_WINDOW = 256,
 	OPT_IDLE_TIMEOUT,
+	OPT_LIST_SHARD,
 	OPT_MAX_CONNECTIONS,
+	OPT_SHARD,
 	OPT_SUMMARY
 };
 
@@ -48,7 +48,9 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "chain-window", required_argument, NULL, OPT_CHAIN_WINDOW },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "list-shard", no_argument, NULL, OPT_LIST_SHARD },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ NULL, 0, NULL, 0 }
 };
@@ -57,9 +59,11 @@ static const char usage_line[] =
     "usage: rdpneg [-ahqV] [-f format] [-j jobs] [-o file] [-p port] "
     "[--summary]\n"
     "              [--chain-window seconds] [--idle-timeout seconds]\n"
-    "              [--max-connections n] path ...\n";
+    "              [--max-connections n] [--shard K/N|auto [--list-shard]]"
+    " path ...\n"
+    "       rdpneg merge [-aq] [-f format] [-o file] [--summary] shard ...\n";
 
-static _Noreturn void
+_Noreturn void
 usage(FILE *f, int status)
 {
 	fputs(usage_line, f);
@@ -83,6 +87,14 @@ usage(FILE *f, int status)
 		    "  -q, --quiet               no progress line on standard"
 		    " error\n"
 		    "      --summary             only the summary by server\n"
+		    "      --shard K/N|auto      analyze only shard K of N of"
+		    " the inputs and write\n"
+		    "                            the interchange that rdpneg"
+		    " merge reads (auto:\n"
+		    "                            from Slurm, Kubernetes or GNU"
+		    " parallel)\n"
+		    "      --list-shard          print the shard's files, do"
+		    " not analyze them\n"
 		    "      --chain-window SEC    retries within SEC seconds"
 		    " form a chain (default 60)\n"
 		    "      --idle-timeout SEC    end connections idle for SEC"
@@ -92,6 +104,10 @@ usage(FILE *f, int status)
 		    " (default 65536)\n"
 		    "  -h, --help                show this help\n"
 		    "  -V, --version             show the version\n"
+		    "\n"
+		    "rdpneg merge makes, from the outputs of every shard of a"
+		    " run, the report\n"
+		    "that one run over the same inputs would have made.\n"
 		    "\n"
 		    "Exit status: 0 nothing blocked or insecure, 1 an attempt"
 		    " blocked, 3 none\n"
@@ -141,30 +157,6 @@ parse_number(const char *opt, const char *s, const char *what,
 	    *s == '\0' ? "" : ": ", why, what, min, max);
 	usage(stderr, EXIT_USAGE);
 }
-
-/*
- * A warning about one input.  The name and the message are escaped: file
- * names and libpcap's messages about damaged files are untrusted text.
- */
-static void
-warn_file(const char *path, const char *fmt, ...)
-{
-	char name[4 * 4096 + 1], msg[1024], text[4 * 1024 + 1];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fmt_escape_text((const uint8_t *)path, strlen(path), name,
-	    sizeof(name));
-	fmt_escape_text((const uint8_t *)msg, strlen(msg), text, sizeof(text));
-	fprintf(stderr, "rdpneg: %s: %s\n", name, text);
-}
-
-struct run {
-	struct report			 report;
-	struct analysis_config		 cfg;
-};
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. */
 static atomic_int stop_signal;
@@ -225,58 +217,112 @@ note_duplicate(const char *path, const char *first, void *arg)
 {
 	(void)arg;
 	if (strcmp(path, first) == 0)
-		warn_file(path, "given twice: analysed once");
+		run_warn_file(path, "given twice: analysed once");
 	else
-		warn_file(path, "the same file as %s: analysed once", first);
+		run_warn_file(path, "the same file as %s: analysed once", first);
 }
 
-/* Each capture, in list order: its attempts, then warnings and totals. */
-static void
-on_attempt(const struct capture_result *res, const struct attempt_item *it,
-    void *arg)
+/* --list-shard: the shard's files, one per line, escaped as in
+ * warnings (untrusted names). */
+static int
+list_shard(const struct file_list *files, const size_t *idx, size_t n)
 {
-	report_attempt(&((struct run *)arg)->report, res, it);
-}
+	char name[4 * 4096 + 1];
+	size_t i;
+	const char *p;
 
-static void
-on_end(const struct capture_result *res, void *arg)
-{
-	struct run *run = arg;
-	const char *err = res->error;
-	size_t plen = strlen(res->path);
-
-	if (res->stats.overflow != 0)
-		warn_file(res->path, "%" PRIu64 " connections not tracked: "
-		    "more than %zu open at once (see --max-connections)",
-		    res->stats.overflow, run->cfg.capture.max_connections);
-	if (res->stats.held_open != 0)
-		warn_file(res->path, "%" PRIu64 " connections reported before "
-		    "their end: more than %zu attempts waited for them (see "
-		    "--max-connections)", res->stats.held_open,
-		    run->cfg.capture.max_connections);
-	if (res->unreadable) {
-		/* libpcap starts some messages with the path: say it once. */
-		if (strncmp(err, res->path, plen) == 0 &&
-		    strncmp(err + plen, ": ", 2) == 0)
-			err += plen + 2;
-		warn_file(res->path, "%s", err);
+	for (i = 0; i < n; i++) {
+		p = files->paths[idx[i]];
+		fmt_escape_text((const uint8_t *)p, strlen(p), name,
+		    sizeof(name));
+		printf("%s\n", name);
 	}
-	report_capture(&run->report, res);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "rdpneg: writing the list: %s\n",
+		    strerror(errno));
+		return EXIT_INPUT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * With --shard: keep only the shard's files of the list (run->idx, their
+ * places in the whole list, which *all keeps), and make the report the
+ * interchange.  0, or an exit status.
+ */
+static int
+take_shard(struct file_list *files, struct file_list *all,
+    struct shard_run *run, const char *spec, struct report *r,
+    int format_given, int list_only)
+{
+	char err[512];
+	size_t i;
+
+	if (shard_parse(spec, &run->shard, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rdpneg: --shard: %s\n", err);
+		usage(stderr, EXIT_USAGE);
+	}
+	for (i = 0; i < files->n; i++)
+		if (strcmp(files->paths[i], "-") == 0) {
+			fprintf(stderr, "rdpneg: --shard: standard input "
+			    "cannot be shared among shards\n");
+			usage(stderr, EXIT_USAGE);
+		}
+	if (!list_only && ((format_given && r->format != &report_jsonl) ||
+	    r->summary_only)) {
+		fprintf(stderr, "rdpneg: --shard writes the interchange "
+		    "(JSON lines with every attempt): not with --summary or "
+		    "another format than jsonl\n");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (shard_select(files, &run->shard, &run->idx,
+	    &run->n) < 0) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (list_only)
+		return list_shard(files, run->idx, run->n);
+	/* The shard's own list: its paths are the whole list's. */
+	*all = *files;
+	memset(files, 0, sizeof(*files));
+	files->paths = calloc(run->n ? run->n : 1, sizeof(*files->paths));
+	files->info = calloc(run->n ? run->n : 1, sizeof(*files->info));
+	if (files->paths == NULL || files->info == NULL) {
+		fprintf(stderr, "rdpneg: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
+	for (i = 0; i < run->n; i++) {
+		files->paths[i] = all->paths[run->idx[i]];
+		files->info[i] = all->info[run->idx[i]];
+	}
+	files->n = files->cap = run->n;
+	run->all = all;
+	r->format = &shard_format;
+	r->format_arg = run;
+	r->all = 1;
+	return 0;
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct file_list files = { NULL, NULL, 0, 0 };
+	struct file_list all = { NULL, NULL, 0, 0 };
+	struct shard_run shard;
 	struct run run;
-	struct batch_sink sink = { on_attempt, on_end, &run };
+	struct batch_sink sink = run_sink(&run);
 	struct report *r = &run.report;
 	struct analysis_config *cfg = &run.cfg;
 	struct batch_options opt = { 1, 0, 0, &stop_signal };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int ch, i, quiet = 0, sig, status;
+	const char *shard_spec = NULL;
+	int ch, i, quiet = 0, sig, status, format_given = 0, list_only = 0;
 
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	memset(&run, 0, sizeof(run));
+	memset(&shard, 0, sizeof(shard));
+	shard.cfg = cfg;
 	if (cores > 0)
 		opt.jobs = (unsigned)cores;
 	report_init(r, stdout, &report_text);
@@ -290,13 +336,8 @@ main(int argc, char *argv[])
 			r->all = 1;
 			break;
 		case 'f':
-			r->format = report_find_format(optarg);
-			if (r->format == NULL) {
-				fprintf(stderr, "rdpneg: --format: %s: not a "
-				    "format (text, jsonl, csv, markdown or html)\n",
-				    optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			r->format = cli_format(optarg);
+			format_given = 1;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -306,11 +347,8 @@ main(int argc, char *argv[])
 			    "a number of jobs", 1, 256);
 			break;
 		case 'o':
-			if (freopen(optarg, "w", stdout) == NULL) {
-				fprintf(stderr, "rdpneg: %s: %s\n", optarg,
-				    strerror(errno));
+			if (cli_output(r, optarg) < 0)
 				return EXIT_INPUT_ERROR;
-			}
 			break;
 		case 'p':
 			if (cfg->capture.nports == RDPNEG_MAX_PORTS) {
@@ -339,10 +377,16 @@ main(int argc, char *argv[])
 			    "--idle-timeout", optarg, "a whole number of seconds",
 			    1, 86400 * 365);
 			break;
+		case OPT_LIST_SHARD:
+			list_only = 1;
+			break;
 		case OPT_MAX_CONNECTIONS:
 			cfg->capture.max_connections = parse_number(
 			    "--max-connections", optarg,
 			    "a number of connections", 1, 1ul << 24);
+			break;
+		case OPT_SHARD:
+			shard_spec = optarg;
 			break;
 		case OPT_SUMMARY:
 			r->summary_only = 1;
@@ -355,6 +399,11 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0)
 		usage(stderr, EXIT_USAGE);
+	if (list_only && shard_spec == NULL) {
+		fprintf(stderr, "rdpneg: --list-shard: which shard? (--shard "
+		    "K/N or auto)\n");
+		usage(stderr, EXIT_USAGE);
+	}
 
 	for (i = 0; i < argc; i++)
 		if (walk_path(argv[i], &files) < 0) {
@@ -365,9 +414,19 @@ main(int argc, char *argv[])
 		fprintf(stderr, "rdpneg: out of memory\n");
 		return EXIT_INPUT_ERROR;
 	}
+	if (shard_spec != NULL) {
+		status = take_shard(&files, &all, &shard, shard_spec, r,
+		    format_given, list_only);
+		if (status != 0 || list_only) {
+			walk_free(&files);
+			free(shard.idx);
+			return status;
+		}
+	}
 	catch_signals();
+	/* A shard hashes its captures: the merge may make any format. */
 	opt.sha256 = r->format == &report_markdown ||
-	    r->format == &report_html;
+	    r->format == &report_html || r->format == &shard_format;
 	opt.progress = !quiet && isatty(STDERR_FILENO);
 	if (r->format->begin(r) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");
@@ -379,26 +438,18 @@ main(int argc, char *argv[])
 	}
 	r->format->finish(r);
 
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "rdpneg: writing the report: %s\n",
-		    strerror(errno));
-		status = EXIT_INPUT_ERROR;
-	} else if (r->write_error != 0) {
-		fprintf(stderr, "rdpneg: writing the report: its temporary "
-		    "file: %s\n", strerror(r->write_error));
-		status = EXIT_INPUT_ERROR;
-	} else if ((sig = atomic_load(&stop_signal)) != 0) {
+	sig = atomic_load(&stop_signal);
+	status = run_status(r, sig);
+	if (sig != 0 && status == EXIT_SIGNAL + sig)
 		warn_interrupted(&r->totals, sig);
-		status = EXIT_SIGNAL + sig;
-	} else if (r->totals.unreadable != 0)
-		status = EXIT_INPUT_ERROR;
-	else if (r->totals.by_class[RDPNEG_CLASS_BLOCKED] != 0)
-		status = EXIT_BLOCKED;
-	else if (r->totals.by_class[RDPNEG_CLASS_INSECURE] != 0)
-		status = EXIT_INSECURE;
-	else
-		status = 0;
 	report_free(r);
-	walk_free(&files);
+	if (shard_spec != NULL) {
+		/* The shard's list lent its paths from the whole list. */
+		free(files.paths);
+		free(files.info);
+		free(shard.idx);
+		walk_free(&all);
+	} else
+		walk_free(&files);
 	return status;
 }

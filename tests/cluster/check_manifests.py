@@ -119,8 +119,12 @@ while [ $# -gt 0 ]; do
 done
 if [ -n "$out" ]; then
   case $STUB_WRITE in
-  whole) printf '{"shard":1}\n' | gzip > "$out" ;;
-  cut) printf '{"shard":1}\n' | gzip | head -c 12 > "$out" ;;
+  whole) printf '{"type":"header"}\n{"type":"end","complete":true}\n' |
+         gzip > "$out" ;;
+  partial) printf '{"type":"header"}\n{"type":"end","complete":false}\n' |
+         gzip > "$out" ;;
+  cut) printf '{"type":"header"}\n{"type":"end","complete":true}\n' |
+         gzip | head -c 12 > "$out" ;;
   esac
 fi
 exit "$STUB_STATUS"
@@ -227,6 +231,7 @@ def main():
         cases = [(0, "whole", 0), (1, "whole", 0), (3, "whole", 0),
                  (2, "whole", 0),   # a capture unreadable: in the shard
                  (2, "cut", 2),     # the shard not written whole
+                 (2, "partial", 2),  # its end line says not complete
                  (2, "none", 2),
                  (64, "none", 64), (143, "whole", 143), (137, "none", 137)]
         for status, write, want in cases:
