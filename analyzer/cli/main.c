@@ -33,6 +33,7 @@ enum {
 	OPT_IDLE_TIMEOUT,
 	OPT_LIST_SHARD,
 	OPT_MAX_CONNECTIONS,
+	OPT_NO_SHA256,
 	OPT_SHARD,
 	OPT_SUMMARY
 };
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "list-shard", no_argument, NULL, OPT_LIST_SHARD },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "no-sha256", no_argument, NULL, OPT_NO_SHA256 },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ NULL, 0, NULL, 0 }
@@ -59,8 +61,8 @@ static const char usage_line[] =
     "usage: rdpneg [-ahqV] [-f format] [-j jobs] [-o file] [-p port] "
     "[--summary]\n"
     "              [--chain-window seconds] [--idle-timeout seconds]\n"
-    "              [--max-connections n] [--shard K/N|auto [--list-shard]]"
-    " path ...\n"
+    "              [--max-connections n] [--shard K/N|auto] [--list-shard]\n"
+    "              [--no-sha256] path ...\n"
     "       rdpneg merge [-aq] [-f format] [-o file] [--summary] shard ...\n";
 
 _Noreturn void
@@ -95,6 +97,10 @@ usage(FILE *f, int status)
 		    " parallel)\n"
 		    "      --list-shard          print the shard's files, do"
 		    " not analyze them\n"
+		    "      --no-sha256           a shard that does not hash its"
+		    " files (its merge\n"
+		    "                            makes no markdown or html"
+		    " report)\n"
 		    "      --chain-window SEC    retries within SEC seconds"
 		    " form a chain (default 60)\n"
 		    "      --idle-timeout SEC    end connections idle for SEC"
@@ -385,6 +391,9 @@ main(int argc, char *argv[])
 			    "--max-connections", optarg,
 			    "a number of connections", 1, 1ul << 24);
 			break;
+		case OPT_NO_SHA256:
+			shard.no_sha256 = 1;
+			break;
 		case OPT_SHARD:
 			shard_spec = optarg;
 			break;
@@ -399,6 +408,11 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc == 0)
 		usage(stderr, EXIT_USAGE);
+	if (shard.no_sha256 && shard_spec == NULL) {
+		fprintf(stderr, "rdpneg: --no-sha256 is for a shard "
+		    "(--shard)\n");
+		usage(stderr, EXIT_USAGE);
+	}
 	if (list_only && shard_spec == NULL) {
 		fprintf(stderr, "rdpneg: --list-shard: which shard? (--shard "
 		    "K/N or auto)\n");
@@ -424,9 +438,11 @@ main(int argc, char *argv[])
 		}
 	}
 	catch_signals();
-	/* A shard hashes its captures: the merge may make any format. */
+	/* A shard hashes its captures, unless told not to: the merge may
+	 * then make any format. */
 	opt.sha256 = r->format == &report_markdown ||
-	    r->format == &report_html || r->format == &shard_format;
+	    r->format == &report_html ||
+	    (r->format == &shard_format && !shard.no_sha256);
 	opt.progress = !quiet && isatty(STDERR_FILENO);
 	if (r->format->begin(r) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");

@@ -80,6 +80,14 @@ merge_main(int argc, char *argv[])
 		fprintf(stderr, "rdpneg: merge: %s\n", err);
 		return EXIT_INPUT_ERROR;
 	}
+	if (!merge_hashed(m) && (r->format == &report_markdown ||
+	    r->format == &report_html)) {
+		fprintf(stderr, "rdpneg: merge: the shards were made with "
+		    "--no-sha256: the %s report lists each capture's SHA-256; "
+		    "make them without it\n", r->format->name);
+		merge_free(m);
+		return EXIT_INPUT_ERROR;
+	}
 	run.cfg = *merge_config(m);
 	if (r->format->begin(r) < 0) {
 		fprintf(stderr, "rdpneg: out of memory\n");

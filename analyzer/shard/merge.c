@@ -55,6 +55,7 @@ struct merge {
 	char			**paths;	/* of each file of the list */
 	uint32_t		*owner;		/* its source, + 1 */
 	struct analysis_config	 cfg;
+	int			 sha256;	/* the captures were hashed */
 	struct state_buf	 state;
 	json_t			*first;		/* the first header */
 };
@@ -223,7 +224,7 @@ bytes(const json_t *o, const char *key)
 
 /* The analysis options of a header (write.c's options()). */
 static int
-read_options(const json_t *o, struct analysis_config *cfg)
+read_options(const json_t *o, struct analysis_config *cfg, int *sha256)
 {
 	const json_t *ports = json_object_get(o, "ports"), *v;
 	long long n;
@@ -250,6 +251,9 @@ read_options(const json_t *o, struct analysis_config *cfg)
 	if ((n = number(o, "max_connections", 1LL << 24)) < 1)
 		return -1;
 	cfg->capture.max_connections = (size_t)n;
+	if (!json_is_boolean(json_object_get(o, "sha256")))
+		return -1;
+	*sha256 = json_is_true(json_object_get(o, "sha256"));
 	return 0;
 }
 
@@ -317,7 +321,8 @@ read_header(struct merge *m, size_t i, char *err, size_t errsize)
 	total = number(json_object_get(h, "inputs"), "files", UINT32_MAX - 1);
 	if (count < 1 || k < 1 || k > count || total < 0 ||
 	    !json_is_array(files) ||
-	    read_options(json_object_get(h, "options"), &m->cfg) < 0) {
+	    read_options(json_object_get(h, "options"), &m->cfg,
+	    &m->sha256) < 0) {
 		fail(err, errsize, s, "a header without a valid shard, "
 		    "options, inputs or files");
 		goto out;
@@ -447,6 +452,12 @@ const struct analysis_config *
 merge_config(const struct merge *m)
 {
 	return &m->cfg;
+}
+
+int
+merge_hashed(const struct merge *m)
+{
+	return m->sha256;
 }
 
 /*

@@ -29,6 +29,10 @@ struct merge *merge_open(char *const *paths, size_t n, char *err,
 /* The analysis options the shards were made with. */
 const struct analysis_config *merge_config(const struct merge *m);
 
+/* Whether the shards hashed their captures (not with --no-sha256): the
+ * Markdown and HTML reports list the SHA-256. */
+int merge_hashed(const struct merge *m);
+
 /*
  * Hand every capture's attempts, then its facts, to sink, in list order,
  * reading the shards side by side (one line of each in memory).  Returns

@@ -65,7 +65,7 @@ put_line(FILE *out, json_t *o)
 }
 
 static json_t *
-options(const struct analysis_config *cfg)
+options(const struct analysis_config *cfg, int sha256)
 {
 	json_t *o = json_object(), *ports = json_array();
 	size_t i;
@@ -77,6 +77,7 @@ options(const struct analysis_config *cfg)
 	set_u64(o, "chain_window", cfg->chain_window);
 	set_u64(o, "idle_timeout", cfg->capture.idle_timeout);
 	set_u64(o, "max_connections", cfg->capture.max_connections);
+	json_object_set_new(o, "sha256", json_boolean(sha256));
 	return o;
 }
 
@@ -104,7 +105,7 @@ shard_begin(struct report *r)
 	set_u64(o, "count", run->shard.n);
 	json_object_set_new(o, "from", json_string(run->shard.from));
 	json_object_set_new(h, "shard", o);
-	json_object_set_new(h, "options", options(run->cfg));
+	json_object_set_new(h, "options", options(run->cfg, !run->no_sha256));
 	o = json_object();
 	set_u64(o, "files", run->all->n);
 	set_u64(o, "bytes", bytes);

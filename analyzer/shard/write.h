@@ -27,6 +27,8 @@ struct shard_run {
 	size_t				*idx;	/* the shard's, ascending */
 	size_t				 n;
 	const struct analysis_config	*cfg;
+	int				 no_sha256;	/* the captures are
+							   not hashed */
 	/* The writer's. */
 	size_t				 next;	/* of idx: the capture being
 						   written */

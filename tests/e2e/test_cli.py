@@ -272,7 +272,7 @@ def synopsis_words():
         macro, *args = line[1:].split()
         if macro == "Op":
             out.append("[" + " ".join(mdoc_words(args)) + "]")
-        elif macro in ("Nm", "Ar", "Fl"):
+        elif macro in ("Nm", "Ar", "Fl", "Cm"):
             out += mdoc_words(([macro] if macro == "Fl" else []) + args)
     return out
 
@@ -435,7 +435,7 @@ def _(ctx, case):
 def _(ctx):
     help_text = ctx.run(["--help"]).stdout.decode()
     man = MAN_PAGE.read_text()
-    longs = re.findall(r"--([a-z][a-z-]+)", help_text)
+    longs = re.findall(r"--([a-z][a-z0-9-]+)", help_text)
     shorts = re.findall(r"^\s+-([a-zA-Z]),", help_text, re.M)
     expect(len(longs) >= 12 and len(shorts) >= 8,
            f"--help lists too few options: {longs} {shorts}")

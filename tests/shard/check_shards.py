@@ -254,6 +254,25 @@ def check_refusals(rdpneg, inputs, tmp):
             "not JSON", "a file that is not a shard")
     refused(rdpneg, variant("after", k, whole + b'{"type":"end"}\n'),
             "after its end line", "lines after the end")
+    # Shards that did not hash: text, jsonl and csv merge, the others are
+    # refused.
+    fast = os.path.join(d, "fast")
+    os.mkdir(fast)
+    quick = make_shards(rdpneg, None, 3, inputs, fast, ["--no-sha256"])
+    for fmt in ("text", "jsonl", "csv"):
+        p = run([rdpneg, "merge", "-f", fmt, *quick])
+        q = run([rdpneg, "-q", "-f", fmt, *inputs])
+        check(p.stdout == q.stdout and p.returncode == q.returncode,
+              "--no-sha256 shards merged into %s differ" % fmt)
+    for fmt in ("markdown", "html"):
+        p = run([rdpneg, "merge", "-f", fmt, *quick])
+        check(p.returncode == 2 and b"--no-sha256" in p.stderr,
+              "--no-sha256 shards merged into %s: %d %r"
+              % (fmt, p.returncode, p.stderr))
+    refused(rdpneg, [good[0], good[1], quick[2]], "the analysis options",
+            "a shard that hashed with ones that did not")
+    p = run([rdpneg, "--no-sha256", *inputs])
+    check(p.returncode == 64, "--no-sha256 without --shard accepted")
     # Standard input: the same report.
     p = run([rdpneg, "merge", "-f", "text", good[0], "-", good[2]],
             input=read(good[1]))
