@@ -79,14 +79,6 @@ extern const struct report_format report_csv;
 extern const struct report_format report_markdown;
 extern const struct report_format report_html;
 
-/*
- * The JSONL record of it (the -f jsonl line, without its newline), made in
- * a buffer of r's, valid until the next call: its length, or 0 when it
- * could not be made.  For a report whose state report_jsonl's begin made.
- */
-size_t report_jsonl_record(struct report *r, const char *capture,
-    const struct attempt_item *it, const char **line);
-
 /* The format called name, or NULL. */
 const struct report_format *report_find_format(const char *name);
 

@@ -509,10 +509,8 @@ set_attempt(struct jsonl_state *s, struct record_ctx *ctx)
 	set_group(s, ctx, s->kept[RECORD_TOP], RECORD_TOP);
 }
 
-/* The record of it in s->line, ended by its '}' (no newline), with room
- * for one byte more: its length, or 0 when it could not be made. */
-static size_t
-make_record(struct jsonl_state *s, const char *capture,
+static void
+write_record(struct jsonl_state *s, FILE *out, const char *capture,
     const struct attempt_item *it)
 {
 	static const char tail[] = "null}";	/* "diagnosis":null} */
@@ -525,10 +523,10 @@ make_record(struct jsonl_state *s, const char *capture,
 
 	record_ctx_init(&ctx, capture, it, text);
 	if ((f = diag_fragment(s, &ctx)) == NULL)
-		return 0;		/* out of memory */
+		return;			/* out of memory */
 	if (s->kept[RECORD_TOP] == NULL &&
 	    (s->kept[RECORD_TOP] = json_object()) == NULL)
-		return 0;
+		return;
 	s->set_failed = 0;
 	set_attempt(s, &ctx);
 	n = dump_line(s, s->kept[RECORD_TOP], f->json_len + 2);
@@ -536,36 +534,14 @@ make_record(struct jsonl_state *s, const char *capture,
 		drop_record(s);
 	p = s->line.p;
 	if (n < tail_len || memcmp(p + n - tail_len, tail, tail_len) != 0)
-		return 0;
+		return;
 	/* The diagnosis in place of its null, then the record's end. */
 	n -= tail_len;
 	memcpy(p + n, f->json, f->json_len);
 	n += f->json_len;
 	p[n++] = '}';
-	return n;
-}
-
-size_t
-report_jsonl_record(struct report *r, const char *capture,
-    const struct attempt_item *it, const char **line)
-{
-	struct jsonl_state *s = r->state;
-	size_t n = make_record(s, capture, it);
-
-	*line = s->line.p;
-	return n;
-}
-
-static void
-write_record(struct jsonl_state *s, FILE *out, const char *capture,
-    const struct attempt_item *it)
-{
-	size_t n = make_record(s, capture, it);
-
-	if (n == 0)
-		return;
-	s->line.p[n++] = '\n';
-	fwrite(s->line.p, 1, n, out);
+	p[n++] = '\n';
+	fwrite(p, 1, n, out);
 }
 
 static int

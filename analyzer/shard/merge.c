@@ -10,7 +10,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#define _POSIX_C_SOURCE 200809L		/* dup */
+#define _GNU_SOURCE		/* memmem */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -462,34 +462,32 @@ merge_hashed(const struct merge *m)
 
 /*
  * An attempt line as the writer makes it: {"type":"attempt","file":G,
- * "state":"BASE64","record":{...}}.  The state's text and the file in
- * *state, *len and *file; -1 when the line is not one.
+ * ...,"state":"BASE64"}.  The state's text and the file in *state, *slen
+ * and *file; -1 when the line is not one.
  */
 static int
 attempt_line(const char *line, size_t len, const char **state,
     size_t *slen, size_t *file)
 {
 	static const char head[] = "{\"type\":\"attempt\",\"file\":";
-	static const char mid[] = ",\"state\":\"";
-	static const char tail[] = "\",\"record\":{";
+	static const char key[] = ",\"state\":\"";
 	const char *p = line + sizeof(head) - 1, *end = line + len, *q;
 	size_t g = 0;
 
-	if (len < sizeof(head) - 1 || memcmp(line, head, sizeof(head) - 1))
+	if (len < sizeof(head) - 1 + 2 ||
+	    memcmp(line, head, sizeof(head) - 1) != 0 ||
+	    end[-1] != '}' || end[-2] != '"')
 		return -1;
 	for (q = p; p < end && *p >= '0' && *p <= '9' && p - q < 10; p++)
 		g = g * 10 + (size_t)(*p - '0');
-	if (p == q || (size_t)(end - p) < sizeof(mid) - 1 ||
-	    memcmp(p, mid, sizeof(mid) - 1) != 0)
+	if (p == q || (q = memmem(p, (size_t)(end - p), key,
+	    sizeof(key) - 1)) == NULL)
 		return -1;
-	p += sizeof(mid) - 1;
-	if ((q = memchr(p, '"', (size_t)(end - p))) == NULL ||
-	    (size_t)(end - q) < sizeof(tail) - 1 + 2 ||
-	    memcmp(q, tail, sizeof(tail) - 1) != 0 ||
-	    end[-1] != '}' || end[-2] != '}')
+	p = q + sizeof(key) - 1;
+	if (p > end - 2 || memchr(p, '"', (size_t)(end - 2 - p)) != NULL)
 		return -1;
 	*state = p;
-	*slen = (size_t)(q - p);
+	*slen = (size_t)(end - 2 - p);
 	*file = g;
 	return 0;
 }
