@@ -545,6 +545,30 @@ fmt_selected(uint32_t protocol, char *buf, size_t size)
 }
 
 void
+fmt_distinct(FILE *out, const struct keyset *s, const char *noun)
+{
+	char digits[24];
+	size_t n = keyset_count(s), i, len;
+	int estimated = keyset_estimated(s);
+
+	if (!estimated) {
+		fprintf(out, "%zu", n);
+	} else {
+		len = (size_t)snprintf(digits, sizeof(digits), "%zu", n);
+		fputs("about ", out);
+		for (i = 0; i < len; i++) {
+			if (i > 0 && (len - i) % 3 == 0)
+				fputc(',', out);
+			fputc(digits[i], out);
+		}
+	}
+	if (noun != NULL)
+		fprintf(out, " %s%s", noun, n == 1 ? "" : "s");
+	if (estimated)
+		fputs(" (estimated)", out);
+}
+
+void
 fmt_span(FILE *out, const struct span *s)
 {
 	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];

@@ -13,11 +13,20 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
+#include "report/keyset.h"
 #include "report/span.h"
 
 /* A span's times, "FIRST to LAST" (FIRST alone when they are the same
  * text), as fmt_time writes them; nothing for a span not set. */
 void fmt_span(FILE *out, const struct span *s);
+
+/*
+ * A set's distinct keys and noun, "1 client", "3 clients", or, counted by
+ * the sketch, "about 1,234,567 clients (estimated)", so that no format
+ * passes an estimate for a count; noun NULL for a table cell: "3", "about
+ * 1,234,567 (estimated)".
+ */
+void fmt_distinct(FILE *out, const struct keyset *s, const char *noun);
 
 /* "192.0.2.1:3389" / "[2001:db8::1]:3389" fits in this. */
 #define FMT_ENDPOINT_MAX	64

@@ -340,12 +340,14 @@ html_problem(FILE *out, struct html_steps *steps, const struct finding *f,
 	fprintf(out, "</p>\n<ul>\n<li><strong>Attempts:</strong> %" PRIu64
 	    " in %" PRIu64 " capture%s", f->attempts, f->captures,
 	    f->captures == 1 ? "" : "s");
-	if (detail != NULL)
-		fprintf(out, ", from %zu client%s", detail->clients.n,
-		    detail->clients.n == 1 ? "" : "s");
-	if (detail != NULL && detail->users.n != 0)
-		fprintf(out, " and %zu user%s", detail->users.n,
-		    detail->users.n == 1 ? "" : "s");
+	if (detail != NULL) {
+		fputs(", from ", out);
+		fmt_distinct(out, &detail->clients, "client");
+	}
+	if (detail != NULL && keyset_count(&detail->users) != 0) {
+		fputs(" and ", out);
+		fmt_distinct(out, &detail->users, "user");
+	}
 	fputs(", ", out);
 	fmt_span(out, &f->seen);
 	fputs("</li>\n", out);

@@ -80,7 +80,8 @@ summary_header(FILE *out)
 		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_outcome_names, k));
 	for (k = 1; k < SUMMARY_UNKNOWN_FAILURE; k++)
 		fprintf(out, "%s,", rdpneg_tok_str(rdpneg_failure_names, k));
-	fputs("unknown_failure,clients,first_seen,last_seen", out);
+	fputs("unknown_failure,clients,clients_estimated,first_seen,last_seen",
+	    out);
 	for (k = 0; k < SUMMARY_CERT_PROBLEMS; k++) {
 		fputs(",cert_", out);
 		for (name = summary_cert_problem_name(k); *name != '\0'; name++)
@@ -245,7 +246,9 @@ csv_summary(struct report *r, struct csv_state *s)
 			number(r->out, 1, v->by_outcome[k], ",");
 		for (k = 1; k <= SUMMARY_UNKNOWN_FAILURE; k++)
 			number(r->out, 1, v->by_failure[k], ",");
-		number(r->out, 1, v->clients.n, ",");
+		number(r->out, 1, keyset_count(&v->clients), ",");
+		text_field(s, r->out, keyset_estimated(&v->clients) ?
+		    "true" : "false", ",");
 		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
 		    sizeof(text));
 		text_field(s, r->out, text, ",");

@@ -202,8 +202,9 @@ servers(FILE *out, struct summary *s, const struct findings *fs,
 		fputs("</td><td>", out);
 		counts(out, v->by_failure, 1, SUMMARY_UNKNOWN_FAILURE + 1,
 		    summary_failure_name);
-		fprintf(out, "</td><td class=\"num\">%zu</td><td>",
-		    v->clients.n);
+		fputs("</td><td class=\"num\">", out);
+		fmt_distinct(out, &v->clients, NULL);
+		fputs("</td><td>", out);
 		fmt_span(out, &v->seen);
 		fputs("</td><td>", out);
 		problem = fs != NULL ? server_problem(fs, nsections,

@@ -614,7 +614,10 @@ jsonl_summary(struct report *r, struct jsonl_state *s)
 			set(s, f, summary_cert_problem_name(k), json_integer(
 			    (json_int_t)v->by_cert_problem[k]));
 		set(s, o, "certificate_problems", f);
-		set(s, o, "clients", json_integer((json_int_t)v->clients.n));
+		set(s, o, "clients", json_integer(
+		    (json_int_t)keyset_count(&v->clients)));
+		set(s, o, "clients_estimated", json_boolean(
+		    keyset_estimated(&v->clients)));
 		fmt_time(v->seen.first_sec, v->seen.first_nsec, text,
 		    sizeof(text));
 		set(s, o, "first_seen", json_ours(text));

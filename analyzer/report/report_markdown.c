@@ -595,12 +595,14 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 	fprintf(out, "\n\n- **Attempts:** %" PRIu64 " in %" PRIu64
 	    " capture%s", f->attempts, f->captures,
 	    f->captures == 1 ? "" : "s");
-	if (detail != NULL)
-		fprintf(out, ", from %zu client%s", detail->clients.n,
-		    detail->clients.n == 1 ? "" : "s");
-	if (detail != NULL && detail->users.n != 0)
-		fprintf(out, " and %zu user%s", detail->users.n,
-		    detail->users.n == 1 ? "" : "s");
+	if (detail != NULL) {
+		fputs(", from ", out);
+		fmt_distinct(out, &detail->clients, "client");
+	}
+	if (detail != NULL && keyset_count(&detail->users) != 0) {
+		fputs(" and ", out);
+		fmt_distinct(out, &detail->users, "user");
+	}
 	fputs(", ", out);
 	fmt_span(out, &f->seen);
 	if (f->print != NULL) {
@@ -719,9 +721,13 @@ what_failed(FILE *out, const struct findings *fs)
 			if (t->attempts == 0)
 				continue;
 			fprintf(out, "| %s | `%s` | %" PRIu64 " | %" PRIu64
-			    " | %zu | %zu | ", class_name(t->top->class),
+			    " | ", class_name(t->top->class),
 			    rdpneg_rules[d].diagnosis.id, t->attempts,
-			    t->groups, t->clients.n, t->users.n);
+			    t->groups);
+			fmt_distinct(out, &t->clients, NULL);
+			fputs(" | ", out);
+			fmt_distinct(out, &t->users, NULL);
+			fputs(" | ", out);
 			fmt_span(out, &t->seen);
 			fputs(" | ", out);
 			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
@@ -809,7 +815,9 @@ servers(FILE *out, struct summary *s, size_t max)
 		fputs(" | ", out);
 		summary_write_counts(out, "", v->by_cert_problem, 0,
 		    SUMMARY_CERT_PROBLEMS, summary_cert_problem_name);
-		fprintf(out, " | %zu | ", v->clients.n);
+		fputs(" | ", out);
+		fmt_distinct(out, &v->clients, NULL);
+		fputs(" | ", out);
 		fmt_span(out, &v->seen);
 		fputs(" |\n", out);
 	}

@@ -444,8 +444,9 @@ print_server(FILE *out, const struct server_stat *v)
 	fprintf(out, "  %s  %" PRIu64 " attempt%s", server, v->attempts,
 	    v->attempts == 1 ? "" : "s");
 	print_classes(out, v->by_class);
-	fprintf(out, "; %zu client%s, %s .. %s\n", v->clients.n,
-	    v->clients.n == 1 ? "" : "s", first, last);
+	fputs("; ", out);
+	fmt_distinct(out, &v->clients, "client");
+	fprintf(out, ", %s .. %s\n", first, last);
 	print_counts(out, "    outcomes: ", v->by_outcome, 0,
 	    RDPNEG_OUTCOME_COUNT,
 	    summary_outcome_name);
@@ -564,13 +565,15 @@ print_overview(FILE *out, struct report *r)
 			fmt_time(v->seen.last_sec, v->seen.last_nsec, last,
 			    sizeof(last));
 			fprintf(out, "  %-8s %s: %" PRIu64 " attempt%s, %"
-			    PRIu64 " server%s, %zu client%s, %zu user%s, %s .. "
-			    "%s\n", rdpneg_tok_str(rdpneg_class_names,
-			    v->top->class), rdpneg_rules[d].diagnosis.id,
-			    v->attempts, v->attempts == 1 ? "" : "s", v->groups,
-			    v->groups == 1 ? "" : "s", v->clients.n,
-			    v->clients.n == 1 ? "" : "s", v->users.n,
-			    v->users.n == 1 ? "" : "s", first, last);
+			    PRIu64 " server%s, ", rdpneg_tok_str(
+			    rdpneg_class_names, v->top->class),
+			    rdpneg_rules[d].diagnosis.id, v->attempts,
+			    v->attempts == 1 ? "" : "s", v->groups,
+			    v->groups == 1 ? "" : "s");
+			fmt_distinct(out, &v->clients, "client");
+			fputs(", ", out);
+			fmt_distinct(out, &v->users, "user");
+			fprintf(out, ", %s .. %s\n", first, last);
 			rdpneg_expand(rdpneg_rules[d].diagnosis.summary,
 			    &v->top->ev, text, sizeof(text));
 			fprintf(out, "           %s\n", text);

@@ -61,8 +61,8 @@ DIAGNOSIS_KEYS = ["id", "summary", "confidence", "confidence_why",
                   "explanation", "server_settings", "remediation",
                   "references"]
 SERVER_KEYS = ["server", "attempts", "classes", "outcomes", "failures",
-               "diagnoses", "certificate_problems", "clients", "first_seen",
-               "last_seen"]
+               "diagnoses", "certificate_problems", "clients",
+               "clients_estimated", "first_seen", "last_seen"]
 TLS_KEYS = ["client_hello_frame", "offered_versions", "offered_suites",
             "offered_suites_count", "sni", "server_hello_frame", "version",
             "cipher_suite", "hello_retry_request", "alerts",
@@ -956,7 +956,8 @@ FAILURE_NAMES = ["SSL_REQUIRED_BY_SERVER", "SSL_NOT_ALLOWED_BY_SERVER",
                  "HYBRID_REQUIRED_BY_SERVER",
                  "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER"]
 SERVER_COLUMNS = ["server", "attempts", *CLASSES, *OUTCOMES, *FAILURE_NAMES,
-                  "unknown_failure", "clients", "first_seen", "last_seen",
+                  "unknown_failure", "clients", "clients_estimated",
+                  "first_seen", "last_seen",
                   *("cert_" + p.replace("-", "_") for p in CERT_PROBLEMS)]
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -1506,9 +1507,11 @@ def _(ctx):
     expect({k: len(v) for k, v in seen.items()} == want,
            f"attempts' distinct clients {({k: len(v) for k, v in seen.items()})}"
            f", expected {want}")
-    have = {r["server"]: r["clients"] for r in
-            records(ctx.run(["--summary", "-f", "jsonl", path]))}
+    got = records(ctx.run(["--summary", "-f", "jsonl", path]))
+    have = {r["server"]: r["clients"] for r in got}
     expect(have == want, f"clients by server {have}, expected {want}")
+    expect(not any(r["clients_estimated"] for r in got),
+           "exact counts marked as estimated")
 
 
 # ---- directories and parallel analysis

@@ -1,7 +1,8 @@
 /*
- * test_findings.c - the findings of a run (report/findings.c) and the sets
- * and spans they count with (keyset.c, span.h): grouping by diagnosis,
- * class and server, what is counted, the attempts kept, the order.
+ * test_findings.c - the findings of a run (report/findings.c) and the
+ * spans they count with (span.h; their sets: test_keyset.c): grouping by
+ * diagnosis, class and server, what is counted, the attempts kept, the
+ * order.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -180,27 +181,6 @@ Test(findings, details_bounded)
 	    rdpneg_find_diagnosis("port-filtered"))].attempts,
 	    FINDINGS_DETAILED / 2 + 2);
 	findings_free(&f);
-}
-
-Test(keyset, counts_distinct_keys_zero_included)
-{
-	struct keyset s;
-	uint8_t key[4] = { 0 };
-	uint32_t i;
-
-	keyset_init(&s, sizeof(key));
-	keyset_add(&s, key);
-	keyset_add(&s, key);
-	cr_assert_eq(s.n, 1, "the all-zero key once");
-	for (i = 1; i <= 10000; i++) {
-		memcpy(key, &i, sizeof(i));
-		keyset_add(&s, key);
-		keyset_add(&s, key);
-	}
-	cr_assert_eq(s.n, 10001);
-	cr_assert_leq(2 * s.n, s.cap, "at most half full");
-	keyset_free(&s);
-	cr_assert_eq(s.n, 0);
 }
 
 Test(span, widens_to_each_time)
