@@ -102,6 +102,7 @@ load_dir(const char *dir, struct loading *ld)
 	free(names);
 }
 
+#ifdef PUBLIC_CAPTURES_DIR
 /* The shared public captures (tests/CMakeLists.txt, PUBLIC_CAPTURES),
  * when there: Windows servers, scanners, exploits.  Checked as read, not
  * kept. */
@@ -128,6 +129,7 @@ public_file(const char *path, const struct stat *st, int type,
 	public_ld.files++;
 	return 0;
 }
+#endif
 
 static void
 load(void)
