@@ -42,6 +42,7 @@ struct source {
 	int		 eof;
 	uint64_t	 line;		/* the number of the line last read */
 	unsigned	 k;
+	json_t		*header;	/* till its files are placed */
 	size_t		 files;		/* in its header */
 	size_t		 files_read;
 	uint64_t	 attempts;
@@ -52,6 +53,7 @@ struct merge {
 	size_t			 n;
 	unsigned		 count;		/* N */
 	size_t			 total;		/* files in the input list */
+	size_t			 listed;	/* in the headers, together */
 	char			**paths;	/* of each file of the list */
 	uint32_t		*owner;		/* its source, + 1 */
 	struct analysis_config	 cfg;
@@ -277,16 +279,17 @@ differs(const json_t *h, const json_t *first)
 	return NULL;
 }
 
-/* Read and check source i's header into m. */
+/* Read and check source i's header into m; its files are placed once
+ * every header is read (place_files). */
 static int
 read_header(struct merge *m, size_t i, char *err, size_t errsize)
 {
 	struct source *s = &m->src[i];
-	const json_t *shard, *files, *f;
+	const json_t *shard, *files;
 	const char *type, *what;
 	json_t *h;
-	long long k, count, total, g;
-	size_t j, w;
+	long long k, count, total;
+	size_t j;
 	int ok = -1;
 
 	if ((h = next_json(s, &type, err, errsize)) == NULL)
@@ -331,12 +334,6 @@ read_header(struct merge *m, size_t i, char *err, size_t errsize)
 		m->first = json_incref(h);
 		m->count = (unsigned)count;
 		m->total = (size_t)total;
-		m->paths = calloc(m->total ? m->total : 1, sizeof(*m->paths));
-		m->owner = calloc(m->total ? m->total : 1, sizeof(*m->owner));
-		if (m->paths == NULL || m->owner == NULL) {
-			fail(err, errsize, s, "out of memory");
-			goto out;
-		}
 	} else if ((what = differs(h, m->first)) != NULL) {
 		fail(err, errsize, s, "not a shard of the same run as %s: "
 		    "%s differs", m->src[0].name, what);
@@ -350,31 +347,70 @@ read_header(struct merge *m, size_t i, char *err, size_t errsize)
 		}
 	s->k = (unsigned)k;
 	s->files = json_array_size(files);
-	json_array_foreach(files, w, f) {
-		g = number(f, "file", (long long)m->total - 1);
-		if (g < 0 || m->owner[g] != 0) {
-			fail(err, errsize, s, "file %lld of the list is not "
-			    "in it, or in two shards", g);
-			goto out;
-		}
-		m->owner[g] = (uint32_t)i + 1;
-		if ((m->paths[g] = bytes(f, "path")) == NULL) {
-			fail(err, errsize, s, "file %lld has no path", g);
-			goto out;
-		}
-	}
+	s->header = json_incref(h);
+	m->listed += s->files;
 	ok = 0;
 out:
 	json_decref(h);
 	return ok;
 }
 
-/* Which shards are missing, as "2, 5 of 8". */
+/*
+ * Each file of the headers to its source.  The input list's length is the
+ * header's word, untrusted: the tables it sizes are made only once the
+ * headers are seen to list that many files, so a forged length costs no
+ * more than the files listed.  Listed once each and in range, as many as
+ * the list: every file of it is in a shard.
+ */
+static int
+place_files(struct merge *m, char *err, size_t errsize)
+{
+	const json_t *f;
+	struct source *s;
+	long long g;
+	size_t i, w;
+
+	if (m->listed != m->total) {
+		snprintf(err, errsize, "the shards list %zu files, their input "
+		    "list %zu: the shards do not agree", m->listed, m->total);
+		return -1;
+	}
+	m->paths = calloc(m->total ? m->total : 1, sizeof(*m->paths));
+	m->owner = calloc(m->total ? m->total : 1, sizeof(*m->owner));
+	if (m->paths == NULL || m->owner == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < m->n; i++) {
+		s = &m->src[i];
+		json_array_foreach(json_object_get(s->header, "files"), w,
+		    f) {
+			g = number(f, "file", (long long)m->total - 1);
+			if (g < 0 || m->owner[g] != 0) {
+				fail(err, errsize, s, "file %lld of the list "
+				    "is not in it, or in two shards", g);
+				return -1;
+			}
+			m->owner[g] = (uint32_t)i + 1;
+			if ((m->paths[g] = bytes(f, "path")) == NULL) {
+				fail(err, errsize, s, "file %lld has no path",
+				    g);
+				return -1;
+			}
+		}
+		json_decref(s->header);
+		s->header = NULL;
+	}
+	return 0;
+}
+
+/* Every shard given (else which are missing, as "2, 5 of 8"), then the
+ * files placed. */
 static int
 check_complete(struct merge *m, char *err, size_t errsize)
 {
 	char missing[256];
-	size_t len = 0, i, g;
+	size_t len = 0, i;
 	unsigned k, absent = 0;
 
 	missing[0] = '\0';
@@ -394,13 +430,7 @@ check_complete(struct merge *m, char *err, size_t errsize)
 		    m->count, (unsigned)m->n);
 		return -1;
 	}
-	for (g = 0; g < m->total; g++)
-		if (m->owner[g] == 0) {
-			snprintf(err, errsize, "file %zu of the input list is "
-			    "in no shard: the shards do not agree", g);
-			return -1;
-		}
-	return 0;
+	return place_files(m, err, errsize);
 }
 
 struct merge *
@@ -695,6 +725,7 @@ merge_free(struct merge *m)
 		if (m->src[i].gz != NULL)
 			gzclose(m->src[i].gz);
 		free(m->src[i].buf);
+		json_decref(m->src[i].header);
 	}
 	for (i = 0; m->paths != NULL && i < m->total; i++)
 		free(m->paths[i]);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The short fuzz step of .ci/bootstrap test: seed each target's corpus from
-# the sample captures, add tests/fuzz/regress/<target>/, and fuzz each
+# the sample captures (the merge's from the build's rdpneg: shards of them),
+# add tests/fuzz/regress/<target>/, and fuzz each
 # target for SECONDS (default 15).  Any crash, leak, timeout or
 # out-of-memory fails the step; the input is left in BUILD/fuzz-ci/art/.
 #
@@ -13,12 +14,12 @@ secs=${2:-15}
 work=$build/fuzz-ci
 rm -rf "$work"
 mkdir -p "$work"
-python3 tests/fuzz/seed.py "$work/corpus"
+python3 tests/fuzz/seed.py --rdpneg "$build/analyzer/rdpneg" "$work/corpus"
 
 status=0
 passed=0
 failed=0
-for t in decode tracker pipeline report tls mcs; do
+for t in decode tracker pipeline report tls mcs merge; do
 	mkdir -p "$work/corpus/$t" "$work/art/$t"
 	regress=
 	[ -d "tests/fuzz/regress/$t" ] && regress="tests/fuzz/regress/$t"

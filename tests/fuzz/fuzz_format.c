@@ -87,7 +87,7 @@ fuzz_report_all(const struct capture_result *res,
     const struct attempt_list *lists, size_t n, int all)
 {
 	static const char *const formats[] = {
-		"text", "jsonl", "csv", "markdown"
+		"text", "jsonl", "csv", "markdown", "html"
 	};
 	static FILE *devnull;
 	struct report r;

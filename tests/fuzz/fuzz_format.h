@@ -18,9 +18,10 @@ struct attempt_list;
 struct capture_result;
 
 /*
- * Every report format, with and without --summary, over the captures
- * res[0..n) and their attempts lists[0..n), written to /dev/null; all: the -a option.  Checks that each
- * attempt is counted once.
+ * Every report format (text, JSONL, CSV, Markdown, HTML), with and
+ * without --summary, over the captures res[0..n) and their attempts
+ * lists[0..n), written to /dev/null; all: the -a option.  Checks that
+ * each attempt is counted once.
  */
 void fuzz_report_all(const struct capture_result *res,
     const struct attempt_list *lists, size_t n, int all);

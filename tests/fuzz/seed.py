@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Build the seed corpora of the fuzz targets from the sample captures.
 
-    tests/fuzz/seed.py OUTDIR [CAPTURE_DIR...]
+    tests/fuzz/seed.py [--rdpneg BINARY] OUTDIR [CAPTURE_DIR...]
 
-Writes OUTDIR/<target>/ for decode, tracker, pipeline, report, tls and mcs (the
-directories are created; files already there are kept).  Capture
+Writes OUTDIR/<target>/ for decode, tracker, pipeline, report, tls, mcs and
+merge (the directories are created; files already there are kept).  Capture
 directories default to captures/ and ../shared/captures-public/ next to
 the repository.  Standard library only.
 
@@ -26,16 +26,29 @@ the repository.  Standard library only.
             TCP payload from its first X.224 Data TPDU on, as fuzz_mcs.c's
             segments), and each distinct X.224 Data PDU alone (raw, its
             direction's flag)
+  merge     a shard state is this build's structs, which this script
+            cannot lay out: with --rdpneg (the rdpneg of the fuzz build,
+            build-fuzz/analyzer/rdpneg) each small capture is run through
+            `rdpneg --shard 1/1`, and the files under 16 KB (their layout
+            named "@LAYOUT@", selector 2; and two shards of the three
+            smallest captures, "%%" between them) and every distinct state (base64, selector 1;
+            unpacked, selector 0) are seeds.  Without it, or when it fails,
+            only a valid shard of no capture, plain and gzip.
 """
+import base64
 import hashlib
+import json
 import os
 import random
 import struct
+import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PIPELINE_MAX = 256 * 1024
+MERGE_FILE_MAX = 16 * 1024
 
 
 def save(outdir, target, data):
@@ -377,11 +390,94 @@ def tls_generated():
     return out
 
 
+# ---- shard files and states (see fuzz_merge.c)
+
+EMPTY_SHARD = (b'{"type":"header","format":"rdpneg-shard","version":1,'
+               b'"layout":"@LAYOUT@","shard":{"index":1,"count":1},'
+               b'"options":{"ports":[3389],"chain_window":60,'
+               b'"idle_timeout":300,"max_connections":65536},'
+               b'"inputs":{"files":0},"files":[]}\n'
+               b'{"type":"end","files":0,"attempts":0,"complete":true}\n')
+
+
+def unsqueeze(data):
+    """state.c's unsqueeze(): 0x00 and a run length are that many zeros."""
+    out, i = bytearray(), 0
+    while i < len(data):
+        if data[i]:
+            out.append(data[i])
+            i += 1
+        else:
+            out += bytes(data[i + 1])
+            i += 2
+    return bytes(out)
+
+
+def run_shards(rdpneg, paths, count):
+    """rdpneg --shard K/count over paths: each shard's bytes (layout
+    marked), or None when rdpneg failed."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(1, count + 1):
+            o = os.path.join(tmp, 'shard')
+            subprocess.run([rdpneg, '--shard', f'{k}/{count}', '-o', o] +
+                           paths, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            if not os.path.exists(o):
+                return None
+            with open(o, 'rb') as f:
+                data = f.read()
+            os.unlink(o)
+            head = data.split(b'\n', 1)[0]
+            try:
+                layout = json.loads(head)['layout'].encode()
+            except (ValueError, KeyError):
+                return None
+            out.append(data.replace(layout, b'@LAYOUT@'))
+    return out
+
+
+def merge_seeds(outdir, rdpneg, captures):
+    save(outdir, 'merge', b'\x02' + EMPTY_SHARD)
+    save(outdir, 'merge', b'\x0a' + EMPTY_SHARD)
+    if rdpneg is None or not os.access(rdpneg, os.X_OK):
+        if rdpneg is not None:
+            print(f'seed: merge: no {rdpneg}: no states', file=sys.stderr)
+        return
+    states = set()
+    small = sorted((c for c in captures
+                    if os.path.getsize(c) < PIPELINE_MAX),
+                   key=os.path.getsize)
+    for c in small:
+        shards = run_shards(rdpneg, [c], 1)
+        if shards is None:
+            print(f'seed: merge: {rdpneg} failed on {c}', file=sys.stderr)
+            return
+        # Files of many attempts make slow inputs; their states are
+        # seeds all the same.
+        if len(shards[0]) < MERGE_FILE_MAX:
+            save(outdir, 'merge', b'\x02' + shards[0])
+        for line in shards[0].splitlines():
+            if line.startswith(b'{"type":"attempt"'):
+                states.add(json.loads(line)['state'].encode())
+    shards = run_shards(rdpneg, small[:3], 2)
+    if shards is not None:
+        save(outdir, 'merge', b'\x06' + b'%%\n'.join(shards))
+    for s in sorted(states):
+        save(outdir, 'merge', b'\x01' + s)
+        save(outdir, 'merge', b'\x00' + unsqueeze(base64.b64decode(s)))
+
+
 def main():
-    if len(sys.argv) < 2 or sys.argv[1].startswith('-'):
+    args = sys.argv[1:]
+    rdpneg = None
+    if args[:1] == ['--rdpneg'] and len(args) >= 2:
+        rdpneg = args[1]
+        args = args[2:]
+    if not args or args[0].startswith('-'):
         sys.exit(__doc__)
-    outdir = sys.argv[1]
-    dirs = sys.argv[2:] or [os.path.join(ROOT, 'captures'),
+    outdir = args[0]
+    dirs = args[1:] or [os.path.join(ROOT, 'captures'),
                             os.path.join(ROOT, '..', 'shared',
                                          'captures-public')]
     dirs = [d for d in dirs if os.path.isdir(d)]
@@ -390,7 +486,9 @@ def main():
     payloads, seen = [], set()
     counts = {}
     tls, mcs = [], []
-    for path in capture_files(dirs):
+    captures = list(capture_files(dirs))
+    merge_seeds(outdir, rdpneg, captures)
+    for path in captures:
         with open(path, 'rb') as f:
             data = f.read()
         if len(data) < PIPELINE_MAX:
@@ -441,7 +539,8 @@ def main():
             save(outdir, 'mcs', m)
         else:
             save(outdir, 'mcs', bytes([i % 8]) + m)
-    for t in ('decode', 'tracker', 'pipeline', 'report', 'tls', 'mcs'):
+    for t in ('decode', 'tracker', 'pipeline', 'report', 'tls', 'mcs',
+              'merge'):
         d = os.path.join(outdir, t)
         n = len(os.listdir(d)) if os.path.isdir(d) else 0
         print(f'seed: {t}: {n} files')

@@ -21,6 +21,7 @@ a message naming the file.
 import argparse
 import gzip
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -247,6 +248,15 @@ def check_refusals(rdpneg, inputs, tmp):
     header = body[0].replace(b'"version":1', b'"version":2')
     refused(rdpneg, variant("v2", k, b"\n".join([header] + body[1:])),
             "interchange version", "a newer interchange")
+    # A forged input list length (every header's alike) is refused.
+    forged = []
+    for j in range(3):
+        path = os.path.join(d, "forged-%d" % j)
+        head = re.sub(rb'"inputs":\{"files":[0-9]+',
+                      b'"inputs":{"files":4294967294', lines[j][0])
+        write(path, b"\n".join([head] + lines[j][1:]))
+        forged.append(path)
+    refused(rdpneg, forged, "do not agree", "a forged input list length")
     header = body[0].replace(b'"layout":"rdpneg', b'"layout":"other')
     refused(rdpneg, variant("layout", k, b"\n".join([header] + body[1:])),
             "another rdpneg build", "another build's shard")
