@@ -23,6 +23,7 @@ test of behaviour.
 """
 import argparse
 import glob
+import gzip
 import os
 import shutil
 import subprocess
@@ -133,15 +134,26 @@ def main():
         plain = size if not suffix else sum(
             int(subprocess.run("gzip -dc %s | wc -c" % f, shell=True,
                                capture_output=True).stdout) for f in files)
+        attempts = 0
+        for f in files:
+            with (gzip.open(f, "rt") if suffix else open(f)) as fh:
+                attempts += sum(1 for line in fh
+                                if line.startswith('{"type":"attempt"'))
+        records = os.path.join(args.work, "records.jsonl")
         for fmt, extra in (("jsonl", ["-a"]), ("text", [])):
             best = min(timed([r, "merge", "-f", fmt, *extra, "-o",
-                              os.devnull, *files])
+                              records if fmt == "jsonl" else os.devnull,
+                              *files])
                        for _ in range(args.runs))
-            print("merge -f %s %s of %s shards (%.0f MB JSONL%s): %.2f s, "
-                  "%.0f MB/s of JSONL (target >= 200)" %
+            print("merge -f %s %s of %s shards (%.0f MB JSONL%s, %d attempts):"
+                  " %.2f s, %.0f MB/s of JSONL, %.0f k attempts/s "
+                  "(target >= 200 MB/s)" %
                   (fmt, " ".join(extra), "gzip" if suffix else "plain",
                    plain / 1e6, ", %.0f MB on disk" % (size / 1e6)
-                   if suffix else "", best, plain / 1e6 / best))
+                   if suffix else "", attempts, best, plain / 1e6 / best,
+                   attempts / 1e3 / best))
+        print("  (the same attempts as -f jsonl -a records: %.0f MB)" %
+              (os.path.getsize(records) / 1e6))
     return 1 if failed else 0
 
 
