@@ -225,7 +225,8 @@ note_duplicate(const char *path, const char *first, void *arg)
 	if (strcmp(path, first) == 0)
 		run_warn_file(path, "given twice: analysed once");
 	else
-		run_warn_file(path, "the same file as %s: analysed once", first);
+		run_warn_file(path, "the same file as %s: analysed once",
+		    first);
 }
 
 /* --list-shard: the shard's files, one per line, escaped as in

@@ -52,16 +52,18 @@ set_u64(json_t *o, const char *key, uint64_t v)
 	json_object_set_new(o, key, json_integer((json_int_t)v));
 }
 
+/* One line of o, which it frees; out of memory, the report's error. */
 static void
-put_line(FILE *out, json_t *o)
+put_line(struct report *r, json_t *o)
 {
 	char *text = json_dumps(o, FLAGS);
 
 	if (text != NULL) {
-		fputs(text, out);
-		fputc('\n', out);
+		fputs(text, r->out);
+		fputc('\n', r->out);
 		free(text);
-	}
+	} else
+		r->write_error = ENOMEM;
 	json_decref(o);
 }
 
@@ -122,7 +124,7 @@ shard_begin(struct report *r)
 		json_array_append_new(files, f);
 	}
 	json_object_set_new(h, "files", files);
-	put_line(r->out, h);
+	put_line(r, h);
 	return 0;
 }
 
@@ -199,7 +201,7 @@ shard_capture(struct report *r, const struct capture_result *res)
 	else
 		json_object_set_new(o, "error", json_null());
 	json_object_set_new(o, "stats", stats(&res->stats));
-	put_line(r->out, o);
+	put_line(r, o);
 	run->next++;
 }
 
@@ -214,7 +216,7 @@ shard_finish(struct report *r)
 	set_u64(o, "attempts", run->attempts);
 	json_object_set_new(o, "complete", json_boolean(run->next == run->n &&
 	    r->totals.not_analysed == 0 && !r->totals.interrupted));
-	put_line(r->out, o);
+	put_line(r, o);
 	shard_state_buf_free(&run->state);
 }
 
