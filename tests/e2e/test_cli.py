@@ -750,6 +750,19 @@ def _(ctx):
            f"{out} differs from the report on stdout")
 
 
+@check("-o FILE.gz writes the report gzip-compressed, in every format")
+def _(ctx):
+    path = ctx.capture("outcomes.pcap")
+    for fmt in ("text", "jsonl", "csv", "markdown", "html"):
+        out = ctx.tmp / ("report-%s.gz" % fmt)
+        proc = ctx.run(["-f", fmt, "-o", out, path])
+        expect_status(proc, EXIT_BLOCKED)
+        plain = ctx.run(["-f", fmt, path]).stdout
+        with gzip.open(out, "rb") as f:
+            expect(f.read() == plain,
+                   f"{out} is not the {fmt} report, gzip-compressed")
+
+
 @check("-o to an unwritable path exits 2")
 def _(ctx):
     out = "/nonexistent/dir/x"
