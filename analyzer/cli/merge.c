@@ -4,6 +4,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <sys/resource.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,24 @@ static const struct option long_options[] = {
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ NULL, 0, NULL, 0 }
 };
+
+/*
+ * The shards are read side by side, a descriptor each: raise the soft
+ * limit (often 1024) as far as needed and the hard limit allows.
+ */
+static void
+enough_descriptors(size_t shards)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)shards + 16;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ?
+	    rl.rlim_max : want;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
 
 int
 merge_main(int argc, char *argv[])
@@ -76,6 +96,7 @@ merge_main(int argc, char *argv[])
 	if (argc == 0)
 		usage(stderr, EXIT_USAGE);
 
+	enough_descriptors((size_t)argc);
 	if ((m = merge_open(argv, (size_t)argc, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "rdpneg: merge: %s\n", err);
 		return EXIT_INPUT_ERROR;

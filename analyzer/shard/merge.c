@@ -29,7 +29,9 @@
 #include "shard/state.h"
 #include "shard/write.h"
 
-#define CHUNK		(256 * 1024)
+#define CHUNK		(32 * 1024)	/* read at once, and zlib's buffer:
+					   a merge of many shards holds
+					   one of each */
 #define LINE_MAX_BYTES	((size_t)1 << 30)	/* a header of many files */
 
 struct source {
@@ -454,8 +456,10 @@ merge_open(char *const *paths, size_t n, char *err, size_t errsize)
 		s->gz = fd >= 0 ? gzdopen(fd, "rb") : strcmp(paths[i], "-") ?
 		    gzopen(paths[i], "rb") : NULL;
 		if (s->gz == NULL) {
-			fail(err, errsize, s, "%s", errno ? strerror(errno) :
-			    "out of memory");
+			fail(err, errsize, s, "%s%s", errno ? strerror(errno) :
+			    "out of memory", errno == EMFILE ? ": the merge "
+			    "reads every shard at once, a descriptor each "
+			    "(ulimit -n)" : "");
 			merge_free(m);
 			return NULL;
 		}

@@ -283,6 +283,20 @@ def check_refusals(rdpneg, inputs, tmp):
             "a shard that hashed with ones that did not")
     p = run([rdpneg, "--no-sha256", *inputs])
     check(p.returncode == 64, "--no-sha256 without --shard accepted")
+    # More shards than captures: the empty ones still merge, and the
+    # merge raises its descriptor limit for them (one each).
+    many = os.path.join(d, "many")
+    os.mkdir(many)
+    files = run([rdpneg, "--shard", "1/1", "--list-shard", *inputs])
+    n = len(files.stdout.splitlines()) + 40
+    lots = make_shards(rdpneg, None, n, inputs, many, ["--no-sha256"])
+    p = subprocess.run(["sh", "-c", 'ulimit -Sn 64 && exec "$@"', "sh",
+                        rdpneg, "merge", "-f", "text", *lots],
+                       capture_output=True)
+    q = run([rdpneg, "-q", "-f", "text", *inputs])
+    check(p.stdout == q.stdout and p.returncode == q.returncode,
+          "%d shards, most of them empty, under ulimit -n 64: %d %r"
+          % (n, p.returncode, p.stderr[-300:]))
     # Standard input: the same report.
     p = run([rdpneg, "merge", "-f", "text", good[0], "-", good[2]],
             input=read(good[1]))
