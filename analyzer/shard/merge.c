@@ -41,6 +41,9 @@ struct source {
 	size_t		 size;
 	size_t		 start;		/* of the next line */
 	size_t		 end;		/* of the bytes read */
+	size_t		 scanned;	/* bytes after start without a
+					   newline: a long line is not
+					   searched again from its start */
 	int		 eof;
 	uint64_t	 line;		/* the number of the line last read */
 	unsigned	 k;
@@ -96,15 +99,18 @@ next_line(struct source *s, char **line, size_t *len, char *err,
 	int n, zerr;
 
 	for (;;) {
-		nl = memchr(s->buf + s->start, '\n', s->end - s->start);
+		nl = memchr(s->buf + s->start + s->scanned, '\n',
+		    s->end - s->start - s->scanned);
 		if (nl != NULL) {
 			*nl = '\0';
 			*line = s->buf + s->start;
 			*len = (size_t)(nl - *line);
 			s->start = (size_t)(nl - s->buf) + 1;
+			s->scanned = 0;
 			s->line++;
 			return 1;
 		}
+		s->scanned = s->end - s->start;
 		if (s->eof) {
 			if (s->end == s->start)
 				return 0;
@@ -643,6 +649,7 @@ merge_file(struct merge *m, size_t g, const struct batch_sink *sink,
 	/* Not an attempt: the capture's facts. */
 	s->line--;			/* parse it again, as JSON */
 	s->start -= len + 1;
+	s->scanned = 0;
 	line[len] = '\n';
 	if ((o = next_json(s, &type, err, errsize)) == NULL)
 		return -1;
