@@ -569,6 +569,18 @@ fmt_distinct(FILE *out, const struct keyset *s, const char *noun)
 }
 
 void
+fmt_from_whom(FILE *out, const struct keyset *clients,
+    const struct keyset *users)
+{
+	fputs(", from ", out);
+	fmt_distinct(out, clients, "client");
+	if (keyset_count(users) != 0) {
+		fputs(" and ", out);
+		fmt_distinct(out, users, "user");
+	}
+}
+
+void
 fmt_span(FILE *out, const struct span *s)
 {
 	char first[FMT_TIME_MAX], last[FMT_TIME_MAX];

@@ -28,6 +28,11 @@ void fmt_span(FILE *out, const struct span *s);
  */
 void fmt_distinct(FILE *out, const struct keyset *s, const char *noun);
 
+/* ", from 3 clients and 2 users" (no users: no "and"), as a problem's
+ * attempts line says it in the Markdown and HTML reports. */
+void fmt_from_whom(FILE *out, const struct keyset *clients,
+    const struct keyset *users);
+
 /* "192.0.2.1:3389" / "[2001:db8::1]:3389" fits in this. */
 #define FMT_ENDPOINT_MAX	64
 /* "2024-05-01T10:00:00.123456789Z" */

@@ -340,14 +340,8 @@ html_problem(FILE *out, struct html_steps *steps, const struct finding *f,
 	fprintf(out, "</p>\n<ul>\n<li><strong>Attempts:</strong> %" PRIu64
 	    " in %" PRIu64 " capture%s", f->attempts, f->captures,
 	    f->captures == 1 ? "" : "s");
-	if (detail != NULL) {
-		fputs(", from ", out);
-		fmt_distinct(out, &detail->clients, "client");
-	}
-	if (detail != NULL && keyset_count(&detail->users) != 0) {
-		fputs(" and ", out);
-		fmt_distinct(out, &detail->users, "user");
-	}
+	if (detail != NULL)
+		fmt_from_whom(out, &detail->clients, &detail->users);
 	fputs(", ", out);
 	fmt_span(out, &f->seen);
 	fputs("</li>\n", out);

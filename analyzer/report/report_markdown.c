@@ -595,14 +595,8 @@ section(struct md_state *md, FILE *out, const struct finding *f,
 	fprintf(out, "\n\n- **Attempts:** %" PRIu64 " in %" PRIu64
 	    " capture%s", f->attempts, f->captures,
 	    f->captures == 1 ? "" : "s");
-	if (detail != NULL) {
-		fputs(", from ", out);
-		fmt_distinct(out, &detail->clients, "client");
-	}
-	if (detail != NULL && keyset_count(&detail->users) != 0) {
-		fputs(" and ", out);
-		fmt_distinct(out, &detail->users, "user");
-	}
+	if (detail != NULL)
+		fmt_from_whom(out, &detail->clients, &detail->users);
 	fputs(", ", out);
 	fmt_span(out, &f->seen);
 	if (f->print != NULL) {

@@ -90,10 +90,8 @@ reserve(void *pp, size_t *size, size_t need)
 	return 0;
 }
 
-/* Runs of zeros as 0x00 and their length (1 to 255); other bytes as
- * they are.  Returns the bytes written to out (2 * len at most). */
-static size_t
-squeeze(const uint8_t *in, size_t len, uint8_t *out)
+size_t
+shard_state_squeeze(const uint8_t *in, size_t len, uint8_t *out)
 {
 	size_t i = 0, o = 0, run;
 
@@ -110,7 +108,7 @@ squeeze(const uint8_t *in, size_t len, uint8_t *out)
 	return o;
 }
 
-/* squeeze() undone into out (size bytes): the length, or (size_t)-1.
+/* shard_state_squeeze() undone into out (size bytes): the length, or (size_t)-1.
  * The bytes between two runs are copied at once. */
 static size_t
 unsqueeze(const uint8_t *in, size_t len, uint8_t *out, size_t size)
@@ -248,7 +246,7 @@ shard_state_encode(const struct attempt_item *it, struct state_buf *b)
 	if (h.incomplete)
 		PUT(it->a.incomplete, h.incomplete);
 #undef PUT
-	squeezed = squeeze(raw, len, raw + len);
+	squeezed = shard_state_squeeze(raw, len, raw + len);
 	if (reserve(&b->p, &b->size, BASE64_ENCODE_RAW_LENGTH(squeezed)) < 0)
 		return -1;
 	base64_encode_raw(b->p, squeezed, raw + len);

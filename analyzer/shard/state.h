@@ -12,6 +12,7 @@
 #define RDPNEG_SHARD_STATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analysis/analysis.h"
 
@@ -45,5 +46,10 @@ int shard_state_decode(const char *text, size_t len, struct state_buf *b,
     struct attempt_item *it, const char **why);
 
 void shard_state_buf_free(struct state_buf *b);
+
+/* The zero runs of a state shortened: each as 0x00 and its length (1 to
+ * 255), other bytes as they are.  The bytes written to out (2 * len at
+ * most).  The encoder's step before base64, and the fuzz target's. */
+size_t shard_state_squeeze(const uint8_t *in, size_t len, uint8_t *out);
 
 #endif /* RDPNEG_SHARD_STATE_H */

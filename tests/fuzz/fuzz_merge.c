@@ -223,25 +223,6 @@ fuzz_files(const uint8_t *p, size_t n, uint8_t sel)
 	free(c);
 }
 
-/* state.c's squeeze(): a zero run as 0x00 and its length (1 to 255). */
-static size_t
-squeeze(const uint8_t *in, size_t len, uint8_t *out)
-{
-	size_t i = 0, o = 0, run;
-
-	while (i < len) {
-		if (in[i] != 0) {
-			out[o++] = in[i++];
-			continue;
-		}
-		for (run = 0; i < len && in[i] == 0 && run < 255; i++)
-			run++;
-		out[o++] = 0;
-		out[o++] = (uint8_t)run;
-	}
-	return o;
-}
-
 /* A state's text: decoded, written back, read back the same; then the
  * attempt through the formats. */
 static void
@@ -298,7 +279,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (sel & 3) {
 	case 0:
 		CHECK((sq = malloc(2 * size + 1)) != NULL);
-		n = squeeze(data, size, sq);
+		n = shard_state_squeeze(data, size, sq);
 		tlen = BASE64_ENCODE_RAW_LENGTH(n);
 		CHECK((text = malloc(tlen + 1)) != NULL);
 		base64_encode_raw(text, n, sq);
