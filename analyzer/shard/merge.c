@@ -12,40 +12,22 @@
  */
 #define _GNU_SOURCE		/* memmem */
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <nettle/base64.h>
-#include <zlib.h>
 
-#include "report/fmt.h"
 #include "shard/merge.h"
 #include "shard/select.h"
+#include "shard/source.h"
 #include "shard/state.h"
 #include "shard/write.h"
 
-#define CHUNK		(32 * 1024)	/* read at once, and zlib's buffer:
-					   a merge of many shards holds
-					   one of each */
-#define LINE_MAX_BYTES	((size_t)1 << 30)	/* a header of many files */
-
-struct source {
-	const char	*name;		/* as given */
-	gzFile		 gz;
-	char		*buf;
-	size_t		 size;
-	size_t		 start;		/* of the next line */
-	size_t		 end;		/* of the bytes read */
-	size_t		 scanned;	/* bytes after start without a
-					   newline: a long line is not
-					   searched again from its start */
-	int		 eof;
-	uint64_t	 line;		/* the number of the line last read */
+/* A shard being read, and what it held so far. */
+struct shard_in {
+	struct source	 in;
 	unsigned	 k;
 	json_t		*header;	/* till its files are placed */
 	size_t		 files;		/* in its header */
@@ -54,7 +36,7 @@ struct source {
 };
 
 struct merge {
-	struct source		*src;
+	struct shard_in		*src;
 	size_t			 n;
 	unsigned		 count;		/* N */
 	size_t			 total;		/* files in the input list */
@@ -66,123 +48,6 @@ struct merge {
 	struct state_buf	 state;
 	json_t			*first;		/* the first header */
 };
-
-/* "NAME: line N: why", the name escaped (untrusted). */
-static void
-fail(char *err, size_t errsize, const struct source *s, const char *fmt, ...)
-{
-	char name[4 * 1024 + 1], why[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	fmt_escape_text((const uint8_t *)s->name, strlen(s->name), name,
-	    sizeof(name));
-	if (s->line != 0)
-		snprintf(err, errsize, "%s: line %llu: %s", name,
-		    (unsigned long long)s->line, why);
-	else
-		snprintf(err, errsize, "%s: %s", name, why);
-}
-
-/*
- * The next line of s, without its newline, NUL-terminated in s->buf: 1,
- * 0 at the end of the file, -1 on an error (in err).  A last line without
- * its newline is an error: the shard was cut short.
- */
-static int
-next_line(struct source *s, char **line, size_t *len, char *err,
-    size_t errsize)
-{
-	char *nl, *b;
-	int n, zerr;
-
-	for (;;) {
-		nl = memchr(s->buf + s->start + s->scanned, '\n',
-		    s->end - s->start - s->scanned);
-		if (nl != NULL) {
-			*nl = '\0';
-			*line = s->buf + s->start;
-			*len = (size_t)(nl - *line);
-			s->start = (size_t)(nl - s->buf) + 1;
-			s->scanned = 0;
-			s->line++;
-			return 1;
-		}
-		s->scanned = s->end - s->start;
-		if (s->eof) {
-			if (s->end == s->start)
-				return 0;
-			s->line++;
-			fail(err, errsize, s, "cut short: the file ends in "
-			    "the middle of a line");
-			return -1;
-		}
-		if (s->start > 0) {
-			memmove(s->buf, s->buf + s->start, s->end - s->start);
-			s->end -= s->start;
-			s->start = 0;
-		}
-		if (s->size - s->end < CHUNK + 1) {
-			if (s->size >= LINE_MAX_BYTES) {
-				fail(err, errsize, s, "a line longer than "
-				    "%zu bytes", LINE_MAX_BYTES);
-				return -1;
-			}
-			if ((b = realloc(s->buf, s->size * 2)) == NULL) {
-				fail(err, errsize, s, "out of memory");
-				return -1;
-			}
-			s->buf = b;
-			s->size *= 2;
-		}
-		n = gzread(s->gz, s->buf + s->end, CHUNK);
-		/* A gzip stream that stops before its end reads as the end
-		 * of the file, zlib's error then Z_BUF_ERROR. */
-		(void)gzerror(s->gz, &zerr);
-		if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-			s->line++;
-			fail(err, errsize, s, "%s", zerr == Z_BUF_ERROR ?
-			    "cut short: "
-			    "the gzip stream ends early" : zerr == Z_DATA_ERROR ?
-			    "damaged: not valid gzip data" : zerr == Z_ERRNO ?
-			    strerror(errno) : "cannot be read");
-			return -1;
-		}
-		if (n == 0)
-			s->eof = 1;
-		s->end += (size_t)n;
-	}
-}
-
-/* The next line of s as JSON, an object with a string "type". */
-static json_t *
-next_json(struct source *s, const char **type, char *err, size_t errsize)
-{
-	json_error_t je;
-	json_t *o;
-	char *line;
-	size_t len;
-	int r = next_line(s, &line, &len, err, errsize);
-
-	if (r == 0)
-		fail(err, errsize, s, "cut short: no end line (after line "
-		    "%llu)", (unsigned long long)s->line);
-	if (r <= 0)
-		return NULL;
-	if ((o = json_loadb(line, len, 0, &je)) == NULL) {
-		fail(err, errsize, s, "not JSON: %s", je.text);
-		return NULL;
-	}
-	if (!json_is_object(o) ||
-	    (*type = json_string_value(json_object_get(o, "type"))) == NULL) {
-		json_decref(o);
-		fail(err, errsize, s, "not a line of a shard (no \"type\")");
-		return NULL;
-	}
-	return o;
-}
 
 /* A whole number of o's, at most max: its value, or -1. */
 static long long
@@ -292,36 +157,37 @@ differs(const json_t *h, const json_t *first)
 static int
 read_header(struct merge *m, size_t i, char *err, size_t errsize)
 {
-	struct source *s = &m->src[i];
+	struct shard_in *s = &m->src[i];
 	const json_t *shard, *files;
-	const char *type, *what;
+	const char *type, *what, *layout;
 	json_t *h;
 	long long k, count, total;
 	size_t j;
 	int ok = -1;
 
-	if ((h = next_json(s, &type, err, errsize)) == NULL)
+	if ((h = source_json(&s->in, &type, err, errsize)) == NULL)
 		return -1;
 	if (strcmp(type, "header") != 0 || !json_is_string(json_object_get(h,
 	    "format")) || strcmp(json_string_value(json_object_get(h,
 	    "format")), "rdpneg-shard") != 0) {
-		fail(err, errsize, s, "not the output of rdpneg --shard");
+		source_fail(err, errsize, &s->in, "not the output of rdpneg "
+		    "--shard");
 		goto out;
 	}
 	if (number(h, "version", SHARD_FORMAT_VERSION) !=
 	    SHARD_FORMAT_VERSION) {
-		fail(err, errsize, s, "an interchange version this rdpneg "
-		    "does not read (it reads version %d)",
+		source_fail(err, errsize, &s->in, "an interchange version this "
+		    "rdpneg does not read (it reads version %d)",
 		    SHARD_FORMAT_VERSION);
 		goto out;
 	}
 	if (!json_is_string(json_object_get(h, "layout")) ||
 	    strcmp(json_string_value(json_object_get(h, "layout")),
 	    shard_state_layout()) != 0) {
-		fail(err, errsize, s, "written by another rdpneg build (%s; "
-		    "this is %s): merge with the rdpneg that made the shards",
-		    json_is_string(json_object_get(h, "layout")) ?
-		    json_string_value(json_object_get(h, "layout")) : "none",
+		layout = json_string_value(json_object_get(h, "layout"));
+		source_fail(err, errsize, &s->in, "written by another rdpneg "
+		    "build (%s; this is %s): merge with the rdpneg that made "
+		    "the shards", layout != NULL ? layout : "none",
 		    shard_state_layout());
 		goto out;
 	}
@@ -334,8 +200,8 @@ read_header(struct merge *m, size_t i, char *err, size_t errsize)
 	    !json_is_array(files) ||
 	    read_options(json_object_get(h, "options"), &m->cfg,
 	    &m->sha256) < 0) {
-		fail(err, errsize, s, "a header without a valid shard, "
-		    "options, inputs or files");
+		source_fail(err, errsize, &s->in, "a header without a valid "
+		    "shard, options, inputs or files");
 		goto out;
 	}
 	if (m->first == NULL) {
@@ -343,14 +209,15 @@ read_header(struct merge *m, size_t i, char *err, size_t errsize)
 		m->count = (unsigned)count;
 		m->total = (size_t)total;
 	} else if ((what = differs(h, m->first)) != NULL) {
-		fail(err, errsize, s, "not a shard of the same run as %s: "
-		    "%s differs", m->src[0].name, what);
+		source_fail(err, errsize, &s->in, "not a shard of the same run "
+		    "as %s: %s differs", m->src[0].in.name, what);
 		goto out;
 	}
 	for (j = 0; j < i; j++)
 		if (m->src[j].k == (unsigned)k) {
-			fail(err, errsize, s, "shard %lld of %lld again: %s "
-			    "is that shard too", k, count, m->src[j].name);
+			source_fail(err, errsize, &s->in, "shard %lld of %lld "
+			    "again: %s is that shard too", k, count,
+			    m->src[j].in.name);
 			goto out;
 		}
 	s->k = (unsigned)k;
@@ -374,7 +241,7 @@ static int
 place_files(struct merge *m, char *err, size_t errsize)
 {
 	const json_t *f;
-	struct source *s;
+	struct shard_in *s;
 	long long g;
 	size_t i, w;
 
@@ -395,14 +262,15 @@ place_files(struct merge *m, char *err, size_t errsize)
 		    f) {
 			g = number(f, "file", (long long)m->total - 1);
 			if (g < 0 || m->owner[g] != 0) {
-				fail(err, errsize, s, "file %lld of the list "
-				    "is not in it, or in two shards", g);
+				source_fail(err, errsize, &s->in, "file %lld "
+				    "of the list is not in it, or in two "
+				    "shards", g);
 				return -1;
 			}
 			m->owner[g] = (uint32_t)i + 1;
 			if ((m->paths[g] = bytes(f, "path")) == NULL) {
-				fail(err, errsize, s, "file %lld has no path",
-				    g);
+				source_fail(err, errsize, &s->in, "file %lld "
+				    "has no path", g);
 				return -1;
 			}
 		}
@@ -445,9 +313,7 @@ struct merge *
 merge_open(char *const *paths, size_t n, char *err, size_t errsize)
 {
 	struct merge *m = calloc(1, sizeof(*m));
-	struct source *s;
 	size_t i;
-	int fd;
 
 	if (m == NULL || (m->src = calloc(n, sizeof(*m->src))) == NULL) {
 		free(m);
@@ -456,23 +322,7 @@ merge_open(char *const *paths, size_t n, char *err, size_t errsize)
 	}
 	m->n = n;
 	for (i = 0; i < n; i++) {
-		s = &m->src[i];
-		s->name = paths[i];
-		fd = strcmp(paths[i], "-") == 0 ? dup(STDIN_FILENO) : -1;
-		s->gz = fd >= 0 ? gzdopen(fd, "rb") : strcmp(paths[i], "-") ?
-		    gzopen(paths[i], "rb") : NULL;
-		if (s->gz == NULL) {
-			fail(err, errsize, s, "%s%s", errno ? strerror(errno) :
-			    "out of memory", errno == EMFILE ? ": the merge "
-			    "reads every shard at once, a descriptor each "
-			    "(ulimit -n)" : "");
-			merge_free(m);
-			return NULL;
-		}
-		gzbuffer(s->gz, CHUNK);
-		s->size = 2 * CHUNK;
-		if ((s->buf = malloc(s->size)) == NULL) {
-			fail(err, errsize, s, "out of memory");
+		if (source_open(&m->src[i].in, paths[i], err, errsize) < 0) {
 			merge_free(m);
 			return NULL;
 		}
@@ -611,7 +461,7 @@ static int
 merge_file(struct merge *m, size_t g, const struct batch_sink *sink,
     char *err, size_t errsize)
 {
-	struct source *s = &m->src[m->owner[g] - 1];
+	struct shard_in *s = &m->src[m->owner[g] - 1];
 	struct capture_result r;
 	struct attempt_item it;
 	const char *state, *type, *why;
@@ -624,22 +474,26 @@ merge_file(struct merge *m, size_t g, const struct batch_sink *sink,
 	memset(&r, 0, sizeof(r));
 	r.path = m->paths[g];
 	for (;;) {
-		if ((rc = next_line(s, &line, &len, err, errsize)) <= 0) {
+		rc = source_line(&s->in, &line, &len, err, errsize);
+		if (rc <= 0) {
 			if (rc == 0)
-				fail(err, errsize, s, "cut short: the file "
-				    "ends before capture %zu's facts", g);
+				source_fail(err, errsize, &s->in, "cut short: "
+				    "the file ends before capture %zu's facts",
+				    g);
 			return -1;
 		}
 		if (attempt_line(line, len, &state, &slen, &file) < 0)
 			break;
 		if (file != g) {
-			fail(err, errsize, s, "an attempt of capture %zu "
-			    "where capture %zu's were expected", file, g);
+			source_fail(err, errsize, &s->in, "an attempt of "
+			    "capture %zu where capture %zu's were expected",
+			    file, g);
 			return -1;
 		}
 		if (shard_state_decode(state, slen, &m->state, &it,
 		    &why) < 0) {
-			fail(err, errsize, s, "an attempt's state: %s", why);
+			source_fail(err, errsize, &s->in, "an attempt's state: "
+			    "%s", why);
 			return -1;
 		}
 		sink->attempt(&r, &it, sink->arg);
@@ -647,27 +501,26 @@ merge_file(struct merge *m, size_t g, const struct batch_sink *sink,
 		s->attempts++;
 	}
 	/* Not an attempt: the capture's facts. */
-	s->line--;			/* parse it again, as JSON */
-	s->start -= len + 1;
-	s->scanned = 0;
-	line[len] = '\n';
-	if ((o = next_json(s, &type, err, errsize)) == NULL)
+	source_unread(&s->in, line, len);	/* parse it again, as JSON */
+	if ((o = source_json(&s->in, &type, err, errsize)) == NULL)
 		return -1;
 	if (strcmp(type, "attempt") == 0) {
-		fail(err, errsize, s, "an attempt line not as rdpneg writes "
-		    "it");
+		source_fail(err, errsize, &s->in, "an attempt line not as "
+		    "rdpneg writes it");
 		rc = -1;
 	} else if (strcmp(type, "file") != 0 ||
 	    (f = number(o, "file", (long long)m->total)) != (long long)g) {
-		fail(err, errsize, s, "capture %zu's facts were expected", g);
+		source_fail(err, errsize, &s->in, "capture %zu's facts were "
+		    "expected", g);
 		rc = -1;
 	} else if (file_facts(o, &r) < 0) {
-		fail(err, errsize, s, "capture %zu's facts are not valid", g);
+		source_fail(err, errsize, &s->in, "capture %zu's facts are not "
+		    "valid", g);
 		rc = -1;
 	} else if (r.not_analysed || r.stats.interrupted) {
-		fail(err, errsize, s, "shard %u was interrupted (capture %zu "
-		    "was not read to its end): run that shard again", s->k,
-		    g);
+		source_fail(err, errsize, &s->in, "shard %u was interrupted "
+		    "(capture %zu was not read to its end): run that shard "
+		    "again", s->k, g);
 		rc = -1;
 	} else {
 		sink->end(&r, sink->arg);
@@ -680,30 +533,31 @@ merge_file(struct merge *m, size_t g, const struct batch_sink *sink,
 
 /* After its captures, a source's end line, then nothing. */
 static int
-merge_end(struct source *s, char *err, size_t errsize)
+merge_end(struct shard_in *s, char *err, size_t errsize)
 {
 	const char *type;
 	char *line;
 	size_t len;
-	json_t *o = next_json(s, &type, err, errsize);
+	json_t *o = source_json(&s->in, &type, err, errsize);
 	int rc = -1;
 
 	if (o == NULL)
 		return -1;
 	if (strcmp(type, "end") != 0)
-		fail(err, errsize, s, "more lines than its header's %zu "
-		    "captures", s->files);
+		source_fail(err, errsize, &s->in, "more lines than its "
+		    "header's %zu captures", s->files);
 	else if (number(o, "files", (long long)s->files) !=
 	    (long long)s->files_read ||
 	    number(o, "attempts", INT64_MAX) != (long long)s->attempts ||
 	    !json_is_true(json_object_get(o, "complete")))
-		fail(err, errsize, s, "its end line does not match what it "
-		    "holds (%zu captures, %llu attempts), or says it is not "
-		    "complete", s->files_read,
+		source_fail(err, errsize, &s->in, "its end line does not match "
+		    "what it holds (%zu captures, %llu attempts), or says it "
+		    "is not complete", s->files_read,
 		    (unsigned long long)s->attempts);
-	else if ((rc = next_line(s, &line, &len, err, errsize)) != 0) {
+	else if ((rc = source_line(&s->in, &line, &len, err, errsize)) != 0) {
 		if (rc > 0)
-			fail(err, errsize, s, "lines after its end line");
+			source_fail(err, errsize, &s->in, "lines after its end "
+			    "line");
 		rc = -1;
 	}
 	json_decref(o);
@@ -733,9 +587,7 @@ merge_free(struct merge *m)
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->n; i++) {
-		if (m->src[i].gz != NULL)
-			gzclose(m->src[i].gz);
-		free(m->src[i].buf);
+		source_close(&m->src[i].in);
 		json_decref(m->src[i].header);
 	}
 	for (i = 0; m->paths != NULL && i < m->total; i++)
