@@ -43,6 +43,8 @@ struct merge {
 	size_t			 listed;	/* in the headers, together */
 	char			**paths;	/* of each file of the list */
 	uint32_t		*owner;		/* its source, + 1 */
+	uint32_t		*by_k;		/* [K]: shard K's source + 1,
+						   0 while not given */
 	struct analysis_config	 cfg;
 	int			 sha256;	/* the captures were hashed */
 	struct state_buf	 state;
@@ -208,18 +210,23 @@ read_header(struct merge *m, size_t i, char *err, size_t errsize)
 		m->first = json_incref(h);
 		m->count = (unsigned)count;
 		m->total = (size_t)total;
+		/* The count is at most SHARD_COUNT_MAX: checked above. */
+		if ((m->by_k = calloc((size_t)count + 1,
+		    sizeof(*m->by_k))) == NULL) {
+			source_fail(err, errsize, &s->in, "out of memory");
+			goto out;
+		}
 	} else if ((what = differs(h, m->first)) != NULL) {
 		source_fail(err, errsize, &s->in, "not a shard of the same run "
 		    "as %s: %s differs", m->src[0].in.name, what);
 		goto out;
 	}
-	for (j = 0; j < i; j++)
-		if (m->src[j].k == (unsigned)k) {
-			source_fail(err, errsize, &s->in, "shard %lld of %lld "
-			    "again: %s is that shard too", k, count,
-			    m->src[j].in.name);
-			goto out;
-		}
+	if ((j = m->by_k[k]) != 0) {
+		source_fail(err, errsize, &s->in, "shard %lld of %lld again: "
+		    "%s is that shard too", k, count, m->src[j - 1].in.name);
+		goto out;
+	}
+	m->by_k[k] = (uint32_t)i + 1;
 	s->k = (unsigned)k;
 	s->files = json_array_size(files);
 	s->header = json_incref(h);
@@ -286,14 +293,12 @@ static int
 check_complete(struct merge *m, char *err, size_t errsize)
 {
 	char missing[256];
-	size_t len = 0, i;
+	size_t len = 0;
 	unsigned k, absent = 0;
 
 	missing[0] = '\0';
 	for (k = 1; k <= m->count; k++) {
-		for (i = 0; i < m->n && m->src[i].k != k; i++)
-			continue;
-		if (i < m->n)
+		if (m->by_k[k] != 0)
 			continue;
 		if (absent++ < 16 && len < sizeof(missing) - 16)
 			len += (size_t)snprintf(missing + len,
@@ -594,6 +599,7 @@ merge_free(struct merge *m)
 		free(m->paths[i]);
 	free(m->paths);
 	free(m->owner);
+	free(m->by_k);
 	free(m->src);
 	shard_state_buf_free(&m->state);
 	json_decref(m->first);
